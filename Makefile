@@ -1,0 +1,39 @@
+# Mallard — `make run` serves the demo on http://127.0.0.1:8000; `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+export DJANGO_SETTINGS_MODULE := config.settings
+
+# PostgreSQL for the test suite (the local server by default).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mallard
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
+
+$(VENV)/.installed: requirements.txt scripts/find-python
+	@set -e; PYTHON="$$(scripts/find-python)"; \
+	  echo "Using $$PYTHON ($$($$PYTHON --version))"; \
+	  [ -x $(PY) ] || $$PYTHON -m venv $(VENV); \
+	  $(PIP) install --quiet --upgrade pip; \
+	  $(PIP) install --quiet -r requirements.txt
+	@touch $@
+
+install: $(VENV)/.installed  ## create .venv (Python >= 3.12) and install the pinned requirements
+
+run: install  ## migrate, load the demo course, create demo users, serve on 127.0.0.1:8000
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py import_course demo/spanish.yaml
+	$(PY) manage.py bootstrap_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install  ## lint, Django checks, migrations check and the whole pytest suite on PostgreSQL
+	$(VENV)/bin/ruff check .
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) manage.py check --fail-level WARNING
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+.PHONY: help install run test

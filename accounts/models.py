@@ -1,0 +1,96 @@
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+
+from .validators import validate_time_zone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("role", User.Role.ADMIN)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A Mallard account. E-mail is the login; per-user settings live on the row (one read)."""
+
+    class Role(models.TextChoices):
+        LEARNER = "learner", "Learner"
+        MODERATOR = "moderator", "Moderator"
+        ADMIN = "admin", "Admin"
+
+    class DailyGoal(models.IntegerChoices):
+        CASUAL = 10, "Casual (10 XP)"
+        REGULAR = 20, "Regular (20 XP)"
+        SERIOUS = 30, "Serious (30 XP)"
+        INTENSE = 50, "Intense (50 XP)"
+
+    class Theme(models.TextChoices):
+        SYSTEM = "system", "Follow the device"
+        LIGHT = "light", "Light"
+        DARK = "dark", "Dark"
+
+    class AudioQuality(models.TextChoices):
+        LOW = "low", "Low (saves data)"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("e-mail address", unique=True)
+    display_name = models.CharField(max_length=80, blank=True)
+    avatar = models.ImageField(upload_to="avatars/", blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    locale = models.CharField(max_length=16, default="en")
+    native_language = models.CharField(max_length=10, default="en", help_text="ISO 639-1 code, e.g. en")
+    daily_xp_goal = models.PositiveSmallIntegerField(choices=DailyGoal.choices, default=DailyGoal.REGULAR)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.LEARNER)
+    # Settings
+    theme = models.CharField(max_length=8, choices=Theme.choices, default=Theme.SYSTEM)
+    sound_effects = models.BooleanField(default=True)
+    audio_quality = models.CharField(max_length=8, choices=AudioQuality.choices, default=AudioQuality.MEDIUM)
+    notify_streak_reminders = models.BooleanField("streak reminder e-mails", default=True)
+    notify_reengagement = models.BooleanField("we-miss-you e-mails", default=True)
+    notify_product_news = models.BooleanField("product news e-mails", default=False)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(daily_xp_goal__in=[10, 20, 30, 50]), name="user_daily_goal_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.email.split("@", 1)[0]

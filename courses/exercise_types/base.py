@@ -1,0 +1,39 @@
+"""The contract every exercise type implements. One module per type; see docs/exercise-types.md."""
+
+from typing import Any, ClassVar
+
+from courses.answers import Verdict
+
+
+class ExerciseType:
+    #: the value stored in Exercise.type
+    name: ClassVar[str]
+    #: shown to authors
+    label: ClassVar[str]
+    #: the learner-facing template fragment, under templates/exercises/
+    template: ClassVar[str]
+
+    def validate_payload(self, payload: Any) -> dict:
+        """Return the cleaned payload, or raise django.core.exceptions.ValidationError whose
+        message dict is keyed by the payload field at fault (``"solutions"``, ``"choices.2"``)."""
+        raise NotImplementedError
+
+    def public_payload(self, payload: dict) -> dict:
+        """What a learner may see before answering: never a solution, nor anything that gives it away."""
+        raise NotImplementedError
+
+    def parse_answer(self, data: Any) -> Any:
+        """Turn a submitted answer (form value or JSON) into this type's answer, or raise ValidationError."""
+        raise NotImplementedError
+
+    def check(self, payload: dict, answer: Any, *, language: str) -> Verdict:
+        """Judge an answer; ``language`` is the code of the language the answer is written in."""
+        raise NotImplementedError
+
+    def solution_display(self, payload: dict) -> str:
+        """The accepted solution as shown after the learner has answered."""
+        raise NotImplementedError
+
+    def audio_text(self, payload: dict) -> str | None:
+        """The target-language text that audio for this exercise should speak, if any (used by TTS)."""
+        return None

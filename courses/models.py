@@ -1,0 +1,258 @@
+"""The content tree: Language → Course → Section → Unit → Lesson → (ordered) Exercises, and Tokens.
+
+Slugs follow seed 000 §3 and are built from the course slug (normally the target language code)
+and the ordinals at creation: ``es``, ``es-sec-01``, ``es-u-01-03``, ``es-l-01-03-05``,
+``es-e-01-03-05-12``. They are stable: reordering or retitling never changes a slug, because URLs,
+imports and exports use them. See ``courses.slugs``.
+
+Sibling ordinals are unique. On PostgreSQL the constraints are DEFERRABLE INITIALLY DEFERRED so
+that a reorder inside one transaction may pass through a duplicate; ``courses.services.reorder``
+also works in two steps so SQLite copes.
+"""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Deferrable, F, Q
+
+slug_validator = RegexValidator(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "Use lower-case letters, digits and hyphens.")
+
+
+class Language(models.Model):
+    code = models.CharField(max_length=10, unique=True, help_text="ISO 639-1 code, e.g. es")
+    name = models.CharField(max_length=100, help_text="English name, e.g. Spanish")
+    native_name = models.CharField(max_length=100, blank=True, help_text="e.g. Español")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PublishedQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Course(models.Model):
+    from_language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="courses_from")
+    to_language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="courses_to")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    slug = models.SlugField(
+        max_length=20,
+        unique=True,
+        validators=[slug_validator],
+        help_text="Prefix of every slug in the course; normally the target language code (es).",
+    )
+    is_published = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_language", "to_language"], name="course_unique_language_pair"),
+            models.CheckConstraint(condition=~Q(from_language=F("to_language")), name="course_languages_differ"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Section(models.Model):
+    class Cefr(models.TextChoices):
+        A1 = "A1"
+        A2 = "A2"
+        B1 = "B1"
+        B2 = "B2"
+        C1 = "C1"
+        C2 = "C2"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sections")
+    ordinal = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    cefr_level = models.CharField(max_length=2, choices=Cefr.choices, default=Cefr.A1)
+    slug = models.SlugField(max_length=40, unique=True, validators=[slug_validator])
+    is_published = models.BooleanField(default=True)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["course", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "ordinal"], name="section_unique_ordinal", deferrable=Deferrable.DEFERRED
+            ),
+            models.CheckConstraint(condition=Q(ordinal__gte=1), name="section_ordinal_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ordinal}. {self.title}"
+
+
+class Unit(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="units")
+    ordinal = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    icon = models.CharField(max_length=16, blank=True, help_text="An emoji or short symbol")
+    color = models.CharField(
+        max_length=7,
+        default="#58cc02",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a hex colour like #58cc02.")],
+    )
+    slug = models.SlugField(max_length=40, unique=True, validators=[slug_validator])
+    is_published = models.BooleanField(default=True)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["section", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "ordinal"], name="unit_unique_ordinal", deferrable=Deferrable.DEFERRED
+            ),
+            models.CheckConstraint(condition=Q(ordinal__gte=1), name="unit_ordinal_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ordinal}. {self.title}"
+
+
+class Lesson(models.Model):
+    class Kind(models.TextChoices):
+        CORE = "core", "Core"
+        SPEAKING = "speaking", "Speaking"
+        AUDIO = "audio", "Audio"
+
+    class Difficulty(models.TextChoices):
+        EASY = "easy", "Easy"
+        MEDIUM = "medium", "Medium"
+        HARD = "hard", "Hard"
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="lessons")
+    ordinal = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CORE)
+    difficulty = models.CharField(max_length=8, choices=Difficulty.choices, default=Difficulty.EASY)
+    estimated_minutes = models.PositiveSmallIntegerField(default=5)
+    notes = models.TextField(blank=True, help_text="Tips shown before the lesson (Markdown-free plain text)")
+    slug = models.SlugField(max_length=40, unique=True, validators=[slug_validator])
+    is_published = models.BooleanField(default=True)
+    prerequisites = models.ManyToManyField(
+        "self",
+        through="LessonPrerequisite",
+        through_fields=("lesson", "prerequisite"),
+        symmetrical=False,
+        related_name="unlocks",
+        blank=True,
+        help_text="Lessons that must be passed first. None: the lesson before this one in course order.",
+    )
+    exercises = models.ManyToManyField("Exercise", through="LessonExercise", related_name="lessons", blank=True)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "ordinal"], name="lesson_unique_ordinal", deferrable=Deferrable.DEFERRED
+            ),
+            models.CheckConstraint(condition=Q(ordinal__gte=1), name="lesson_ordinal_positive"),
+            models.CheckConstraint(condition=Q(estimated_minutes__gte=1), name="lesson_minutes_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slug}: {self.title}"
+
+
+class LessonPrerequisite(models.Model):
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="prerequisite_links")
+    prerequisite = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="dependent_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "prerequisite"], name="prerequisite_unique"),
+            models.CheckConstraint(condition=~Q(lesson=F("prerequisite")), name="prerequisite_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prerequisite.slug} → {self.lesson.slug}"
+
+
+class Token(models.Model):
+    """A lexicon item of a language: a word or short phrase that exercises teach."""
+
+    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="tokens")
+    text = models.CharField(max_length=120)
+    translation = models.CharField(max_length=200, blank=True, help_text="Gloss in the course's source language")
+    ipa = models.CharField("IPA", max_length=120, blank=True)
+    part_of_speech = models.CharField(max_length=20, blank=True)
+    audio = models.ForeignKey(
+        "media_assets.Asset", on_delete=models.SET_NULL, null=True, blank=True, related_name="tokens"
+    )
+
+    class Meta:
+        ordering = ["language", "text"]
+        constraints = [models.UniqueConstraint(fields=["language", "text"], name="token_unique_text")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Exercise(models.Model):
+    """One prompt. Reusable: lessons list exercises through LessonExercise.
+
+    ``type`` names a module of ``courses.exercise_types``; ``payload`` is that type's JSON, validated
+    by the type when an author saves (see docs/exercise-types.md). The payload holds the solution:
+    it never leaves the server before the learner has answered (types expose ``public_payload``).
+    """
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="exercises")
+    slug = models.SlugField(max_length=48, unique=True, validators=[slug_validator])
+    type = models.CharField(max_length=32)
+    prompt = models.CharField(max_length=300, blank=True, help_text="Instruction shown above the exercise")
+    payload = models.JSONField(default=dict)
+    hint = models.CharField(max_length=300, blank=True)
+    explanation = models.TextField(blank=True, help_text="Shown after the answer")
+    tokens = models.ManyToManyField(Token, related_name="exercises", blank=True)
+    audio = models.ForeignKey(
+        "media_assets.Asset", on_delete=models.SET_NULL, null=True, blank=True, related_name="exercises"
+    )
+    image = models.ForeignKey(
+        "media_assets.Asset", on_delete=models.SET_NULL, null=True, blank=True, related_name="image_exercises"
+    )
+    is_published = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+        indexes = [models.Index(fields=["course", "type"])]
+
+    def __str__(self) -> str:
+        return f"{self.slug} ({self.type})"
+
+
+class LessonExercise(models.Model):
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="lesson_exercises")
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="lesson_links")
+    ordinal = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["lesson", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lesson", "ordinal"], name="lesson_exercise_unique_ordinal", deferrable=Deferrable.DEFERRED
+            ),
+            models.UniqueConstraint(fields=["lesson", "exercise"], name="lesson_exercise_unique_exercise"),
+            models.CheckConstraint(condition=Q(ordinal__gte=1), name="lesson_exercise_ordinal_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson.slug} #{self.ordinal}: {self.exercise.slug}"

@@ -1,0 +1,245 @@
+"""Wallet (XP, gems, hearts), the append-only ledger, streaks, daily goals, achievements, jobs."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+MAX_HEARTS = 5
+
+
+class Wallet(models.Model):
+    """Cached totals for one learner. XP and gems change only with a LedgerEntry in the same
+    transaction (``manage.py check_ledger`` proves total == sum). Hearts regenerate lazily from
+    ``hearts`` and ``hearts_anchor_at`` (see gamification.services.hearts)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wallet")
+    xp_total = models.PositiveBigIntegerField(default=0)
+    gems = models.PositiveIntegerField(default=0)
+    hearts = models.PositiveSmallIntegerField(default=MAX_HEARTS)
+    hearts_anchor_at = models.DateTimeField(help_text="Refill anchor: hearts regenerate in 4-hour steps from here")
+    streak_freezes = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(hearts__gte=0) & Q(hearts__lte=MAX_HEARTS), name="wallet_hearts_range"),
+            models.CheckConstraint(condition=Q(gems__gte=0), name="wallet_gems_nonnegative"),
+            models.CheckConstraint(condition=Q(xp_total__gte=0), name="wallet_xp_nonnegative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Wallet of {self.user}"
+
+    @property
+    def level(self) -> int:
+        return self.xp_total // 1000
+
+
+class LedgerEntry(models.Model):
+    """An append-only movement of XP or gems. Corrections are new rows, never edits.
+
+    ``key`` makes an award idempotent: the same business event (e.g. ``attempt:41:xp``,
+    ``run:7:pass-gems``, ``achievement:3``) can be written once only.
+    """
+
+    class Currency(models.TextChoices):
+        XP = "xp", "XP"
+        GEMS = "gems", "Gems"
+
+    class Reason(models.TextChoices):
+        EXERCISE = "exercise", "Exercise answered"
+        RUN_PASSED = "run_passed", "Lesson passed"
+        ACHIEVEMENT = "achievement", "Achievement"
+        HEART_REFILL = "heart_refill", "Hearts refilled"
+        STREAK_FREEZE = "streak_freeze", "Streak freeze bought"
+        ADJUSTMENT = "adjustment", "Adjustment by staff"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ledger")
+    currency = models.CharField(max_length=4, choices=Currency.choices)
+    amount = models.IntegerField()
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    source_type = models.CharField(max_length=40, blank=True)
+    source_id = models.BigIntegerField(null=True, blank=True)
+    key = models.CharField(max_length=80, unique=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "currency"]), models.Index(fields=["created_at"])]
+        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="ledger_amount_nonzero")]
+
+    def __str__(self) -> str:
+        return f"{self.amount:+d} {self.currency} for {self.user} ({self.reason})"
+
+
+class HeartsLog(models.Model):
+    """Every change of a learner's hearts (seed 001 ``user_hearts_log``)."""
+
+    class Reason(models.TextChoices):
+        WRONG_ANSWER = "wrong_answer", "Wrong answer"
+        REGENERATED = "regenerated", "Regenerated over time"
+        GEM_REFILL = "gem_refill", "Refilled with gems"
+        REVIEW_PASSED = "review_passed", "Review session passed"
+        ADJUSTMENT = "adjustment", "Adjustment by staff"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hearts_log")
+    hearts_before = models.PositiveSmallIntegerField()
+    hearts_after = models.PositiveSmallIntegerField()
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    run = models.ForeignKey("progress.LessonRun", on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"]), models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.hearts_before}→{self.hearts_after} ({self.reason})"
+
+
+class Streak(models.Model):
+    """Daily streak. ``last_day`` is the learner-local date of the latest XP."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="streak")
+    current = models.PositiveIntegerField(default=0)
+    longest = models.PositiveIntegerField(default=0)
+    last_day = models.DateField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    # The nightly close job records the local day it last closed, so a second run changes nothing.
+    closed_through = models.DateField(null=True, blank=True)
+    freezes_used = models.PositiveIntegerField(default=0)
+    reengagement_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(longest__gte=models.F("current")), name="streak_longest_ge_current")
+        ]
+        indexes = [models.Index(fields=["last_day"]), models.Index(fields=["last_activity_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.current} days"
+
+
+class DailyActivity(models.Model):
+    """One row per learner-day (learner-local date): XP, activities, time, goal met."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="daily_activity")
+    day = models.DateField()
+    xp = models.PositiveIntegerField(default=0)
+    activities = models.PositiveIntegerField(default=0)
+    seconds_spent = models.PositiveIntegerField(default=0)
+    goal = models.PositiveSmallIntegerField(default=20)
+    goal_met = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name_plural = "daily activity"
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="daily_activity_unique")]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.day}: {self.xp} XP"
+
+
+class Achievement(models.Model):
+    class Condition(models.TextChoices):
+        LESSON_COUNT = "lesson_count", "Lessons passed"
+        STREAK_DAYS = "streak_days", "Streak length (days)"
+        PERFECT_LESSONS = "perfect_lessons", "Perfect lessons"
+        XP_TOTAL = "xp_total", "Total XP"
+        UNITS_COMPLETED = "units_completed", "Units completed"
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    description = models.CharField(max_length=300)
+    icon = models.CharField(max_length=16, blank=True)
+    condition_type = models.CharField(max_length=20, choices=Condition.choices)
+    condition_value = models.PositiveIntegerField()
+    xp_reward = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["condition_type", "condition_value"]
+        constraints = [models.CheckConstraint(condition=Q(condition_value__gte=1), name="achievement_value_positive")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserAchievement(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="achievements")
+    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="holders")
+    earned_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "achievement"], name="user_achievement_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.achievement}"
+
+
+class JobRun(models.Model):
+    """One execution of a periodic job (by Celery beat or by hand)."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", "Running"
+        OK = "ok", "OK"
+        DRY_RUN = "dry_run", "Dry run"
+        PROBLEMS = "problems", "Found problems"
+        FAILED = "failed", "Failed"
+
+    job = models.CharField(max_length=40)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    as_of = models.DateTimeField(help_text="The time the job acted as (--now)")
+    dry_run = models.BooleanField(default=False)
+    rows_changed = models.PositiveBigIntegerField(default=0)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
+    detail = models.TextField(blank=True)
+    triggered_by = models.CharField(max_length=20, default="command")
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["job", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.job} at {self.started_at:%Y-%m-%d %H:%M}: {self.outcome}"
+
+
+class CourseDailyMetric(models.Model):
+    """Nightly rollup per course and UTC day, kept after attempt detail is purged."""
+
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="daily_metrics")
+    day = models.DateField()
+    active_learners = models.PositiveIntegerField(default=0)
+    runs_started = models.PositiveIntegerField(default=0)
+    runs_passed = models.PositiveIntegerField(default=0)
+    xp_earned = models.PositiveBigIntegerField(default=0)
+    answers = models.PositiveIntegerField(default=0)
+    correct_answers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["course", "day"], name="course_daily_metric_unique")]
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.course} on {self.day}"
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct_answers / self.answers if self.answers else None
+
+
+class ExerciseDailyMetric(models.Model):
+    exercise = models.ForeignKey("courses.Exercise", on_delete=models.CASCADE, related_name="daily_metrics")
+    day = models.DateField()
+    attempts = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["exercise", "day"], name="exercise_daily_metric_unique")]
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} on {self.day}"
+
+    @property
+    def error_rate(self) -> float | None:
+        return self.errors / self.attempts if self.attempts else None

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class MediaAssetsConfig(AppConfig):
+    name = "media_assets"

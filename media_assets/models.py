@@ -1,0 +1,81 @@
+from django.db import models
+from django.db.models import Q
+
+
+class Asset(models.Model):
+    """A piece of media (a word's pronunciation, an exercise's audio, a picture) with its variants."""
+
+    class Kind(models.TextChoices):
+        AUDIO = "audio", "Audio"
+        IMAGE = "image", "Image"
+        VIDEO = "video", "Video"
+
+    class Source(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded"
+        TTS = "tts", "Text-to-speech"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.AUDIO)
+    title = models.CharField(max_length=200, blank=True)
+    # What the asset says (audio) or shows (image alt text).
+    text = models.CharField(max_length=500, blank=True)
+    language = models.CharField(max_length=10, blank=True, help_text="ISO code of the spoken language")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.UPLOADED)
+    tts_provider = models.CharField(max_length=50, blank=True)
+    tts_voice = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["source", "language", "text"])]
+
+    def __str__(self) -> str:
+        return self.title or self.text or f"{self.get_kind_display()} #{self.pk}"
+
+
+class AssetVariant(models.Model):
+    """One encoded file of an asset: a format at a quality (and speed, for slow replay)."""
+
+    class Format(models.TextChoices):
+        MP3 = "mp3", "MP3"
+        OGG = "ogg", "Ogg Vorbis"
+        OPUS = "opus", "Ogg Opus"
+        WAV = "wav", "WAV"
+        M4A = "m4a", "AAC (M4A)"
+        FLAC = "flac", "FLAC"
+        PNG = "png", "PNG"
+        JPEG = "jpeg", "JPEG"
+        WEBP = "webp", "WebP"
+        SVG = "svg", "SVG"
+        MP4 = "mp4", "MP4"
+        WEBM = "webm", "WebM"
+
+    class Quality(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+
+    class Speed(models.TextChoices):
+        NORMAL = "normal", "Normal"
+        SLOW = "slow", "Slow"
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="variants")
+    file = models.FileField(upload_to="assets/%Y/%m/")
+    format = models.CharField(max_length=8, choices=Format.choices)
+    quality = models.CharField(max_length=8, choices=Quality.choices, default=Quality.MEDIUM)
+    speed = models.CharField(max_length=8, choices=Speed.choices, default=Speed.NORMAL)
+    size_bytes = models.PositiveBigIntegerField()
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    sample_rate = models.PositiveIntegerField(null=True, blank=True)
+    bit_rate = models.PositiveIntegerField(null=True, blank=True, help_text="bits per second")
+    channels = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Identical bytes are stored once: a second upload of the same file reuses this row.
+    checksum_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["asset", "format", "quality", "speed"], name="asset_variant_unique_kind"),
+            models.CheckConstraint(condition=Q(size_bytes__gt=0), name="asset_variant_nonempty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset} [{self.format}/{self.quality}/{self.speed}]"
