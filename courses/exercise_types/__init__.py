@@ -1,4 +1,11 @@
-"""Registry of exercise types. Adding a type = one module here + one template in templates/exercises/."""
+"""Registry of exercise types. Adding a type = one module here + one template in templates/exercises/.
+
+Every module of this package (except the private ``_*`` helpers and ``base``) is imported at the end
+of this file, so ``REGISTRY`` is complete as soon as anything imports ``courses.exercise_types``.
+"""
+
+import importlib
+import pkgutil
 
 from .base import ExerciseType
 
@@ -21,5 +28,13 @@ def get_type(name: str) -> ExerciseType:
 def type_choices() -> list[tuple[str, str]]:
     return [(t.name, t.label) for t in sorted(REGISTRY.values(), key=lambda t: t.name)]
 
+
+def _import_all() -> None:
+    for module in pkgutil.iter_modules(__path__):
+        if not module.name.startswith("_") and module.name != "base":
+            importlib.import_module(f"{__name__}.{module.name}")
+
+
+_import_all()
 
 __all__ = ["REGISTRY", "ExerciseType", "get_type", "register", "type_choices"]

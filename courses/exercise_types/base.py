@@ -1,6 +1,6 @@
 """The contract every exercise type implements. One module per type; see docs/exercise-types.md."""
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from courses.answers import Verdict
 
@@ -12,6 +12,10 @@ class ExerciseType:
     label: ClassVar[str]
     #: the learner-facing template fragment, under templates/exercises/
     template: ClassVar[str]
+    #: for authors (admin help text, docs): the payload's keys, one line each
+    schema: ClassVar[str] = ""
+    #: a valid payload, shown to authors as an example
+    example: ClassVar[dict] = {}
 
     def validate_payload(self, payload: Any) -> dict:
         """Return the cleaned payload, or raise django.core.exceptions.ValidationError whose
@@ -36,4 +40,9 @@ class ExerciseType:
 
     def audio_text(self, payload: dict) -> str | None:
         """The target-language text that audio for this exercise should speak, if any (used by TTS)."""
+        return None
+
+    def answer_language(self, payload: dict) -> Literal["target", "source"] | None:
+        """Which of the course's languages the learner writes in (None: the answer is not text).
+        ``courses.services.answer_language_code`` turns it into the code ``check`` expects."""
         return None

@@ -1,0 +1,210 @@
+"""Small validators shared by the exercise types.
+
+Each helper records problems in an ``Errors`` collector keyed by the payload path at fault
+(``"solutions"``, ``"choices.2"``, ``"pairs.1.0"``) so an author sees every problem at once;
+``Errors.raise_if_any()`` turns them into one ``ValidationError`` whose ``message_dict`` has those keys.
+"""
+
+import copy
+import re
+import unicodedata
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+#: the key used for problems with the payload as a whole (not a JSON object, …)
+WHOLE = "payload"
+
+
+class Errors:
+    def __init__(self) -> None:
+        self.messages: dict[str, list[str]] = {}
+
+    def add(self, key: str, message: str) -> None:
+        self.messages.setdefault(key, []).append(message)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.messages
+
+    def raise_if_any(self) -> None:
+        if self.messages:
+            raise ValidationError(self.messages)
+
+
+def require_object(payload: Any, *, required: set[str], optional: set[str] = frozenset()) -> tuple[dict, Errors]:
+    """Check the payload is a JSON object with the required keys and no unknown key.
+
+    Returns a deep copy (the cleaned payload keeps exactly the author's keys: defaults are not written in,
+    so an imported course exports to the same file) and an error collector for the type's own checks.
+    """
+    if not isinstance(payload, dict):
+        raise ValidationError({WHOLE: [f"The payload must be a JSON object, not {json_type(payload)}."]})
+    errors = Errors()
+    allowed = required | set(optional)
+    for key in sorted(set(payload) - allowed, key=str):
+        errors.add(str(key), f"Unknown key {key!r}. Allowed keys: {', '.join(sorted(allowed))}.")
+    for key in sorted(required - set(payload)):
+        errors.add(key, "This key is required.")
+    return copy.deepcopy(payload), errors
+
+
+def json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def text(errors: Errors, key: str, value: Any, *, alternates: bool = False) -> bool:
+    """A non-blank string (with balanced ``[a/b]`` groups when ``alternates``). True when valid."""
+    if not isinstance(value, str):
+        errors.add(key, f"Must be a string, not {json_type(value)}.")
+        return False
+    if not value.strip():
+        errors.add(key, "Must not be empty.")
+        return False
+    if alternates:
+        problem = alternates_problem(value)
+        if problem:
+            errors.add(key, problem)
+            return False
+    return True
+
+
+def text_list(
+    errors: Errors,
+    key: str,
+    value: Any,
+    *,
+    min_items: int = 1,
+    max_items: int | None = None,
+    distinct: bool = True,
+    alternates: bool = False,
+) -> bool:
+    """A list of non-blank strings, ``min_items``…``max_items`` long, distinct (ignoring case) when asked."""
+    if not isinstance(value, list):
+        errors.add(key, f"Must be a list of strings, not {json_type(value)}.")
+        return False
+    ok = True
+    if len(value) < min_items:
+        errors.add(key, f"Needs at least {min_items} item{'s' if min_items != 1 else ''}.")
+        ok = False
+    if max_items is not None and len(value) > max_items:
+        errors.add(key, f"Takes at most {max_items} items.")
+        ok = False
+    seen: dict[str, int] = {}
+    for i, item in enumerate(value):
+        if not text(errors, f"{key}.{i}", item, alternates=alternates):
+            ok = False
+            continue
+        folded = fold(item)
+        if distinct and folded in seen:
+            errors.add(f"{key}.{i}", f"Duplicate of item {seen[folded]} ({item!r}).")
+            ok = False
+        seen.setdefault(folded, i)
+    return ok
+
+
+def index(errors: Errors, key: str, value: Any, *, size: int | None) -> bool:
+    """An integer index into a list of ``size`` items (``size`` None: the list itself was invalid)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        errors.add(key, f"Must be an integer index, not {json_type(value)}.")
+        return False
+    if value < 0 or (size is not None and value >= size):
+        errors.add(key, f"Index {value} is out of range: there are {size} choices (0 to {(size or 1) - 1}).")
+        return False
+    return True
+
+
+def fold(value: str) -> str:
+    """Compare strings loosely for duplicate detection: NFC, case-folded, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", value).casefold().split())
+
+
+def alternates_problem(value: str) -> str | None:
+    """Syntax check for the ``I [am/'m] here`` notation: balanced, unnested groups with a ``/`` each."""
+    depth = 0
+    group = ""
+    for ch in value:
+        if ch == "[":
+            if depth:
+                return "Alternates cannot be nested: close the ']' before opening another '['."
+            depth, group = 1, ""
+        elif ch == "]":
+            if not depth:
+                return "Unbalanced brackets: ']' without a matching '['."
+            if "/" not in group:
+                return f"The alternates group [{group}] needs a '/' between options, e.g. [am/'m] or [the/]."
+            depth = 0
+        elif depth:
+            group += ch
+    if depth:
+        return "Unbalanced brackets: '[' without a matching ']'."
+    return None
+
+
+def expansions(value: str) -> list[str]:
+    """Every sentence an alternates string accepts. Plain strings are their own only expansion; strings
+    with groups are expanded by ``courses.answers.expand_alternates`` (the one place that rule lives)."""
+    if "[" not in value:
+        return [value]
+    from courses import answers
+
+    return answers.expand_alternates(value)
+
+
+_EDGE_PUNCTUATION = re.compile(r"^[^\w']+|[^\w']+$")
+
+
+def words(sentence: str) -> list[str]:
+    """The words of a sentence for tile checks: split on spaces, punctuation at the edges dropped, folded."""
+    out = []
+    for raw in sentence.split():
+        word = _EDGE_PUNCTUATION.sub("", fold(raw))
+        if word:
+            out.append(word)
+    return out
+
+
+def as_single_string(data: Any, *, what: str = "answer") -> str:
+    """A submitted text answer: a string, or a form's one-item list. Raises ValidationError otherwise."""
+    if isinstance(data, list | tuple):
+        if len(data) != 1:
+            raise ValidationError(f"Expected one {what}, got {len(data)}.")
+        data = data[0]
+    if not isinstance(data, str):
+        raise ValidationError(f"The {what} must be text, not {json_type(data)}.")
+    data = data.strip()
+    if not data:
+        raise ValidationError(f"The {what} is empty.")
+    if len(data) > 500:
+        raise ValidationError(f"The {what} is too long (500 characters at most).")
+    return data
+
+
+def as_index(data: Any) -> int:
+    """A submitted choice index: an int, a digit string, or a form's one-item list of either."""
+    if isinstance(data, list | tuple):
+        if len(data) != 1:
+            raise ValidationError(f"Choose exactly one option (got {len(data)}).")
+        data = data[0]
+    if isinstance(data, bool):
+        raise ValidationError("The answer must be the number of a choice.")
+    if isinstance(data, int):
+        value = data
+    elif isinstance(data, str) and data.strip().isdigit():
+        value = int(data.strip())
+    else:
+        raise ValidationError("The answer must be the number of a choice.")
+    if value < 0 or value > 99:
+        raise ValidationError("The answer must be the number of a choice.")
+    return value

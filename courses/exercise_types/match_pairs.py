@@ -1,0 +1,106 @@
+"""``match_pairs``: match each word on the left with its partner on the right."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from courses.answers import Verdict
+
+from . import _fields, register
+from .base import ExerciseType
+
+
+def sorted_rights(pairs: list) -> list[str]:
+    """The right column as learners see it: alphabetical (case-folded), so its order says nothing about
+    the pairing."""
+    return sorted((right for _, right in pairs), key=lambda s: (_fields.fold(s), s))
+
+
+@register
+class MatchPairs(ExerciseType):
+    name = "match_pairs"
+    label = "Match pairs"
+    template = "exercises/match_pairs.html"
+    schema = (
+        "pairs: 3 to 6 [left, right] pairs of strings; lefts distinct, rights distinct\n"
+        "(learners see the lefts in this order and the rights sorted alphabetically)"
+    )
+    example = {"pairs": [["el perro", "the dog"], ["el gato", "the cat"], ["el pájaro", "the bird"]]}
+
+    def validate_payload(self, payload: Any) -> dict:
+        cleaned, errors = _fields.require_object(payload, required={"pairs"})
+        pairs = cleaned.get("pairs")
+        if "pairs" in cleaned:
+            if not isinstance(pairs, list):
+                errors.add("pairs", f"Must be a list of [left, right] pairs, not {_fields.json_type(pairs)}.")
+            else:
+                if not 3 <= len(pairs) <= 6:
+                    errors.add("pairs", f"Needs 3 to 6 pairs, not {len(pairs)}.")
+                seen: list[dict[str, int]] = [{}, {}]
+                for i, pair in enumerate(pairs):
+                    if not (isinstance(pair, list) and len(pair) == 2):
+                        errors.add(f"pairs.{i}", 'Each pair is a list of two strings: ["left", "right"].')
+                        continue
+                    for side in (0, 1):
+                        key = f"pairs.{i}.{side}"
+                        if _fields.text(errors, key, pair[side]):
+                            folded = _fields.fold(pair[side])
+                            if folded in seen[side]:
+                                name = "left" if side == 0 else "right"
+                                errors.add(key, f"Duplicate {name} {pair[side]!r} (also in pair {seen[side][folded]}).")
+                            seen[side].setdefault(folded, i)
+        errors.raise_if_any()
+        return cleaned
+
+    def public_payload(self, payload: dict) -> dict:
+        return {"left": [left for left, _ in payload["pairs"]], "right": sorted_rights(payload["pairs"])}
+
+    def parse_answer(self, data: Any) -> list[tuple[Any, Any]]:
+        """A list of pairs: ``[["el perro", "the dog"], ...]`` (texts) or ``[[0, 2], ...]`` (indices into the
+        public ``left`` and ``right`` lists); a form sends repeated ``answer`` values ``"0-2"`` (one select per
+        left item whose options are ``"<left index>-<right index>"``)."""
+        if isinstance(data, str):
+            data = [data]
+        if not isinstance(data, list | tuple) or not 1 <= len(data) <= 6:
+            raise ValidationError("Send one pair for each item on the left.")
+        pairs: list[tuple[Any, Any]] = []
+        for item in data:
+            if isinstance(item, str):
+                left, sep, right = item.partition("-")
+                if not (sep and left.isdigit() and right.isdigit()):
+                    if not item.strip():
+                        raise ValidationError("Match every item on the left.")
+                    raise ValidationError(f"Malformed pair {item!r}.")
+                pairs.append((int(left), int(right)))
+            elif isinstance(item, list | tuple) and len(item) == 2:
+                if all(isinstance(v, int) and not isinstance(v, bool) for v in item) or all(
+                    isinstance(v, str) for v in item
+                ):
+                    pairs.append((item[0], item[1]))
+                else:
+                    raise ValidationError("A pair is two indices or two texts.")
+            else:
+                raise ValidationError("A pair is a list of two items: [left, right].")
+        return pairs
+
+    def check(self, payload: dict, answer: list[tuple[Any, Any]], *, language: str) -> Verdict:
+        public = self.public_payload(payload)
+        expected = {_fields.fold(left): _fields.fold(right) for left, right in payload["pairs"]}
+        given: dict[str, str] = {}
+        for left, right in answer:
+            if isinstance(left, int):
+                if not (
+                    0 <= left < len(public["left"]) and isinstance(right, int) and 0 <= right < len(public["right"])
+                ):
+                    return Verdict(correct=False, note="That pair is not part of this exercise.")
+                left, right = public["left"][left], public["right"][right]
+            if _fields.fold(left) in given:
+                return Verdict(correct=False, note=f"{left!r} was matched twice.")
+            given[_fields.fold(left)] = _fields.fold(right)
+        right_count = sum(1 for left, right in given.items() if expected.get(left) == right)
+        correct = right_count == len(expected) and len(given) == len(expected)
+        note = None if correct else f"{right_count} of {len(expected)} pairs right."
+        return Verdict(correct=correct, note=note)
+
+    def solution_display(self, payload: dict) -> str:
+        return "; ".join(f"{left} = {right}" for left, right in payload["pairs"])

@@ -1,0 +1,101 @@
+"""``picture``: choose the picture that matches a word or question."""
+
+from typing import Any
+
+from courses.answers import Verdict
+
+from . import _fields, register
+from .base import ExerciseType
+
+
+@register
+class Picture(ExerciseType):
+    name = "picture"
+    label = "Picture (choose the image)"
+    template = "exercises/picture.html"
+    schema = (
+        "question: the word or question (string)\n"
+        "choices: 2 to 4 objects {label, image}; image is an emoji (string) or an image Asset id (integer)\n"
+        "answer: index of the correct choice (integer, 0 = first)\n"
+        "hide_labels: optional boolean (default false); true shows the images without their labels"
+    )
+    example = {
+        "question": "el perro",
+        "choices": [{"label": "the dog", "image": "🐕"}, {"label": "the cat", "image": "🐈"}],
+        "answer": 0,
+    }
+
+    def validate_payload(self, payload: Any) -> dict:
+        cleaned, errors = _fields.require_object(
+            payload, required={"question", "choices", "answer"}, optional={"hide_labels"}
+        )
+        if "question" in cleaned:
+            _fields.text(errors, "question", cleaned["question"])
+        size = None
+        choices = cleaned.get("choices")
+        if "choices" in cleaned:
+            if not isinstance(choices, list):
+                errors.add("choices", f"Must be a list of {{label, image}} objects, not {_fields.json_type(choices)}.")
+            elif not 2 <= len(choices) <= 4:
+                errors.add("choices", f"Needs 2 to 4 choices, not {len(choices)}.")
+            else:
+                size = len(choices)
+                labels: dict[str, int] = {}
+                images: dict[Any, int] = {}
+                for i, choice in enumerate(choices):
+                    key = f"choices.{i}"
+                    if not isinstance(choice, dict):
+                        errors.add(key, f"Must be an object {{label, image}}, not {_fields.json_type(choice)}.")
+                        continue
+                    for extra in sorted(set(choice) - {"label", "image"}, key=str):
+                        errors.add(f"{key}.{extra}", f"Unknown key {extra!r}. Allowed keys: image, label.")
+                    for missing in sorted({"label", "image"} - set(choice)):
+                        errors.add(f"{key}.{missing}", "This key is required.")
+                    if "label" in choice and _fields.text(errors, f"{key}.label", choice["label"]):
+                        folded = _fields.fold(choice["label"])
+                        if folded in labels:
+                            errors.add(f"{key}.label", f"Duplicate of choice {labels[folded]}.")
+                        labels.setdefault(folded, i)
+                    if "image" in choice:
+                        image = choice["image"]
+                        if isinstance(image, int) and not isinstance(image, bool):
+                            if image < 1:
+                                errors.add(f"{key}.image", "An asset id is a positive integer.")
+                        elif not _fields.text(errors, f"{key}.image", image):
+                            continue
+                        if image in images:
+                            errors.add(f"{key}.image", f"Same image as choice {images[image]}.")
+                        images.setdefault(image, i)
+        if "answer" in cleaned:
+            _fields.index(errors, "answer", cleaned["answer"], size=size)
+        if "hide_labels" in cleaned and not isinstance(cleaned["hide_labels"], bool):
+            errors.add("hide_labels", f"Must be true or false, not {_fields.json_type(cleaned['hide_labels'])}.")
+        errors.raise_if_any()
+        return cleaned
+
+    def public_payload(self, payload: dict) -> dict:
+        hide = bool(payload.get("hide_labels", False))
+        choices = []
+        for choice in payload["choices"]:
+            image = choice["image"]
+            public = {"emoji": image} if isinstance(image, str) else {"asset": image}
+            if not hide:
+                public["label"] = choice["label"]
+            choices.append(public)
+        return {"question": payload["question"], "choices": choices, "hide_labels": hide}
+
+    def parse_answer(self, data: Any) -> int:
+        return _fields.as_index(data)
+
+    def check(self, payload: dict, answer: int, *, language: str) -> Verdict:
+        choices = payload["choices"]
+        chosen = choices[answer]["label"] if 0 <= answer < len(choices) else None
+        return Verdict(correct=answer == payload["answer"], best_match=chosen)
+
+    def solution_display(self, payload: dict) -> str:
+        choice = payload["choices"][payload["answer"]]
+        return f"{choice['image']} {choice['label']}" if isinstance(choice["image"], str) else choice["label"]
+
+    def asset_ids(self, payload: dict) -> list[int]:
+        """Image Asset ids the payload refers to (``courses.services.validate_exercise`` checks they exist)."""
+        return [c["image"] for c in payload.get("choices", []) if isinstance(c.get("image"), int)]
