@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("", include("media_assets.urls")),  # /media/a/<variant>/<name>: audio with range requests
     path("", include("courses.urls")),
 ]
 

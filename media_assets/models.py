@@ -1,5 +1,7 @@
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
 
 
 class Asset(models.Model):
@@ -26,6 +28,15 @@ class Asset(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["source", "language", "text"])]
+        constraints = [
+            # Text-to-speech shares one asset per spoken (language, text): the TTS command relies on it.
+            models.UniqueConstraint(
+                fields=["kind", "language", "text"], condition=Q(source="tts"), name="asset_unique_tts_text"
+            ),
+            models.CheckConstraint(
+                condition=Q(source="uploaded") | ~Q(tts_provider=""), name="asset_tts_names_provider"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title or self.text or f"{self.get_kind_display()} #{self.pk}"
@@ -67,15 +78,60 @@ class AssetVariant(models.Model):
     sample_rate = models.PositiveIntegerField(null=True, blank=True)
     bit_rate = models.PositiveIntegerField(null=True, blank=True, help_text="bits per second")
     channels = models.PositiveSmallIntegerField(null=True, blank=True)
-    # Identical bytes are stored once: a second upload of the same file reuses this row.
+    width = models.PositiveIntegerField(null=True, blank=True, help_text="pixels (images)")
+    height = models.PositiveIntegerField(null=True, blank=True, help_text="pixels (images)")
+    # Identical bytes are stored once: a second upload of the same file reuses this row
+    # (same asset) or is refused naming this row (another asset); see services.add_variant.
     checksum_sha256 = models.CharField(max_length=64, unique=True)
+    # The name the file had on the author's machine (informative only: the format comes from the content).
+    original_name = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["asset", "format", "quality", "speed"], name="asset_variant_unique_kind"),
             models.CheckConstraint(condition=Q(size_bytes__gt=0), name="asset_variant_nonempty"),
+            models.CheckConstraint(condition=Q(quality__in=["low", "medium", "high"]), name="asset_variant_quality"),
+            models.CheckConstraint(condition=Q(speed__in=["normal", "slow"]), name="asset_variant_speed"),
         ]
 
     def __str__(self) -> str:
         return f"{self.asset} [{self.format}/{self.quality}/{self.speed}]"
+
+    def get_absolute_url(self) -> str:
+        return reverse("media_assets:variant", kwargs={"variant_id": self.pk, "filename": self.filename})
+
+    @property
+    def mime_type(self) -> str:
+        """The Content-Type the file is served with and the ``<source type>`` browsers choose by."""
+        return MIME_TYPES.get(self.format, "application/octet-stream")
+
+    @property
+    def filename(self) -> str:
+        """A readable name for the serving URL (cosmetic: the variant id alone identifies the file)."""
+        stem = slugify(self.asset.text or self.asset.title)[:40] or f"asset-{self.asset_id}"
+        suffix = "" if self.speed == self.Speed.NORMAL else f"-{self.speed}"
+        return f"{stem}-{self.quality}{suffix}.{self.format}"
+
+    @property
+    def source_type(self) -> str:
+        """The ``<source type>`` value: names the codec where a container holds several (Ogg)."""
+        return SOURCE_TYPES.get(self.format, self.mime_type)
+
+
+MIME_TYPES = {
+    "mp3": "audio/mpeg",
+    "ogg": "audio/ogg",
+    "opus": "audio/ogg",
+    "wav": "audio/wav",
+    "m4a": "audio/mp4",
+    "flac": "audio/flac",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "webp": "image/webp",
+    "svg": "image/svg+xml",
+    "mp4": "video/mp4",
+    "webm": "video/webm",
+}
+
+SOURCE_TYPES = {"ogg": 'audio/ogg; codecs="vorbis"', "opus": 'audio/ogg; codecs="opus"'}

@@ -1,0 +1,181 @@
+"""Writes for media assets: add a file variant (validated by content), delete variants and assets.
+
+Files are stored through Django's storage API (``AssetVariant.file``'s storage: the local media folder by
+default, S3 when configured) under a content-addressed name, ``assets/<sha[:2]>/<sha256>.<format>``.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from .inspection import FORMAT_NAMES, MediaInfo, format_from_name, inspect_media
+from .models import Asset, AssetVariant
+
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload that passed every check: its bytes, checksum and what the file says about itself."""
+
+    data: bytes
+    checksum: str
+    info: MediaInfo
+    original_name: str
+
+
+def check_upload(*, asset: Asset, uploaded_file, claimed_format: str | None = None) -> CheckedUpload:
+    """Read and validate an upload without storing anything. Raises ValidationError.
+
+    ``claimed_format`` defaults to what the file's name claims (``.mp3`` → mp3); the content must prove it.
+    """
+    original_name = (getattr(uploaded_file, "name", "") or "").rsplit("/", 1)[-1]
+    data = _read_limited(uploaded_file)
+    info = inspect_media(data, claimed_format=claimed_format or format_from_name(original_name))
+    if info.kind != asset.kind:
+        raise ValidationError(
+            f"This asset holds {asset.get_kind_display().lower()}, but the file is {info.kind} "
+            f"({FORMAT_NAMES[info.format]}).",
+            code="wrong_kind",
+        )
+    return CheckedUpload(
+        data=data, checksum=hashlib.sha256(data).hexdigest(), info=info, original_name=original_name[:255]
+    )
+
+
+def add_variant(
+    *, asset: Asset, uploaded_file, quality: str, speed: str = "normal", claimed_format: str | None = None
+) -> AssetVariant:
+    """Validate ``uploaded_file`` by its content and store it as a variant of ``asset``.
+
+    Format, size, duration, sample rate, bit rate and channels come from the file. Identical bytes are
+    stored once: uploading the same file again for the same asset, quality and speed returns the
+    stored variant; for anything else it raises "already stored as …". A bad file raises
+    ValidationError and nothing is stored (no row, no file). Takes a row lock on the asset so that two
+    uploads to one asset are checked one after the other.
+    """
+    variant, _created = add_or_get_variant(
+        asset=asset, uploaded_file=uploaded_file, quality=quality, speed=speed, claimed_format=claimed_format
+    )
+    return variant
+
+
+def add_or_get_variant(
+    *, asset: Asset, uploaded_file, quality: str, speed: str = "normal", claimed_format: str | None = None
+) -> tuple[AssetVariant, bool]:
+    """``add_variant`` that also says whether a new variant was made (False: identical bytes reused)."""
+    if quality not in AssetVariant.Quality.values:
+        raise ValidationError(f"Unknown quality {quality!r}.", code="quality")
+    if speed not in AssetVariant.Speed.values:
+        raise ValidationError(f"Unknown speed {speed!r}.", code="speed")
+    upload = check_upload(asset=asset, uploaded_file=uploaded_file, claimed_format=claimed_format)
+    storage = AssetVariant._meta.get_field("file").storage
+    with transaction.atomic():
+        Asset.objects.select_for_update(no_key=True).filter(pk=asset.pk).first()
+        existing = _reusable_variant(asset=asset, upload=upload, quality=quality, speed=speed)
+        if existing is not None:
+            return existing, False
+        name = f"assets/{upload.checksum[:2]}/{upload.checksum}.{upload.info.format}"
+        # Content-addressed: a file already at this name holds these very bytes (e.g. left by a rolled-back
+        # transaction), so it is reused rather than written again under a second name.
+        wrote = not storage.exists(name)
+        if wrote:
+            name = storage.save(name, ContentFile(upload.data))
+        info = upload.info
+        try:
+            with transaction.atomic():
+                variant = AssetVariant.objects.create(
+                    asset=asset,
+                    file=name,
+                    format=info.format,
+                    quality=quality,
+                    speed=speed,
+                    size_bytes=len(upload.data),
+                    duration_ms=info.duration_ms,
+                    sample_rate=info.sample_rate,
+                    bit_rate=info.bit_rate,
+                    channels=info.channels,
+                    width=info.width,
+                    height=info.height,
+                    checksum_sha256=upload.checksum,
+                    original_name=upload.original_name,
+                )
+        except IntegrityError as exc:
+            # A concurrent upload of the same bytes won the unique checksum: leave its file alone.
+            if wrote and not AssetVariant.objects.filter(checksum_sha256=upload.checksum).exists():
+                storage.delete(name)
+            raise ValidationError("This file was stored by another upload at the same moment; reload.") from exc
+    return variant, True
+
+
+def _reusable_variant(*, asset: Asset, upload: CheckedUpload, quality: str, speed: str) -> AssetVariant | None:
+    """The stored variant with these bytes if it is this very slot; raise when the upload conflicts."""
+    same_bytes = AssetVariant.objects.select_related("asset").filter(checksum_sha256=upload.checksum).first()
+    if same_bytes is not None:
+        if (same_bytes.asset_id, same_bytes.quality, same_bytes.speed) == (asset.pk, quality, speed):
+            return same_bytes
+        raise ValidationError(
+            f"This exact file is already stored as {same_bytes.format}/{same_bytes.quality}/{same_bytes.speed} "
+            f"of asset “{same_bytes.asset}” (asset #{same_bytes.asset_id}, variant #{same_bytes.pk}). "
+            "Use that asset, or upload a different file.",
+            code="duplicate",
+        )
+    taken = AssetVariant.objects.filter(asset=asset, format=upload.info.format, quality=quality, speed=speed).first()
+    if taken is not None:
+        raise ValidationError(
+            f"This asset already has a {FORMAT_NAMES[upload.info.format]} {quality}-quality {speed} variant "
+            f"(#{taken.pk}). Delete it first to replace it.",
+            code="slot_taken",
+        )
+    return None
+
+
+def _read_limited(uploaded_file) -> bytes:
+    limit = settings.MALLARD_AUDIO_MAX_UPLOAD_BYTES
+    size = getattr(uploaded_file, "size", None)
+    if size is not None and size > limit:
+        raise ValidationError(f"The file is {_mb(size)}; files may be at most {_mb(limit)}.", code="too_large")
+    if hasattr(uploaded_file, "seek"):
+        uploaded_file.seek(0)
+    parts, total = [], 0
+    while chunk := uploaded_file.read(_CHUNK):
+        total += len(chunk)
+        if total > limit:
+            raise ValidationError(f"The file is larger than {_mb(limit)}, the most a file may be.", code="too_large")
+        parts.append(chunk)
+    data = b"".join(parts)
+    if not data:
+        raise ValidationError("The file is empty.", code="empty")
+    return data
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{n} bytes"
+
+
+def delete_variant(*, variant: AssetVariant) -> None:
+    """Delete a variant and, once the deletion is committed, its file (no other row holds these bytes)."""
+    _delete_files_on_commit([variant.file.name])
+    variant.delete()
+
+
+def delete_asset(*, asset: Asset) -> None:
+    """Delete an asset, its variants and their files. Tokens and exercises that used it lose their audio."""
+    names = list(asset.variants.values_list("file", flat=True))
+    _delete_files_on_commit(names)
+    asset.delete()
+
+
+def _delete_files_on_commit(names: list[str]) -> None:
+    storage = AssetVariant._meta.get_field("file").storage
+
+    def delete() -> None:
+        for name in names:
+            if name and not AssetVariant.objects.filter(file=name).exists():
+                storage.delete(name)
+
+    transaction.on_commit(delete)
