@@ -1,0 +1,254 @@
+"""Writes to the content tree: slugs at creation, ordinals, prerequisites, exercise validation.
+
+Used by the admin and by the course importer, so that a rule lives in one place.
+"""
+
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import connection, models, transaction
+from django.db.models import Max
+
+from . import slugs
+from .exercise_types import REGISTRY
+from .models import Course, Exercise, Lesson, LessonExercise, LessonPrerequisite, Section, Token, Unit
+
+#: parent model → (child model, name of the child's FK to the parent)
+CHILDREN: dict[type[models.Model], tuple[type[models.Model], str]] = {
+    Course: (Section, "course"),
+    Section: (Unit, "section"),
+    Unit: (Lesson, "unit"),
+    Lesson: (LessonExercise, "lesson"),
+}
+
+_PARENT_FIELD = {child: fk for child, fk in CHILDREN.values()}
+
+#: ordinals are PositiveSmallIntegerField (≤ 32767): rows being moved park above this while they swap
+_PARKING = 30000
+
+
+# --- Ordinals --------------------------------------------------------------------------------
+
+
+def next_ordinal(*, parent: models.Model) -> int:
+    child, fk = CHILDREN[type(parent)]
+    return (child.objects.filter(**{fk: parent}).aggregate(m=Max("ordinal"))["m"] or 0) + 1
+
+
+def _park(rows: Sequence[models.Model]) -> None:
+    """Move rows to ordinals nobody uses, so that the next writes cannot collide with them.
+
+    PostgreSQL checks the sibling-ordinal constraints at commit (DEFERRABLE INITIALLY DEFERRED), so a
+    swap inside one transaction works without this; SQLite checks every statement, so the rows that
+    change first step aside. Doing it on both keeps one code path that is tested on PostgreSQL."""
+    for i, row in enumerate(rows, start=1):
+        type(row).objects.filter(pk=row.pk).update(ordinal=_PARKING + i)
+
+
+def reorder_children(*, parent: Course | Section | Unit | Lesson, ordered_ids: Sequence[int]) -> None:
+    """Number the children of ``parent`` 1, 2, 3 … in the order of ``ordered_ids`` (primary keys of the
+    sections of a course, units of a section, lessons of a unit, or LessonExercise rows of a lesson).
+
+    ``ordered_ids`` must list every child exactly once. Slugs do not change (see ``courses.slugs``).
+    Locks the children (``select_for_update``, by id) so two concurrent reorders serialise.
+    """
+    child, fk = CHILDREN[type(parent)]
+    with transaction.atomic():
+        rows = list(child.objects.select_for_update().filter(**{fk: parent}).order_by("pk"))
+        by_id = {row.pk: row for row in rows}
+        if len(ordered_ids) != len(set(ordered_ids)) or set(ordered_ids) != set(by_id):
+            raise ValidationError(
+                f"ordered_ids must list each of the {len(rows)} children of {parent} exactly once.", code="invalid"
+            )
+        moving = [by_id[pk] for position, pk in enumerate(ordered_ids, start=1) if by_id[pk].ordinal != position]
+        if not connection.features.supports_deferrable_unique_constraints:
+            _park(moving)
+        for position, pk in enumerate(ordered_ids, start=1):
+            if by_id[pk].ordinal != position:
+                child.objects.filter(pk=pk).update(ordinal=position)
+
+
+def save_siblings(*, objects: Iterable[models.Model], deleted: Iterable[models.Model] = ()) -> None:
+    """Save a batch of edited siblings (an admin inline) without tripping the ordinal constraint.
+
+    Deletes first, then parks the existing rows whose ordinal changed, then saves everything. New rows
+    without an ordinal get the next free one. New sections, units and lessons get their slug."""
+    objects = list(objects)
+    with transaction.atomic():
+        for obj in deleted:
+            if obj.pk is not None:
+                obj.delete()
+        changed = []
+        existing = [o for o in objects if o.pk is not None]
+        if existing:
+            stored = dict(
+                type(existing[0]).objects.filter(pk__in=[o.pk for o in existing]).values_list("pk", "ordinal")
+            )
+            changed = [o for o in existing if stored.get(o.pk) != o.ordinal]
+        _park(changed)
+        for obj in objects:
+            if obj.pk is None and not obj.ordinal:
+                obj.ordinal = next_ordinal(parent=getattr(obj, _PARENT_FIELD[type(obj)]))
+            if obj.pk is None and not isinstance(obj, LessonExercise):
+                slugs.assign_slug(obj)
+            obj.save()
+
+
+def add_exercise_to_lesson(*, lesson: Lesson, exercise: Exercise, ordinal: int | None = None) -> LessonExercise:
+    """Append (or place at ``ordinal``) an exercise in a lesson."""
+    with transaction.atomic():
+        link = LessonExercise(lesson=lesson, exercise=exercise, ordinal=ordinal or next_ordinal(parent=lesson))
+        link.full_clean()
+        link.save()
+        return link
+
+
+def create_exercise(*, exercise: Exercise, lesson: Lesson | None = None, tokens: Sequence[Token] = ()) -> Exercise:
+    """Validate and save a new exercise, slugged ``es-e-SS-UU-LL-NN`` when created into ``lesson`` (and
+    appended to it), ``es-e-NNNN`` otherwise."""
+    with transaction.atomic():
+        position = next_ordinal(parent=lesson) if lesson is not None else None
+        slugs.assign_slug(exercise, lesson=lesson, position=position)
+        validate_exercise(exercise, tokens=tokens)
+        exercise.save()
+        if tokens:
+            exercise.tokens.set(tokens)
+        if lesson is not None:
+            LessonExercise.objects.create(lesson=lesson, exercise=exercise, ordinal=position)
+        return exercise
+
+
+# --- Prerequisites ---------------------------------------------------------------------------
+
+
+def find_prerequisite_cycle(*, lesson: Lesson, prerequisites: Iterable[Lesson]) -> list[Lesson] | None:
+    """If giving ``lesson`` these prerequisites (replacing its current ones) would make a cycle, return it
+    as a path ``[lesson, p1, …, lesson]`` (each needs the next one first); else None."""
+    prerequisites = list(prerequisites)
+    edges: dict[int, set[int]] = {}
+    links = LessonPrerequisite.objects.filter(lesson__unit__section__course_id=lesson.unit.section.course_id)
+    for lesson_id, prerequisite_id in links.values_list("lesson_id", "prerequisite_id"):
+        edges.setdefault(lesson_id, set()).add(prerequisite_id)
+    edges[lesson.pk] = {p.pk for p in prerequisites}
+
+    # Depth-first search from the lesson, deterministic (sorted ids), remembering the path.
+    path: list[int] = []
+    done: set[int] = set()
+
+    def visit(node: int) -> list[int] | None:
+        if node in path:
+            return [*path[path.index(node) :], node]
+        if node in done:
+            return None
+        path.append(node)
+        for nxt in sorted(edges.get(node, ())):
+            found = visit(nxt)
+            if found:
+                return found
+        path.pop()
+        done.add(node)
+        return None
+
+    cycle = visit(lesson.pk)
+    if not cycle:
+        return None
+    by_id = {p.pk: p for p in prerequisites} | {lesson.pk: lesson}
+    missing = set(cycle) - set(by_id)
+    by_id |= Lesson.objects.in_bulk(missing)
+    return [by_id[i] for i in cycle]
+
+
+def validate_prerequisites(*, lesson: Lesson, prerequisites: Iterable[Lesson]) -> None:
+    """Raise ValidationError unless every prerequisite is another lesson of the same course and the
+    prerequisite graph stays acyclic. The message names the cycle: ``es-l-01-01-02 needs es-l-01-01-03,
+    which needs es-l-01-01-02``."""
+    prerequisites = list(prerequisites)
+    errors = []
+    course_id = lesson.unit.section.course_id
+    for p in prerequisites:
+        if p.pk == lesson.pk:
+            errors.append(f"A lesson cannot be its own prerequisite ({lesson.slug}).")
+        elif p.unit.section.course_id != course_id:
+            errors.append(f"{p.slug} belongs to another course; prerequisites must be in the same course.")
+    if errors:
+        raise ValidationError({"prerequisites": errors})
+    if lesson.pk is None:
+        return  # a new lesson has no dependants, so it cannot close a cycle
+    cycle = find_prerequisite_cycle(lesson=lesson, prerequisites=prerequisites)
+    if cycle:
+        raise ValidationError({"prerequisites": [f"These prerequisites would make a cycle: {describe_cycle(cycle)}."]})
+
+
+def describe_cycle(cycle: Sequence[Lesson]) -> str:
+    """``[a, b, c, a]`` → ``a needs b, which needs c, which needs a``."""
+    text = f"{cycle[0].slug} needs {cycle[1].slug}"
+    for lesson in cycle[2:]:
+        text += f", which needs {lesson.slug}"
+    return text
+
+
+def set_prerequisites(*, lesson: Lesson, prerequisites: Iterable[Lesson]) -> None:
+    """Replace the lesson's prerequisites after validating them.
+
+    Locks the course row (``select_for_update``) so that two authors editing prerequisites of the same
+    course at once cannot each add half of a cycle."""
+    prerequisites = list(prerequisites)
+    with transaction.atomic():
+        Course.objects.select_for_update().filter(pk=lesson.unit.section.course_id).first()
+        validate_prerequisites(lesson=lesson, prerequisites=prerequisites)
+        wanted = {p.pk for p in prerequisites}
+        LessonPrerequisite.objects.filter(lesson=lesson).exclude(prerequisite_id__in=wanted).delete()
+        have = set(LessonPrerequisite.objects.filter(lesson=lesson).values_list("prerequisite_id", flat=True))
+        LessonPrerequisite.objects.bulk_create(
+            [LessonPrerequisite(lesson=lesson, prerequisite_id=pk) for pk in sorted(wanted - have)]
+        )
+
+
+# --- Exercises -------------------------------------------------------------------------------
+
+
+def validate_exercise(exercise: Exercise, *, tokens: Iterable[Token] | None = None) -> None:
+    """Check an exercise before it is saved (admin, importer) and clean its payload in place.
+
+    Raises ValidationError whose message dict is keyed by dotted paths: ``type``, ``payload`` (the
+    payload as a whole), ``payload.<key>`` (``payload.solutions``, ``payload.choices.2``), ``audio``,
+    ``image``, ``tokens``."""
+    errors: dict[str, list[str]] = {}
+    kind = REGISTRY.get(exercise.type)
+    if kind is None:
+        errors["type"] = [f"Unknown exercise type {exercise.type!r}. Known types: {', '.join(sorted(REGISTRY))}."]
+    else:
+        try:
+            exercise.payload = kind.validate_payload(exercise.payload)
+        except ValidationError as e:
+            for key, messages in e.message_dict.items():
+                errors[f"payload.{key}" if key != "payload" else "payload"] = messages
+        else:
+            if hasattr(kind, "asset_ids"):
+                from media_assets.models import Asset
+
+                wanted = kind.asset_ids(exercise.payload)
+                found = set(Asset.objects.filter(pk__in=wanted, kind=Asset.Kind.IMAGE).values_list("pk", flat=True))
+                for i, choice in enumerate(exercise.payload.get("choices", [])):
+                    if isinstance(choice.get("image"), int) and choice["image"] not in found:
+                        errors[f"payload.choices.{i}.image"] = [f"No image asset with id {choice['image']}."]
+    if exercise.audio_id and exercise.audio.kind != "audio":
+        errors["audio"] = ["This asset is not audio."]
+    if exercise.image_id and exercise.image.kind != "image":
+        errors["image"] = ["This asset is not an image."]
+    if tokens is not None and exercise.course_id:
+        language_id = exercise.course.to_language_id
+        wrong = sorted(t.text for t in tokens if t.language_id != language_id)
+        if wrong:
+            errors["tokens"] = [f"Not in the course's target language: {', '.join(wrong)}."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def answer_language_code(exercise: Exercise) -> str | None:
+    """The code of the language the learner writes this exercise's answer in (for ``check``)."""
+    side = REGISTRY[exercise.type].answer_language(exercise.payload)
+    if side is None:
+        return None
+    course = exercise.course
+    return (course.to_language if side == "target" else course.from_language).code
