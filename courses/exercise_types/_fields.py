@@ -12,6 +12,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from courses import answers
+
 #: the key used for problems with the payload as a whole (not a JSON object, …)
 WHOLE = "payload"
 
@@ -131,34 +133,16 @@ def fold(value: str) -> str:
 
 
 def alternates_problem(value: str) -> str | None:
-    """Syntax check for the ``I [am/'m] here`` notation: balanced, unnested groups with a ``/`` each."""
-    depth = 0
-    group = ""
-    for ch in value:
-        if ch == "[":
-            if depth:
-                return "Alternates cannot be nested: close the ']' before opening another '['."
-            depth, group = 1, ""
-        elif ch == "]":
-            if not depth:
-                return "Unbalanced brackets: ']' without a matching '['."
-            if "/" not in group:
-                return f"The alternates group [{group}] needs a '/' between options, e.g. [am/'m] or [the/]."
-            depth = 0
-        elif depth:
-            group += ch
-    if depth:
-        return "Unbalanced brackets: '[' without a matching ']'."
+    """Syntax problem of the ``I [am/'m] here`` notation, as ``courses.answers`` (which owns it) reports it."""
+    try:
+        answers.expand_alternates(value)
+    except ValueError as e:
+        return f"Alternates: {e}."
     return None
 
 
 def expansions(value: str) -> list[str]:
-    """Every sentence an alternates string accepts. Plain strings are their own only expansion; strings
-    with groups are expanded by ``courses.answers.expand_alternates`` (the one place that rule lives)."""
-    if "[" not in value:
-        return [value]
-    from courses import answers
-
+    """Every sentence an alternates string accepts (``courses.answers.expand_alternates``)."""
     return answers.expand_alternates(value)
 
 
