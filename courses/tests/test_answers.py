@@ -68,6 +68,9 @@ CASES = [
     ("fr", ["Il a dit « bonjour »."], "il a dit 'bonjour'", OK),  # single quotes as quotation marks
     ("fr", ["Il a dit « bonjour »."], "Il a dit “bonjour”", OK),
     ("fr", ["Qu'est-ce que c'est ?"], "qu'est ce que c'est", OK),
+    ("fr", ["Il a dit « bonjour mon ami » et"], "Il a dit 'bonjour mon ami' et", OK),  # a quote, not elisions
+    ("fr", ["Je m'appelle Léa."], "je m appelle lea", WRONG),  # the apostrophe is part of the word
+    ("fr", ["Je m'appelle Léa."], "Je m’appelle Lea.", 'Watch out for the accent: "Léa"'),
     # --- French: ç, hyphens, ligatures
     ("fr", ["Le garçon"], "le garcon", 'Watch out for the cedilla: "garçon"'),
     ("fr", ["Ça va ?"], "ca va", 'Watch out for the cedilla: "Ça"'),
@@ -99,6 +102,9 @@ CASES = [
     ("de", ["Das ist [sehr /]gut."], "das ist gut", OK),
     ("de", ["Das ist groß."], "das ist gross", OK),
     ("de", ["Das ist groß."], "das ist gros", WRONG),  # "groß" has 4 letters
+    ("de", ["Schreib mir eine Email."], "Schreib mir eine E-Mail.", WRONG),  # the hyphen splits the word
+    ("de", ["Schreib mir eine [Email/E-Mail]."], "schreib mir eine e mail", OK),
+    ("de", ["Das Buch"], "das bu\u00adch", OK),  # a soft hyphen is invisible
     # --- English alternates with apostrophes
     ("en", ["I [am/'m] here."], "I'm here", OK),
     ("en", ["I [am/'m] here."], "I’m here", OK),
@@ -106,6 +112,8 @@ CASES = [
     ("en", ["I [am/'m] here."], "I here", WRONG),
     ("en", ["[the /]cat"], "cat", OK),
     ("en", ["[the/] cat"], "The cat.", OK),
+    ("en", ["I'm here"], "I 'm here", WRONG),  # a space before the apostrophe makes it a quotation mark
+    ("en", ["the dogs' bone"], "the dogs bone", OK),  # a word-final apostrophe outside elision languages
     ("en-GB", ["I [do not/don't] know"], "I dont know", WRONG),  # "don't" has 4 letters
 ]
 
