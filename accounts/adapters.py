@@ -1,10 +1,41 @@
+"""allauth adapters: how a sign-up (by e-mail or through Google/TikTok) becomes a Mallard user."""
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.core.exceptions import ValidationError
+
+from .services import clean_display_name
+
+PROFILE_FIELDS_ON_SIGNUP = ("display_name", "time_zone")
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    pass
+    def save_user(self, request, user, form, commit=True):
+        """Also store the sign-up form's display name and time zone, in the same INSERT."""
+        user = super().save_user(request, user, form, commit=False)
+        data = getattr(form, "cleaned_data", {}) if form is not None else {}
+        for field in PROFILE_FIELDS_ON_SIGNUP:
+            if data.get(field):
+                setattr(user, field, data[field])
+        if commit:
+            user.save()
+        return user
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
-    pass
+    def populate_user(self, request, sociallogin, data):
+        """Use the provider's name as the display name (the model has no first/last name).
+
+        TikTok gives no e-mail address: ``user.email`` stays empty, and because
+        ``SOCIALACCOUNT_EMAIL_REQUIRED`` is on, allauth's auto sign-up stops and shows the social
+        sign-up form, which asks for one (and, in production, sends it a verification e-mail).
+        """
+        user = super().populate_user(request, sociallogin, data)
+        name = data.get("name") or " ".join(p for p in (data.get("first_name"), data.get("last_name")) if p)
+        name = name or data.get("username") or ""
+        if name and not user.display_name:
+            try:
+                user.display_name = clean_display_name(name)
+            except ValidationError:  # a strange provider name is not worth failing a log-in for
+                user.display_name = ""
+        return user

@@ -1,0 +1,88 @@
+"""Admin for users: e-mail based (no username/first/last name), searchable, filterable by role.
+
+Superusers and staff whose role is *admin* manage users; other staff (e.g. content editors) do not
+see this page unless someone gave them the user permissions explicitly.
+"""
+
+from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from .models import User
+
+
+def is_account_admin(user) -> bool:
+    return bool(user.is_active and user.is_staff and (user.is_superuser or user.role == User.Role.ADMIN))
+
+
+class UserCreationForm(auth_forms.AdminUserCreationForm):
+    class Meta(auth_forms.AdminUserCreationForm.Meta):
+        model = User
+        fields = ("email", "display_name")
+
+
+class UserChangeForm(auth_forms.UserChangeForm):
+    class Meta(auth_forms.UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    ordering = ("email",)
+    list_display = ("email", "display_name", "role", "is_staff", "is_active", "date_joined", "last_login")
+    list_filter = ("role", "is_staff", "is_superuser", "is_active", "groups")
+    search_fields = ("email", "display_name")
+    readonly_fields = ("last_login", "date_joined")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Profile", {"fields": ("display_name", "avatar", "time_zone", "locale", "native_language", "daily_xp_goal")}),
+        (
+            "Settings",
+            {
+                "fields": (
+                    "theme",
+                    "sound_effects",
+                    "audio_quality",
+                    "notify_streak_reminders",
+                    "notify_reengagement",
+                    "notify_product_news",
+                )
+            },
+        ),
+        (
+            "Role and permissions",
+            {"fields": ("role", "is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {"classes": ("wide",), "fields": ("email", "display_name", "usable_password", "password1", "password2")},
+        ),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Only a superuser hands out superuser status or raw permissions.
+            fields += ["is_superuser", "user_permissions"]
+        return fields
+
+    def has_module_permission(self, request):
+        return is_account_admin(request.user) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_account_admin(request.user) or super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return is_account_admin(request.user) or super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return is_account_admin(request.user) or super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_account_admin(request.user) or super().has_delete_permission(request, obj)

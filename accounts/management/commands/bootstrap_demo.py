@@ -1,0 +1,30 @@
+"""manage.py bootstrap_demo: the demo learner and an admin, with passwords printed (used by make run)."""
+
+import os
+
+from django.core.management.base import BaseCommand
+
+from accounts import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Create (or reset the password of) learner@mallard.local and the superuser admin@mallard.local, "
+        "both with verified e-mail addresses, and print their credentials. Idempotent."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            default=os.environ.get("MALLARD_DEMO_PASSWORD") or None,
+            help="password for both accounts (default: $MALLARD_DEMO_PASSWORD, else a new random one each)",
+        )
+
+    def handle(self, *args, password=None, **options):
+        accounts = services.bootstrap_demo_accounts(password=password)
+        self.stdout.write(self.style.SUCCESS("Demo accounts ready (e-mail verified, lockouts cleared):"))
+        for account in accounts:
+            kind = "admin (superuser)" if account.is_superuser else "learner"
+            state = "created" if account.created else "password reset"
+            self.stdout.write(f"  {kind:18} {account.email:24} password: {account.password}   [{state}]")
+        self.stdout.write("Log in at /accounts/login/ (learner) or /admin/ (admin).")
