@@ -33,7 +33,8 @@ TYPO_MIN_LETTERS = 5
 ELISION_LANGUAGES = frozenset({"fr", "it", "ca"})
 
 # Everything a keyboard or a word processor may put where an apostrophe belongs.
-_APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc\u02bb\u2032\u00b4\u0060\uff07\u201b", "'"))
+_APOSTROPHE_CHARS = frozenset("'\u2019\u2018\u02bc\u02bb\u2032\u00b4\u0060\uff07\u201b")
+_APOSTROPHES = str.maketrans(dict.fromkeys(_APOSTROPHE_CHARS, "'"))
 # Spellings that are the same word, not an accent miss: cœur = coeur, Cæsar = Caesar.
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 # German writers may spell an umlaut as a following e (Mädchen = Maedchen): an accent miss, not a typo.
@@ -47,7 +48,7 @@ _COMBINING_DIAERESIS = "\u0308"
 
 
 def _is_apostrophe(ch: str) -> bool:
-    return ch == "'" or ch.translate(_APOSTROPHES) == "'"
+    return ch in _APOSTROPHE_CHARS
 
 
 def _parse_alternates(solution: str) -> list[tuple[str, ...]]:
@@ -126,36 +127,41 @@ def _is_word_char(ch: str) -> bool:
 
 
 def _words(text: str, *, elision: bool) -> tuple[str, ...]:
-    """The words of ``text`` in display case: NFC, one kind of apostrophe, punctuation and symbols gone.
+    """The words of ``text`` in display case: NFC, punctuation and symbols gone.
 
-    Apostrophes are kept inside a word (``j'ai``, ``aujourd'hui``) and dropped where they act as
-    quotation marks (``'hola'``). In an elision language an apostrophe ending a word binds it to the
-    next word even across spaces (``l' homme`` → ``l'homme``).
+    Apostrophes (any of the look-alikes, kept as typed so notes show the author's spelling) are kept
+    inside a word (``j'ai``, ``aujourd'hui``) and dropped where they act as quotation marks
+    (``'hola'``). In an elision language an apostrophe ending a word binds it to the next word even
+    across spaces (``l' homme`` → ``l'homme``).
     """
-    text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
     chars: list[str] = []
-    for ch in text:
-        if ch == "'" or _is_word_char(ch):
-            if not (ch == "'" and chars and chars[-1] == "'"):  # l''homme → l'homme
+    for ch in unicodedata.normalize("NFC", text):
+        if ch in _APOSTROPHE_CHARS:
+            if not (chars and chars[-1] in _APOSTROPHE_CHARS):  # l''homme → l'homme
                 chars.append(ch)
+        elif _is_word_char(ch):
+            chars.append(ch)
         elif unicodedata.category(ch) == "Cf":
             continue  # soft hyphen, zero-width space: invisible, not a word break
         else:
             chars.append(" ")  # spaces, punctuation (hyphens and dashes too), symbols
+
+    def is_letter(c: str) -> bool:
+        return c != " " and c not in _APOSTROPHE_CHARS
+
     cleaned: list[str] = []
     quote_open = False
     i, n = 0, len(chars)
     while i < n:
         ch = chars[i]
-        if ch != "'":
-            cleaned.append(ch)
-            i += 1
-            continue
-        after_word = bool(cleaned) and _is_word_char(cleaned[-1])
-        before_word = i + 1 < n and _is_word_char(chars[i + 1])
         i += 1
+        if ch not in _APOSTROPHE_CHARS:
+            cleaned.append(ch)
+            continue
+        after_word = bool(cleaned) and is_letter(cleaned[-1])
+        before_word = i < n and is_letter(chars[i])
         if after_word and before_word:
-            cleaned.append("'")  # j'ai
+            cleaned.append(ch)  # j'ai
         elif before_word:
             quote_open = True  # an opening quotation mark: 'hola
         elif after_word and quote_open:
@@ -164,15 +170,15 @@ def _words(text: str, *, elision: bool) -> tuple[str, ...]:
             j = i
             while j < n and chars[j] == " ":
                 j += 1
-            if j < n and _is_word_char(chars[j]):
-                cleaned.append("'")  # l' homme → l'homme
+            if j < n and is_letter(chars[j]):
+                cleaned.append(ch)  # l' homme → l'homme
                 i = j
     return tuple("".join(cleaned).split())
 
 
 def _fold(word: str) -> str:
-    """The comparison form of a word: case-folded (ß → ss), ligatures spelt out, NFC."""
-    return unicodedata.normalize("NFC", word.casefold()).translate(_LIGATURES)
+    """The comparison form of a word: one apostrophe, case-folded (ß → ss), ligatures spelt out, NFC."""
+    return unicodedata.normalize("NFC", word.translate(_APOSTROPHES).casefold()).translate(_LIGATURES)
 
 
 def _strip_accents(word: str) -> str:
@@ -180,7 +186,7 @@ def _strip_accents(word: str) -> str:
 
 
 def _letters(word: str) -> int:
-    return sum(1 for ch in unicodedata.normalize("NFC", word) if ch.isalnum())
+    return sum(1 for ch in unicodedata.normalize("NFC", word) if ch.isalnum() and ch not in _APOSTROPHE_CHARS)
 
 
 @dataclass(frozen=True, slots=True)

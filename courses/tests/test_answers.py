@@ -65,6 +65,9 @@ CASES = [
     ("fr", ["J'ai faim."], "jai faim", WRONG),  # "j'ai" has 3 letters: no typo forgiveness
     ("fr", ["C'est très bien !"], "c’est tres bien", 'Watch out for the accent: "très"'),
     ("fr", ["Aujourd'hui, il pleut."], "aujourdhui il pleut", 'You have a typo: "Aujourd\'hui"'),
+    ("fr", ["Aujourd’hui, il pleut."], "aujourdhui il pleut", 'You have a typo: "Aujourd’hui"'),  # as written
+    ("fr", ["L\u02bchomme mange."], "l'homme mange", OK),  # modifier letter apostrophe
+    ("fr", ["Il dit ‘bonjour’."], "il dit bonjour", OK),
     ("fr", ["Il a dit « bonjour »."], "il a dit 'bonjour'", OK),  # single quotes as quotation marks
     ("fr", ["Il a dit « bonjour »."], "Il a dit “bonjour”", OK),
     ("fr", ["Qu'est-ce que c'est ?"], "qu'est ce que c'est", OK),
@@ -105,6 +108,8 @@ CASES = [
     ("de", ["Schreib mir eine Email."], "Schreib mir eine E-Mail.", WRONG),  # the hyphen splits the word
     ("de", ["Schreib mir eine [Email/E-Mail]."], "schreib mir eine e mail", OK),
     ("de", ["Das Buch"], "das bu\u00adch", OK),  # a soft hyphen is invisible
+    ("de", ["Er sagt „Hallo“."], "er sagt hallo", OK),
+    ("de", ["Er sagt „Hallo“."], "Er sagt: »Hallo!«", OK),
     # --- English alternates with apostrophes
     ("en", ["I [am/'m] here."], "I'm here", OK),
     ("en", ["I [am/'m] here."], "I’m here", OK),
