@@ -1,0 +1,239 @@
+"""Write a course as a course file in the canonical layout (see docs/course-format.md).
+
+Canonical means: keys in the documented order, optional keys that hold their default left out,
+``slug:`` written only where it differs from the one the ordinals give, each exercise defined at
+its first use in course order and referenced with ``ref:`` after that, one scalar per line (never
+folded), lists of plain values in flow style (``[a, b]``), Unicode written as is.
+"""
+
+from typing import Any
+
+import yaml
+
+from courses.models import Course, Exercise, LessonExercise, LessonPrerequisite, Token
+
+from .spec import FORMAT_VERSION
+from .validate import (
+    DEFAULT_COLOR,
+    default_exercise_slug,
+    default_lesson_slug,
+    default_section_slug,
+    default_unit_slug,
+)
+
+#: payload keys in the order docs/exercise-types.md lists them; other keys follow alphabetically
+PAYLOAD_ORDER = {
+    "translate": ["text", "solutions", "direction"],
+    "multiple_choice": ["question", "choices", "answer"],
+    "listen": ["text", "solutions"],
+    "word_bank": ["text", "tiles", "solutions"],
+    "match_pairs": ["pairs"],
+    "picture": ["question", "choices", "answer", "hide_labels"],
+    "speak": ["text", "solutions"],
+    "fill_blank": ["text", "solutions", "choices"],
+}
+#: order of keys in mappings nested inside a payload (e.g. picture choices)
+NESTED_ORDER = ["label", "image"]
+
+
+class Flow(list):
+    """A list written on one line: ``[a, b, c]``."""
+
+
+class FlowMap(dict):
+    """A mapping written on one line: ``{code: es, name: Spanish}``."""
+
+
+class Dumper(yaml.SafeDumper):
+    """Block style, sequences indented under their key, double quotes when quoting is needed."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        return super().increase_indent(flow, False)
+
+    def choose_scalar_style(self) -> str:
+        style = super().choose_scalar_style()
+        return '"' if style == "'" else style
+
+
+def _represent_str(dumper: Dumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+Dumper.add_representer(str, _represent_str)
+Dumper.add_representer(Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+Dumper.add_representer(FlowMap, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True))
+Dumper.add_representer(dict, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=False))
+Dumper.add_representer(list, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=False))
+
+
+def dump(data: Any) -> str:
+    return yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=float("inf"), indent=2)
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def styled_payload(value: Any, order: list[str] | None = None) -> Any:
+    """Payload JSON (whose key order the database does not keep) in canonical order and style."""
+    if isinstance(value, dict):
+        keys = order or NESTED_ORDER
+        ordered = sorted(value, key=lambda k: (keys.index(k) if k in keys else len(keys), str(k)))
+        items = {k: styled_payload(value[k]) for k in ordered}
+        return items
+    if isinstance(value, list):
+        if all(_scalar(v) for v in value):
+            return Flow(value)
+        return [_list_item(v) for v in value]
+    return value
+
+
+def _list_item(value: Any) -> Any:
+    if isinstance(value, dict) and all(_scalar(v) for v in value.values()):
+        return FlowMap(styled_payload(value))
+    return styled_payload(value)
+
+
+def _put(out: dict, key: str, value: Any, default: Any) -> None:
+    if value != default:
+        out[key] = value
+
+
+def export_course(*, course: Course) -> str:
+    """The course as a canonical course file (a ``str`` of YAML)."""
+    return dump(course_document(course=course))
+
+
+def _language(lang) -> FlowMap:
+    out = FlowMap(code=lang.code, name=lang.name)
+    _put(out, "native_name", lang.native_name, "")
+    return out
+
+
+def course_document(*, course: Course) -> dict:
+    doc: dict[str, Any] = {"format": FORMAT_VERSION}
+    head: dict[str, Any] = {"slug": course.slug, "title": course.title}
+    _put(head, "description", course.description, "")
+    head["from_language"] = _language(course.from_language)
+    head["to_language"] = _language(course.to_language)
+    _put(head, "published", course.is_published, False)
+    doc["course"] = head
+
+    tokens = [_token(t) for t in lexicon(course=course)]
+    if tokens:
+        doc["tokens"] = tokens
+
+    token_texts: dict[int, list[str]] = {}
+    for exercise_id, text in (
+        Exercise.tokens.through.objects.filter(exercise__course=course)
+        .order_by("id")
+        .values_list("exercise_id", "token__text")
+    ):
+        token_texts.setdefault(exercise_id, []).append(text)
+    prerequisites: dict[int, list[str]] = {}
+    for lesson_id, slug in (
+        LessonPrerequisite.objects.filter(lesson__unit__section__course=course)
+        .order_by("id")
+        .values_list("lesson_id", "prerequisite__slug")
+    ):
+        prerequisites.setdefault(lesson_id, []).append(slug)
+    links: dict[int, list[LessonExercise]] = {}
+    for link in (
+        LessonExercise.objects.filter(lesson__unit__section__course=course)
+        .select_related("exercise")
+        .order_by("lesson_id", "ordinal")
+    ):
+        links.setdefault(link.lesson_id, []).append(link)
+
+    written: set[int] = set()
+    sections = []
+    for section in course.sections.order_by("ordinal"):
+        s = section.ordinal
+        sec: dict[str, Any] = {"ordinal": s}
+        _put(sec, "slug", section.slug, default_section_slug(course.slug, s))
+        sec["title"] = section.title
+        sec["cefr"] = section.cefr_level
+        _put(sec, "description", section.description, "")
+        _put(sec, "published", section.is_published, True)
+        units = []
+        for unit in section.units.order_by("ordinal"):
+            u = unit.ordinal
+            un: dict[str, Any] = {"ordinal": u}
+            _put(un, "slug", unit.slug, default_unit_slug(course.slug, s, u))
+            un["title"] = unit.title
+            _put(un, "icon", unit.icon, "")
+            _put(un, "color", unit.color, DEFAULT_COLOR)
+            _put(un, "description", unit.description, "")
+            _put(un, "published", unit.is_published, True)
+            lessons = []
+            for lesson in unit.lessons.order_by("ordinal"):
+                le = lesson.ordinal
+                ls: dict[str, Any] = {"ordinal": le}
+                _put(ls, "slug", lesson.slug, default_lesson_slug(course.slug, s, u, le))
+                ls["title"] = lesson.title
+                _put(ls, "kind", lesson.kind, "core")
+                _put(ls, "difficulty", lesson.difficulty, "easy")
+                _put(ls, "minutes", lesson.estimated_minutes, 5)
+                _put(ls, "notes", lesson.notes, "")
+                _put(ls, "prerequisites", Flow(prerequisites.get(lesson.pk, [])), [])
+                _put(ls, "published", lesson.is_published, True)
+                items = []
+                for position, link in enumerate(links.get(lesson.pk, []), start=1):
+                    exercise = link.exercise
+                    if exercise.pk in written or exercise.course_id != course.pk:
+                        items.append({"ref": exercise.slug})
+                        continue
+                    written.add(exercise.pk)
+                    default = default_exercise_slug(course.slug, s, u, le, position)
+                    items.append(_exercise(exercise, token_texts.get(exercise.pk, []), default_slug=default))
+                _put(ls, "exercises", items, [])
+                lessons.append(ls)
+            _put(un, "lessons", lessons, [])
+            units.append(un)
+        _put(sec, "units", units, [])
+        sections.append(sec)
+    if sections:
+        doc["sections"] = sections
+
+    library = [
+        _exercise(e, token_texts.get(e.pk, []), default_slug=None)
+        for e in course.exercises.exclude(pk__in=written).order_by("slug")
+    ]
+    if library:
+        doc["exercises"] = library
+    return doc
+
+
+def lexicon(*, course: Course):
+    """The course's tokens: those of its target language that its exercises teach or that no
+    other course's exercise teaches, in creation order (which is file order after an import)."""
+    others = Token.objects.filter(exercises__course__in=Course.objects.exclude(pk=course.pk))
+    mine = Token.objects.filter(exercises__course=course)
+    return (
+        Token.objects.filter(language_id=course.to_language_id)
+        .exclude(pk__in=others.exclude(pk__in=mine).values("pk"))
+        .order_by("id")
+    )
+
+
+def _token(token: Token) -> dict:
+    out: dict[str, Any] = {"text": token.text}
+    _put(out, "translation", token.translation, "")
+    _put(out, "ipa", token.ipa, "")
+    _put(out, "pos", token.part_of_speech, "")
+    return out
+
+
+def _exercise(exercise: Exercise, tokens: list[str], *, default_slug: str | None) -> dict:
+    out: dict[str, Any] = {}
+    if exercise.slug != default_slug:
+        out["slug"] = exercise.slug
+    out["type"] = exercise.type
+    _put(out, "prompt", exercise.prompt, "")
+    _put(out, "tokens", Flow(tokens), [])
+    _put(out, "hint", exercise.hint, "")
+    _put(out, "explanation", exercise.explanation, "")
+    _put(out, "published", exercise.is_published, True)
+    out["payload"] = styled_payload(exercise.payload, PAYLOAD_ORDER.get(exercise.type))
+    return out

@@ -1,0 +1,396 @@
+"""Write a validated course file to the database: create, update in place by slug, delete what is gone.
+
+All-or-nothing: everything happens in one ``transaction.atomic()``; any problem (in the file, or one
+the database finds, such as a slug another course already uses) rolls it all back.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
+
+from courses.models import Course, Exercise, Language, Lesson, LessonExercise, LessonPrerequisite, Section, Token, Unit
+
+from .errors import CourseFileError, Problem, Problems
+from .parse import Source, parse_course_file
+from .spec import CourseFile, Where
+
+MODELS = (
+    "languages",
+    "course",
+    "tokens",
+    "sections",
+    "units",
+    "lessons",
+    "exercises",
+    "lesson_exercises",
+    "prerequisites",
+)
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+
+@dataclass
+class ImportReport:
+    filename: str
+    course_slug: str
+    dry_run: bool = False
+    counts: dict[str, Counts] = field(default_factory=lambda: {name: Counts() for name in MODELS})
+    #: slugs (texts for tokens) of what was deleted, per model
+    deleted: dict[str, list[str]] = field(default_factory=dict)
+    #: rows of other models removed with them (e.g. learners' runs of a deleted lesson)
+    cascaded: Counter = field(default_factory=Counter)
+    #: exercises the file no longer lists but that lessons of other courses still use
+    kept: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return any(c.created or c.updated or c.deleted for c in self.counts.values())
+
+    def total(self, what: str) -> int:
+        return sum(getattr(c, what) for c in self.counts.values())
+
+    def lines(self) -> list[str]:
+        head = "Dry run (nothing written)" if self.dry_run else "Imported"
+        out = [f"{head}: course {self.course_slug!r} from {self.filename}"]
+        for name in MODELS:
+            c = self.counts[name]
+            out.append(
+                f"  {name.replace('_', ' '):<17} {c.created:>5} created {c.updated:>5} updated "
+                f"{c.unchanged:>5} unchanged {c.deleted:>5} deleted"
+            )
+        for name, slugs in self.deleted.items():
+            if slugs:
+                out.append(f"  deleted {name}: {', '.join(slugs)}")
+        for label, n in sorted(self.cascaded.items()):
+            out.append(f"  also deleted with them: {n} {label}")
+        if self.kept:
+            out.append(f"  kept (still used by other courses' lessons): {', '.join(self.kept)}")
+        if not self.changed:
+            out.append("  no changes")
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+def import_course(*, source: Source | IO, dry_run: bool = False, name: str | None = None) -> ImportReport:
+    """Import one course file (a path, or a file object; ``name`` labels errors for file objects).
+
+    Idempotent by slug: importing the same file again changes nothing. Raises ``CourseFileError``
+    with every problem, each as ``FILE:LINE: path: message``; then nothing has been written.
+    With ``dry_run`` everything is checked (the database's deferred constraints included) and
+    rolled back. Takes a row lock on an existing course (``select_for_update``) so two imports of
+    one course run one after the other.
+    """
+    parsed = parse_course_file(source, name=name)
+    return import_parsed(parsed=parsed, dry_run=dry_run)
+
+
+def import_parsed(*, parsed: CourseFile, dry_run: bool = False) -> ImportReport:
+    report = ImportReport(filename=parsed.filename, course_slug=parsed.course.slug, dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            _Writer(parsed, report).run()
+            if connection.vendor == "postgresql":
+                # check the deferred sibling-ordinal constraints now, so a dry run sees what a commit would
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            if dry_run:
+                transaction.set_rollback(True)
+    except IntegrityError as exc:
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        where = parsed.course.where
+        raise CourseFileError(
+            [Problem(parsed.filename, where.line, where.path, f"the database refused the import: {message}")]
+        ) from exc
+    return report
+
+
+class _Writer:
+    def __init__(self, parsed: CourseFile, report: ImportReport) -> None:
+        self.file = parsed
+        self.report = report
+        self.problems = Problems(parsed.filename)
+
+    def run(self) -> None:
+        f = self.file
+        from_lang = self.language(f.course.from_language)
+        to_lang = self.language(f.course.to_language)
+        course = self.course(from_lang, to_lang)
+        self.check_slug_owners(course)
+        self.problems.raise_if_any()
+        tokens = self.tokens(to_lang)
+        sections = self.sections(course)
+        units = self.units(course, sections)
+        lessons = self.lessons(course, units)
+        exercises = self.exercises(course, tokens)
+        self.lesson_exercises(lessons, exercises)
+        self.prerequisites(lessons)
+        self.delete_stale(course, to_lang)
+
+    # ------------------------------------------------------------------ helpers
+
+    def save(self, name: str, model: type[Model], obj: Model | None, values: dict[str, Any]) -> tuple[Model, bool]:
+        """Create, or update only the fields that differ. Returns (object, changed)."""
+        counts = self.report.counts[name]
+        if obj is None:
+            counts.created += 1
+            return model.objects.create(**values), True
+        changed = [k for k, v in values.items() if getattr(obj, k) != v]
+        if not changed:
+            counts.unchanged += 1
+            return obj, False
+        for k in changed:
+            setattr(obj, k, values[k])
+        fields = [model._meta.get_field(k).name for k in changed]
+        if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+            fields.append("updated_at")
+        obj.save(update_fields=fields)
+        counts.updated += 1
+        return obj, True
+
+    def problem(self, where: Where, message: str) -> None:
+        self.problems.add(where.line, where.path, message)
+
+    # ------------------------------------------------------------------ steps
+
+    def language(self, spec) -> Language:
+        obj = Language.objects.filter(code=spec.code).first()
+        values = {"code": spec.code, "name": spec.name, "native_name": spec.native_name}
+        return self.save("languages", Language, obj, values)[0]
+
+    def course(self, from_lang: Language, to_lang: Language) -> Course:
+        spec = self.file.course
+        obj = Course.objects.select_for_update().filter(slug=spec.slug).first()
+        values = {
+            "slug": spec.slug,
+            "title": spec.title,
+            "description": spec.description,
+            "from_language_id": from_lang.pk,
+            "to_language_id": to_lang.pk,
+            "is_published": spec.published,
+        }
+        return self.save("course", Course, obj, values)[0]
+
+    def check_slug_owners(self, course: Course) -> None:
+        """Slugs are unique across all courses: refuse ones another course already uses."""
+        f = self.file
+        checks = [
+            (Section, "section", {s.slug: s.where for s in f.sections}, "course_id"),
+            (Unit, "unit", {u.slug: u.where for u in f.units()}, "section__course_id"),
+            (Lesson, "lesson", {le.slug: le.where for le in f.lessons()}, "unit__section__course_id"),
+            (Exercise, "exercise", {e.slug: e.where for e in f.exercises.values()}, "course_id"),
+        ]
+        for model, label, wanted, owner in checks:
+            taken = model.objects.filter(slug__in=wanted).exclude(**{owner: course.pk}).values_list("slug", owner)
+            for slug, owner_id in taken:
+                other = Course.objects.filter(pk=owner_id).values_list("slug", flat=True).first()
+                self.problem(wanted[slug], f"{label} slug {slug!r} is already used by course {other!r}")
+
+    def tokens(self, language: Language) -> dict[str, Token]:
+        existing = {t.text: t for t in Token.objects.filter(language=language)}
+        result = {}
+        for spec in self.file.tokens:
+            values = {
+                "language_id": language.pk,
+                "text": spec.text,
+                "translation": spec.translation,
+                "ipa": spec.ipa,
+                "part_of_speech": spec.pos,
+            }
+            result[spec.text] = self.save("tokens", Token, existing.get(spec.text), values)[0]
+        return result
+
+    def sections(self, course: Course) -> dict[str, Section]:
+        existing = {s.slug: s for s in Section.objects.filter(course=course)}
+        result = {}
+        for spec in self.file.sections:
+            values = {
+                "course_id": course.pk,
+                "ordinal": spec.ordinal,
+                "slug": spec.slug,
+                "title": spec.title,
+                "cefr_level": spec.cefr,
+                "description": spec.description,
+                "is_published": spec.published,
+            }
+            result[spec.slug] = self.save("sections", Section, existing.get(spec.slug), values)[0]
+        return result
+
+    def units(self, course: Course, sections: dict[str, Section]) -> dict[str, Unit]:
+        existing = {u.slug: u for u in Unit.objects.filter(section__course=course)}
+        result = {}
+        for section in self.file.sections:
+            for spec in section.units:
+                values = {
+                    "section_id": sections[section.slug].pk,
+                    "ordinal": spec.ordinal,
+                    "slug": spec.slug,
+                    "title": spec.title,
+                    "icon": spec.icon,
+                    "color": spec.color,
+                    "description": spec.description,
+                    "is_published": spec.published,
+                }
+                result[spec.slug] = self.save("units", Unit, existing.get(spec.slug), values)[0]
+        return result
+
+    def lessons(self, course: Course, units: dict[str, Unit]) -> dict[str, Lesson]:
+        existing = {le.slug: le for le in Lesson.objects.filter(unit__section__course=course)}
+        result = {}
+        for unit in self.file.units():
+            for spec in unit.lessons:
+                values = {
+                    "unit_id": units[unit.slug].pk,
+                    "ordinal": spec.ordinal,
+                    "slug": spec.slug,
+                    "title": spec.title,
+                    "kind": spec.kind,
+                    "difficulty": spec.difficulty,
+                    "estimated_minutes": spec.minutes,
+                    "notes": spec.notes,
+                    "is_published": spec.published,
+                }
+                result[spec.slug] = self.save("lessons", Lesson, existing.get(spec.slug), values)[0]
+        return result
+
+    def exercises(self, course: Course, tokens: dict[str, Token]) -> dict[str, Exercise]:
+        existing = {e.slug: e for e in Exercise.objects.filter(course=course)}
+        through = Exercise.tokens.through
+        links: dict[int, list[int]] = {}
+        for exercise_id, token_id in (
+            through.objects.filter(exercise__course=course).order_by("id").values_list("exercise_id", "token_id")
+        ):
+            links.setdefault(exercise_id, []).append(token_id)
+        result = {}
+        new_links = []
+        for spec in self.file.exercises.values():
+            values = {
+                "course_id": course.pk,
+                "slug": spec.slug,
+                "type": spec.type,
+                "prompt": spec.prompt,
+                "payload": spec.payload,
+                "hint": spec.hint,
+                "explanation": spec.explanation,
+                "is_published": spec.published,
+            }
+            obj, changed = self.save("exercises", Exercise, existing.get(spec.slug), values)
+            wanted = [tokens[text].pk for text in spec.tokens]
+            if links.get(obj.pk, []) != wanted:
+                through.objects.filter(exercise_id=obj.pk).delete()
+                new_links += [through(exercise_id=obj.pk, token_id=t) for t in wanted]
+                if not changed:  # equal fields but a different token list: that is an update too
+                    counts = self.report.counts["exercises"]
+                    counts.unchanged -= 1
+                    counts.updated += 1
+            result[spec.slug] = obj
+        through.objects.bulk_create(new_links)
+        return result
+
+    def lesson_exercises(self, lessons: dict[str, Lesson], exercises: dict[str, Exercise]) -> None:
+        counts = self.report.counts["lesson_exercises"]
+        existing: dict[int, dict[int, LessonExercise]] = {}
+        for link in LessonExercise.objects.filter(lesson__in=lessons.values()):
+            existing.setdefault(link.lesson_id, {})[link.exercise_id] = link
+        for spec in self.file.lessons():
+            lesson = lessons[spec.slug]
+            current = existing.get(lesson.pk, {})
+            wanted = set()
+            for position, use in enumerate(spec.exercises, start=1):
+                exercise = exercises[use.slug]
+                wanted.add(exercise.pk)
+                link = current.get(exercise.pk)
+                if link is None:
+                    LessonExercise.objects.create(lesson=lesson, exercise=exercise, ordinal=position)
+                    counts.created += 1
+                elif link.ordinal != position:
+                    link.ordinal = position
+                    link.save(update_fields=["ordinal"])
+                    counts.updated += 1
+                else:
+                    counts.unchanged += 1
+            stale = [link.pk for exercise_id, link in current.items() if exercise_id not in wanted]
+            if stale:
+                counts.deleted += LessonExercise.objects.filter(pk__in=stale).delete()[0]
+
+    def prerequisites(self, lessons: dict[str, Lesson]) -> None:
+        counts = self.report.counts["prerequisites"]
+        current: dict[int, list[int]] = {}
+        for lesson_id, prerequisite_id in (
+            LessonPrerequisite.objects.filter(lesson__in=lessons.values())
+            .order_by("id")
+            .values_list("lesson_id", "prerequisite_id")
+        ):
+            current.setdefault(lesson_id, []).append(prerequisite_id)
+        for spec in self.file.lessons():
+            lesson = lessons[spec.slug]
+            wanted = [lessons[slug].pk for slug in spec.prerequisites]
+            have = current.get(lesson.pk, [])
+            if have == wanted:
+                counts.unchanged += len(wanted)
+                continue
+            # rewrite the list so that its order (kept for export) follows the file
+            counts.deleted += LessonPrerequisite.objects.filter(lesson=lesson).delete()[0]
+            LessonPrerequisite.objects.bulk_create(
+                [LessonPrerequisite(lesson=lesson, prerequisite_id=pk) for pk in wanted]
+            )
+            counts.created += len(wanted)
+
+    def delete_stale(self, course: Course, language: Language) -> None:
+        """Delete the lessons, units, sections, exercises and unused tokens the file no longer lists."""
+        f = self.file
+        steps = [
+            (
+                "lessons",
+                Lesson.objects.filter(unit__section__course=course).exclude(slug__in=[x.slug for x in f.lessons()]),
+            ),
+            ("units", Unit.objects.filter(section__course=course).exclude(slug__in=[u.slug for u in f.units()])),
+            ("sections", Section.objects.filter(course=course).exclude(slug__in=[s.slug for s in f.sections])),
+        ]
+        for name, qs in steps:
+            self.delete(name, qs, "slug")
+        stale = Exercise.objects.filter(course=course).exclude(slug__in=list(f.exercises))
+        self.report.kept = sorted(stale.filter(lesson_links__isnull=False).values_list("slug", flat=True).distinct())
+        self.delete("exercises", stale.filter(lesson_links__isnull=True), "slug")
+        # the lexicon is per language: drop tokens the file no longer lists only when no exercise teaches them
+        unused = Token.objects.filter(language=language, exercises__isnull=True).exclude(
+            text__in=[t.text for t in f.tokens]
+        )
+        self.delete("tokens", unused, "text")
+
+    def delete(self, name: str, qs, label_field: str) -> None:
+        labels = sorted(qs.values_list(label_field, flat=True))
+        if not labels:
+            return
+        self.report.deleted[name] = labels
+        _, per_model = qs.delete()
+        own = {
+            "lessons": Lesson,
+            "units": Unit,
+            "sections": Section,
+            "exercises": Exercise,
+            "tokens": Token,
+        }
+        mine = {m._meta.label for m in own.values()}
+        self.report.counts[name].deleted += per_model.get(own[name]._meta.label, 0)
+        for label, n in per_model.items():
+            if label == LessonExercise._meta.label:
+                self.report.counts["lesson_exercises"].deleted += n
+            elif label == LessonPrerequisite._meta.label:
+                self.report.counts["prerequisites"].deleted += n
+            elif label in mine:
+                if label != own[name]._meta.label:
+                    key = {m._meta.label: k for k, m in own.items()}[label]
+                    self.report.counts[key].deleted += n
+            elif n and not label.endswith("_tokens"):
+                self.report.cascaded[label] += n

@@ -1,0 +1,115 @@
+"""YAML loading that remembers where every mapping, key and list item starts.
+
+``load(text)`` returns plain Python data in which mappings are ``LineDict`` and lists ``LineList``:
+ordinary ``dict``/``list`` that also carry the 1-based line of the node (``.line``), of each key
+(``LineDict.key_lines``) and of each item (``LineList.item_lines``). Validation uses them to point
+at the line of the field at fault.
+
+The loader follows YAML 1.2's core schema for scalars rather than PyYAML's YAML 1.1 defaults: only
+``true``/``false`` are booleans (so a Spanish token ``no`` or ``sí`` stays a string), only plain
+decimal numbers are numbers (``0123``, ``1:30`` and ``1_000`` stay strings), and dates stay strings.
+Duplicate keys in one mapping are recorded (``LineDict.duplicate_keys``) instead of silently
+keeping the last one.
+"""
+
+import re
+from typing import Any
+
+import yaml
+
+BOOL_TAG = "tag:yaml.org,2002:bool"
+INT_TAG = "tag:yaml.org,2002:int"
+FLOAT_TAG = "tag:yaml.org,2002:float"
+NULL_TAG = "tag:yaml.org,2002:null"
+
+
+class LineDict(dict):
+    line: int = 1
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.key_lines: dict[Any, int] = {}
+        self.duplicate_keys: list[tuple[Any, int]] = []
+
+
+class LineList(list):
+    line: int = 1
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.item_lines: list[int] = []
+
+
+class YamlSyntaxError(Exception):
+    def __init__(self, line: int, column: int, message: str) -> None:
+        self.line = line
+        self.column = column
+        self.message = message
+        super().__init__(f"line {line}, column {column}: {message}")
+
+
+class Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 core scalars and position-carrying containers."""
+
+
+Loader.yaml_implicit_resolvers = {}
+Loader.add_implicit_resolver(BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+Loader.add_implicit_resolver(INT_TAG, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+Loader.add_implicit_resolver(
+    FLOAT_TAG,
+    re.compile(r"^[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]*(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?)$"),
+    list("-+0123456789."),
+)
+Loader.add_implicit_resolver(NULL_TAG, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+
+
+def _construct_map(loader: Loader, node: yaml.MappingNode):
+    data = LineDict()
+    data.line = node.start_mark.line + 1
+    yield data
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        try:
+            hash(key)
+        except TypeError:
+            key = repr(key)
+        if key in data:
+            data.duplicate_keys.append((key, line))
+        data[key] = loader.construct_object(value_node, deep=True)
+        data.key_lines[key] = line
+
+
+def _construct_seq(loader: Loader, node: yaml.SequenceNode):
+    data = LineList()
+    data.line = node.start_mark.line + 1
+    yield data
+    for item_node in node.value:
+        data.append(loader.construct_object(item_node, deep=True))
+        data.item_lines.append(item_node.start_mark.line + 1)
+
+
+Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+
+def load(text: str) -> Any:
+    """Parse one YAML document. Raises ``YamlSyntaxError`` with the parser's line and column."""
+    try:
+        return yaml.load(text, Loader=Loader)  # noqa: S506 - Loader is a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(part for part in (exc.context, exc.problem) if part)
+        raise YamlSyntaxError(line, column, message or str(exc)) from None
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(1, 1, str(exc)) from None
+
+
+def plain(value: Any) -> Any:
+    """A deep copy as ordinary dicts and lists (what gets stored as JSON)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value

@@ -1,0 +1,123 @@
+"""The validated content of a course file: plain dataclasses the importer writes to the database.
+
+Every object keeps the line and field path it came from, so that a problem found later (for
+instance a slug already used by another course) can still be reported against the file.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+FORMAT_VERSION = 1
+
+
+@dataclass
+class Where:
+    line: int
+    path: str
+
+
+@dataclass
+class LanguageSpec:
+    code: str
+    name: str
+    native_name: str
+    where: Where
+
+
+@dataclass
+class CourseSpec:
+    slug: str
+    title: str
+    description: str
+    from_language: LanguageSpec
+    to_language: LanguageSpec
+    published: bool
+    where: Where
+
+
+@dataclass
+class TokenSpec:
+    text: str
+    translation: str
+    ipa: str
+    pos: str
+    where: Where
+
+
+@dataclass
+class ExerciseSpec:
+    slug: str
+    type: str
+    prompt: str
+    tokens: list[str]
+    hint: str
+    explanation: str
+    published: bool
+    payload: Any
+    where: Where
+
+
+@dataclass
+class ExerciseUse:
+    """One position in a lesson's exercise list: a definition or a ``ref:`` to one."""
+
+    slug: str
+    is_ref: bool
+    where: Where
+
+
+@dataclass
+class LessonSpec:
+    ordinal: int
+    slug: str
+    title: str
+    kind: str
+    difficulty: str
+    minutes: int
+    notes: str
+    prerequisites: list[str]
+    published: bool
+    exercises: list[ExerciseUse]
+    where: Where
+    prerequisites_where: Where | None = None
+
+
+@dataclass
+class UnitSpec:
+    ordinal: int
+    slug: str
+    title: str
+    icon: str
+    color: str
+    description: str
+    published: bool
+    lessons: list[LessonSpec]
+    where: Where
+
+
+@dataclass
+class SectionSpec:
+    ordinal: int
+    slug: str
+    title: str
+    cefr: str
+    description: str
+    published: bool
+    units: list[UnitSpec]
+    where: Where
+
+
+@dataclass
+class CourseFile:
+    filename: str
+    course: CourseSpec
+    tokens: list[TokenSpec] = field(default_factory=list)
+    sections: list[SectionSpec] = field(default_factory=list)
+    #: every exercise defined in the file (in lessons or in the top-level ``exercises`` list), by slug
+    exercises: dict[str, ExerciseSpec] = field(default_factory=dict)
+
+    def units(self) -> list[UnitSpec]:
+        return [unit for section in self.sections for unit in section.units]
+
+    def lessons(self) -> list[LessonSpec]:
+        return [lesson for unit in self.units() for lesson in unit.lessons]

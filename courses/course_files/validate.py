@@ -1,0 +1,666 @@
+"""Turn parsed YAML (with positions) into a ``CourseFile``, collecting every problem with its line.
+
+Checks, in one pass over the tree: the shape of every mapping (unknown keys, missing required
+keys, wrong types, bad enum values, lengths), then across the tree: duplicate ordinals among
+siblings, duplicate slugs, duplicate tokens, exercise tokens missing from the lexicon, dangling
+``ref:`` and ``prerequisites``, prerequisite cycles, unknown exercise types and invalid payloads.
+"""
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from courses import exercise_types
+from courses.models import Course, Exercise, Language, Lesson, Section, Token, Unit
+
+from .errors import Problems, TooManyProblems
+from .loader import LineDict, LineList, plain
+from .spec import (
+    FORMAT_VERSION,
+    CourseFile,
+    CourseSpec,
+    ExerciseSpec,
+    ExerciseUse,
+    LanguageSpec,
+    LessonSpec,
+    SectionSpec,
+    TokenSpec,
+    UnitSpec,
+    Where,
+)
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_SMALLINT = 32767
+DEFAULT_COLOR = Unit._meta.get_field("color").default
+
+
+def _max(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a mapping in the file: its type, whether it is required, and its default."""
+
+    name: str
+    kind: str  # str | int | bool | slug | list | map | strlist
+    required: bool = False
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    max_length: int | None = None
+    min_value: int | None = None
+    nonblank: bool = False
+    pattern: re.Pattern | None = None
+    pattern_hint: str = ""
+
+
+def _str(name, model=None, field=None, **kw) -> Key:
+    kw.setdefault("default", "")
+    return Key(name, "str", max_length=_max(model, field or name) if model else None, **kw)
+
+
+LANGUAGE_KEYS = (
+    _str("code", Language, required=True, nonblank=True),
+    _str("name", Language, required=True, nonblank=True),
+    _str("native_name", Language),
+)
+COURSE_KEYS = (
+    Key("slug", "slug", required=True, max_length=_max(Course, "slug")),
+    _str("title", Course, required=True, nonblank=True),
+    _str("description"),
+    Key("from_language", "map", required=True),
+    Key("to_language", "map", required=True),
+    Key("published", "bool", default=False),
+)
+TOKEN_KEYS = (
+    _str("text", Token, required=True, nonblank=True),
+    _str("translation", Token),
+    _str("ipa", Token),
+    _str("pos", Token, "part_of_speech"),
+)
+SECTION_KEYS = (
+    Key("ordinal", "int", required=True, min_value=1),
+    Key("slug", "slug", max_length=_max(Section, "slug")),
+    _str("title", Section, required=True, nonblank=True),
+    Key("cefr", "str", required=True, choices=tuple(Section.Cefr.values)),
+    _str("description"),
+    Key("published", "bool", default=True),
+    Key("units", "list", default=()),
+)
+UNIT_KEYS = (
+    Key("ordinal", "int", required=True, min_value=1),
+    Key("slug", "slug", max_length=_max(Unit, "slug")),
+    _str("title", Unit, required=True, nonblank=True),
+    _str("icon", Unit),
+    Key("color", "str", default=DEFAULT_COLOR, pattern=COLOR_RE, pattern_hint="a hex colour like #58cc02"),
+    _str("description"),
+    Key("published", "bool", default=True),
+    Key("lessons", "list", default=()),
+)
+LESSON_KEYS = (
+    Key("ordinal", "int", required=True, min_value=1),
+    Key("slug", "slug", max_length=_max(Lesson, "slug")),
+    _str("title", Lesson, required=True, nonblank=True),
+    Key("kind", "str", default=Lesson.Kind.CORE.value, choices=tuple(Lesson.Kind.values)),
+    Key("difficulty", "str", default=Lesson.Difficulty.EASY.value, choices=tuple(Lesson.Difficulty.values)),
+    Key("minutes", "int", default=Lesson._meta.get_field("estimated_minutes").default, min_value=1),
+    _str("notes"),
+    Key("prerequisites", "strlist", default=()),
+    Key("published", "bool", default=True),
+    Key("exercises", "list", default=()),
+)
+EXERCISE_KEYS = (
+    Key("slug", "slug", max_length=_max(Exercise, "slug")),
+    Key("type", "str", required=True, nonblank=True),
+    _str("prompt", Exercise),
+    Key("tokens", "strlist", default=()),
+    _str("hint", Exercise),
+    _str("explanation"),
+    Key("published", "bool", default=True),
+    Key("payload", "map", required=True),
+)
+REF_KEYS = (Key("ref", "slug", required=True),)
+ROOT_KEYS = (
+    Key("format", "int", required=True),
+    Key("course", "map", required=True),
+    Key("tokens", "list", default=()),
+    Key("sections", "list", default=()),
+    Key("exercises", "list", default=()),
+)
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a boolean ({value!r})".replace("True", "true").replace("False", "false")
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def join(path: str, key: Any) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else str(key)
+
+
+def default_section_slug(course: str, s: int) -> str:
+    return f"{course}-sec-{s:02d}"
+
+
+def default_unit_slug(course: str, s: int, u: int) -> str:
+    return f"{course}-u-{s:02d}-{u:02d}"
+
+
+def default_lesson_slug(course: str, s: int, u: int, le: int) -> str:
+    return f"{course}-l-{s:02d}-{u:02d}-{le:02d}"
+
+
+def default_exercise_slug(course: str, s: int, u: int, le: int, position: int) -> str:
+    return f"{course}-e-{s:02d}-{u:02d}-{le:02d}-{position:02d}"
+
+
+class Validator:
+    def __init__(self, problems: Problems) -> None:
+        self.problems = problems
+        self.course_slug = "course"
+        #: (model name) -> slug -> Where of its first use, for duplicate detection
+        self.slugs: dict[str, dict[str, Where]] = {"section": {}, "unit": {}, "lesson": {}, "exercise": {}}
+        self.exercises: dict[str, ExerciseSpec] = {}
+        self.exercise_node: dict[str, LineDict] = {}
+        self.refs: list[ExerciseUse] = []
+
+    def add(self, line: int, path: str, message: str) -> None:
+        self.problems.add(line, path, message)
+
+    # ----------------------------------------------------------------- one mapping
+
+    def fields(self, node: Any, line: int, path: str, keys: tuple[Key, ...], what: str) -> dict | None:
+        """Check one mapping against ``keys``; return its values (defaults filled in), or None."""
+        if not isinstance(node, dict):
+            self.add(line, path, f"expected a mapping ({what}), got {describe(node)}")
+            return None
+        by_name = {k.name: k for k in keys}
+        for key, key_line in getattr(node, "duplicate_keys", []):
+            self.add(key_line, join(path, key), "duplicate key: it appears more than once in this mapping")
+        values: dict[str, Any] = {}
+        ok = True
+        for key, value in node.items():
+            key_line = node.key_lines.get(key, node.line) if isinstance(node, LineDict) else line
+            spec = by_name.get(key) if isinstance(key, str) else None
+            if spec is None:
+                close = difflib.get_close_matches(str(key), list(by_name), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else f" (allowed: {', '.join(by_name)})"
+                self.add(key_line, join(path, key), f"unknown key {key!r} in {what}{hint}")
+                ok = False
+                continue
+            if not self.check_value(spec, value, key_line, join(path, key)):
+                ok = False
+                continue
+            values[key] = value
+        for spec in keys:
+            if spec.name not in node:
+                if spec.required:
+                    self.add(node_line(node, line), path, f"missing required key {spec.name!r} in {what}")
+                    ok = False
+                else:
+                    values[spec.name] = list(spec.default) if isinstance(spec.default, tuple) else spec.default
+        return values if ok else None
+
+    def check_value(self, spec: Key, value: Any, line: int, path: str) -> bool:
+        kind = spec.kind
+        if kind in ("str", "slug"):
+            if not isinstance(value, str):
+                self.add(line, path, f"expected a string, got {describe(value)}")
+                return False
+            if spec.nonblank and not value.strip():
+                self.add(line, path, "must not be empty")
+                return False
+            if spec.max_length and len(value) > spec.max_length:
+                self.add(line, path, f"is {len(value)} characters long; the limit is {spec.max_length}")
+                return False
+            if kind == "slug" and not SLUG_RE.match(value):
+                self.add(line, path, f"{value!r} is not a valid slug: use lower-case letters, digits and hyphens")
+                return False
+            if spec.choices and value not in spec.choices:
+                self.add(line, path, f"{value!r} is not one of: {', '.join(spec.choices)}")
+                return False
+            if spec.pattern and not spec.pattern.match(value):
+                self.add(line, path, f"{value!r} is not {spec.pattern_hint}")
+                return False
+            return True
+        if kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.add(line, path, f"expected a whole number, got {describe(value)}")
+                return False
+            if spec.min_value is not None and value < spec.min_value:
+                self.add(line, path, f"must be at least {spec.min_value}, got {value}")
+                return False
+            if value > MAX_SMALLINT:
+                self.add(line, path, f"must be at most {MAX_SMALLINT}, got {value}")
+                return False
+            return True
+        if kind == "bool":
+            if not isinstance(value, bool):
+                self.add(line, path, f"expected true or false, got {describe(value)}")
+                return False
+            return True
+        if kind == "list":
+            if not isinstance(value, list):
+                self.add(line, path, f"expected a list, got {describe(value)}")
+                return False
+            return True
+        if kind == "map":
+            if not isinstance(value, dict):
+                self.add(line, path, f"expected a mapping, got {describe(value)}")
+                return False
+            return True
+        if kind == "strlist":
+            if not isinstance(value, list):
+                self.add(line, path, f"expected a list of strings, got {describe(value)}")
+                return False
+            ok = True
+            for i, item in enumerate(value):
+                if not isinstance(item, str):
+                    self.add(item_line(value, i, line), join(path, i), f"expected a string, got {describe(item)}")
+                    ok = False
+            return ok
+        raise AssertionError(kind)
+
+    # ----------------------------------------------------------------- the tree
+
+    def document(self, data: Any, filename: str) -> CourseFile | None:
+        root = self.fields(data, 1, "", ROOT_KEYS, "the course file")
+        if root is None:
+            if not isinstance(data, dict):
+                return None
+            # keep going with what can be read, to report as much as possible in one go
+            root = {k.name: data.get(k.name, k.default) for k in ROOT_KEYS}
+        if isinstance(root.get("format"), int) and root["format"] != FORMAT_VERSION:
+            self.add(
+                key_line(data, "format"),
+                "format",
+                f"unsupported format version {root['format']}; this Mallard reads format {FORMAT_VERSION}",
+            )
+        course = self.course(data.get("course"), key_line(data, "course"))
+        if course is None:
+            return None
+        self.course_slug = course.slug
+        result = CourseFile(filename=filename, course=course)
+        result.tokens = self.tokens(data.get("tokens", []), key_line(data, "tokens"))
+        sections = data.get("sections", [])
+        if isinstance(sections, list):
+            result.sections = self.siblings(sections, "sections", self.section, ())
+        library = data.get("exercises", [])
+        if isinstance(library, list):
+            for i, node in enumerate(library):
+                self.exercise(node, item_line(library, i, 1), f"exercises[{i}]", default_slug=None)
+        result.exercises = self.exercises
+        self.cross_checks(result)
+        return result
+
+    def course(self, node: Any, line: int) -> CourseSpec | None:
+        values = self.fields(node, line, "course", COURSE_KEYS, "the course")
+        languages = {}
+        for side in ("from_language", "to_language"):
+            sub = node.get(side) if isinstance(node, dict) else None
+            if isinstance(sub, dict):
+                lv = self.fields(sub, key_line(node, side), f"course.{side}", LANGUAGE_KEYS, "a language")
+                if lv:
+                    where = Where(sub.line if isinstance(sub, LineDict) else line, f"course.{side}")
+                    languages[side] = LanguageSpec(lv["code"], lv["name"], lv["native_name"], where)
+        if values is None or len(languages) < 2:
+            return None
+        if languages["from_language"].code == languages["to_language"].code:
+            self.add(
+                key_line(node, "to_language"),
+                "course.to_language.code",
+                "a course must teach a language other than the one it is taught from",
+            )
+        return CourseSpec(
+            slug=values["slug"],
+            title=values["title"],
+            description=values["description"],
+            from_language=languages["from_language"],
+            to_language=languages["to_language"],
+            published=values["published"],
+            where=Where(node_line(node, line), "course"),
+        )
+
+    def tokens(self, nodes: Any, line: int) -> list[TokenSpec]:
+        if not isinstance(nodes, list):
+            return []
+        result: list[TokenSpec] = []
+        seen: dict[str, Where] = {}
+        for i, node in enumerate(nodes):
+            path = f"tokens[{i}]"
+            values = self.fields(node, item_line(nodes, i, line), path, TOKEN_KEYS, "a token")
+            if values is None:
+                continue
+            where = Where(node_line(node, line), path)
+            text = values["text"]
+            if text in seen:
+                first = seen[text]
+                self.add(
+                    key_line(node, "text"),
+                    f"{path}.text",
+                    f"duplicate token {text!r} (first at {first.path}, line {first.line})",
+                )
+                continue
+            seen[text] = where
+            result.append(TokenSpec(text, values["translation"], values["ipa"], values["pos"], where))
+        return result
+
+    def siblings(self, nodes: list, path: str, build, parents: tuple[int, ...]) -> list:
+        """Build each child of one parent; refuse duplicate ordinals among them."""
+        result = []
+        ordinals: dict[int, Where] = {}
+        for i, node in enumerate(nodes):
+            child = build(node, item_line(nodes, i, nodes_line(nodes)), join(path, i), parents)
+            if child is None:
+                continue
+            if child.ordinal in ordinals:
+                first = ordinals[child.ordinal]
+                self.add(
+                    key_line(node, "ordinal"),
+                    f"{join(path, i)}.ordinal",
+                    f"duplicate ordinal {child.ordinal} (also {first.path}, line {first.line})",
+                )
+            else:
+                ordinals[child.ordinal] = child.where
+            result.append(child)
+        return sorted(result, key=lambda c: c.ordinal)
+
+    def claim_slug(self, model: str, slug: str, node: Any, path: str, line: int) -> None:
+        seen = self.slugs[model]
+        where_line = key_line(node, "slug") if isinstance(node, dict) and "slug" in node else line
+        if slug in seen:
+            first = seen[slug]
+            self.add(
+                where_line,
+                f"{path}.slug" if isinstance(node, dict) and "slug" in node else path,
+                f"duplicate {model} slug {slug!r} (also {first.path}, line {first.line})",
+            )
+        else:
+            seen[slug] = Where(where_line, path)
+
+    def section(self, node: Any, line: int, path: str, parents: tuple) -> SectionSpec | None:
+        values = self.fields(node, line, path, SECTION_KEYS, "a section")
+        if values is None:
+            # still look inside, so one bad key does not hide the problems below it
+            if isinstance(node, dict) and isinstance(node.get("units"), list) and _int(node.get("ordinal")):
+                self.siblings(node["units"], f"{path}.units", self.unit, (node["ordinal"],))
+            return None
+        s = values["ordinal"]
+        slug = values["slug"] or default_section_slug(self.course_slug, s)
+        self.claim_slug("section", slug, node, path, node_line(node, line))
+        units = self.siblings(values["units"], f"{path}.units", self.unit, (s,))
+        return SectionSpec(
+            s,
+            slug,
+            values["title"],
+            values["cefr"],
+            values["description"],
+            values["published"],
+            units,
+            Where(node_line(node, line), path),
+        )
+
+    def unit(self, node: Any, line: int, path: str, parents: tuple) -> UnitSpec | None:
+        values = self.fields(node, line, path, UNIT_KEYS, "a unit")
+        if values is None:
+            if isinstance(node, dict) and isinstance(node.get("lessons"), list) and _int(node.get("ordinal")):
+                self.siblings(node["lessons"], f"{path}.lessons", self.lesson, (*parents, node["ordinal"]))
+            return None
+        u = values["ordinal"]
+        slug = values["slug"] or default_unit_slug(self.course_slug, *parents, u)
+        self.claim_slug("unit", slug, node, path, node_line(node, line))
+        lessons = self.siblings(values["lessons"], f"{path}.lessons", self.lesson, (*parents, u))
+        return UnitSpec(
+            u,
+            slug,
+            values["title"],
+            values["icon"],
+            values["color"],
+            values["description"],
+            values["published"],
+            lessons,
+            Where(node_line(node, line), path),
+        )
+
+    def lesson(self, node: Any, line: int, path: str, parents: tuple) -> LessonSpec | None:
+        values = self.fields(node, line, path, LESSON_KEYS, "a lesson")
+        ordinal = values["ordinal"] if values else (node.get("ordinal") if isinstance(node, dict) else None)
+        exercises: list[ExerciseUse] = []
+        nodes = node.get("exercises") if isinstance(node, dict) else None
+        if isinstance(nodes, list) and _int(ordinal):
+            seen: dict[str, Where] = {}
+            for i, ex in enumerate(nodes):
+                ex_path = f"{path}.exercises[{i}]"
+                ex_line = item_line(nodes, i, line)
+                default = default_exercise_slug(self.course_slug, *parents, ordinal, i + 1)
+                use = self.exercise_use(ex, ex_line, ex_path, default)
+                if use is None:
+                    continue
+                if use.slug in seen:
+                    first = seen[use.slug]
+                    self.add(
+                        ex_line,
+                        ex_path,
+                        f"exercise {use.slug!r} is already in this lesson "
+                        f"({first.path}, line {first.line}); a lesson lists an exercise once",
+                    )
+                    continue
+                seen[use.slug] = use.where
+                exercises.append(use)
+        if values is None:
+            return None
+        slug = values["slug"] or default_lesson_slug(self.course_slug, *parents, ordinal)
+        self.claim_slug("lesson", slug, node, path, node_line(node, line))
+        prereq_where = None
+        if "prerequisites" in node:
+            prereq_where = Where(key_line(node, "prerequisites"), f"{path}.prerequisites")
+        return LessonSpec(
+            ordinal=ordinal,
+            slug=slug,
+            title=values["title"],
+            kind=values["kind"],
+            difficulty=values["difficulty"],
+            minutes=values["minutes"],
+            notes=values["notes"],
+            prerequisites=list(values["prerequisites"]),
+            published=values["published"],
+            exercises=exercises,
+            where=Where(node_line(node, line), path),
+            prerequisites_where=prereq_where,
+        )
+
+    def exercise_use(self, node: Any, line: int, path: str, default_slug: str) -> ExerciseUse | None:
+        if isinstance(node, dict) and "ref" in node:
+            values = self.fields(node, line, path, REF_KEYS, "an exercise reference")
+            if values is None:
+                return None
+            use = ExerciseUse(values["ref"], True, Where(key_line(node, "ref"), f"{path}.ref"))
+            self.refs.append(use)
+            return use
+        spec = self.exercise(node, line, path, default_slug=default_slug)
+        if spec is None:
+            return None
+        return ExerciseUse(spec.slug, False, spec.where)
+
+    def exercise(self, node: Any, line: int, path: str, *, default_slug: str | None) -> ExerciseSpec | None:
+        keys = EXERCISE_KEYS
+        if default_slug is None:  # top-level library exercises have no position to derive a slug from
+            keys = tuple(Key(k.name, k.kind, True, max_length=k.max_length) if k.name == "slug" else k for k in keys)
+        values = self.fields(node, line, path, keys, "an exercise")
+        if values is None:
+            return None
+        slug = values["slug"] or default_slug
+        where = Where(node_line(node, line), path)
+        self.claim_slug("exercise", slug, node, path, where.line)
+        payload = values["payload"]
+        type_name = values["type"]
+        try:
+            ex_type = exercise_types.get_type(type_name)
+        except KeyError as exc:
+            self.add(key_line(node, "type"), f"{path}.type", str(exc.args[0]))
+            ex_type = None
+        if ex_type is not None:
+            payload = self.payload(ex_type, payload, node, path)
+        spec = ExerciseSpec(
+            slug=slug,
+            type=type_name,
+            prompt=values["prompt"],
+            tokens=list(values["tokens"]),
+            hint=values["hint"],
+            explanation=values["explanation"],
+            published=values["published"],
+            payload=payload,
+            where=where,
+        )
+        if slug not in self.exercises:
+            self.exercises[slug] = spec
+            self.exercise_node[slug] = node
+        return spec
+
+    def payload(self, ex_type, payload: LineDict, node: LineDict, path: str) -> Any:
+        """Run the type's validation; map each error key (``choices.2``) to the line of that field."""
+        try:
+            cleaned = ex_type.validate_payload(plain(payload))
+        except ValidationError as exc:
+            messages = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+            for key, msgs in messages.items():
+                parts = [] if key in (NON_FIELD_ERRORS, "payload", "") else str(key).split(".")
+                line = locate(payload, parts, key_line(node, "payload"))
+                field_path = f"{path}.payload" + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in parts)
+                for msg in msgs:
+                    self.add(line, field_path, msg)
+            return plain(payload)
+        except TooManyProblems:
+            raise
+        except Exception as exc:  # a type's own bug must still point at the exercise, not crash the import
+            self.add(key_line(node, "payload"), f"{path}.payload", f"could not be validated ({exc!r})")
+            return plain(payload)
+        return cleaned if isinstance(cleaned, dict) else plain(payload)
+
+    # ----------------------------------------------------------------- across the tree
+
+    def cross_checks(self, result: CourseFile) -> None:
+        lexicon = {t.text for t in result.tokens}
+        for slug, spec in self.exercises.items():
+            node = self.exercise_node[slug]
+            tokens_node = node.get("tokens")
+            for i, text in enumerate(spec.tokens):
+                if text not in lexicon:
+                    self.add(
+                        item_line(tokens_node, i, key_line(node, "tokens")),
+                        f"{spec.where.path}.tokens[{i}]",
+                        f"unknown token {text!r}: add it to the top-level tokens list",
+                    )
+            if len(set(spec.tokens)) != len(spec.tokens):
+                self.add(key_line(node, "tokens"), f"{spec.where.path}.tokens", "lists the same token twice")
+        for use in self.refs:
+            if use.slug not in self.exercises:
+                self.add(use.where.line, use.where.path, f"no exercise with slug {use.slug!r} is defined in this file")
+        lessons = {lesson.slug: lesson for lesson in result.lessons()}
+        for lesson in lessons.values():
+            where = lesson.prerequisites_where
+            for i, slug in enumerate(lesson.prerequisites):
+                if slug == lesson.slug:
+                    self.add(where.line, f"{where.path}[{i}]", "a lesson cannot be its own prerequisite")
+                elif slug not in lessons:
+                    self.add(where.line, f"{where.path}[{i}]", f"no lesson with slug {slug!r} in this file")
+            if len(set(lesson.prerequisites)) != len(lesson.prerequisites):
+                self.add(where.line, where.path, "lists the same lesson twice")
+        self.cycles(lessons)
+
+    def cycles(self, lessons: dict[str, LessonSpec]) -> None:
+        """Report each prerequisite cycle once, at the first lesson of the cycle in file order."""
+        state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+        reported: set[frozenset] = set()
+
+        def visit(slug: str, stack: list[str]) -> None:
+            state[slug] = 1
+            stack.append(slug)
+            for nxt in lessons[slug].prerequisites:
+                if nxt not in lessons or nxt == slug:
+                    continue
+                if state.get(nxt) == 1:
+                    cycle = stack[stack.index(nxt) :]
+                    if frozenset(cycle) not in reported:
+                        reported.add(frozenset(cycle))
+                        first = min((lessons[s] for s in cycle), key=lambda x: x.where.line)
+                        start = cycle.index(first.slug)
+                        loop = cycle[start:] + cycle[:start] + [first.slug]
+                        self.add(
+                            first.prerequisites_where.line,
+                            first.prerequisites_where.path,
+                            "prerequisite cycle: " + " → ".join(loop) + " (each needs the next first)",
+                        )
+                elif state.get(nxt) is None:
+                    visit(nxt, stack)
+            stack.pop()
+            state[slug] = 2
+
+        for slug in lessons:
+            if state.get(slug) is None:
+                visit(slug, [])
+
+
+def _int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def node_line(node: Any, fallback: int) -> int:
+    return getattr(node, "line", fallback)
+
+
+def nodes_line(nodes: Any) -> int:
+    return getattr(nodes, "line", 1)
+
+
+def key_line(node: Any, key: str) -> int:
+    if isinstance(node, LineDict):
+        return node.key_lines.get(key, node.line)
+    return 1
+
+
+def item_line(nodes: Any, i: int, fallback: int) -> int:
+    if isinstance(nodes, LineList) and i < len(nodes.item_lines):
+        return nodes.item_lines[i]
+    return fallback
+
+
+def locate(node: Any, parts: list[str], fallback: int) -> int:
+    """The line of ``node[parts[0]][parts[1]]…``, or of the deepest part that exists."""
+    line = fallback
+    for part in parts:
+        if isinstance(node, LineDict) and part in node:
+            line = node.key_lines.get(part, line)
+            node = node[part]
+        elif isinstance(node, LineList) and part.isdigit() and int(part) < len(node):
+            line = node.item_lines[int(part)]
+            node = node[int(part)]
+        else:
+            break
+    return line
+
+
+def validate(data: Any, *, filename: str, problems: Problems) -> CourseFile | None:
+    """Validate parsed YAML; problems go to ``problems``. Returns None when nothing usable was found."""
+    validator = Validator(problems)
+    try:
+        return validator.document(data, filename)
+    except TooManyProblems:
+        return None
