@@ -76,7 +76,7 @@ def add_or_get_variant(
     storage = AssetVariant._meta.get_field("file").storage
     with transaction.atomic():
         Asset.objects.select_for_update(no_key=True).filter(pk=asset.pk).first()
-        existing = _reusable_variant(asset=asset, upload=upload, quality=quality, speed=speed)
+        existing = find_stored_variant(asset=asset, upload=upload, quality=quality, speed=speed)
         if existing is not None:
             return existing, False
         name = f"assets/{upload.checksum[:2]}/{upload.checksum}.{upload.info.format}"
@@ -112,11 +112,17 @@ def add_or_get_variant(
     return variant, True
 
 
-def _reusable_variant(*, asset: Asset, upload: CheckedUpload, quality: str, speed: str) -> AssetVariant | None:
-    """The stored variant with these bytes if it is this very slot; raise when the upload conflicts."""
+def find_stored_variant(*, asset: Asset, upload: CheckedUpload, quality: str, speed: str) -> AssetVariant | None:
+    """The stored variant with these bytes if it is this very slot (the upload is a repeat); raise
+    ValidationError when the bytes are stored elsewhere or the slot holds another file. ``asset`` may be
+    unsaved (the admin checks a new asset's uploads before saving it)."""
     same_bytes = AssetVariant.objects.select_related("asset").filter(checksum_sha256=upload.checksum).first()
     if same_bytes is not None:
-        if (same_bytes.asset_id, same_bytes.quality, same_bytes.speed) == (asset.pk, quality, speed):
+        if asset.pk is not None and (same_bytes.asset_id, same_bytes.quality, same_bytes.speed) == (
+            asset.pk,
+            quality,
+            speed,
+        ):
             return same_bytes
         raise ValidationError(
             f"This exact file is already stored as {same_bytes.format}/{same_bytes.quality}/{same_bytes.speed} "
@@ -124,6 +130,8 @@ def _reusable_variant(*, asset: Asset, upload: CheckedUpload, quality: str, spee
             "Use that asset, or upload a different file.",
             code="duplicate",
         )
+    if asset.pk is None:
+        return None
     taken = AssetVariant.objects.filter(asset=asset, format=upload.info.format, quality=quality, speed=speed).first()
     if taken is not None:
         raise ValidationError(
@@ -159,15 +167,16 @@ def _mb(n: int) -> str:
 
 def delete_variant(*, variant: AssetVariant) -> None:
     """Delete a variant and, once the deletion is committed, its file (no other row holds these bytes)."""
-    _delete_files_on_commit([variant.file.name])
-    variant.delete()
+    with transaction.atomic():
+        _delete_files_on_commit([variant.file.name])
+        variant.delete()
 
 
 def delete_asset(*, asset: Asset) -> None:
     """Delete an asset, its variants and their files. Tokens and exercises that used it lose their audio."""
-    names = list(asset.variants.values_list("file", flat=True))
-    _delete_files_on_commit(names)
-    asset.delete()
+    with transaction.atomic():
+        _delete_files_on_commit(list(asset.variants.values_list("file", flat=True)))
+        asset.delete()
 
 
 def _delete_files_on_commit(names: list[str]) -> None:
