@@ -6,6 +6,7 @@ its first use in course order and referenced with ``ref:`` after that, one scala
 folded), lists of plain values in flow style (``[a, b]``), Unicode written as is.
 """
 
+import re
 from typing import Any
 
 import yaml
@@ -54,9 +55,57 @@ class Dumper(yaml.SafeDumper):
         style = super().choose_scalar_style()
         return '"' if style == "'" else style
 
+    def process_scalar(self) -> None:
+        """As PyYAML's, but never break a plain or quoted scalar across lines: only ``>`` text folds."""
+        if self.analysis is None:
+            self.analysis = self.analyze_scalar(self.event.value)
+        if self.style is None:
+            self.style = self.choose_scalar_style()
+        if self.style == '"':
+            self.write_double_quoted(self.analysis.scalar, False)
+        elif self.style == "'":  # pragma: no cover - choose_scalar_style never picks it
+            self.write_single_quoted(self.analysis.scalar, False)
+        elif self.style == ">":
+            self.write_folded(self.analysis.scalar)
+        elif self.style == "|":
+            self.write_literal(self.analysis.scalar)
+        else:
+            self.write_plain(self.analysis.scalar, False)
+        self.analysis = None
+        self.style = None
+
+    def write_folded(self, text: str) -> None:
+        """Folded text, filled greedily up to the width (``_represent_str`` only folds single-spaced text)."""
+        hints = self.determine_block_hints(text)
+        self.write_indicator(">" + hints, True)
+        self.write_line_break()
+        self.write_indent()
+        start_column = self.column
+        for word in text.split(" "):
+            if self.column > start_column:
+                if self.column + 1 + len(word) > self.best_width:
+                    self.write_indent()
+                else:
+                    self._write(" ")
+            self._write(word)
+        self.write_line_break()
+
+    def _write(self, data: str) -> None:
+        self.column += len(data)
+        self.stream.write(data.encode(self.encoding) if self.encoding else data)
+
+
+#: text longer than this is written folded (``>-``), wrapped at ``WIDTH`` columns
+FOLD_AFTER = 80
+WIDTH = 100
+
 
 def _represent_str(dumper: Dumper, value: str):
-    style = "|" if "\n" in value else None
+    style = None
+    if "\n" in value:
+        style = "|"
+    elif len(value) > FOLD_AFTER and value == value.strip() and not re.search(r"\s\s|[^\S ]", value):
+        style = ">"
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -68,7 +117,7 @@ Dumper.add_representer(list, lambda d, v: d.represent_sequence("tag:yaml.org,200
 
 
 def dump(data: Any) -> str:
-    return yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=float("inf"), indent=2)
+    return yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=WIDTH, indent=2)
 
 
 def _scalar(value: Any) -> bool:
