@@ -167,6 +167,10 @@ class UserAchievement(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="achievements")
     achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="holders")
     earned_at = models.DateTimeField()
+    # The run whose pass (or answer) earned it, for the end-of-lesson screen; null when earned otherwise.
+    run = models.ForeignKey(
+        "progress.LessonRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="achievements_earned"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "achievement"], name="user_achievement_unique")]

@@ -51,10 +51,14 @@ class LessonRun(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     exercise_ids = models.JSONField(default=list, help_text="The run's exercises in serving order")
     queue = models.JSONField(default=list, help_text="Exercise ids not yet answered correctly, head first")
+    missed_ids = models.JSONField(default=list, help_text="Exercise ids answered wrongly at least once in this run")
     xp_earned = models.PositiveIntegerField(default=0)
     gems_earned = models.PositiveIntegerField(default=0)
     mistakes = models.PositiveIntegerField(default=0)
     answers_count = models.PositiveIntegerField(default=0)
+    # The lesson's tier just before and just after this run passed (null until it passes; reviews: null).
+    tier_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    tier_after = models.PositiveSmallIntegerField(null=True, blank=True)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -72,6 +76,17 @@ class LessonRun(models.Model):
                 condition=Q(status="active", finished_at__isnull=True)
                 | (~Q(status="active") & Q(finished_at__isnull=False)),
                 name="run_finished_iff_not_active",
+            ),
+            # Two tabs starting the same lesson share one run (start_lesson_run returns the active one).
+            models.UniqueConstraint(
+                fields=["user", "lesson"],
+                condition=Q(status="active", kind="lesson"),
+                name="run_one_active_per_lesson",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "course"],
+                condition=Q(status="active", kind="review"),
+                name="run_one_active_review_per_course",
             ),
         ]
 

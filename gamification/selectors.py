@@ -1,0 +1,257 @@
+"""Reads of the gamification app for pages and the API. Fixed query counts, whatever the history."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Q
+
+from courses.models import Course, Lesson
+from progress.errors import NotFound
+from progress.models import Enrollment, LessonProgress, LessonRun, TokenMastery
+from progress.rules import percent
+from progress.selectors import course_tokens
+from progress.services.scheduling import mastered_q
+
+from .models import DailyActivity, Streak, UserAchievement, Wallet
+from .services.activity import local_day, streak_alive
+from .services.types import HeartsState
+from .services.wallet import hearts_state_of
+
+
+def hearts_state(*, user, now: datetime) -> HeartsState:
+    """Hearts after lazy regeneration, the next heart's time and whether a refill is possible. One
+    query, no write."""
+    return hearts_state_of(Wallet.objects.filter(user=user).first(), now)
+
+
+def daily_xp(*, user, days: int, now: datetime) -> list[tuple[date, int]]:
+    """XP per learner-local day for the last ``days`` days (today included), oldest first, zero-filled.
+    One query."""
+    today = local_day(user, now)
+    first = today - timedelta(days=days - 1)
+    xp = dict(DailyActivity.objects.filter(user=user, day__gte=first, day__lte=today).values_list("day", "xp"))
+    return [(first + timedelta(days=i), xp.get(first + timedelta(days=i), 0)) for i in range(days)]
+
+
+@dataclass
+class EarnedAchievement:
+    code: str
+    name: str
+    description: str
+    icon: str
+    xp_reward: int
+    earned_at: datetime
+
+
+def _earned(rows) -> list[EarnedAchievement]:
+    return [
+        EarnedAchievement(
+            ua.achievement.code,
+            ua.achievement.name,
+            ua.achievement.description,
+            ua.achievement.icon,
+            ua.achievement.xp_reward,
+            ua.earned_at,
+        )
+        for ua in rows
+    ]
+
+
+@dataclass
+class RunSummary:
+    run: LessonRun
+    lesson: Lesson | None
+    is_review: bool
+    status: str
+    xp_earned: int
+    gems_earned: int
+    perfect: bool
+    tier_before: int | None
+    tier_after: int | None
+    tier_before_label: str
+    tier_after_label: str
+    streak_current: int
+    streak_longest: int
+    streak_extended: bool  # the streak's latest day is the day this run finished
+    day: date
+    xp_today: int
+    daily_goal: int
+    goal_met: bool
+    new_achievements: list[EarnedAchievement]
+
+
+def _tier_label(tier: int | None) -> str:
+    return LessonProgress.Tier(tier).label if tier is not None else ""
+
+
+def run_summary(*, user, run_id: int) -> RunSummary:
+    """The end screen of a run. Four queries. Someone else's run → NotFound."""
+    try:
+        run_pk = int(run_id)
+    except (TypeError, ValueError):
+        raise NotFound("No such run.") from None
+    run = LessonRun.objects.select_related("lesson").filter(pk=run_pk, user=user).first()
+    if run is None:
+        raise NotFound("No such run.")
+    day = local_day(user, run.finished_at or run.started_at)
+    streak = Streak.objects.filter(user=user).first()
+    activity = DailyActivity.objects.filter(user=user, day=day).first()
+    achievements = UserAchievement.objects.filter(user=user, run=run).select_related("achievement").order_by("pk")
+    goal = activity.goal if activity else user.daily_xp_goal
+    return RunSummary(
+        run=run,
+        lesson=run.lesson,
+        is_review=run.kind == LessonRun.Kind.REVIEW,
+        status=run.status,
+        xp_earned=run.xp_earned,
+        gems_earned=run.gems_earned,
+        perfect=run.is_perfect,
+        tier_before=run.tier_before,
+        tier_after=run.tier_after,
+        tier_before_label=_tier_label(run.tier_before),
+        tier_after_label=_tier_label(run.tier_after),
+        streak_current=streak.current if streak else 0,
+        streak_longest=streak.longest if streak else 0,
+        streak_extended=bool(streak and streak.last_day == day and run.xp_earned),
+        day=day,
+        xp_today=activity.xp if activity else 0,
+        daily_goal=goal,
+        goal_met=bool(activity and activity.goal_met),
+        new_achievements=_earned(achievements),
+    )
+
+
+@dataclass
+class CourseProgress:
+    course: Course
+    is_current: bool
+    lessons_total: int
+    lessons_passed: int
+    completion_pct: int
+    tokens_total: int
+    tokens_mastered: int
+    mastery_pct: int
+
+
+@dataclass
+class Profile:
+    xp_total: int
+    level: int
+    gems: int
+    hearts: HeartsState
+    streak_current: int
+    streak_longest: int
+    today: date
+    today_xp: int
+    daily_goal: int
+    goal_met: bool
+    last_14_days: list[tuple[date, int]]
+    courses: list[CourseProgress]
+    achievements: list[EarnedAchievement]
+
+
+def _course_progress(*, user, enrollments: list[Enrollment]) -> list[CourseProgress]:
+    """Completion and mastery for each enrolled course in four queries, however many courses."""
+    course_ids = [e.course_id for e in enrollments]
+    published = Q(
+        is_published=True,
+        unit__is_published=True,
+        unit__section__is_published=True,
+        unit__section__course__is_published=True,
+    )
+    lessons = dict(
+        Lesson.objects.filter(published, unit__section__course_id__in=course_ids)
+        .values("unit__section__course_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit__section__course_id", "n")
+    )
+    passed = dict(
+        LessonProgress.objects.filter(user=user, passes__gte=1, lesson__in=Lesson.objects.filter(published))
+        .filter(lesson__unit__section__course_id__in=course_ids)
+        .values("lesson__unit__section__course_id")
+        .annotate(n=Count("pk"))
+        .values_list("lesson__unit__section__course_id", "n")
+    )
+    tokens: dict[int, set[int]] = {}
+    for course_id in course_ids:
+        tokens[course_id] = set()
+    for token_id, course_id in course_tokens_many(course_ids).values_list("pk", "exercises__course_id").distinct():
+        tokens.setdefault(course_id, set()).add(token_id)
+    all_tokens = set().union(*tokens.values()) if tokens else set()
+    mastered = set(
+        TokenMastery.objects.filter(mastered_q(), user=user, token_id__in=all_tokens).values_list("token_id", flat=True)
+    )
+    result = []
+    for e in enrollments:
+        total, done = lessons.get(e.course_id, 0), passed.get(e.course_id, 0)
+        course_token_ids = tokens.get(e.course_id, set())
+        m = len(course_token_ids & mastered)
+        result.append(
+            CourseProgress(
+                course=e.course,
+                is_current=e.is_current,
+                lessons_total=total,
+                lessons_passed=done,
+                completion_pct=percent(done, total),
+                tokens_total=len(course_token_ids),
+                tokens_mastered=m,
+                mastery_pct=percent(m, len(course_token_ids)),
+            )
+        )
+    return result
+
+
+def course_tokens_many(course_ids):
+    from courses.models import Token
+
+    return Token.objects.filter(
+        exercises__course_id__in=course_ids,
+        exercises__is_published=True,
+        exercises__lesson_links__lesson__is_published=True,
+        exercises__lesson_links__lesson__unit__is_published=True,
+        exercises__lesson_links__lesson__unit__section__is_published=True,
+    )
+
+
+def _live_streak(user, streak: Streak | None, now: datetime) -> int:
+    """The current streak as the learner sees it now: 0 once a whole day has passed without XP, even
+    before the nightly job has written that down."""
+    if streak is None or not streak_alive(
+        user, last_day=streak.last_day, last_activity_at=streak.last_activity_at, now=now
+    ):
+        return 0
+    return streak.current
+
+
+def profile(*, user, now: datetime) -> Profile:
+    """Everything the profile page shows. Seven queries whatever the history or number of courses."""
+    wallet = Wallet.objects.filter(user=user).first()
+    streak = Streak.objects.filter(user=user).first()
+    last_14 = daily_xp(user=user, days=14, now=now)
+    today, today_xp = last_14[-1]
+    today_row = DailyActivity.objects.filter(user=user, day=today).values_list("goal", "goal_met").first()
+    goal = user.daily_xp_goal
+    enrollments = list(
+        Enrollment.objects.filter(user=user, course__is_published=True)
+        .select_related("course__to_language", "course__from_language")
+        .order_by("-is_current", "course__title")
+    )
+    held = UserAchievement.objects.filter(user=user).select_related("achievement").order_by("earned_at", "pk")
+    return Profile(
+        xp_total=wallet.xp_total if wallet else 0,
+        level=wallet.level if wallet else 0,
+        gems=wallet.gems if wallet else 0,
+        hearts=hearts_state_of(wallet, now),
+        streak_current=_live_streak(user, streak, now),
+        streak_longest=streak.longest if streak else 0,
+        today=today,
+        today_xp=today_xp,
+        daily_goal=goal,
+        goal_met=bool(today_row and today_row[1]) or today_xp >= goal,
+        last_14_days=last_14,
+        courses=_course_progress(user=user, enrollments=enrollments) if enrollments else [],
+        achievements=_earned(held),
+    )
+
+
+__all__ = ["Profile", "RunSummary", "course_tokens", "daily_xp", "hearts_state", "profile", "run_summary"]

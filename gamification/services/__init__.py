@@ -1,0 +1,23 @@
+"""Writes of the gamification app and the learner's-loop entry points (CONTRACT.md)."""
+
+from .achievements import evaluate as evaluate_achievements
+from .activity import local_day, record_activity
+from .ledger import check_ledger
+from .loop import abandon_run, start_lesson_run, start_review_session, submit_answer
+from .types import AnswerOutcome, HeartsState
+from .wallet import ensure_learner, refill_hearts
+
+__all__ = [
+    "AnswerOutcome",
+    "HeartsState",
+    "abandon_run",
+    "check_ledger",
+    "ensure_learner",
+    "evaluate_achievements",
+    "local_day",
+    "record_activity",
+    "refill_hearts",
+    "start_lesson_run",
+    "start_review_session",
+    "submit_answer",
+]

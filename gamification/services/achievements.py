@@ -1,0 +1,122 @@
+"""Achievements: evaluated after every XP change and after a run passes; each awarded once.
+
+Condition types (``Achievement.Condition``), measured as:
+
+- ``lesson_count``: lesson runs passed, lifetime (sum of ``LessonProgress.passes``);
+- ``perfect_lessons``: perfect lesson runs, lifetime (sum of ``LessonProgress.perfect_passes``);
+- ``streak_days``: the longest streak reached (``Streak.longest``);
+- ``xp_total``: ``Wallet.xp_total``;
+- ``units_completed``: units all of whose published lessons are passed.
+
+An award is a UserAchievement (unique per user and achievement) plus, for a reward, an XP
+LedgerEntry keyed ``achievement:<id>:user:<id>``. Reward XP is XP like any other: it counts toward
+today's goal and extends the streak. Awarding XP can meet another condition (XP Collector), so the
+evaluation repeats until nothing new is earned.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+
+from courses.models import Unit
+from progress.models import LessonProgress
+
+from ..models import Achievement, LedgerEntry, Streak, UserAchievement, Wallet
+from . import ledger
+from .activity import record_activity
+from .wallet import lock_wallet, update_wallet
+
+
+def _stats(user) -> dict[str, int]:
+    """All condition measures in two queries."""
+    from accounts.models import User
+
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            stat_xp=Subquery(Wallet.objects.filter(user=OuterRef("pk")).values("xp_total")[:1]),
+            stat_streak=Subquery(Streak.objects.filter(user=OuterRef("pk")).values("longest")[:1]),
+            stat_passes=Subquery(
+                LessonProgress.objects.filter(user=OuterRef("pk"))
+                .values("user")
+                .annotate(s=Sum("passes"))
+                .values("s")[:1]
+            ),
+            stat_perfect=Subquery(
+                LessonProgress.objects.filter(user=OuterRef("pk"))
+                .values("user")
+                .annotate(s=Sum("perfect_passes"))
+                .values("s")[:1]
+            ),
+        )
+        .values("stat_xp", "stat_streak", "stat_passes", "stat_perfect")
+        .get()
+    )
+    published = Q(
+        lessons__is_published=True, is_published=True, section__is_published=True, section__course__is_published=True
+    )
+    passed_here = LessonProgress.objects.filter(user=user, passes__gte=1, lesson__unit=OuterRef("pk"))
+    units = (
+        Unit.objects.filter(pk__in=LessonProgress.objects.filter(user=user, passes__gte=1).values("lesson__unit"))
+        .annotate(
+            total=Count("lessons", filter=published, distinct=True),
+            done=Subquery(
+                passed_here.filter(lesson__is_published=True)
+                .values("lesson__unit")
+                .annotate(c=Count("pk"))
+                .values("c")[:1]
+            ),
+        )
+        .filter(total__gt=0, done=F("total"))
+        .count()
+    )
+    return {
+        Achievement.Condition.XP_TOTAL: row["stat_xp"] or 0,
+        Achievement.Condition.STREAK_DAYS: row["stat_streak"] or 0,
+        Achievement.Condition.LESSON_COUNT: row["stat_passes"] or 0,
+        Achievement.Condition.PERFECT_LESSONS: row["stat_perfect"] or 0,
+        Achievement.Condition.UNITS_COMPLETED: units,
+    }
+
+
+def evaluate(*, user, now: datetime, run=None) -> list[UserAchievement]:
+    """Award every active achievement whose condition the learner now meets and does not hold yet.
+
+    Locks the wallet (a no-op when the caller already holds it). One query when nothing is left to
+    earn; otherwise two for the measures plus four per round of awards.
+    """
+    earned: list[UserAchievement] = []
+    with transaction.atomic():
+        wallet = lock_wallet(user=user, now=now)
+        candidates = list(Achievement.objects.filter(is_active=True).exclude(holders__user=user))
+        while candidates:
+            stats = _stats(user)
+            met = [a for a in candidates if stats.get(a.condition_type, 0) >= a.condition_value]
+            if not met:
+                break
+            awards = UserAchievement.objects.bulk_create(
+                [UserAchievement(user=user, achievement=a, earned_at=now, run=run) for a in met]
+            )
+            earned.extend(awards)
+            xp = sum(a.xp_reward for a in met)
+            if xp:
+                ledger.post(
+                    [
+                        ledger.xp_entry(
+                            user=user,
+                            amount=a.xp_reward,
+                            reason=LedgerEntry.Reason.ACHIEVEMENT,
+                            key=f"achievement:{a.pk}:user:{user.pk}",
+                            source=ua,
+                            now=now,
+                        )
+                        for a, ua in zip(met, awards, strict=True)
+                    ]
+                )
+                update_wallet(wallet, xp=xp)
+                record_activity(user=user, now=now, xp=xp)
+            candidates = [a for a in candidates if a not in met]
+            if not xp:
+                break
+    return earned

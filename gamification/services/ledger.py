@@ -1,0 +1,109 @@
+"""XP and gems as an append-only ledger with cached totals on the Wallet.
+
+Every change of ``Wallet.xp_total`` or ``Wallet.gems`` is a LedgerEntry written in the same
+transaction, with a unique ``key`` naming the business event, so an award can never be written
+twice:
+
+- ``run:<run id>:ex:<exercise id>:xp`` — XP for the first correct answer to an exercise in a run
+  (so "once per exercise per run" is enforced by the database too);
+- ``run:<run id>:gems`` — gems for passing a run;
+- ``achievement:<achievement id>:user:<user id>`` — an achievement's XP reward;
+- ``refill:<hearts log id>`` — gems spent on a heart refill.
+
+``check_ledger()`` proves every total equals the sum of its ledger.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from ..models import LedgerEntry, Wallet
+
+
+def xp_entry(*, user, amount: int, reason: str, key: str, source=None, now: datetime) -> LedgerEntry:
+    return _entry(
+        user=user, currency=LedgerEntry.Currency.XP, amount=amount, reason=reason, key=key, source=source, now=now
+    )
+
+
+def gems_entry(*, user, amount: int, reason: str, key: str, source=None, now: datetime) -> LedgerEntry:
+    return _entry(
+        user=user, currency=LedgerEntry.Currency.GEMS, amount=amount, reason=reason, key=key, source=source, now=now
+    )
+
+
+def _entry(*, user, currency, amount, reason, key, source, now) -> LedgerEntry:
+    return LedgerEntry(
+        user=user,
+        currency=currency,
+        amount=amount,
+        reason=reason,
+        key=key,
+        source_type=source._meta.label_lower if source is not None else "",
+        source_id=source.pk if source is not None else None,
+        created_at=now,
+    )
+
+
+def post(entries: list[LedgerEntry]) -> None:
+    """Insert ledger rows (one query). The caller updates the wallet in the same transaction."""
+    entries = [e for e in entries if e.amount]
+    if entries:
+        LedgerEntry.objects.bulk_create(entries)
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    user_id: int
+    currency: str
+    wallet_total: int
+    ledger_total: int
+
+    def __str__(self) -> str:
+        return (
+            f"user {self.user_id}: wallet {self.currency} = {self.wallet_total}, "
+            f"ledger sum = {self.ledger_total} (off by {self.wallet_total - self.ledger_total:+d})"
+        )
+
+
+def check_ledger(*, user_ids=None) -> list[Discrepancy]:
+    """Every wallet whose XP or gems total differs from the sum of its ledger rows, and ledger rows of
+    learners with no wallet (wallet total 0). Two set-based queries; an empty list means all is well."""
+
+    def ledger_sum(currency: str):
+        return Coalesce(
+            Subquery(
+                LedgerEntry.objects.filter(user_id=OuterRef("user_id"), currency=currency)
+                .values("user_id")
+                .annotate(total=Sum("amount"))
+                .values("total"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        )
+
+    wallets = Wallet.objects.all()
+    if user_ids is not None:
+        wallets = wallets.filter(user_id__in=user_ids)
+    rows = (
+        wallets.annotate(ledger_xp=ledger_sum("xp"), ledger_gems=ledger_sum("gems"))
+        .filter(~Q(xp_total=F("ledger_xp")) | ~Q(gems=F("ledger_gems")))
+        .values_list("user_id", "xp_total", "gems", "ledger_xp", "ledger_gems")
+    )
+    problems: list[Discrepancy] = []
+    for user_id, xp_total, gems, ledger_xp, ledger_gems in rows.iterator(chunk_size=2000):
+        if xp_total != ledger_xp:
+            problems.append(Discrepancy(user_id, "xp", xp_total, ledger_xp))
+        if gems != ledger_gems:
+            problems.append(Discrepancy(user_id, "gems", gems, ledger_gems))
+    orphans = LedgerEntry.objects.exclude(user__wallet__isnull=False)
+    if user_ids is not None:
+        orphans = orphans.filter(user_id__in=user_ids)
+    for user_id, currency, total in (
+        orphans.values("user_id", "currency").annotate(total=Sum("amount")).values_list("user_id", "currency", "total")
+    ):
+        if total:
+            problems.append(Discrepancy(user_id, currency, 0, total))
+    return problems

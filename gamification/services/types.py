@@ -1,0 +1,56 @@
+"""Value objects returned by the learner's-loop services (and serialised by the API)."""
+
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+
+
+def _jsonable(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    attempt_id: int
+    exercise_id: int
+    correct: bool
+    note: str | None
+    solution: str
+    best_match: str | None
+    xp_awarded: int
+    run_xp: int
+    hearts: int
+    next_heart_at: datetime | None
+    run_status: str
+    remaining: int
+    total: int
+    repeated: bool = False
+
+    def as_dict(self) -> dict:
+        return {k: _jsonable(v) for k, v in asdict(self).items()}
+
+    def stored_result(self) -> dict:
+        """What ExerciseAttempt.result keeps (everything but the ids and the replay flag)."""
+        data = self.as_dict()
+        for key in ("attempt_id", "repeated"):
+            data.pop(key)
+        return data
+
+    @classmethod
+    def from_stored(cls, *, attempt_id: int, result: dict, repeated: bool = True) -> "AnswerOutcome":
+        names = {f.name for f in fields(cls)}
+        data = {k: v for k, v in result.items() if k in names}
+        if data.get("next_heart_at"):
+            data["next_heart_at"] = datetime.fromisoformat(data["next_heart_at"])
+        return cls(**{**data, "attempt_id": attempt_id, "repeated": repeated})
+
+
+@dataclass(frozen=True)
+class HeartsState:
+    hearts: int
+    max: int
+    next_heart_at: datetime | None
+    refill_price: int
+    can_refill: bool
+
+    def as_dict(self) -> dict:
+        return {k: _jsonable(v) for k, v in asdict(self).items()}

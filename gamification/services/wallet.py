@@ -1,0 +1,120 @@
+"""The learner's wallet: creating it, locking it (the per-learner mutex), and changing its totals.
+
+Lock order (docs/game-rules.md): every service that changes a learner's XP, gems, hearts, runs,
+streak or daily activity first locks that learner's Wallet row
+(``select_for_update(no_key=True)``), then the LessonRun row; other per-learner rows are written
+only while the wallet lock is held. One lock per learner, always taken first → no deadlocks, and
+two tabs / retries / concurrent requests of one learner are serialised.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+
+from progress.errors import HeartsFull, NotEnoughGems
+
+from ..models import MAX_HEARTS, HeartsLog, LedgerEntry, Streak, Wallet
+from . import hearts as hearts_rules
+from .types import HeartsState
+
+
+def ensure_learner(*, user, now: datetime) -> Wallet:
+    """Create the learner's Wallet (5 hearts) and Streak rows if missing. Idempotent, race-safe."""
+    wallet, _ = Wallet.objects.get_or_create(user=user, defaults={"hearts": MAX_HEARTS, "hearts_anchor_at": now})
+    Streak.objects.get_or_create(user=user)
+    return wallet
+
+
+def lock_wallet(*, user, now: datetime) -> Wallet:
+    """Lock and return the learner's wallet (creating it first if needed). Call inside atomic()."""
+    wallet = Wallet.objects.select_for_update(no_key=True).filter(user=user).first()
+    if wallet is None:
+        ensure_learner(user=user, now=now)
+        wallet = Wallet.objects.select_for_update(no_key=True).get(user=user)
+    return wallet
+
+
+def update_wallet(wallet: Wallet, *, xp: int = 0, gems: int = 0, clock: hearts_rules.HeartClock | None = None) -> None:
+    """One UPDATE: XP and gems by F() deltas; hearts to ``clock`` (computed under the lock) as a delta
+    too. Keeps the Python object in step. No query when nothing changes."""
+    changes: dict = {}
+    if xp:
+        changes["xp_total"] = F("xp_total") + xp
+    if gems:
+        changes["gems"] = F("gems") + gems
+    if clock is not None and (clock.hearts != wallet.hearts or clock.anchor != wallet.hearts_anchor_at):
+        changes["hearts"] = F("hearts") + (clock.hearts - wallet.hearts)
+        changes["hearts_anchor_at"] = clock.anchor
+    if not changes:
+        return
+    Wallet.objects.filter(pk=wallet.pk).update(**changes)
+    wallet.xp_total += xp
+    wallet.gems += gems
+    if clock is not None:
+        wallet.hearts, wallet.hearts_anchor_at = clock.hearts, clock.anchor
+
+
+def hearts_logs(*, user, steps: list[tuple[int, int, str]], run=None, now: datetime) -> list[HeartsLog]:
+    """HeartsLog rows for (before, after, reason) steps that change something."""
+    return [
+        HeartsLog(user=user, hearts_before=b, hearts_after=a, reason=r, run=run, created_at=now)
+        for b, a, r in steps
+        if b != a
+    ]
+
+
+def regenerated(wallet: Wallet, now: datetime) -> tuple[hearts_rules.HeartClock, list[tuple[int, int, str]]]:
+    """The clock after lazy regeneration, and the log step for it (if any heart came back)."""
+    clock = hearts_rules.regenerate(wallet.hearts, wallet.hearts_anchor_at, now)
+    steps = [(wallet.hearts, clock.hearts, HeartsLog.Reason.REGENERATED)] if clock.gained else []
+    return clock, steps
+
+
+def hearts_state_of(wallet: Wallet | None, now: datetime) -> HeartsState:
+    price = settings.MALLARD_HEART_REFILL_PRICE_GEMS
+    if wallet is None:
+        return HeartsState(hearts=MAX_HEARTS, max=MAX_HEARTS, next_heart_at=None, refill_price=price, can_refill=False)
+    hearts, next_at = hearts_rules.current(wallet.hearts, wallet.hearts_anchor_at, now)
+    return HeartsState(
+        hearts=hearts,
+        max=MAX_HEARTS,
+        next_heart_at=next_at,
+        refill_price=price,
+        can_refill=hearts < MAX_HEARTS and wallet.gems >= price,
+    )
+
+
+def refill_hearts(*, user, now: datetime) -> HeartsState:
+    """Spend ``MALLARD_HEART_REFILL_PRICE_GEMS`` gems to fill the hearts. HeartsFull / NotEnoughGems.
+
+    Locks the wallet. Writes: the regeneration (if any) and the refill in HeartsLog, a negative gems
+    LedgerEntry keyed ``refill:<hearts log id>``, and the wallet in one UPDATE.
+    """
+    price = settings.MALLARD_HEART_REFILL_PRICE_GEMS
+    with transaction.atomic():
+        wallet = lock_wallet(user=user, now=now)
+        clock, steps = regenerated(wallet, now)
+        if clock.hearts >= MAX_HEARTS:
+            if steps:
+                HeartsLog.objects.bulk_create(hearts_logs(user=user, steps=steps, now=now))
+                update_wallet(wallet, clock=clock)
+            raise HeartsFull()
+        if wallet.gems < price:
+            raise NotEnoughGems(f"Refilling hearts costs {price} gems; you have {wallet.gems}.")
+        steps.append((clock.hearts, MAX_HEARTS, HeartsLog.Reason.GEM_REFILL))
+        logs = HeartsLog.objects.bulk_create(hearts_logs(user=user, steps=steps, now=now))
+        if price:
+            LedgerEntry.objects.create(
+                user=user,
+                currency=LedgerEntry.Currency.GEMS,
+                amount=-price,
+                reason=LedgerEntry.Reason.HEART_REFILL,
+                source_type="hearts_log",
+                source_id=logs[-1].pk,
+                key=f"refill:{logs[-1].pk}",
+                created_at=now,
+            )
+        update_wallet(wallet, gems=-price, clock=hearts_rules.HeartClock(MAX_HEARTS, now))
+        return hearts_state_of(wallet, now)

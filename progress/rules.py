@@ -1,0 +1,113 @@
+"""Pure game rules of the progress app (no database): the run queue, tiers, unlocking, mastery.
+
+Services (writes) and selectors (reads) both call these, so each rule lives in exactly one place.
+See docs/game-rules.md.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from courses.models import Lesson
+
+from .models import LessonProgress
+
+# --- XP --------------------------------------------------------------------------------------
+
+XP_BASE = {Lesson.Kind.CORE: 10, Lesson.Kind.SPEAKING: 12, Lesson.Kind.AUDIO: 15}
+XP_MULTIPLIER = {Lesson.Difficulty.EASY: 1, Lesson.Difficulty.MEDIUM: 2, Lesson.Difficulty.HARD: 3}
+#: A review session earns XP like a core lesson of easy difficulty.
+REVIEW_XP = XP_BASE[Lesson.Kind.CORE] * XP_MULTIPLIER[Lesson.Difficulty.EASY]
+
+
+def xp_per_exercise(*, kind: str | None, difficulty: str | None) -> int:
+    """XP for the first correct answer to an exercise in a run. ``kind=None`` means a review session."""
+    if kind is None:
+        return REVIEW_XP
+    return XP_BASE[kind] * XP_MULTIPLIER[difficulty]
+
+
+def gems_for_pass(run_xp: int) -> int:
+    return run_xp // 10
+
+
+# --- The run queue ---------------------------------------------------------------------------
+
+#: A wrongly answered exercise is served again after this many other exercises (or at the end of
+#: the queue when fewer remain).
+REQUEUE_GAP = 2
+
+
+def queue_after_answer(queue: Sequence[int], exercise_id: int, *, correct: bool) -> list[int]:
+    """The queue after answering ``exercise_id`` (which must be in it).
+
+    Correct: the exercise leaves the queue. Wrong: it is taken out and put back ``REQUEUE_GAP``
+    places later, so the learner sees two other exercises before meeting it again; if fewer than
+    two remain it goes last (alone, it comes straight back).
+    """
+    index = list(queue).index(exercise_id)
+    rest = list(queue[:index]) + list(queue[index + 1 :])
+    if correct:
+        return rest
+    position = min(index + REQUEUE_GAP, len(rest))
+    return [*rest[:position], exercise_id, *rest[position:]]
+
+
+# --- Tiers -----------------------------------------------------------------------------------
+
+Tier = LessonProgress.Tier
+SILVER_PASSES = 3
+GOLD_PASSES = 5
+LEGENDARY_PERFECT_PASSES = 5
+
+
+def tier_for_counts(*, passes: int, perfect_passes: int) -> int:
+    """The tier lifetime counts earn: bronze ≥ 1 pass, silver ≥ 3, gold ≥ 5, legendary ≥ 5 perfect."""
+    if perfect_passes >= LEGENDARY_PERFECT_PASSES:
+        return Tier.LEGENDARY
+    if passes >= GOLD_PASSES:
+        return Tier.GOLD
+    if passes >= SILVER_PASSES:
+        return Tier.SILVER
+    if passes >= 1:
+        return Tier.BRONZE
+    return Tier.NONE
+
+
+# --- Unlocking -------------------------------------------------------------------------------
+
+
+def lesson_states(
+    *,
+    ordered_lesson_ids: Sequence[int],
+    prerequisites: Mapping[int, Iterable[int]],
+    passed_ids: set[int],
+) -> dict[int, str]:
+    """``{lesson_id: "passed" | "open" | "locked"}`` for a course's published lessons in course order.
+
+    A lesson is open when all its explicit prerequisites (published ones of this course) are passed;
+    with none, its prerequisite is the lesson before it in course order; the first lesson is open.
+    A passed lesson stays "passed" even if an author later adds a prerequisite.
+    """
+    published = set(ordered_lesson_ids)
+    states: dict[int, str] = {}
+    previous: int | None = None
+    for lesson_id in ordered_lesson_ids:
+        explicit = [p for p in prerequisites.get(lesson_id, ()) if p in published and p != lesson_id]
+        required = explicit if explicit else ([previous] if previous is not None else [])
+        if lesson_id in passed_ids:
+            states[lesson_id] = "passed"
+        elif all(p in passed_ids for p in required):
+            states[lesson_id] = "open"
+        else:
+            states[lesson_id] = "locked"
+        previous = lesson_id
+    return states
+
+
+def next_lesson_id(ordered_lesson_ids: Sequence[int], states: Mapping[int, str]) -> int | None:
+    """The lesson to take next: the first open, not-yet-passed lesson in course order."""
+    return next((lid for lid in ordered_lesson_ids if states.get(lid) == "open"), None)
+
+
+def percent(part: int, whole: int) -> int:
+    """A whole-number percentage, floored (100 only when complete)."""
+    return (100 * part) // whole if whole else 0

@@ -1,0 +1,33 @@
+"""Writes of the progress app. The learner's-loop entry points live in ``gamification.services``
+(which calls these); pages and the API call ``enroll`` and ``set_current_course`` directly."""
+
+from .enrollment import enroll, set_current_course
+from .mastery import record_token_answers
+from .runs import (
+    abandon_run,
+    apply_answer,
+    create_lesson_run,
+    create_review_run,
+    record_pass,
+    record_review_pass,
+    visible_lesson,
+)
+from .scheduling import get_scheduler, is_mastered
+from .unlocking import course_lesson_states, lesson_state
+
+__all__ = [
+    "abandon_run",
+    "apply_answer",
+    "course_lesson_states",
+    "create_lesson_run",
+    "create_review_run",
+    "enroll",
+    "get_scheduler",
+    "is_mastered",
+    "lesson_state",
+    "record_pass",
+    "record_review_pass",
+    "record_token_answers",
+    "set_current_course",
+    "visible_lesson",
+]

@@ -1,0 +1,237 @@
+"""Lesson runs and review sessions: creating them, applying an answer to the queue, passing.
+
+These functions are called by ``gamification.services`` (the learner's-loop entry points), which
+holds the learner's wallet lock around them — see docs/game-rules.md "Locks". They never touch XP,
+gems, hearts or streaks.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F, Max, Q
+
+from courses.models import Course, Exercise, Lesson, LessonExercise
+
+from ..errors import EmptyLesson, LessonLocked, NotFound, NothingToReview
+from ..models import ExerciseAttempt, LessonProgress, LessonRun, TokenMastery
+from ..rules import queue_after_answer, tier_for_counts
+from .unlocking import lesson_state
+
+REVIEW_SIZE = 10
+RECENT_MISTAKES_DAYS = 14
+
+
+def visible_lesson(*, lesson_id: int) -> Lesson:
+    """The lesson with unit/section/course, if the whole chain is published; else NotFound."""
+    lesson = (
+        Lesson.objects.select_related("unit__section__course")
+        .filter(
+            pk=lesson_id,
+            is_published=True,
+            unit__is_published=True,
+            unit__section__is_published=True,
+            unit__section__course__is_published=True,
+        )
+        .first()
+    )
+    if lesson is None:
+        raise NotFound("No such lesson.")
+    return lesson
+
+
+def lesson_exercise_ids(lesson: Lesson) -> list[int]:
+    return list(
+        LessonExercise.objects.filter(lesson=lesson, exercise__is_published=True)
+        .order_by("ordinal")
+        .values_list("exercise_id", flat=True)
+    )
+
+
+def create_lesson_run(*, user, lesson: Lesson, now: datetime) -> LessonRun:
+    """Return the learner's active run of ``lesson`` or start a new one.
+
+    Lesson not open → LessonLocked; no published exercises → EmptyLesson. The caller holds the
+    learner's wallet lock, so two tabs starting the same lesson get the same run (the partial unique
+    constraint ``run_one_active_per_lesson`` backs this).
+    """
+    existing = LessonRun.objects.filter(user=user, lesson=lesson, kind=LessonRun.Kind.LESSON, status="active").first()
+    if existing is not None:
+        return existing
+    state = lesson_state(user=user, lesson=lesson)
+    if state is None:
+        raise NotFound("No such lesson.")
+    if state == "locked":
+        raise LessonLocked()
+    exercise_ids = lesson_exercise_ids(lesson)
+    if not exercise_ids:
+        raise EmptyLesson()
+    run = LessonRun.objects.create(
+        user=user,
+        course_id=lesson.unit.section.course_id,
+        lesson=lesson,
+        kind=LessonRun.Kind.LESSON,
+        exercise_ids=exercise_ids,
+        queue=exercise_ids,
+        started_at=now,
+    )
+    updated = LessonProgress.objects.filter(user=user, lesson=lesson).update(runs_started=F("runs_started") + 1)
+    if not updated:
+        LessonProgress.objects.create(user=user, lesson=lesson, runs_started=1)
+    return run
+
+
+def review_exercise_ids(*, user, course: Course, now: datetime, limit: int = REVIEW_SIZE) -> list[int]:
+    """Exercises for a review session: first those answered wrongly in the last 14 days (most recent
+    first), then those teaching the learner's due tokens (most overdue first). Only published
+    exercises that appear in a published lesson of the course. Three queries."""
+    visible = Q(
+        course=course,
+        is_published=True,
+        lesson_links__lesson__is_published=True,
+        lesson_links__lesson__unit__is_published=True,
+        lesson_links__lesson__unit__section__is_published=True,
+    )
+    mistakes = (
+        ExerciseAttempt.objects.filter(
+            user=user, correct=False, run__course=course, created_at__gte=now - timedelta(days=RECENT_MISTAKES_DAYS)
+        )
+        .values("exercise_id")
+        .annotate(last=Max("created_at"))
+        .order_by("-last")
+        .values_list("exercise_id", flat=True)[: limit * 3]
+    )
+    due_tokens = TokenMastery.objects.filter(user=user, due_at__lte=now, token__exercises__course=course)
+    due = (
+        Exercise.objects.filter(visible, tokens__mastery__in=due_tokens)
+        .annotate(oldest=Max("tokens__mastery__due_at", filter=Q(tokens__mastery__user=user)))
+        .order_by("oldest", "pk")
+        .values_list("pk", flat=True)
+        .distinct()[: limit * 3]
+    )
+    candidates = list(mistakes) + [pk for pk in due]
+    allowed = set(Exercise.objects.filter(visible, pk__in=candidates).values_list("pk", flat=True))
+    chosen: list[int] = []
+    for pk in candidates:
+        if pk in allowed and pk not in chosen:
+            chosen.append(pk)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def create_review_run(*, user, course: Course, now: datetime) -> LessonRun:
+    """Return the learner's active review of ``course`` or build a new one (NothingToReview if empty).
+    Caller holds the wallet lock."""
+    existing = LessonRun.objects.filter(user=user, course=course, kind=LessonRun.Kind.REVIEW, status="active").first()
+    if existing is not None:
+        return existing
+    exercise_ids = review_exercise_ids(user=user, course=course, now=now)
+    if not exercise_ids:
+        raise NothingToReview()
+    return LessonRun.objects.create(
+        user=user,
+        course=course,
+        lesson=None,
+        kind=LessonRun.Kind.REVIEW,
+        exercise_ids=exercise_ids,
+        queue=exercise_ids,
+        started_at=now,
+    )
+
+
+@dataclass(frozen=True)
+class RunAfterAnswer:
+    status: str
+    queue: list[int]
+    xp_earned: int
+    mistakes: int
+    passed: bool
+    perfect: bool
+
+
+def apply_answer(
+    *, run: LessonRun, exercise_id: int, correct: bool, xp: int, out_of_hearts: bool, now: datetime
+) -> RunAfterAnswer:
+    """Move the queue and the run's counters for one answer. ``run`` must be locked (select_for_update)
+    by the caller, so the values computed here from it are exact. One UPDATE.
+
+    The run passes when the queue empties; it fails when ``out_of_hearts`` (a wrong answer left the
+    learner with 0 hearts in a lesson run).
+    """
+    queue = queue_after_answer(run.queue, exercise_id, correct=correct)
+    mistakes = run.mistakes + (0 if correct else 1)
+    xp_earned = run.xp_earned + xp
+    status = LessonRun.Status.ACTIVE
+    if not queue:
+        status = LessonRun.Status.PASSED
+    elif out_of_hearts:
+        status = LessonRun.Status.FAILED
+    missed = run.missed_ids if correct or exercise_id in run.missed_ids else [*run.missed_ids, exercise_id]
+    fields = {
+        "queue": queue,
+        "missed_ids": missed,
+        "status": status,
+        "xp_earned": F("xp_earned") + xp,
+        "mistakes": F("mistakes") + (0 if correct else 1),
+        "answers_count": F("answers_count") + 1,
+    }
+    if status != LessonRun.Status.ACTIVE:
+        fields["finished_at"] = now
+    LessonRun.objects.filter(pk=run.pk).update(**fields)
+    run.queue, run.missed_ids, run.status, run.xp_earned, run.mistakes = queue, missed, status, xp_earned, mistakes
+    run.answers_count += 1
+    if status != LessonRun.Status.ACTIVE:
+        run.finished_at = now
+    passed = status == LessonRun.Status.PASSED
+    return RunAfterAnswer(
+        status=status,
+        queue=queue,
+        xp_earned=xp_earned,
+        mistakes=mistakes,
+        passed=passed,
+        perfect=passed and not mistakes,
+    )
+
+
+def record_pass(*, run: LessonRun, gems: int, now: datetime) -> tuple[int, int]:
+    """Count a passed lesson run in the learner's LessonProgress and set the tier the counts earn;
+    reset the decay anchor (``tier_anchor_at = last_passed_at = now``). Returns (tier_before,
+    tier_after) and stores them and ``gems`` on the run. Caller holds the wallet lock. Two queries.
+    """
+    perfect = run.mistakes == 0
+    progress = LessonProgress.objects.filter(user_id=run.user_id, lesson_id=run.lesson_id).first()
+    if progress is None:  # a run started before LessonProgress existed: create the row now
+        progress = LessonProgress.objects.create(user_id=run.user_id, lesson_id=run.lesson_id, runs_started=1)
+    before = progress.tier
+    after = tier_for_counts(passes=progress.passes + 1, perfect_passes=progress.perfect_passes + (1 if perfect else 0))
+    LessonProgress.objects.filter(pk=progress.pk).update(
+        passes=F("passes") + 1,
+        perfect_passes=F("perfect_passes") + (1 if perfect else 0),
+        tier=after,
+        xp_earned=F("xp_earned") + run.xp_earned,
+        first_passed_at=progress.first_passed_at or now,
+        last_passed_at=now,
+        tier_anchor_at=now,
+    )
+    LessonRun.objects.filter(pk=run.pk).update(tier_before=before, tier_after=after, gems_earned=gems)
+    run.tier_before, run.tier_after, run.gems_earned = before, after, gems
+    return before, after
+
+
+def record_review_pass(*, run: LessonRun, gems: int) -> None:
+    LessonRun.objects.filter(pk=run.pk).update(gems_earned=gems)
+    run.gems_earned = gems
+
+
+def abandon_run(*, user, run_id: int, now: datetime) -> LessonRun:
+    """Abandon an active run (XP earned stays; no pass, no gems). Finished runs are returned as they are."""
+    with transaction.atomic():
+        run = LessonRun.objects.select_for_update(no_key=True).filter(pk=run_id, user=user).first()
+        if run is None:
+            raise NotFound("No such run.")
+        if run.status == LessonRun.Status.ACTIVE:
+            run.status = LessonRun.Status.ABANDONED
+            run.finished_at = now
+            run.save(update_fields=["status", "finished_at"])
+    return run
