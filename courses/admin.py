@@ -1,0 +1,284 @@
+"""Authoring in Django admin: the content tree with inlines down to the exercises, slugs assigned at
+creation (read-only afterwards), ordinals that can be swapped in an inline, prerequisites with cycle
+checks, an exercise form that validates the payload per type, and a read-only learner preview of a
+lesson (``courses.admin_views``). See docs/authoring.md.
+
+Course file import/export lives in its own module and adds its actions and URLs to ``CourseAdmin``
+(``actions`` and ``get_urls`` below are the extension points).
+"""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from . import admin_views, services, slugs
+from .forms import ExerciseAdminForm, LessonAdminForm, LessonPrerequisiteForm, SiblingOrdinalForm
+from .models import Course, Exercise, Language, Lesson, LessonExercise, LessonPrerequisite, Section, Token, Unit
+
+SIBLING_MODELS = (Section, Unit, Lesson, LessonExercise)
+
+
+class SlugReadOnlyMixin:
+    """The slug is generated at creation and never edited (URLs, imports and exports rely on it)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and "slug" not in fields:
+            fields.append("slug")
+        return fields
+
+
+class SiblingInlineSaveMixin:
+    """Saves inline rows of ordered siblings through ``services.save_siblings`` so that swapping two
+    ordinals in one submit never trips the sibling-ordinal unique constraint."""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model not in SIBLING_MODELS:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        services.save_siblings(objects=instances, deleted=formset.deleted_objects)
+        formset.save_m2m()
+        return None
+
+
+class ChildInline(admin.TabularInline):
+    form = SiblingOrdinalForm
+    extra = 1
+    show_change_link = True
+    readonly_fields = ["slug"]
+
+
+# --- Language, Course ------------------------------------------------------------------------
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "native_name"]
+    search_fields = ["code", "name", "native_name"]
+
+
+class SectionInline(ChildInline):
+    model = Section
+    fields = ["ordinal", "title", "cefr_level", "is_published", "slug"]
+
+
+@admin.register(Course)
+class CourseAdmin(SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["title", "slug", "from_language", "to_language", "is_published", "updated_at"]
+    list_filter = ["is_published", "to_language", "from_language"]
+    list_select_related = ["from_language", "to_language"]
+    search_fields = ["title", "slug", "description"]
+    autocomplete_fields = ["from_language", "to_language"]
+    inlines = [SectionInline]
+    #: extension point: the course-file admin module appends its import/export actions here
+    actions: list = []
+
+    def get_urls(self):
+        """Extension point: other admin modules add course-level views by wrapping this."""
+        return super().get_urls()
+
+
+# --- Section, Unit ---------------------------------------------------------------------------
+
+
+class UnitInline(ChildInline):
+    model = Unit
+    fields = ["ordinal", "title", "icon", "color", "is_published", "slug"]
+
+
+@admin.register(Section)
+class SectionAdmin(SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["slug", "title", "course", "ordinal", "cefr_level", "is_published"]
+    list_display_links = ["slug", "title"]
+    list_filter = ["course", "is_published", "cefr_level"]
+    list_select_related = ["course"]
+    search_fields = ["slug", "title", "description"]
+    autocomplete_fields = ["course"]
+    fields = ["course", "ordinal", "title", "cefr_level", "description", "is_published", "slug"]
+    inlines = [UnitInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            slugs.assign_slug(obj)
+        super().save_model(request, obj, form, change)
+
+
+class LessonInline(ChildInline):
+    model = Lesson
+    fields = ["ordinal", "title", "kind", "difficulty", "estimated_minutes", "is_published", "slug"]
+
+
+@admin.register(Unit)
+class UnitAdmin(SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["slug", "title", "section", "ordinal", "icon", "is_published"]
+    list_display_links = ["slug", "title"]
+    list_filter = [("section__course", admin.RelatedOnlyFieldListFilter), "is_published"]
+    list_select_related = ["section__course"]
+    search_fields = ["slug", "title", "description"]
+    autocomplete_fields = ["section"]
+    fields = ["section", "ordinal", "title", "icon", "color", "description", "is_published", "slug"]
+    inlines = [LessonInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            slugs.assign_slug(obj)
+        super().save_model(request, obj, form, change)
+
+
+# --- Lesson ----------------------------------------------------------------------------------
+
+
+class LessonExerciseInline(admin.TabularInline):
+    model = LessonExercise
+    form = SiblingOrdinalForm
+    fields = ["ordinal", "exercise", "exercise_summary"]
+    readonly_fields = ["exercise_summary"]
+    autocomplete_fields = ["exercise"]
+    extra = 1
+    verbose_name = "exercise"
+    verbose_name_plural = "exercises (in order)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("exercise")
+
+    @admin.display(description="Type and prompt")
+    def exercise_summary(self, link: LessonExercise) -> str:
+        if not link.pk:
+            return "—"
+        exercise = link.exercise
+        url = reverse("admin:courses_exercise_change", args=[exercise.pk])
+        return format_html('<a href="{}">{}</a> · {}', url, exercise.type, exercise.prompt or "(no prompt)")
+
+
+@admin.register(Lesson)
+class LessonAdmin(SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
+    form = LessonAdminForm
+    list_display = [
+        "slug",
+        "title",
+        "unit",
+        "kind",
+        "difficulty",
+        "estimated_minutes",
+        "exercise_count",
+        "is_published",
+    ]
+    list_display_links = ["slug", "title"]
+    list_filter = [("unit__section__course", admin.RelatedOnlyFieldListFilter), "is_published", "kind", "difficulty"]
+    list_select_related = ["unit__section__course"]
+    search_fields = ["slug", "title", "notes"]
+    autocomplete_fields = ["unit"]
+    fieldsets = [
+        (None, {"fields": ["unit", "ordinal", "title", "slug", "is_published"]}),
+        ("Lesson", {"fields": ["kind", "difficulty", "estimated_minutes", "notes", "prerequisite_lessons"]}),
+    ]
+    inlines = [LessonExerciseInline]
+    change_form_template = "admin/courses/lesson/change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_exercise_count=Count("lesson_exercises"))
+
+    @admin.display(description="Exercises", ordering="_exercise_count")
+    def exercise_count(self, lesson: Lesson) -> int:
+        return lesson._exercise_count
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:  # the slug is generated on save
+            return [(name, {"fields": [f for f in opts["fields"] if f != "slug"]}) for name, opts in self.fieldsets]
+        return self.fieldsets
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            slugs.assign_slug(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.set_prerequisites(lesson=form.instance, prerequisites=form.cleaned_data["prerequisite_lessons"])
+
+    def get_urls(self):
+        preview = path(
+            "<path:object_id>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="courses_lesson_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request, object_id):
+        return admin_views.lesson_preview(request, model_admin=self, object_id=object_id)
+
+
+@admin.register(LessonPrerequisite)
+class LessonPrerequisiteAdmin(admin.ModelAdmin):
+    form = LessonPrerequisiteForm
+    list_display = ["lesson", "prerequisite"]
+    list_filter = [("lesson__unit__section__course", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["lesson", "prerequisite"]
+    search_fields = ["lesson__slug", "lesson__title", "prerequisite__slug", "prerequisite__title"]
+    autocomplete_fields = ["lesson", "prerequisite"]
+
+
+@admin.register(LessonExercise)
+class LessonExerciseAdmin(admin.ModelAdmin):
+    list_display = ["lesson", "ordinal", "exercise"]
+    list_filter = [("lesson__unit__section__course", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["lesson", "exercise"]
+    search_fields = ["lesson__slug", "exercise__slug", "exercise__prompt"]
+    autocomplete_fields = ["lesson", "exercise"]
+
+
+# --- Exercise, Token -------------------------------------------------------------------------
+
+
+class ExerciseTypeFilter(admin.SimpleListFilter):
+    title = "type"
+    parameter_name = "type"
+
+    def lookups(self, request, model_admin):
+        from .exercise_types import type_choices
+
+        return type_choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(type=self.value()) if self.value() else queryset
+
+
+@admin.register(Exercise)
+class ExerciseAdmin(SlugReadOnlyMixin, admin.ModelAdmin):
+    form = ExerciseAdminForm
+    list_display = ["slug", "type", "prompt", "course", "lesson_count", "is_published", "updated_at"]
+    list_filter = ["course", ExerciseTypeFilter, "is_published"]
+    list_select_related = ["course"]
+    search_fields = ["slug", "prompt", "payload", "hint"]
+    autocomplete_fields = ["course", "tokens"]
+    raw_id_fields = ["audio", "image"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_lesson_count=Count("lesson_links"))
+
+    @admin.display(description="Lessons", ordering="_lesson_count")
+    def lesson_count(self, exercise: Exercise) -> int:
+        return exercise._lesson_count
+
+    def get_fields(self, request, obj=None):
+        fields = list(self.form.base_fields)
+        if obj is not None:
+            fields.remove("add_to_lesson")
+            fields.insert(1, "slug")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            services.create_exercise(exercise=obj, lesson=form.cleaned_data.get("add_to_lesson"))
+
+
+@admin.register(Token)
+class TokenAdmin(admin.ModelAdmin):
+    list_display = ["text", "language", "translation", "ipa", "part_of_speech"]
+    list_filter = ["language", "part_of_speech"]
+    list_select_related = ["language"]
+    search_fields = ["text", "translation"]
+    raw_id_fields = ["audio"]

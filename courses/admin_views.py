@@ -1,0 +1,77 @@
+"""The read-only preview of a lesson, as a learner sees it, for authors (linked from the Lesson page).
+
+Each exercise is rendered with its learner fragment (``templates/exercises/<type>.html``) from the
+*public* payload — exactly what a learner gets — and, because the reader is an author, the solution
+is shown under it. Unpublished exercises are shown too, marked as such.
+"""
+
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+from django.template.response import TemplateResponse
+
+from media_assets.models import AssetVariant
+
+from .exercise_types import REGISTRY
+from .models import Exercise, Lesson, LessonExercise
+
+
+def image_urls(asset_ids: list[int]) -> dict[int, str]:
+    """URL of one variant per image asset (the first stored), for picture choices that use assets."""
+    urls: dict[int, str] = {}
+    for variant in AssetVariant.objects.filter(asset_id__in=asset_ids).order_by("asset_id", "pk"):
+        urls.setdefault(variant.asset_id, variant.get_absolute_url())
+    return urls
+
+
+def preview_items(lesson: Lesson) -> list[dict]:
+    """The lesson's exercises in order, each with what its template needs plus the solution."""
+    links = (
+        LessonExercise.objects.filter(lesson=lesson)
+        .select_related("exercise")
+        .prefetch_related(
+            Prefetch("exercise__audio__variants", queryset=AssetVariant.objects.order_by("pk")),
+        )
+        .order_by("ordinal")
+    )
+    items = []
+    for link in links:
+        exercise: Exercise = link.exercise
+        kind = REGISTRY.get(exercise.type)
+        item = {"link": link, "exercise": exercise, "form_id": f"preview-{link.ordinal}"}
+        if kind is None:
+            item["error"] = f"Unknown exercise type {exercise.type!r}."
+        else:
+            try:
+                public = kind.public_payload(exercise.payload)
+                item["solution"] = kind.solution_display(exercise.payload)
+            except (KeyError, IndexError, TypeError, ValueError) as e:
+                item["error"] = f"The payload is invalid ({e!r}); open the exercise to fix it."
+            else:
+                asset_ids = [c["asset"] for c in public.get("choices", []) if isinstance(c, dict) and "asset" in c]
+                if asset_ids:
+                    urls = image_urls(asset_ids)
+                    for choice in public["choices"]:
+                        if isinstance(choice, dict) and "asset" in choice:
+                            choice["url"] = urls.get(choice["asset"], "")
+                item.update(template=kind.template, public=public, kind=kind)
+        items.append(item)
+    return items
+
+
+def lesson_preview(request, *, model_admin, object_id: str):
+    lesson = Lesson.objects.select_related("unit__section__course").filter(pk=unquote(object_id)).first()
+    if lesson is None:
+        raise Http404("No such lesson.")
+    if not model_admin.has_view_permission(request, lesson):
+        raise PermissionDenied
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": Lesson._meta,
+        "title": f"Preview: {lesson.title}",
+        "lesson": lesson,
+        "items": preview_items(lesson),
+        "prerequisites": list(lesson.prerequisites.order_by("slug")),
+    }
+    return TemplateResponse(request, "admin/courses/lesson/preview.html", context)

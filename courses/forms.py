@@ -1,0 +1,200 @@
+"""Admin forms for authoring: ordinals that can be swapped, prerequisites checked for cycles, and an
+exercise form whose payload errors name the payload key at fault."""
+
+import json
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
+
+from . import services
+from .exercise_types import REGISTRY, type_choices
+from .models import Exercise, Lesson, LessonExercise, LessonPrerequisite
+
+
+class SiblingOrdinalForm(forms.ModelForm):
+    """An inline row of ordered siblings (sections, units, lessons, a lesson's exercises).
+
+    The per-row database check of "ordinal unique among siblings" is skipped: when two rows swap
+    ordinals each would collide with the other's *old* value. The formset still refuses two rows with
+    the same new ordinal (Django's formset-wide unique check), ``services.save_siblings`` saves in an
+    order that never collides, and the database constraint remains the last word. A blank ordinal on
+    a new row means "at the end"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "ordinal" in self.fields:
+            self.fields["ordinal"].required = False
+            self.fields["ordinal"].help_text = "Blank: at the end."
+
+    def validate_constraints(self):
+        exclude = self._get_validation_exclusions()
+        exclude.add("ordinal")
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except ValidationError as e:
+            self._update_errors(e)
+
+
+def payload_help(type_name: str | None) -> str:
+    """The schema and an example payload of one type (or of every type), as HTML for the payload field."""
+    kinds = [REGISTRY[type_name]] if type_name in REGISTRY else sorted(REGISTRY.values(), key=lambda t: t.name)
+    return format_html(
+        '<div class="payload-help">{}</div>',
+        format_html_join(
+            "",
+            "<details{}><summary><strong>{}</strong> payload</summary>"
+            "<pre>{}</pre><p>Example:</p><pre>{}</pre></details>",
+            (
+                (
+                    " open" if len(kinds) == 1 else "",
+                    kind.name,
+                    kind.schema,
+                    json.dumps(kind.example, ensure_ascii=False, indent=2),
+                )
+                for kind in kinds
+            ),
+        ),
+    )
+
+
+def apply_exercise_errors(form: forms.ModelForm, error: ValidationError) -> None:
+    """Put the errors of ``services.validate_exercise`` on the form: ``payload.<key>`` on the payload
+    field, prefixed with the payload key (``solutions.2: Must not be empty.``)."""
+    for key, messages in error.message_dict.items():
+        field, _, payload_key = key.partition(".")
+        for message in messages:
+            text = f"{payload_key}: {message}" if payload_key else message
+            target = field if field in form.fields else None
+            form.add_error(target, text)
+
+
+class ExerciseAdminForm(forms.ModelForm):
+    type = forms.ChoiceField(choices=type_choices, help_text="The payload's shape depends on the type.")
+    payload = forms.JSONField(
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 80, "class": "vLargeTextField payload-json"}),
+        help_text="JSON. See the schema of the chosen type below.",
+    )
+    add_to_lesson = forms.ModelChoiceField(
+        queryset=Lesson.objects.select_related("unit__section__course"),
+        required=False,
+        help_text="Optional: append the new exercise to this lesson; its slug then follows the lesson "
+        "(es-e-01-03-05-12) instead of es-e-0007.",
+    )
+
+    class Meta:
+        model = Exercise
+        fields = [
+            "course",
+            "type",
+            "prompt",
+            "payload",
+            "hint",
+            "explanation",
+            "tokens",
+            "audio",
+            "image",
+            "is_published",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        type_name = self.data.get("type") if self.is_bound else (self.instance.type or self.initial.get("type"))
+        self.fields["payload"].help_text = format_html(
+            "JSON. Errors name the payload key at fault.{}", payload_help(type_name)
+        )
+        if self.instance.pk:
+            del self.fields["add_to_lesson"]
+        else:
+            self.fields["add_to_lesson"].widget = AutocompleteSelect(
+                LessonExercise._meta.get_field("lesson"), admin.site
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        lesson = cleaned.get("add_to_lesson")
+        course = cleaned.get("course")
+        if lesson and course and lesson.unit.section.course_id != course.pk:
+            self.add_error("add_to_lesson", "This lesson belongs to another course.")
+        if "type" in cleaned and "payload" in cleaned and not self.has_error("course"):
+            probe = Exercise(
+                course=course,
+                type=cleaned["type"],
+                payload=cleaned["payload"],
+                audio=cleaned.get("audio"),
+                image=cleaned.get("image"),
+            )
+            try:
+                services.validate_exercise(probe, tokens=cleaned.get("tokens"))
+            except ValidationError as e:
+                apply_exercise_errors(self, e)
+            else:
+                cleaned["payload"] = probe.payload
+        return cleaned
+
+
+class LessonAdminForm(forms.ModelForm):
+    prerequisite_lessons = forms.ModelMultipleChoiceField(
+        queryset=Lesson.objects.select_related("unit__section"),
+        required=False,
+        label="Prerequisites",
+        help_text="Lessons of this course that must be passed first. None: the lesson before this one in "
+        "course order. Cycles are refused.",
+    )
+
+    class Meta:
+        model = Lesson
+        fields = [
+            "unit",
+            "ordinal",
+            "title",
+            "kind",
+            "difficulty",
+            "estimated_minutes",
+            "notes",
+            "is_published",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["prerequisite_lessons"].widget = AutocompleteSelectMultiple(
+            Lesson._meta.get_field("prerequisites"), admin.site
+        )
+        if self.instance.pk:
+            self.initial.setdefault("prerequisite_lessons", list(self.instance.prerequisites.all()))
+
+    def clean(self):
+        cleaned = super().clean()
+        unit = cleaned.get("unit")
+        prerequisites = cleaned.get("prerequisite_lessons")
+        if unit is not None and prerequisites is not None:
+            self.instance.unit = unit
+            try:
+                services.validate_prerequisites(lesson=self.instance, prerequisites=prerequisites)
+            except ValidationError as e:
+                for message in e.message_dict.get("prerequisites", []):
+                    self.add_error("prerequisite_lessons", message)
+        return cleaned
+
+
+class LessonPrerequisiteForm(forms.ModelForm):
+    """One prerequisite link edited on its own: the lesson's other prerequisites plus this one must stay
+    acyclic and in one course."""
+
+    class Meta:
+        model = LessonPrerequisite
+        fields = ["lesson", "prerequisite"]
+
+    def clean(self):
+        cleaned = super().clean()
+        lesson, prerequisite = cleaned.get("lesson"), cleaned.get("prerequisite")
+        if lesson and prerequisite:
+            others = lesson.prerequisites.exclude(pk=self.instance.prerequisite_id if self.instance.pk else None)
+            try:
+                services.validate_prerequisites(lesson=lesson, prerequisites=[*others, prerequisite])
+            except ValidationError as e:
+                for message in e.message_dict.get("prerequisites", []):
+                    self.add_error("prerequisite", message)
+        return cleaned

@@ -1,0 +1,171 @@
+/* Mallard exercise fragments: small progressive enhancements (docs/exercise-types.md).
+ *
+ * Every fragment works without this file (plain form controls). With it:
+ * - word_bank: the listed words become tile buttons; choosing tiles builds the answer line, and one
+ *   hidden `answer` input per chosen tile carries its index in the order chosen (the typed-answer field
+ *   is disabled so only the tiles are sent). Activating a word on the answer line puts it back.
+ * - match_pairs: two columns of buttons; choose an item on the left, then its match on the right; this
+ *   sets the item's <select>, which is what the form sends.
+ * - speak: where the browser offers speech recognition, a microphone button fills the transcript.
+ * Safe to load several times on one page: each fieldset is enhanced once.
+ */
+(function () {
+  "use strict";
+
+  function enhanceWordBank(box) {
+    var tilesList = box.querySelector("[data-wb-tiles]");
+    var line = box.querySelector("[data-wb-line]");
+    var typed = box.querySelector("[data-wb-typed]");
+    var typedInput = typed.querySelector("input");
+    var formId = typedInput.getAttribute("form");
+    var chosen = []; // tile indices, in order
+
+    tilesList.querySelectorAll("[data-index]").forEach(function (li) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "tile";
+      button.textContent = li.textContent;
+      button.dataset.index = li.dataset.index;
+      button.addEventListener("click", function () {
+        if (button.disabled) return;
+        chosen.push(Number(button.dataset.index));
+        render();
+      });
+      li.textContent = "";
+      li.appendChild(button);
+    });
+
+    function tileButton(index) {
+      return tilesList.querySelector('button[data-index="' + index + '"]');
+    }
+
+    function render() {
+      line.textContent = "";
+      box.querySelectorAll("input[data-wb-hidden]").forEach(function (el) { el.remove(); });
+      chosen.forEach(function (index, position) {
+        var li = document.createElement("li");
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "tile chosen";
+        button.textContent = tileButton(index).textContent;
+        button.setAttribute("aria-label", button.textContent + " (remove)");
+        button.addEventListener("click", function () {
+          chosen.splice(position, 1);
+          render();
+          var next = line.querySelectorAll("button")[Math.min(position, chosen.length - 1)];
+          (next || tileButton(index)).focus();
+        });
+        li.appendChild(button);
+        line.appendChild(li);
+        var hidden = document.createElement("input");
+        hidden.type = "hidden";
+        hidden.name = "answer";
+        hidden.value = String(index);
+        hidden.dataset.wbHidden = "";
+        if (formId) hidden.setAttribute("form", formId);
+        box.appendChild(hidden);
+      });
+      tilesList.querySelectorAll("button").forEach(function (b) {
+        var used = chosen.indexOf(Number(b.dataset.index)) !== -1;
+        b.disabled = used;
+        b.classList.toggle("used", used);
+      });
+    }
+
+    typedInput.disabled = true;
+    typedInput.required = false;
+    typed.hidden = true;
+    box.querySelector("[data-wb-answer]").hidden = false;
+    box.classList.add("enhanced");
+  }
+
+  function enhanceMatchPairs(box) {
+    var board = box.querySelector("[data-mp-board]");
+    var selects = box.querySelectorAll("select[data-left]");
+    var current = null; // the left button waiting for its match
+
+    function selectFor(left) {
+      return box.querySelector('select[data-left="' + left + '"]');
+    }
+
+    function refresh() {
+      var usedRights = {};
+      selects.forEach(function (s) {
+        if (s.value) usedRights[s.value.split("-")[1]] = s.dataset.left;
+      });
+      box.querySelectorAll('button[data-side="left"]').forEach(function (b) {
+        var paired = !!selectFor(b.dataset.index).value;
+        b.classList.toggle("paired", paired);
+        b.setAttribute("aria-pressed", current === b ? "true" : "false");
+      });
+      box.querySelectorAll('button[data-side="right"]').forEach(function (b) {
+        b.classList.toggle("paired", usedRights[b.dataset.index] !== undefined);
+      });
+    }
+
+    box.querySelectorAll('button[data-side="left"]').forEach(function (b) {
+      b.addEventListener("click", function () {
+        current = current === b ? null : b;
+        refresh();
+      });
+    });
+    box.querySelectorAll('button[data-side="right"]').forEach(function (b) {
+      b.addEventListener("click", function () {
+        if (!current) return;
+        var value = current.dataset.index + "-" + b.dataset.index;
+        // A right item belongs to one left item at a time.
+        selects.forEach(function (s) {
+          if (s.value && s.value.split("-")[1] === b.dataset.index) s.value = "";
+        });
+        selectFor(current.dataset.index).value = value;
+        current = null;
+        refresh();
+        var next = box.querySelector('button[data-side="left"]:not(.paired)');
+        if (next) next.focus();
+      });
+    });
+    selects.forEach(function (s) { s.addEventListener("change", refresh); });
+    box.querySelector("[data-mp-selects]").hidden = true;
+    board.hidden = false;
+    refresh();
+    box.classList.add("enhanced");
+  }
+
+  function enhanceSpeak(box) {
+    var Recognition = window.SpeechRecognition || window.webkitSpeechRecognition;
+    if (!Recognition) return;
+    var mic = box.querySelector("[data-speak-mic]");
+    var start = box.querySelector("[data-speak-start]");
+    var status = box.querySelector("[data-speak-status]");
+    var transcript = box.querySelector("[data-speak-transcript]");
+    mic.hidden = false;
+    start.addEventListener("click", function () {
+      var recognition = new Recognition();
+      recognition.lang = box.dataset.lang || "";
+      recognition.interimResults = false;
+      recognition.maxAlternatives = 1;
+      status.textContent = "Listening…";
+      recognition.onresult = function (event) {
+        var text = event.results[0][0].transcript;
+        transcript.value = text;
+        transcript.disabled = false;
+        box.querySelectorAll('input[type="radio"]').forEach(function (r) { r.checked = false; r.disabled = true; });
+        status.textContent = "Heard: “" + text + "”. Press Check.";
+      };
+      recognition.onerror = function () {
+        status.textContent = "Speech recognition did not work; answer with the buttons below.";
+      };
+      recognition.start();
+    });
+    box.classList.add("enhanced");
+  }
+
+  function init() {
+    document.querySelectorAll("[data-word-bank]:not(.enhanced)").forEach(enhanceWordBank);
+    document.querySelectorAll("[data-match-pairs]:not(.enhanced)").forEach(enhanceMatchPairs);
+    document.querySelectorAll("[data-speak]:not(.enhanced)").forEach(enhanceSpeak);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
