@@ -41,11 +41,11 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | str | None:
             return "unsatisfiable"
         return max(0, size - length), size - 1
     start = int(first)
-    end = int(last) if last else size - 1
-    if end < start:
+    if last and int(last) < start:
         return None  # invalid range: ignore it
     if start >= size:
         return "unsatisfiable"
+    end = int(last) if last else size - 1
     return start, min(end, size - 1)
 
 
