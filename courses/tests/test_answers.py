@@ -2,8 +2,10 @@
 
 # ruff: noqa: RUF001  (curly apostrophes and dashes are what these tests are about)
 
+import unicodedata
+
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from courses.answers import MAX_EXPANSIONS, Verdict, check_answer_text, expand_alternates
@@ -267,3 +269,49 @@ def test_case_space_and_punctuation_noise_keeps_an_answer_correct(words, languag
     if upper:
         noisy = noisy.upper()
     assert check_answer_text(noisy, [solution], language) == Verdict(correct=True, note=None, best_match=solution)
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(_word, min_size=1, max_size=6), language=st.sampled_from(["es", "fr", "de"]))
+def test_an_answer_without_any_accent_is_accepted_with_a_note_naming_the_words(words, language):
+    solution = " ".join(words)
+    bare = unicodedata.normalize(
+        "NFC", "".join(c for c in unicodedata.normalize("NFD", solution) if not unicodedata.combining(c))
+    )
+    verdict = check_answer_text(bare, [solution], language)
+    assert verdict.correct
+    assert verdict.best_match == solution
+    missed = [w for w, b in zip(words, bare.split(), strict=True) if w.casefold() != b.casefold()]
+    if missed:
+        assert verdict.note.startswith("Watch out for the ")
+        assert all(f'"{w}"' in verdict.note for w in missed)
+    else:
+        assert verdict.note is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(
+        st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz"), min_size=1, max_size=9), min_size=1, max_size=5
+    ),
+    data=st.data(),
+)
+def test_one_swap_in_a_long_word_is_a_forgiven_typo_and_two_are_not(words, data):
+    long_words = [i for i, w in enumerate(words) if len(w) >= 5 and len(set(w)) > 1]
+    assume(long_words)
+    i = data.draw(st.sampled_from(long_words))
+    word = words[i]
+    p = data.draw(st.sampled_from([p for p in range(len(word) - 1) if word[p] != word[p + 1]]))
+    typo = word[:p] + word[p + 1] + word[p] + word[p + 2 :]
+    answer = [*words[:i], typo, *words[i + 1 :]]
+    verdict = check_answer_text(" ".join(answer), [" ".join(words)], "es")
+    if typo in words:  # the solution itself uses that word elsewhere: a mistake, not a slip
+        assert not verdict.correct
+    else:
+        assert verdict == Verdict(correct=True, note=f'You have a typo: "{word}"', best_match=" ".join(words))
+    # a second typo in another word makes it wrong
+    others = [j for j in range(len(answer)) if j != i]
+    if others:
+        j = data.draw(st.sampled_from(others))
+        second = [*answer[:j], answer[j] + "q", *answer[j + 1 :]]
+        assert not check_answer_text(" ".join(second), [" ".join(words)], "es").correct
