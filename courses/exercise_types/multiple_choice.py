@@ -25,8 +25,10 @@ class MultipleChoice(ExerciseType):
         if "question" in cleaned:
             _fields.text(errors, "question", cleaned["question"])
         size = None
-        if "choices" in cleaned and _fields.text_list(errors, "choices", cleaned["choices"], min_items=2, max_items=6):
-            size = len(cleaned["choices"])
+        if "choices" in cleaned:
+            _fields.text_list(errors, "choices", cleaned["choices"], min_items=2, max_items=6)
+            if isinstance(cleaned["choices"], list):
+                size = len(cleaned["choices"])
         if "answer" in cleaned:
             _fields.index(errors, "answer", cleaned["answer"], size=size)
         errors.raise_if_any()
