@@ -11,6 +11,7 @@ The rules, with examples, are in docs/answers.md; keep the two in step.
 
 import itertools
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,6 +36,10 @@ ELISION_LANGUAGES = frozenset({"fr", "it", "ca"})
 # Everything a keyboard or a word processor may put where an apostrophe belongs.
 _APOSTROPHE_CHARS = frozenset("'\u2019\u2018\u02bc\u02bb\u2032\u00b4\u0060\uff07\u201b")
 _APOSTROPHES = str.maketrans(dict.fromkeys(_APOSTROPHE_CHARS, "'"))
+# An alternative ending in an elided word (l', j', qu', jusqu') binds to the word after the group.
+_ELIDED_END = re.compile(
+    r"(?:^|\s)(?:[^\W\d_]{1,2}|[^\W\d_]*qu)[" + re.escape("".join(sorted(_APOSTROPHE_CHARS))) + "]$", re.I
+)
 # Spellings that are the same word, not an accent miss: cœur = coeur, Cæsar = Caesar.
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 # German writers may spell an umlaut as a following e (Mädchen = Maedchen): an accent miss, not a typo.
@@ -85,8 +90,9 @@ def expand_alternates(solution: str) -> list[str]:
 
     ``I [am/'m] here`` → ``["I am here", "I'm here"]``. Groups multiply; an alternative may be empty
     (``[the /]cat`` → ``["the cat", "cat"]``). White space is collapsed and trimmed after joining;
-    an alternative that starts with an apostrophe attaches to the word before the group, and an empty
-    alternative directly followed by punctuation leaves no space before it (``Hola [Ana/].`` → ``Hola.``).
+    an alternative that starts with an apostrophe attaches to the word before the group, one that ends
+    in an elided word (``l'``, ``qu'``) to the word after it, and an empty alternative directly followed
+    by punctuation leaves no space before it (``Hola [Ana/].`` → ``Hola.``).
     Raises ``ValueError`` for nested or unbalanced brackets, a group without ``/``, a group of only empty
     alternatives, or more than ``MAX_EXPANSIONS`` sentences.
     """
@@ -97,14 +103,20 @@ def expand_alternates(solution: str) -> list[str]:
     sentences: dict[str, None] = {}
     for combination in itertools.product(*pieces):
         text = ""
+        glue = False  # the previous alternative ended in an elision: no space before what follows
         for index, (piece, chosen) in enumerate(zip(pieces, combination, strict=True)):
-            is_group = len(piece) > 1
-            if is_group and chosen[:1] and _is_apostrophe(chosen[0]):
-                text = text.rstrip()  # I [am/'m] → I'm
-            if is_group and not chosen.strip():
-                following = combination[index + 1] if index + 1 < len(combination) else ""
-                if following[:1] and not following[0].isspace() and _is_punctuation(following[0]):
-                    text = text.rstrip()  # Hola [Ana/]. → Hola.
+            if glue and chosen:
+                chosen, glue = chosen.lstrip(), False
+            if len(piece) > 1:  # a group
+                core = chosen.strip()
+                if core[:1] and _is_apostrophe(core[0]):
+                    text, chosen = text.rstrip(), chosen.lstrip()  # I [am/'m] → I'm
+                if _ELIDED_END.search(core):
+                    chosen, glue = chosen.rstrip(), True  # [le/l'] homme → l'homme
+                if not core:
+                    following = combination[index + 1] if index + 1 < len(combination) else ""
+                    if following[:1] and _is_punctuation(following[0]):
+                        text = text.rstrip()  # Hola [Ana/]. → Hola.
             text += chosen
         sentences.setdefault(" ".join(text.split()), None)
     return list(sentences)

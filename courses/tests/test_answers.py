@@ -201,6 +201,11 @@ def test_no_solutions_is_a_programming_error():
         ("Hola [Ana/].", ["Hola Ana.", "Hola."]),
         ("Bonjour [Paul/] !", ["Bonjour Paul !", "Bonjour !"]),  # French space before "!" is kept
         ("[le /l']homme", ["le homme", "l'homme"]),
+        ("[le/l'] homme", ["le homme", "l'homme"]),  # an elided alternative binds to the next word
+        ("[Je/J’] [aime/adore] Paris", ["Je aime Paris", "Je adore Paris", "J’aime Paris", "J’adore Paris"]),
+        ("[Que/Qu'] il vienne", ["Que il vienne", "Qu'il vienne"]),
+        ("the [dog's/dogs'] bone", ["the dog's bone", "the dogs' bone"]),  # a plural possessive does not bind
+        ("I [ am / 'm ] here", ["I am here", "I'm here"]),  # spaces inside the group do not matter
         ("[a/b] [c/d]", ["a c", "a d", "b c", "b d"]),
         ("[a/a] b", ["a b"]),  # duplicates removed
         ("and/or [x/y]", ["and/or x", "and/or y"]),  # a slash outside brackets is plain text
@@ -242,7 +247,7 @@ def test_check_answer_text_rejects_malformed_solutions():
 
 _letters = st.sampled_from(list("abcdefghijklmnopqrstuvwxyzáéíóúñüçàèêëïôœßäö"))
 _word = st.text(_letters, min_size=1, max_size=8)
-_alternative = st.one_of(st.just(""), _word, _word.map(lambda w: "'" + w))
+_alternative = st.one_of(st.just(""), _word, _word.map(lambda w: "'" + w), _word.map(lambda w: w[:2] + "’"))
 _group = st.lists(_alternative, min_size=2, max_size=3).filter(lambda a: any(a)).map(lambda a: "[" + "/".join(a) + "]")
 _solution = st.lists(st.one_of(_word, _word, _group), min_size=1, max_size=5).map(" ".join)
 
