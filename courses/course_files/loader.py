@@ -100,7 +100,10 @@ def load(text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = " ".join(part for part in (exc.context, exc.problem) if part)
+        context = exc.context or ""
+        if context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            context += f" (started at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}):"
+        message = " ".join(part for part in (context, exc.problem) if part)
         raise YamlSyntaxError(line, column, message or str(exc)) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(1, 1, str(exc)) from None

@@ -367,19 +367,22 @@ class Validator:
         result = []
         ordinals: dict[int, Where] = {}
         for i, node in enumerate(nodes):
-            child = build(node, item_line(nodes, i, nodes_line(nodes)), join(path, i), parents)
-            if child is None:
-                continue
-            if child.ordinal in ordinals:
-                first = ordinals[child.ordinal]
+            ordinal = node.get("ordinal") if isinstance(node, dict) else None
+            if _int(ordinal) and ordinal in ordinals:
+                # skip the whole child: its default slugs would only repeat the first one's
+                first = ordinals[ordinal]
                 self.add(
                     key_line(node, "ordinal"),
                     f"{join(path, i)}.ordinal",
-                    f"duplicate ordinal {child.ordinal} (also {first.path}, line {first.line})",
+                    f"duplicate ordinal {ordinal} (also {first.path}, line {first.line})",
                 )
-            else:
-                ordinals[child.ordinal] = child.where
-            result.append(child)
+                continue
+            line = item_line(nodes, i, nodes_line(nodes))
+            if _int(ordinal):
+                ordinals[ordinal] = Where(line, join(path, i))
+            child = build(node, line, join(path, i), parents)
+            if child is not None:
+                result.append(child)
         return sorted(result, key=lambda c: c.ordinal)
 
     def claim_slug(self, model: str, slug: str, node: Any, path: str, line: int) -> None:
