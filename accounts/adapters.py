@@ -39,3 +39,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             except ValidationError:  # a strange provider name is not worth failing a log-in for
                 user.display_name = ""
         return user
+
+    def get_signup_form_initial_data(self, sociallogin):
+        """Prefill the social sign-up form's display name with the provider's name."""
+        initial = super().get_signup_form_initial_data(sociallogin)
+        initial["display_name"] = sociallogin.user.display_name or ""
+        return initial

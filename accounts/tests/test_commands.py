@@ -1,0 +1,135 @@
+"""Management commands: bootstrap_demo, export_user, erase_user."""
+
+import io
+import json
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.tests.factories import UserFactory
+from gamification.models import Streak
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args, **kwargs) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=io.StringIO(), **kwargs)
+    return out.getvalue()
+
+
+def printed_passwords(output: str) -> dict[str, str]:
+    return dict(re.findall(r"(\S+@mallard\.local)\s+password: (\S+)", output))
+
+
+# --- bootstrap_demo ---------------------------------------------------------------------------
+
+
+@override_settings(ACCOUNT_EMAIL_VERIFICATION="mandatory")
+def test_bootstrap_demo_prints_working_credentials(client):
+    output = run("bootstrap_demo")
+    passwords = printed_passwords(output)
+    assert set(passwords) == {"learner@mallard.local", "admin@mallard.local"}
+    assert passwords["learner@mallard.local"] != passwords["admin@mallard.local"]
+
+    learner = User.objects.get(email="learner@mallard.local")
+    admin = User.objects.get(email="admin@mallard.local")
+    assert not learner.is_staff and learner.role == "learner"
+    assert admin.is_superuser and admin.is_staff and admin.role == "admin"
+    for user in (learner, admin):
+        address = EmailAddress.objects.get(user=user)
+        assert address.verified and address.primary
+
+    # Verification is mandatory here, and the learner still logs in at once.
+    response = client.post(
+        reverse("account_login"), {"login": "learner@mallard.local", "password": passwords["learner@mallard.local"]}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    client.logout()
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "admin@mallard.local", "password": passwords["admin@mallard.local"]}
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_bootstrap_demo_is_idempotent_and_resets_passwords():
+    run("bootstrap_demo", password="first-pass-123")
+    output = run("bootstrap_demo", password="second-pass-456")
+    assert "password reset" in output
+    assert User.objects.filter(email__endswith="@mallard.local").count() == 2
+    assert EmailAddress.objects.filter(email__endswith="@mallard.local").count() == 2
+    assert User.objects.get(email="learner@mallard.local").check_password("second-pass-456")
+    assert printed_passwords(output) == {
+        "learner@mallard.local": "second-pass-456",
+        "admin@mallard.local": "second-pass-456",
+    }
+
+
+def test_bootstrap_demo_takes_the_password_from_the_environment(monkeypatch):
+    monkeypatch.setenv("MALLARD_DEMO_PASSWORD", "from-the-env-789")
+    output = run("bootstrap_demo")
+    assert printed_passwords(output)["admin@mallard.local"] == "from-the-env-789"
+    assert User.objects.get(email="admin@mallard.local").check_password("from-the-env-789")
+
+
+# --- export_user ------------------------------------------------------------------------------
+
+
+def test_export_user_to_stdout_and_file(tmp_path, user):
+    Streak.objects.create(user=user, current=4, longest=4)
+    data = json.loads(run("export_user", user.email.upper()))
+    assert data["profile"]["email"] == user.email
+    assert data["data"]["gamification.streak"][0]["current"] == 4
+
+    target = tmp_path / "export.json"
+    assert run("export_user", user.email, "-o", str(target)) == ""
+    assert json.loads(target.read_text())["profile"]["id"] == user.pk
+
+
+def test_export_user_unknown_address():
+    with pytest.raises(CommandError, match="No user"):
+        run("export_user", "ghost@example.com")
+
+
+# --- erase_user -------------------------------------------------------------------------------
+
+
+def test_erase_user_refuses_without_confirmation(user):
+    with pytest.raises(CommandError, match="--yes"):
+        run("erase_user", user.email)
+    assert User.objects.filter(pk=user.pk).exists()
+
+
+class FakeTty(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_erase_user_asks_interactively(monkeypatch, user):
+    monkeypatch.setattr("sys.stdin", FakeTty("no\n"))
+    with pytest.raises(CommandError, match="nothing was deleted"):
+        run("erase_user", user.email)
+    assert User.objects.filter(pk=user.pk).exists()
+
+    monkeypatch.setattr("sys.stdin", FakeTty(user.email.upper() + "\n"))
+    output = run("erase_user", user.email)
+    assert "accounts.User: 1" in output
+    assert not User.objects.filter(pk=user.pk).exists()
+
+
+def test_erase_user_with_yes_prints_what_was_deleted(user):
+    other = UserFactory()
+    Streak.objects.create(user=user, current=1, longest=1)
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    output = run("erase_user", user.email, "--yes")
+    assert "accounts.User: 1" in output
+    assert "gamification.Streak: 1" in output
+    assert "account.EmailAddress: 1" in output
+    assert "total: 3" in output
+    assert list(User.objects.all()) == [other]

@@ -1,0 +1,104 @@
+"""django-axes locks an account after repeated failures, through allauth's form and the service."""
+
+import pytest
+from django.conf import settings
+from django.test import RequestFactory, override_settings
+from django.urls import reverse
+
+from accounts import services
+from accounts.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+GOOD = "correct-horse-battery"  # UserFactory's password
+
+
+def fail_through_the_form(client, email, times):
+    responses = []
+    for _ in range(times):
+        responses.append(client.post(reverse("account_login"), {"login": email, "password": "wrong-password"}))
+    return responses
+
+
+def test_allauth_form_locks_the_account_and_refuses_the_right_password(client, user):
+    limit = settings.AXES_FAILURE_LIMIT
+    responses = fail_through_the_form(client, user.email, limit - 1)
+    assert [r.status_code for r in responses] == [200] * (limit - 1)  # form errors, not yet locked
+
+    locked = fail_through_the_form(client, user.email, 1)[0]
+    assert locked.status_code == 429
+    assert "Too many failed log-in attempts" in locked.content.decode()
+    assert "Try again in 30 minutes" in locked.content.decode()
+
+    response = client.post(reverse("account_login"), {"login": user.email, "password": GOOD})
+    assert response.status_code == 429
+    assert "Too many failed log-in attempts" in response.content.decode()
+    assert not client.get(reverse("home")).context["user"].is_authenticated
+
+
+def test_lockout_keys_on_the_address_whatever_its_case(client, user):
+    fail_through_the_form(client, user.email.upper(), settings.AXES_FAILURE_LIMIT)
+    response = client.post(reverse("account_login"), {"login": user.email, "password": GOOD})
+    assert response.status_code == 429
+
+
+def test_other_accounts_are_not_locked(client, user):
+    fail_through_the_form(client, user.email, settings.AXES_FAILURE_LIMIT)
+    other = UserFactory()
+    response = client.post(reverse("account_login"), {"login": other.email, "password": GOOD})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).context["user"] == other
+
+
+def test_success_before_the_limit_resets_the_count(client, user):
+    fail_through_the_form(client, user.email, settings.AXES_FAILURE_LIMIT - 1)
+    assert client.post(reverse("account_login"), {"login": user.email, "password": GOOD}).status_code == 302
+    client.post(reverse("account_logout"))
+    responses = fail_through_the_form(client, user.email, settings.AXES_FAILURE_LIMIT - 1)
+    assert all(r.status_code == 200 for r in responses)
+    assert client.post(reverse("account_login"), {"login": user.email, "password": GOOD}).status_code == 302
+
+
+def api_request():
+    return RequestFactory().post("/api/v1/auth/token/", REMOTE_ADDR="203.0.113.7")
+
+
+def test_authenticate_with_lockout_returns_the_user(user):
+    assert services.authenticate_with_lockout(request=api_request(), email=user.email.upper(), password=GOOD) == user
+
+
+def test_authenticate_with_lockout_refuses_bad_credentials(user):
+    with pytest.raises(services.InvalidCredentials, match="not correct"):
+        services.authenticate_with_lockout(request=api_request(), email=user.email, password="nope")
+    with pytest.raises(services.InvalidCredentials):
+        services.authenticate_with_lockout(request=api_request(), email="ghost@example.com", password=GOOD)
+
+
+def test_authenticate_with_lockout_locks_after_the_limit(user):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        with pytest.raises(services.InvalidCredentials):
+            services.authenticate_with_lockout(request=api_request(), email=user.email, password="nope")
+    with pytest.raises(services.AccountLockedOut):
+        services.authenticate_with_lockout(request=api_request(), email=user.email, password="nope")
+    with pytest.raises(services.AccountLockedOut, match="too many login attempts"):
+        services.authenticate_with_lockout(request=api_request(), email=user.email, password=GOOD)
+
+
+def test_service_and_login_page_share_one_lockout(client, user):
+    """Failures on the page count for the API and the other way round (same address + IP)."""
+    fail_through_the_form(client, user.email, settings.AXES_FAILURE_LIMIT - 1)
+    request = RequestFactory().post("/api/v1/auth/token/")  # REMOTE_ADDR 127.0.0.1, like the test client
+    with pytest.raises(services.AccountLockedOut):
+        services.authenticate_with_lockout(request=request, email=user.email, password="nope")
+    response = client.post(reverse("account_login"), {"login": user.email, "password": GOOD})
+    assert response.status_code == 429
+
+
+@override_settings(ACCOUNT_EMAIL_VERIFICATION="mandatory")
+def test_authenticate_with_lockout_requires_a_verified_address_when_mandatory(user):
+    with pytest.raises(services.EmailNotVerified):
+        services.authenticate_with_lockout(request=api_request(), email=user.email, password=GOOD)
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    assert services.authenticate_with_lockout(request=api_request(), email=user.email, password=GOOD) == user

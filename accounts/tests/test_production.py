@@ -1,0 +1,75 @@
+"""Production mode: check --deploy is clean, a missing secret key stops start-up, Argon2id hashes.
+
+Each runs in a subprocess, because settings are read once, from the environment, at import.
+"""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ACCOUNT_", "EMAIL_URL"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_ENV="production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="mallard.example.com",
+        DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mallard"),
+    )
+    env.update(extra)
+    return env
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_check_deploy_passes_with_no_warnings():
+    result = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env())
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues" in output
+    assert "WARNING" not in output.upper().replace("--FAIL-LEVEL WARNING", "")
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = production_env()
+    del env["DJANGO_SECRET_KEY"]
+    result = run([sys.executable, "-c", "import django; django.setup()"], env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_an_unknown_email_verification_mode():
+    result = run(
+        [sys.executable, "-c", "import django; django.setup()"], production_env(ACCOUNT_EMAIL_VERIFICATION="maybe")
+    )
+    assert result.returncode != 0
+    assert "ACCOUNT_EMAIL_VERIFICATION" in result.stderr
+
+
+def test_production_hashes_passwords_with_argon2id_and_requires_verification():
+    code = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "from django.contrib.auth.hashers import make_password, check_password\n"
+        "from allauth.account import app_settings\n"
+        "encoded = make_password('quack-quack-1234')\n"
+        "print(settings.PASSWORD_HASHERS[0])\n"
+        "print(encoded.split('$')[0], encoded.split('$')[1])\n"
+        "print(check_password('quack-quack-1234', encoded))\n"
+        "print(app_settings.EMAIL_VERIFICATION.value)\n"
+    )
+    result = run([sys.executable, "-c", code], production_env())
+    assert result.returncode == 0, result.stderr
+    hasher, scheme, check, verification = result.stdout.strip().splitlines()
+    assert hasher == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert scheme == "argon2 argon2id"
+    assert check == "True"
+    assert verification == "mandatory"
