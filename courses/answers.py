@@ -30,6 +30,8 @@ class Verdict:
 MAX_EXPANSIONS = 256
 #: a single typo is forgiven only in a word with at least this many letters (DESIGN §4).
 TYPO_MIN_LETTERS = 5
+#: an answer longer than 4 times the longest solution plus this is wrong without further ado (bounds the work).
+ANSWER_SLACK_CHARS = 1000
 #: languages where an apostrophe followed by a space is still an elision (``l' homme`` = ``l'homme``).
 ELISION_LANGUAGES = frozenset({"fr", "it", "ca"})
 
@@ -312,6 +314,8 @@ def check_answer_text(text: str, solutions: list[str], language: str) -> Verdict
     candidates, vocabulary = _candidates(tuple(solutions), language)
     if not candidates:
         raise ValueError("an exercise needs at least one solution")
+    if len(text) > ANSWER_SLACK_CHARS + 4 * max(len(c.display) for c in candidates):
+        return Verdict(correct=False, note=None, best_match=candidates[0].display)  # don't spend time on junk
     learner = tuple(_fold(w) for w in _words(text, elision=language in ELISION_LANGUAGES))
 
     for candidate in candidates:

@@ -180,6 +180,13 @@ def test_language_codes_with_a_region_are_understood():
     assert check_answer_text("l' homme", ["l'homme"], "FR_fr").correct
 
 
+def test_an_absurdly_long_answer_is_wrong_without_being_examined():
+    assert check_answer_text("hola " * 10_000, ["Hola"], "es") == Verdict(correct=False, note=None, best_match="Hola")
+    # a long but plausible answer is still judged
+    long_solution = " ".join(["palabra"] * 200)
+    assert check_answer_text(long_solution.upper(), [long_solution], "es").correct
+
+
 def test_no_solutions_is_a_programming_error():
     with pytest.raises(ValueError, match="at least one solution"):
         check_answer_text("hola", [], "es")
