@@ -33,11 +33,13 @@ class VariantInlineForm(forms.ModelForm):
         model = AssetVariant
         fields = ["quality", "speed"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, parent_asset: Asset | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.parent_asset = parent_asset  # may be unsaved (the asset's add page)
         if self.instance.pk:
             # A stored file never changes: delete the variant and upload again to replace it.
-            del self.fields["upload"]
+            self.fields["upload"].disabled = True
+            self.fields["upload"].widget = forms.HiddenInput()
             self.fields["quality"].disabled = True
             self.fields["speed"].disabled = True
         self.checked = None
@@ -49,7 +51,7 @@ class VariantInlineForm(forms.ModelForm):
         upload = cleaned.get("upload")
         if not upload:
             raise ValidationError({"upload": "Choose a file to upload."})
-        asset = self.instance.asset
+        asset = self.parent_asset
         try:
             self.checked = services.check_upload(asset=asset, uploaded_file=upload)
             services.find_stored_variant(
@@ -64,6 +66,9 @@ class VariantInlineForm(forms.ModelForm):
 
 
 class VariantInlineFormSet(BaseInlineFormSet):
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "parent_asset": self.instance}
+
     def clean(self):
         super().clean()
         seen_bytes, seen_slots = {}, {}
