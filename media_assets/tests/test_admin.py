@@ -97,7 +97,9 @@ def test_change_page_shows_metadata_read_only_and_a_player(staff_client, media_r
     assert 'name="variants-0-format"' not in html
 
 
-def test_deleting_a_variant_inline_removes_its_file(staff_client, media_root, upload, django_capture_on_commit_callbacks):
+def test_deleting_a_variant_inline_removes_its_file(
+    staff_client, media_root, upload, django_capture_on_commit_callbacks
+):
     asset = AssetFactory(text="hola")
     variant = add_variant(asset=asset, uploaded_file=upload("mp3_low", "a.mp3"), quality="low")
     data = form_data(asset)
