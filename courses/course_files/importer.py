@@ -30,6 +30,14 @@ MODELS = (
 )
 
 
+ORDINAL_CONSTRAINTS = tuple(
+    connection.ops.quote_name(c.name)
+    for model in (Section, Unit, Lesson, LessonExercise)
+    for c in model._meta.constraints
+    if getattr(c, "deferrable", None)
+)
+
+
 @dataclass
 class Counts:
     created: int = 0
@@ -99,11 +107,11 @@ def import_parsed(*, parsed: CourseFile, dry_run: bool = False) -> ImportReport:
     report = ImportReport(filename=parsed.filename, course_slug=parsed.course.slug, dry_run=dry_run)
     try:
         with transaction.atomic():
+            _set_ordinal_constraints("DEFERRED")  # whatever an enclosing transaction did before
             _Writer(parsed, report).run()
-            if connection.vendor == "postgresql":
-                # check the deferred sibling-ordinal constraints now, so a dry run sees what a commit would
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            # check the sibling-ordinal constraints now, so that a dry run sees what a commit would
+            _set_ordinal_constraints("IMMEDIATE")
+            _set_ordinal_constraints("DEFERRED")
             if dry_run:
                 transaction.set_rollback(True)
     except IntegrityError as exc:
@@ -113,6 +121,18 @@ def import_parsed(*, parsed: CourseFile, dry_run: bool = False) -> ImportReport:
             [Problem(parsed.filename, where.line, where.path, f"the database refused the import: {message}")]
         ) from exc
     return report
+
+
+def _set_ordinal_constraints(mode: str) -> None:
+    """Switch the deferrable sibling-ordinal constraints (PostgreSQL only; SQLite has none).
+
+    ``IMMEDIATE`` checks them at once. The setting lasts until the end of the transaction, which may
+    be a caller's, so the importer sets them back to ``DEFERRED`` (their declared initial mode).
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET CONSTRAINTS {', '.join(ORDINAL_CONSTRAINTS)} {mode}")
 
 
 class _Writer:
