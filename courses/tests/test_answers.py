@@ -266,6 +266,8 @@ def test_every_expansion_is_accepted_without_a_note(solution, language):
         verdict = check_answer_text(sentence, [solution], language)
         assert verdict == Verdict(correct=True, note=None, best_match=verdict.best_match)
         assert verdict.best_match in expand_alternates(solution)
+        noisy = "¡" + sentence.replace("'", "’").upper().replace(" ", " , ") + "!"
+        assert check_answer_text(noisy, [solution], language) == verdict
 
 
 @settings(max_examples=200, deadline=None)
