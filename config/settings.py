@@ -93,6 +93,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                # Streak, gems, hearts and XP in the header (lazy: one query when shown).
+                "gamification.context_processors.nav_stats",
             ],
         },
     },
@@ -216,6 +218,10 @@ AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "accounts.lockout.client_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+# Behind N reverse proxies that append to X-Forwarded-For, the client is the N-th address from the
+# right; 0 (default) uses REMOTE_ADDR. Never set it higher than the proxies you run (spoofable).
+MALLARD_TRUSTED_PROXY_COUNT = env.int("MALLARD_TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 
 # --- E-mail ---------------------------------------------------------------------------------
 # Django 6.1 mailers. EMAIL_URL (django-environ syntax, e.g. smtp+tls://user:pass@host:587) picks

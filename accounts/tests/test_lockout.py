@@ -102,3 +102,34 @@ def test_authenticate_with_lockout_requires_a_verified_address_when_mandatory(us
 
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     assert services.authenticate_with_lockout(request=api_request(), email=user.email, password=GOOD) == user
+
+
+def test_client_ip_uses_remote_addr_unless_proxies_are_trusted(settings):
+    from accounts.lockout import client_ip
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.9")
+    settings.MALLARD_TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.2"
+    settings.MALLARD_TRUSTED_PROXY_COUNT = 1  # one proxy appended the real client; 6.6.6.6 is forged
+    assert client_ip(request) == "198.51.100.9"
+    settings.MALLARD_TRUSTED_PROXY_COUNT = 3  # fewer entries than proxies: fall back
+    assert client_ip(request) == "10.0.0.2"
+
+
+def test_lockout_behind_a_proxy_keys_on_the_forwarded_client(client, user, settings):
+    settings.MALLARD_TRUSTED_PROXY_COUNT = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            reverse("account_login"),
+            {"login": user.email, "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="198.51.100.9",
+        )
+    locked = client.post(
+        reverse("account_login"), {"login": user.email, "password": GOOD}, HTTP_X_FORWARDED_FOR="198.51.100.9"
+    )
+    assert locked.status_code == 429
+    # The same account from another client behind the same proxy is not locked (account + IP).
+    other = client.post(
+        reverse("account_login"), {"login": user.email, "password": GOOD}, HTTP_X_FORWARDED_FOR="203.0.113.50"
+    )
+    assert other.status_code == 302
