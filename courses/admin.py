@@ -177,7 +177,13 @@ class LessonAdmin(SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
     change_form_template = "admin/courses/lesson/change_form.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_exercise_count=Count("lesson_exercises"))
+        # An annotated (GROUP BY) query drops Meta.ordering: order by the tree explicitly.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_exercise_count=Count("lesson_exercises"))
+            .order_by("unit__section__course__title", "unit__section__ordinal", "unit__ordinal", "ordinal")
+        )
 
     @admin.display(description="Exercises", ordering="_exercise_count")
     def exercise_count(self, lesson: Lesson) -> int:
@@ -255,7 +261,7 @@ class ExerciseAdmin(SlugReadOnlyMixin, admin.ModelAdmin):
     raw_id_fields = ["audio", "image"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_lesson_count=Count("lesson_links"))
+        return super().get_queryset(request).annotate(_lesson_count=Count("lesson_links")).order_by("slug")
 
     @admin.display(description="Lessons", ordering="_lesson_count")
     def lesson_count(self, exercise: Exercise) -> int:

@@ -108,9 +108,9 @@ class ExerciseAdminForm(forms.ModelForm):
         if self.instance.pk:
             del self.fields["add_to_lesson"]
         else:
-            self.fields["add_to_lesson"].widget = AutocompleteSelect(
-                LessonExercise._meta.get_field("lesson"), admin.site
-            )
+            field = self.fields["add_to_lesson"]
+            field.widget = AutocompleteSelect(LessonExercise._meta.get_field("lesson"), admin.site)
+            field.widget.choices = field.choices
 
     def clean(self):
         cleaned = super().clean()
@@ -159,9 +159,9 @@ class LessonAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["prerequisite_lessons"].widget = AutocompleteSelectMultiple(
-            Lesson._meta.get_field("prerequisites"), admin.site
-        )
+        field = self.fields["prerequisite_lessons"]
+        field.widget = AutocompleteSelectMultiple(Lesson._meta.get_field("prerequisites"), admin.site)
+        field.widget.choices = field.choices
         if self.instance.pk:
             self.initial.setdefault("prerequisite_lessons", list(self.instance.prerequisites.all()))
 
