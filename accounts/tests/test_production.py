@@ -43,7 +43,7 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run([sys.executable, "-c", "import django; django.setup()"], env)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
-    assert "DJANGO_SECRET_KEY" in result.stderr
+    assert "ImproperlyConfigured: Set the DJANGO_SECRET_KEY environment variable" in result.stderr
 
 
 def test_production_refuses_an_unknown_email_verification_mode():
