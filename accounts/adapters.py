@@ -4,7 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.core.exceptions import ValidationError
 
-from .services import clean_display_name
+from .services import clean_display_name, clear_lockout
 
 PROFILE_FIELDS_ON_SIGNUP = ("display_name", "time_zone")
 
@@ -20,6 +20,11 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def set_password(self, user, password) -> None:
+        """Password reset (proof of the mailbox) or change: also lift a lockout of the account."""
+        super().set_password(user, password)
+        clear_lockout(email=user.email)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -171,6 +171,13 @@ def authenticate_with_lockout(*, request: HttpRequest, email: str, password: str
     return user
 
 
+def clear_lockout(*, email: str) -> int:
+    """Forget django-axes' failed attempts for this address (from every IP); returns how many."""
+    from axes.utils import reset as reset_lockout
+
+    return reset_lockout(username=normalize_email(email))
+
+
 # --- Export and erasure (seed 001 FR-5) -------------------------------------------------------
 
 
@@ -259,8 +266,6 @@ def generate_password() -> str:
 @transaction.atomic
 def ensure_demo_account(*, email: str, password: str, display_name: str, superuser: bool) -> DemoAccount:
     """Create the account or reset its password; verified primary e-mail; lockout cleared. Idempotent."""
-    from axes.utils import reset as reset_lockout
-
     email = normalize_email(email)
     user = User.objects.filter(email__iexact=email).select_for_update().first()
     created = user is None
@@ -279,7 +284,7 @@ def ensure_demo_account(*, email: str, password: str, display_name: str, superus
     elif not (address.primary and address.verified):
         address.primary = address.verified = True
         address.save(update_fields=["primary", "verified"])
-    reset_lockout(username=email)
+    clear_lockout(email=email)
     return DemoAccount(email=email, password=password, created=created, is_superuser=superuser)
 
 

@@ -133,3 +133,22 @@ def test_lockout_behind_a_proxy_keys_on_the_forwarded_client(client, user, setti
         reverse("account_login"), {"login": user.email, "password": GOOD}, HTTP_X_FORWARDED_FOR="203.0.113.50"
     )
     assert other.status_code == 302
+
+
+def test_password_reset_lifts_the_lockout(client, user):
+    import re
+
+    from django.core import mail
+
+    fail_through_the_form(client, user.email, settings.AXES_FAILURE_LIMIT)
+    assert client.post(reverse("account_login"), {"login": user.email, "password": GOOD}).status_code == 429
+
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    key_url = re.search(r"https?://testserver(/\S+)", mail.outbox[0].body).group(1)
+    form_page = client.get(key_url, follow=True)
+    action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else key_url
+    client.post(action, {"password1": "a-brand-new-pass-99", "password2": "a-brand-new-pass-99"})
+
+    response = client.post(reverse("account_login"), {"login": user.email, "password": "a-brand-new-pass-99"})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).context["user"] == user
