@@ -12,6 +12,7 @@ This is the one place where ``media_assets`` reads ``courses`` (the app that oth
 it): the command exists to fill ``Token.audio`` and ``Exercise.audio``.
 """
 
+import hashlib
 import re
 import shutil
 import subprocess  # fixed argv lists; the text goes on stdin, never through a shell
@@ -25,7 +26,7 @@ from pathlib import Path
 from django.core.files.base import File
 from django.db import transaction
 
-from .models import Asset
+from .models import Asset, AssetVariant
 from .services import add_or_get_variant, delete_variant
 
 AUDIO_EXERCISE_TYPES = ("listen", "speak")
@@ -113,6 +114,7 @@ class Report:
     variants_created: Counter = field(default_factory=Counter)  # by format
     linked: Counter = field(default_factory=Counter)  # "token" / "exercise"
     skipped_no_text: int = 0
+    same_sound: int = 0  # texts that espeak-ng says exactly like another text (they share its asset)
     seconds: float = 0.0
 
     @property
@@ -130,9 +132,15 @@ class Report:
             f"  {self.assets_created} assets created, {self.assets_reused} reused; "
             f"{sum(self.variants_created.values())} variant files created ({variants})",
         ]
+        if self.same_sound:
+            lines.append(f"  {self.same_sound} texts sound exactly like another text and share its asset")
         if self.skipped_no_text:
             lines.append(f"  {self.skipped_no_text} exercises skipped: no text to speak, or a text too long")
-        if not self.dry_run:
+        if self.dry_run:
+            pass
+        elif self.texts == 0:
+            lines.append("  nothing to do: every token and listen/speak exercise has audio (0 created)")
+        else:
             lines.append(f"  {self.created} created in {self.seconds:.1f} s")
         return lines
 
@@ -248,9 +256,14 @@ def _store_text(
     *, text: str, language: str, voice: str, provider: str, files, force: bool, items: dict, report: Report
 ) -> None:
     """Store one text's files as variants of its shared asset and link the items, in one transaction."""
-    from courses.models import Exercise, Token
-
     with transaction.atomic():
+        same_sound = _same_sound_asset(text=text, language=language, files=files)
+        if same_sound is not None:
+            # espeak-ng says two texts identically ("tú" and "tu"): identical bytes are stored once, so
+            # these items share the asset that already holds them.
+            report.same_sound += 1
+            _link(asset=same_sound, items=items, force=force, report=report)
+            return
         asset, created = Asset.objects.select_for_update(no_key=True).get_or_create(
             source=Asset.Source.TTS,
             kind=Asset.Kind.AUDIO,
@@ -280,11 +293,31 @@ def _store_text(
             if (asset.tts_provider, asset.tts_voice) != (provider, voice):
                 asset.tts_provider, asset.tts_voice = provider, voice
                 asset.save(update_fields=["tts_provider", "tts_voice"])
-        # One UPDATE per kind. Without --force only items still without audio are linked, so audio an
-        # author attached meanwhile is never overwritten.
-        tokens = Token.objects.filter(pk__in=items["token"])
-        exercises = Exercise.objects.filter(pk__in=items["exercise"])
-        if not force:
-            tokens, exercises = tokens.filter(audio__isnull=True), exercises.filter(audio__isnull=True)
-        report.linked["token"] += tokens.update(audio=asset)
-        report.linked["exercise"] += exercises.update(audio=asset)
+        _link(asset=asset, items=items, force=force, report=report)
+
+
+def _same_sound_asset(*, text: str, language: str, files) -> Asset | None:
+    """Another asset that already holds one of these very files, if any."""
+    if not files:
+        return None
+    checksums = [hashlib.sha256(path.read_bytes()).hexdigest() for _encoding, path in files]
+    other = (
+        AssetVariant.objects.filter(checksum_sha256__in=checksums)
+        .exclude(asset__source=Asset.Source.TTS, asset__language=language, asset__text=text)
+        .select_related("asset")
+        .first()
+    )
+    return other.asset if other else None
+
+
+def _link(*, asset: Asset, items: dict, force: bool, report: Report) -> None:
+    """Point the items at ``asset``: one UPDATE per kind. Without --force only items still without audio
+    are linked, so audio an author attached meanwhile is never overwritten."""
+    from courses.models import Exercise, Token
+
+    tokens = Token.objects.filter(pk__in=items["token"])
+    exercises = Exercise.objects.filter(pk__in=items["exercise"])
+    if not force:
+        tokens, exercises = tokens.filter(audio__isnull=True), exercises.filter(audio__isnull=True)
+    report.linked["token"] += tokens.update(audio=asset)
+    report.linked["exercise"] += exercises.update(audio=asset)

@@ -81,10 +81,24 @@ def test_second_run_creates_nothing(course, media_root):
 
     output = run("--course", "es")
 
-    assert "0 assets created" in output
-    assert "0 created in" in output
+    assert "nothing to do" in output
+    assert "(0 created)" in output
     assert AssetVariant.objects.count() == variants
     assert stored_files(media_root) == files
+
+
+def test_texts_that_sound_the_same_share_one_asset(course):
+    """espeak-ng says "tú" and "tu" identically: the bytes are stored once, both tokens use that asset."""
+    from courses.models import Token
+
+    TokenFactory(language=course.to_language, text="tú")
+    TokenFactory(language=course.to_language, text="tu")
+    output = run("--course", "es")
+    assert "1 texts sound exactly like another text and share its asset" in output
+    tu, tu_accented = Token.objects.get(text="tu"), Token.objects.get(text="tú")
+    assert tu.audio is not None
+    assert tu.audio == tu_accented.audio
+    assert "0 created" in run("--course", "es")
 
 
 def test_reuses_an_existing_tts_asset_for_a_new_item(course):
