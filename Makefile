@@ -26,6 +26,14 @@ install: $(VENV)/.installed  ## create .venv (Python >= 3.12) and install the pi
 run: install  ## migrate, load the demo course, create demo users, serve on 127.0.0.1:8000
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py import_course demo/spanish.yaml
+	@# Audio for the demo (docs/media.md): needs espeak-ng, lame, oggenc; without them the demo runs silent.
+	@missing=""; for t in espeak-ng lame oggenc; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	  if [ -z "$$missing" ]; then \
+	    $(PY) manage.py synthesize_audio --course es || echo "Note: synthesize_audio failed; the demo runs without audio."; \
+	  else \
+	    echo "Note:$$missing not installed, so the demo course has no audio." \
+	      "Install with: sudo apt-get install espeak-ng lame vorbis-tools, then run make run again."; \
+	  fi
 	$(PY) manage.py bootstrap_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
