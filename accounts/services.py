@@ -153,11 +153,14 @@ def update_settings(*, user: User, **fields: object) -> User:
 def authenticate_with_lockout(*, request: HttpRequest, email: str, password: str) -> User:
     """Check e-mail + password the way the log-in page does, including django-axes' lockout.
 
-    For the API token endpoint and anything else that takes a password outside allauth's form.
+    For the API token endpoint and anything else that takes a password outside allauth's form;
+    ``request`` may be Django's HttpRequest or DRF's Request.
     Every failure counts towards the same lockout as the log-in page (same account + IP key).
     Raises AccountLockedOut (too many failures: the message says how long to wait),
     InvalidCredentials, or EmailNotVerified (only when verification is mandatory).
     """
+    # DRF's Request wraps Django's; axes reads POST/META from and flags the Django one.
+    request = getattr(request, "_request", request)
     user = authenticate(request=request, email=normalize_email(email), password=password)
     if getattr(request, "axes_locked_out", False):
         from axes.helpers import get_lockout_message
@@ -229,13 +232,18 @@ def export_user_data(*, user: User, now: datetime | None = None) -> dict:
 def erase_user(*, user: User) -> dict[str, int]:
     """Hard-delete the user and everything that cascades from them; returns rows deleted per model.
 
-    Also removes django-axes' log-in records for the address (they hold it as text, not as a key).
+    Also removes django-axes' log-in records for the address (they hold it as text, not as a key)
+    and, after commit, the avatar file.
     Rows of other models that merely mention the user with ``SET_NULL`` keep existing, anonymised.
     """
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     email = user.email
+    avatar, storage = (user.avatar.name, user.avatar.storage) if user.avatar else ("", None)
     _total, per_model = user.delete()
+    if avatar:
+        # The file goes only once the rows are gone for good.
+        transaction.on_commit(lambda: storage.delete(avatar))
     counts = Counter({label: n for label, n in per_model.items() if n})
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         deleted, _ = model.objects.filter(username__iexact=email).delete()

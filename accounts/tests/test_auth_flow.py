@@ -52,7 +52,8 @@ def test_sign_up_verify_log_in_and_home_shows_the_learner(client):
 
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ana@example.com"]
-    assert mail.outbox[0].subject.startswith("[Mallard] ")
+    assert mail.outbox[0].subject == "[Mallard] Confirm your e-mail address"
+    assert "Someone (Ana Ruiz, we hope that is you) gave this address for a Mallard account." in mail.outbox[0].body
     confirm_url = link_in(mail.outbox[0])
 
     client.post(reverse("account_logout"))

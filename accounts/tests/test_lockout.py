@@ -152,3 +152,28 @@ def test_password_reset_lifts_the_lockout(client, user):
     response = client.post(reverse("account_login"), {"login": user.email, "password": "a-brand-new-pass-99"})
     assert response.status_code == 302
     assert client.get(reverse("home")).context["user"] == user
+
+
+def test_authenticate_with_lockout_accepts_a_drf_request(user):
+    """The API token view will pass DRF's Request; the lockout works the same through it."""
+    from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    def drf_request():
+        body = {"email": user.email, "password": "whatever"}
+        request = Request(
+            APIRequestFactory().post("/api/v1/auth/token/", body, format="json", REMOTE_ADDR="198.51.100.20"),
+            parsers=[JSONParser(), FormParser(), MultiPartParser()],
+        )
+        assert request.data["email"] == user.email  # the view has parsed the body already
+        return request
+
+    assert services.authenticate_with_lockout(request=drf_request(), email=user.email, password=GOOD) == user
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        with pytest.raises(services.InvalidCredentials):
+            services.authenticate_with_lockout(request=drf_request(), email=user.email, password="nope")
+    with pytest.raises(services.AccountLockedOut):
+        services.authenticate_with_lockout(request=drf_request(), email=user.email, password="nope")
+    with pytest.raises(services.AccountLockedOut):
+        services.authenticate_with_lockout(request=drf_request(), email=user.email, password=GOOD)

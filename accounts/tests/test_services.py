@@ -167,3 +167,14 @@ def test_clean_display_name():
     assert services.clean_display_name(" Ana\t Ruiz\n") == "Ana Ruiz"
     with pytest.raises(ValidationError):
         services.clean_display_name("\u202eevil")
+
+
+def test_erase_user_deletes_the_avatar_file_after_commit(user, django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+
+    user.avatar.save("pato.png", ContentFile(b"\x89PNG fake"), save=True)
+    storage, name = user.avatar.storage, user.avatar.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.erase_user(user=user)
+    assert not storage.exists(name)
