@@ -33,3 +33,28 @@ def variants_for(*, asset: Asset | None, quality: str, speed: str = "normal") ->
 
 def has_slow_variant(*, asset: Asset | None) -> bool:
     return asset is not None and any(v.speed == AssetVariant.Speed.SLOW for v in asset.variants.all())
+
+
+def audio_payload(*, asset: Asset | None, quality: str) -> dict | None:
+    """What the API sends for an asset: its sources best first (as ``variants_for``) and the slow ones.
+
+    ``{"duration_ms": 1200, "sources": [{"url", "type", "format", "quality"}, …], "slow_sources": […]}``,
+    or None when there is no playable variant. URLs are site-relative.
+    """
+    sources = variants_for(asset=asset, quality=quality)
+    if not sources:
+        return None
+
+    def describe(variant: AssetVariant) -> dict:
+        return {
+            "url": variant.get_absolute_url(),
+            "type": variant.source_type,
+            "format": variant.format,
+            "quality": variant.quality,
+        }
+
+    return {
+        "duration_ms": sources[0].duration_ms,
+        "sources": [describe(v) for v in sources],
+        "slow_sources": [describe(v) for v in variants_for(asset=asset, quality=quality, speed="slow")],
+    }

@@ -18,6 +18,7 @@ import shutil
 import subprocess  # fixed argv lists; the text goes on stdin, never through a shell
 import tempfile
 import time
+import zlib
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -91,7 +92,10 @@ def render(text: str, *, voice: str, workdir: Path) -> list[tuple[Encoding, Path
             if encoding.format == "mp3":
                 _run([*encoding.argv, str(wav), str(out)])
             else:
-                _run([*encoding.argv, "-o", str(out), str(wav)])
+                # oggenc picks a random stream serial; one derived from the sound makes the bytes
+                # reproducible, so the same sound is the same file (and stored once).
+                serial = zlib.crc32(wav.read_bytes() + encoding.quality.encode()) & 0x7FFFFFFF
+                _run([*encoding.argv, "--serial", str(serial), "-o", str(out), str(wav)])
             made.append((encoding, out))
     return made
 

@@ -223,3 +223,20 @@ def test_include_without_slow_variant_has_no_slow_replay(media_root, upload):
 def test_include_renders_nothing_without_audio(db):
     assert render_to_string("media_assets/audio.html", {"asset": None, "audio_quality": "low"}).strip() == ""
     assert render_to_string("media_assets/audio.html", {"asset": AssetFactory(), "audio_quality": "low"}).strip() == ""
+
+
+def test_audio_payload_for_the_api(asset_with_variants):
+    from media_assets.selectors import audio_payload
+
+    payload = audio_payload(asset=asset_with_variants, quality="high")
+    assert [s["quality"] + "/" + s["format"] for s in payload["sources"]] == [
+        "high/ogg",
+        "high/mp3",
+        "low/ogg",
+        "low/mp3",
+    ]
+    assert payload["sources"][1]["type"] == "audio/mpeg"
+    assert payload["sources"][1]["url"].startswith("/media/a/")
+    assert [s["format"] for s in payload["slow_sources"]] == ["wav"]
+    assert payload["duration_ms"] == 1000
+    assert audio_payload(asset=None, quality="high") is None

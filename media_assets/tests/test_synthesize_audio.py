@@ -163,3 +163,16 @@ def test_missing_espeak_is_a_clear_error(course, monkeypatch):
 def test_unknown_course(db):
     with pytest.raises(CommandError, match="no course with slug 'xx'"):
         run("--course", "xx")
+
+
+def test_rendering_is_reproducible(tmp_path):
+    """The same text makes the same bytes (oggenc's serial comes from the sound), so it is stored once."""
+    from media_assets.tts import render
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = render("Buenos días", voice="es", workdir=tmp_path / "a")
+    second = render("Buenos días", voice="es", workdir=tmp_path / "b")
+    assert [e.slot for e, _ in first] == [e.slot for e, _ in second]
+    assert len(first) == 6
+    assert [p.read_bytes() for _, p in first] == [p.read_bytes() for _, p in second]
