@@ -2,6 +2,7 @@
 
 import os
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts import services
@@ -27,4 +28,5 @@ class Command(BaseCommand):
             kind = "admin (superuser)" if account.is_superuser else "learner"
             state = "created" if account.created else "password reset"
             self.stdout.write(f"  {kind:18} {account.email:24} password: {account.password}   [{state}]")
-        self.stdout.write("Log in at /accounts/login/ (learner) or /admin/ (admin).")
+        site = settings.SITE_URL.rstrip("/")
+        self.stdout.write(f"Log in at {site}/accounts/login/ (learner) or {site}/admin/ (admin).")
