@@ -1,0 +1,3 @@
+"""Admin of the gamification app."""
+
+from . import admin_jobs  # noqa: F401 — JobRun and the daily metrics (read-only)

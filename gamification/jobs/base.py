@@ -1,0 +1,56 @@
+"""Shared pieces of the nightly jobs: the result type, PostgreSQL guard, primary-key batching."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What a job did: rows it changed (or would change, in a dry run), a human-readable detail,
+    and how many problems it found (only ``check_ledger`` finds problems)."""
+
+    rows_changed: int
+    detail: str = ""
+    problems: int = 0
+
+
+class JobError(Exception):
+    """A job cannot run with the given input (bad --day, unsupported database …)."""
+
+
+def require_postgresql(using: str = DEFAULT_DB_ALIAS):
+    """The jobs are set-based SQL written for PostgreSQL (AT TIME ZONE, UPDATE … FROM, CTEs)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        raise JobError(f"The nightly jobs need PostgreSQL (DATABASE_URL); this database is {connection.vendor}.")
+    return connection
+
+
+def table(model) -> str:
+    return connections[DEFAULT_DB_ALIAS].ops.quote_name(model._meta.db_table)
+
+
+def id_ranges(lo: int | None, hi: int | None, batch_size: int) -> Iterator[tuple[int, int]]:
+    """Half-open-below ranges ``(a, b]`` covering ``[lo, hi]`` in steps of ``batch_size`` ids.
+
+    Walking the primary key in fixed ranges keeps every statement bounded (at most
+    ``batch_size`` rows locked and written) and the whole job linear in the table size.
+    """
+    if lo is None or hi is None:
+        return
+    if batch_size < 1:
+        raise JobError("batch_size must be at least 1")
+    start = lo - 1
+    while start < hi:
+        yield start, min(start + batch_size, hi)
+        start += batch_size
+
+
+def aware(now: datetime) -> datetime:
+    """The moment a job acts as, aware and in UTC (naive values are taken as UTC)."""
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    return now.astimezone(UTC)

@@ -1,0 +1,173 @@
+"""``close_streaks`` (hourly): break the streaks of learners whose local day has just ended without XP.
+
+For each distinct ``User.time_zone`` (a few hundred at most) we compute, with zoneinfo, the local
+date at ``now`` and so *yesterday*: the latest local day that has fully ended, and the instant it
+started (``midnight``, DST-safe). A learner's streak is broken for that day exactly when
+``gamification.services.activity.streak_alive`` would say so — the same test as the learner's loop:
+
+    current > 0
+    AND (last_day IS NULL OR last_day < yesterday)                -- no XP recorded on yesterday or later
+    AND (last_activity_at IS NULL OR last_activity_at < midnight)  -- nor any XP since yesterday began
+    AND (closed_through IS NULL OR closed_through < yesterday)     -- not closed already
+
+For each such learner, in one transaction per batch:
+
+- ``missed`` = days without XP = yesterday - the latest local day with XP (``last_day`` or the local
+  date of ``last_activity_at``, whichever is later). Normally 1 (the job runs every hour).
+- If the wallet holds at least ``missed`` streak freezes, they are spent: ``Wallet.streak_freezes -=
+  missed``, ``Streak.freezes_used += missed``, ``last_day = yesterday`` (the frozen days count as kept,
+  so XP today extends the streak) and ``current`` is unchanged (a frozen day adds no length).
+- Otherwise ``current = 0`` and no freeze is spent (freezes that cannot save the streak are kept).
+- Either way ``closed_through = yesterday``: a second run at the same ``now`` finds nothing.
+
+Not a minute early: at 23:59 local time, *yesterday* is still the day before, so today is untouched.
+
+Batches walk ``Streak.id`` in ranges of ``batch_size``; the zones are passed as arrays and joined
+in SQL, so one pass over the table handles every zone. Each batch first locks the learners' wallet
+rows (ordered by id) — the same lock the learner's loop takes before it extends a streak — and then
+updates wallets and streaks in one statement that re-reads the rows, so a learner earning XP at the
+same moment is never reset.
+"""
+
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, transaction
+
+from accounts.models import User
+
+from ..models import Streak, Wallet
+from .base import JobResult, aware, id_ranges, require_postgresql
+
+
+def zone_days(*, now: datetime, zones: list[str]) -> tuple[dict[str, tuple[date, datetime]], list[str]]:
+    """``{zone: (local yesterday, the instant local yesterday began)}`` and the unknown zone names."""
+    known: dict[str, tuple[date, datetime]] = {}
+    unknown: list[str] = []
+    for name in zones:
+        try:
+            zone = zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            unknown.append(name)
+            continue
+        yesterday = now.astimezone(zone).date() - timedelta(days=1)
+        known[name] = (yesterday, datetime.combine(yesterday, time(0), tzinfo=zone))
+    return known, unknown
+
+
+_DUE = """
+    WITH zones(tz, yday, midnight) AS (
+        SELECT * FROM unnest(%(tz)s::text[], %(yday)s::date[], %(midnight)s::timestamptz[])
+    )
+    SELECT w.user_id,
+           (z.yday - GREATEST(s.last_day, (s.last_activity_at AT TIME ZONE z.tz)::date)) AS missed,
+           w.streak_freezes
+    FROM {streak} s
+    JOIN {user} u ON u.id = s.user_id
+    JOIN zones z ON z.tz = u.time_zone
+    JOIN {wallet} w ON w.user_id = s.user_id
+    WHERE s.id > %(lo)s AND s.id <= %(hi)s
+      AND s.current > 0
+      AND (s.last_day IS NULL OR s.last_day < z.yday)
+      AND (s.last_activity_at IS NULL OR s.last_activity_at < z.midnight)
+      AND (s.closed_through IS NULL OR s.closed_through < z.yday)
+"""
+
+_CLOSE = """
+    WITH zones(tz, yday, midnight) AS (
+        SELECT * FROM unnest(%(tz)s::text[], %(yday)s::date[], %(midnight)s::timestamptz[])
+    ),
+    due AS (
+        SELECT s.id, s.user_id, z.yday,
+               (z.yday - GREATEST(s.last_day, (s.last_activity_at AT TIME ZONE z.tz)::date)) AS missed
+        FROM {streak} s
+        JOIN {user} u ON u.id = s.user_id
+        JOIN zones z ON z.tz = u.time_zone
+        WHERE s.user_id = ANY(%(user_ids)s)
+          AND s.current > 0
+          AND (s.last_day IS NULL OR s.last_day < z.yday)
+          AND (s.last_activity_at IS NULL OR s.last_activity_at < z.midnight)
+          AND (s.closed_through IS NULL OR s.closed_through < z.yday)
+    ),
+    spent AS (
+        UPDATE {wallet} w SET streak_freezes = w.streak_freezes - d.missed
+        FROM due d
+        WHERE w.user_id = d.user_id AND d.missed IS NOT NULL AND w.streak_freezes >= d.missed
+        RETURNING w.user_id, d.missed
+    ),
+    closed AS (
+        UPDATE {streak} s SET
+            closed_through = d.yday,
+            current = CASE WHEN sp.user_id IS NULL THEN 0 ELSE s.current END,
+            last_day = CASE WHEN sp.user_id IS NULL THEN s.last_day ELSE d.yday END,
+            freezes_used = s.freezes_used + COALESCE(sp.missed, 0)
+        FROM due d LEFT JOIN spent sp ON sp.user_id = d.user_id
+        WHERE s.id = d.id
+        RETURNING sp.user_id IS NOT NULL AS frozen, COALESCE(sp.missed, 0) AS freezes
+    )
+    SELECT count(*) FILTER (WHERE frozen), count(*) FILTER (WHERE NOT frozen), COALESCE(sum(freezes), 0) FROM closed
+"""
+
+
+def run_close_streaks(
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    batch_size: int | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> JobResult:
+    now = aware(now)
+    batch_size = batch_size or settings.MALLARD_JOB_BATCH_SIZE
+    connection = require_postgresql(using)
+    qn = connection.ops.quote_name
+    tables = {
+        "streak": qn(Streak._meta.db_table),
+        "user": qn(User._meta.db_table),
+        "wallet": qn(Wallet._meta.db_table),
+    }
+    names = list(User.objects.using(using).order_by().values_list("time_zone", flat=True).distinct())
+    days, unknown = zone_days(now=now, zones=names)
+    params = {
+        "tz": list(days),
+        "yday": [d for d, _ in days.values()],
+        "midnight": [m for _, m in days.values()],
+    }
+    bounds = Streak.objects.using(using).filter(current__gt=0).order_by()
+    lo = bounds.order_by("id").values_list("id", flat=True).first()
+    hi = bounds.order_by("-id").values_list("id", flat=True).first()
+
+    frozen = reset = freezes = batches = 0
+    due_sql = _DUE.format(**tables)
+    close_sql = _CLOSE.format(**tables)
+    for a, b in id_ranges(lo, hi, batch_size):
+        batches += 1
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            if dry_run:
+                cursor.execute(due_sql, {**params, "lo": a, "hi": b})
+                for _user_id, missed, held in cursor.fetchall():
+                    if missed is not None and held >= missed:
+                        frozen += 1
+                        freezes += missed
+                    else:
+                        reset += 1
+                continue
+            # Lock the wallets first, in id order: the learner's loop locks the wallet before it
+            # touches the streak, so taking the locks in the same order cannot deadlock.
+            cursor.execute(due_sql + " ORDER BY w.id FOR UPDATE OF w", {**params, "lo": a, "hi": b})
+            user_ids = [row[0] for row in cursor.fetchall()]
+            if not user_ids:
+                continue
+            # A new statement sees rows committed while we waited for the locks: re-check and close.
+            cursor.execute(close_sql, {**params, "user_ids": user_ids})
+            f, r, n = cursor.fetchone()
+            frozen, reset, freezes = frozen + f, reset + r, freezes + n
+
+    verb = "would " if dry_run else ""
+    detail = (
+        f"{verb}reset {reset} streaks, {verb}keep {frozen} with {freezes} streak freezes; "
+        f"{len(days)} time zones, {batches} batches of ≤ {batch_size} ids"
+    )
+    if unknown:
+        detail += f"; skipped unknown time zones: {', '.join(sorted(unknown))}"
+    return JobResult(rows_changed=frozen + reset, detail=detail)

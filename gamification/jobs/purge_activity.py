@@ -1,0 +1,116 @@
+"""``purge_activity`` (nightly): delete answer and hearts detail older than the retention.
+
+``settings.MALLARD_ACTIVITY_RETENTION_DAYS`` (env ``MALLARD_ACTIVITY_RETENTION_DAYS``, default 180)
+sets the retention; the cut-off is the UTC midnight that many days before ``now``, so whole UTC days
+go at once.
+
+1. Rollups first: every UTC day that still has attempts before the cut-off but no
+   ``CourseDailyMetric`` row is rolled up (``rollup_daily_metrics`` for that day) before anything is
+   deleted, so the metrics authors read in admin survive the purge.
+2. ``ExerciseAttempt`` rows before the cut-off are deleted in batches of ``batch_size`` (keyset on
+   id, one short statement each) — never the attempts of a run that is still ACTIVE.
+3. ``HeartsLog`` rows before the cut-off are deleted the same way.
+
+An interrupted purge has deleted whole batches only; the next run deletes the rest. A second run
+at the same ``now`` finds nothing to delete.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
+
+from progress.models import ExerciseAttempt, LessonRun
+
+from ..models import CourseDailyMetric, HeartsLog
+from .base import JobResult, aware, require_postgresql
+from .rollup_daily_metrics import retention_cutoff, run_rollup_daily_metrics
+
+_UNROLLED_DAYS = """
+    SELECT DISTINCT (created_at AT TIME ZONE 'UTC')::date AS day FROM {attempt} WHERE created_at < %(cutoff)s
+    EXCEPT SELECT day FROM {metric}
+    ORDER BY day
+"""
+
+_DELETE_ATTEMPTS = """
+    WITH doomed AS (
+        SELECT a.id FROM {attempt} a JOIN {run} r ON r.id = a.run_id
+        WHERE a.created_at < %(cutoff)s AND r.status <> 'active' AND a.id > %(after)s
+        ORDER BY a.id LIMIT %(limit)s
+    ), gone AS (
+        DELETE FROM {attempt} a USING doomed WHERE a.id = doomed.id RETURNING a.id
+    )
+    SELECT count(*), max(id) FROM gone
+"""
+
+_DELETE_HEARTS = """
+    WITH doomed AS (
+        SELECT id FROM {hearts} WHERE created_at < %(cutoff)s AND id > %(after)s ORDER BY id LIMIT %(limit)s
+    ), gone AS (
+        DELETE FROM {hearts} h USING doomed WHERE h.id = doomed.id RETURNING h.id
+    )
+    SELECT count(*), max(id) FROM gone
+"""
+
+_COUNT_ATTEMPTS = """
+    SELECT count(*) FROM {attempt} a JOIN {run} r ON r.id = a.run_id
+    WHERE a.created_at < %(cutoff)s AND r.status <> 'active'
+"""
+
+
+def run_purge_activity(
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    batch_size: int | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> JobResult:
+    now = aware(now)
+    batch_size = batch_size or settings.MALLARD_JOB_BATCH_SIZE
+    connection = require_postgresql(using)
+    qn = connection.ops.quote_name
+    tables = {
+        "attempt": qn(ExerciseAttempt._meta.db_table),
+        "run": qn(LessonRun._meta.db_table),
+        "hearts": qn(HeartsLog._meta.db_table),
+        "metric": qn(CourseDailyMetric._meta.db_table),
+    }
+    cutoff = retention_cutoff(now)
+    params = {"cutoff": cutoff}
+    with connection.cursor() as cursor:
+        cursor.execute(_UNROLLED_DAYS.format(**tables), params)
+        unrolled = [row[0] for row in cursor.fetchall()]
+        if dry_run:
+            cursor.execute(_COUNT_ATTEMPTS.format(**tables), params)
+            attempts = cursor.fetchone()[0]
+            hearts = HeartsLog.objects.using(using).filter(created_at__lt=cutoff).count()
+            return JobResult(
+                rows_changed=attempts + hearts,
+                detail=f"would roll up {len(unrolled)} days first, then delete {attempts} attempts and "
+                f"{hearts} hearts log rows before {cutoff:%Y-%m-%d} UTC",
+            )
+
+    rolled_rows = 0
+    for day in unrolled:
+        rolled_rows += run_rollup_daily_metrics(now=now, day=day, using=using).rows_changed
+
+    attempts = _delete_in_batches(connection, _DELETE_ATTEMPTS.format(**tables), cutoff, batch_size)
+    hearts = _delete_in_batches(connection, _DELETE_HEARTS.format(**tables), cutoff, batch_size)
+    return JobResult(
+        rows_changed=attempts + hearts + rolled_rows,
+        detail=f"rolled up {len(unrolled)} days first ({rolled_rows} metric rows), deleted {attempts} attempts "
+        f"and {hearts} hearts log rows before {cutoff:%Y-%m-%d} UTC (retention "
+        f"{settings.MALLARD_ACTIVITY_RETENTION_DAYS} days)",
+    )
+
+
+def _delete_in_batches(connection, sql: str, cutoff: datetime, batch_size: int) -> int:
+    deleted, after = 0, 0
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(sql, {"cutoff": cutoff, "after": after, "limit": batch_size})
+            count, last = cursor.fetchone()
+            if not count:
+                return deleted
+            deleted += count
+            after = last
