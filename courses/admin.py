@@ -72,11 +72,19 @@ class CourseAdmin(SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
     autocomplete_fields = ["from_language", "to_language"]
     inlines = [SectionInline]
     #: extension point: the course-file admin module appends its import/export actions here
-    actions: list = []
+    actions: list = ["export_as_yaml"]
+
+    @admin.action(description="Export selected courses as YAML", permissions=["view"])
+    def export_as_yaml(self, request, queryset):
+        from . import admin_course_files
+
+        return admin_course_files.export_response(queryset)
 
     def get_urls(self):
         """Extension point: other admin modules add course-level views by wrapping this."""
-        return super().get_urls()
+        from . import admin_course_files
+
+        return [*admin_course_files.urls(self), *super().get_urls()]
 
 
 # --- Section, Unit ---------------------------------------------------------------------------
