@@ -1,0 +1,105 @@
+"""decay_tiers: one step per full 14 days, bronze floor, legendary untouched, idempotence."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from accounts.tests.factories import UserFactory
+from courses.tests.factories import LessonFactory, UnitFactory
+from gamification.jobs import run_decay_tiers
+from progress.models import LessonProgress
+
+from .jobs_factories import progress
+
+pytestmark = pytest.mark.django_db
+
+T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+BRONZE, SILVER, GOLD, LEGENDARY = 1, 2, 3, 4
+
+
+@pytest.fixture
+def make():
+    user, unit = UserFactory(), UnitFactory()
+
+    def _make(tier: int, anchor: datetime = T0) -> LessonProgress:
+        return progress(user=user, lesson=LessonFactory(unit=unit), tier=tier, anchor=anchor)
+
+    return _make
+
+
+def fresh(row: LessonProgress) -> LessonProgress:
+    row.refresh_from_db()
+    return row
+
+
+def test_day_13_nothing(make):
+    row = make(GOLD)
+    assert run_decay_tiers(now=T0 + timedelta(days=13, hours=23, minutes=59)).rows_changed == 0
+    assert fresh(row).tier == GOLD
+    assert row.last_decayed_at is None
+
+
+def test_day_14_one_step_and_the_anchor_moves_by_whole_steps(make):
+    row = make(GOLD)
+    now = T0 + timedelta(days=16, hours=5)
+    assert run_decay_tiers(now=now).rows_changed == 1
+    row = fresh(row)
+    assert row.tier == SILVER
+    assert row.tier_anchor_at == T0 + timedelta(days=14)  # not "now": the 2 extra days are kept
+    assert row.last_decayed_at == now
+
+
+def test_day_28_two_steps_in_one_run(make):
+    row = make(GOLD)
+    assert run_decay_tiers(now=T0 + timedelta(days=28)).rows_changed == 1
+    row = fresh(row)
+    assert (row.tier, row.tier_anchor_at) == (BRONZE, T0 + timedelta(days=28))
+
+
+def test_nightly_runs_over_40_days_decay_once_per_14_days(make):
+    gold = make(GOLD)
+    silver = make(SILVER, anchor=T0 + timedelta(days=3))
+    changes = {}
+    for night in range(1, 41):
+        result = run_decay_tiers(now=T0 + timedelta(days=night, hours=-10))  # 02:00 UTC each night
+        if result.rows_changed:
+            changes[night] = result.rows_changed
+    # gold: silver on night 15 (14 days 14 h), bronze on night 29; silver (anchored day 3): bronze on night 18.
+    assert changes == {15: 1, 18: 1, 29: 1}
+    assert (fresh(gold).tier, fresh(silver).tier) == (BRONZE, BRONZE)
+
+
+def test_bronze_floor_and_legendary_never_decays(make):
+    long_ago = T0 - timedelta(days=300)
+    bronze, legendary, silver = make(BRONZE, long_ago), make(LEGENDARY, long_ago), make(SILVER, long_ago)
+    unpassed = make(0, None)
+    assert run_decay_tiers(now=T0).rows_changed == 1
+    assert fresh(bronze).tier == BRONZE
+    assert fresh(legendary).tier == LEGENDARY
+    assert fresh(legendary).last_decayed_at is None
+    assert fresh(silver).tier == BRONZE
+    assert fresh(unpassed).tier == 0
+
+
+def test_second_run_at_the_same_now_changes_nothing(make):
+    rows = [make(GOLD, T0 - timedelta(days=d)) for d in (14, 20, 27, 28, 41, 60)]
+    now = T0
+    first = run_decay_tiers(now=now, batch_size=2)
+    assert first.rows_changed == 6
+    state = [(r.tier, r.tier_anchor_at) for r in map(fresh, rows)]
+    assert state == [
+        (SILVER, T0),
+        (SILVER, T0 - timedelta(days=6)),
+        (SILVER, T0 - timedelta(days=13)),
+        (BRONZE, T0),
+        (BRONZE, T0 - timedelta(days=13)),
+        (BRONZE, T0 - timedelta(days=4)),
+    ]
+    assert run_decay_tiers(now=now).rows_changed == 0
+    assert [(r.tier, r.tier_anchor_at) for r in map(fresh, rows)] == state
+
+
+def test_dry_run_counts_and_changes_nothing(make):
+    row = make(GOLD, T0 - timedelta(days=30))
+    assert run_decay_tiers(now=T0, dry_run=True).rows_changed == 1
+    assert fresh(row).tier == GOLD
