@@ -58,6 +58,8 @@ class ImportReport:
     cascaded: Counter = field(default_factory=Counter)
     #: exercises the file no longer lists but that lessons of other courses still use
     kept: list[str] = field(default_factory=list)
+    #: things worth knowing that are not changes (e.g. an existing language whose names differ)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -82,6 +84,7 @@ class ImportReport:
             out.append(f"  also deleted with them: {n} {label}")
         if self.kept:
             out.append(f"  kept (still used by other courses' lessons): {', '.join(self.kept)}")
+        out += [f"  note: {note}" for note in self.notes]
         if not self.changed:
             out.append("  no changes")
         return out
@@ -145,10 +148,10 @@ class _Writer:
         f = self.file
         from_lang = self.language(f.course.from_language)
         to_lang = self.language(f.course.to_language)
+        tokens = self.tokens(to_lang)
         course = self.course(from_lang, to_lang)
         self.check_slug_owners(course)
         self.problems.raise_if_any()
-        tokens = self.tokens(to_lang)
         sections = self.sections(course)
         units = self.units(course, sections)
         lessons = self.lessons(course, units)
@@ -184,9 +187,18 @@ class _Writer:
     # ------------------------------------------------------------------ steps
 
     def language(self, spec) -> Language:
+        """Get or create by code. Languages are shared by every course: an existing one is never changed."""
         obj = Language.objects.filter(code=spec.code).first()
-        values = {"code": spec.code, "name": spec.name, "native_name": spec.native_name}
-        return self.save("languages", Language, obj, values)[0]
+        if obj is None:
+            values = {"code": spec.code, "name": spec.name, "native_name": spec.native_name}
+            return self.save("languages", Language, None, values)[0]
+        self.report.counts["languages"].unchanged += 1
+        if (obj.name, obj.native_name) != (spec.name, spec.native_name):
+            self.report.notes.append(
+                f"language {obj.code!r} already exists as {obj.name!r} / {obj.native_name!r} and was kept "
+                f"(the file says {spec.name!r} / {spec.native_name!r})"
+            )
+        return obj
 
     def course(self, from_lang: Language, to_lang: Language) -> Course:
         spec = self.file.course

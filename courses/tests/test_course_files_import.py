@@ -1,6 +1,5 @@
 """The import service: all-or-nothing, idempotent by slug, updates in place and deletes what is gone."""
 
-import io
 
 import pytest
 from django.db import IntegrityError
@@ -155,12 +154,14 @@ def test_tokens_the_file_drops_are_deleted_unless_an_exercise_teaches_them(tmp_p
     assert sorted(Token.objects.values_list("text", flat=True)) == ["adiós", "hola"]
 
 
-def test_languages_are_got_or_created_by_code():
+def test_languages_are_got_or_created_by_code_and_existing_ones_left_alone():
     Language.objects.create(code="es", name="Castilian", native_name="")
     report = import_course(source=fixture("minimal.yaml"))
     assert Language.objects.filter(code="es").count() == 1
-    assert Language.objects.get(code="es").name == "Spanish"
-    assert report.counts["languages"].updated == 1 and report.counts["languages"].created == 1
+    assert Language.objects.get(code="es").name == "Castilian"
+    assert Language.objects.get(code="en").name == "English"
+    assert report.counts["languages"].created == 1 and report.counts["languages"].unchanged == 1
+    assert "note: language 'es' already exists as 'Castilian' / '' and was kept" in str(report)
 
 
 def test_dry_run_checks_and_reports_but_writes_nothing():
@@ -183,21 +184,22 @@ def test_a_slug_another_course_uses_is_refused_with_its_line(tmp_path):
     assert row_counts() == before
 
 
-def test_a_failure_the_database_finds_late_rolls_everything_back():
+def test_a_failure_the_database_finds_late_rolls_everything_back(tmp_path):
     import_course(source=fixture("minimal.yaml"))
-    # another course already teaches Spanish to English speakers: refused by a database constraint,
-    # after the languages have been written
-    renamed = fixture("rich.yaml").read_text().replace("native_name: Español", "native_name: Castellano")
-    before, spanish = row_counts(), Language.objects.get(code="es")
-    source = fixture("minimal.yaml").parent / "rich.yaml"
+    # a second course teaching Spanish to English speakers: the database refuses it (a unique
+    # constraint on the language pair), after the new token has been written
+    text = fixture("minimal.yaml").read_text().replace("slug: mini", "slug: other").replace("mini-", "other-")
+    text = text.replace("tokens:\n", "tokens:\n  - text: nuevo\n", 1)
+    before = row_counts()
+
     with pytest.raises(CourseFileError) as caught:
-        import_course(source=io.StringIO(renamed), name=str(source))
+        import_course(source=write(tmp_path, "other.yaml", text))
+
     (problem,) = caught.value.problems
     assert problem.line == 3 and problem.path == "course"
     assert "the database refused the import" in problem.message and "course_unique_language_pair" in problem.message
     assert row_counts() == before
-    spanish.refresh_from_db()
-    assert spanish.native_name == ""
+    assert not Token.objects.filter(text="nuevo").exists()
 
 
 def test_a_failure_after_every_write_rolls_everything_back(monkeypatch, tmp_path):
