@@ -74,6 +74,27 @@ class Dumper(yaml.SafeDumper):
         self.analysis = None
         self.style = None
 
+    # A flow collection stays on one line: PyYAML would wrap it past the width, but ``flow()`` only
+    # picks flow style for short lists, and a list split over lines is harder to read than a long line.
+    def _unwrapped(self, method) -> None:
+        width, self.best_width = self.best_width, 1 << 30
+        try:
+            method()
+        finally:
+            self.best_width = width
+
+    def expect_first_flow_sequence_item(self) -> None:
+        self._unwrapped(super().expect_first_flow_sequence_item)
+
+    def expect_flow_sequence_item(self) -> None:
+        self._unwrapped(super().expect_flow_sequence_item)
+
+    def expect_first_flow_mapping_key(self) -> None:
+        self._unwrapped(super().expect_first_flow_mapping_key)
+
+    def expect_flow_mapping_key(self) -> None:
+        self._unwrapped(super().expect_flow_mapping_key)
+
     def write_folded(self, text: str) -> None:
         """Folded text, filled greedily up to the width (``_represent_str`` only folds single-spaced text)."""
         hints = self.determine_block_hints(text)
@@ -100,16 +121,26 @@ FOLD_AFTER = 80
 WIDTH = 100
 
 
+class Prose(str):
+    """Free text (descriptions, notes, explanations): folded when long. Payload strings never are."""
+
+
 def _represent_str(dumper: Dumper, value: str):
     style = None
     if "\n" in value:
         style = "|"
-    elif len(value) > FOLD_AFTER and value == value.strip() and not re.search(r"\s\s|[^\S ]", value):
+    elif (
+        isinstance(value, Prose)
+        and len(value) > FOLD_AFTER
+        and value == value.strip()
+        and not re.search(r"\s\s|[^\S ]", value)
+    ):
         style = ">"
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style=style)
 
 
 Dumper.add_representer(str, _represent_str)
+Dumper.add_representer(Prose, _represent_str)
 Dumper.add_representer(Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
 Dumper.add_representer(FlowMap, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True))
 Dumper.add_representer(dict, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=False))
@@ -124,6 +155,17 @@ def _scalar(value: Any) -> bool:
     return value is None or isinstance(value, str | int | float | bool)
 
 
+#: a list of plain values is written in flow style (``[a, b]``) when its items fit in this many characters
+FLOW_MAX = 70
+
+
+def flow(values: list) -> list:
+    """``values`` in flow style if they are plain and short, else in block style (one item a line)."""
+    if all(_scalar(v) for v in values) and sum(len(str(v)) + 2 for v in values) <= FLOW_MAX:
+        return Flow(values)
+    return list(values)
+
+
 def styled_payload(value: Any, order: list[str] | None = None) -> Any:
     """Payload JSON (whose key order the database does not keep) in canonical order and style."""
     if isinstance(value, dict):
@@ -132,9 +174,8 @@ def styled_payload(value: Any, order: list[str] | None = None) -> Any:
         items = {k: styled_payload(value[k]) for k in ordered}
         return items
     if isinstance(value, list):
-        if all(_scalar(v) for v in value):
-            return Flow(value)
-        return [_list_item(v) for v in value]
+        styled = flow(value)
+        return styled if isinstance(styled, Flow) else [_list_item(v) for v in value]
     return value
 
 
@@ -163,7 +204,7 @@ def _language(lang) -> FlowMap:
 def course_document(*, course: Course) -> dict:
     doc: dict[str, Any] = {"format": FORMAT_VERSION}
     head: dict[str, Any] = {"slug": course.slug, "title": course.title}
-    _put(head, "description", course.description, "")
+    _put(head, "description", Prose(course.description), "")
     head["from_language"] = _language(course.from_language)
     head["to_language"] = _language(course.to_language)
     _put(head, "published", course.is_published, False)
@@ -203,7 +244,7 @@ def course_document(*, course: Course) -> dict:
         _put(sec, "slug", section.slug, default_section_slug(course.slug, s))
         sec["title"] = section.title
         sec["cefr"] = section.cefr_level
-        _put(sec, "description", section.description, "")
+        _put(sec, "description", Prose(section.description), "")
         _put(sec, "published", section.is_published, True)
         units = []
         for unit in section.units.order_by("ordinal"):
@@ -213,7 +254,7 @@ def course_document(*, course: Course) -> dict:
             un["title"] = unit.title
             _put(un, "icon", unit.icon, "")
             _put(un, "color", unit.color, DEFAULT_COLOR)
-            _put(un, "description", unit.description, "")
+            _put(un, "description", Prose(unit.description), "")
             _put(un, "published", unit.is_published, True)
             lessons = []
             for lesson in unit.lessons.order_by("ordinal"):
@@ -224,8 +265,8 @@ def course_document(*, course: Course) -> dict:
                 _put(ls, "kind", lesson.kind, "core")
                 _put(ls, "difficulty", lesson.difficulty, "easy")
                 _put(ls, "minutes", lesson.estimated_minutes, 5)
-                _put(ls, "notes", lesson.notes, "")
-                _put(ls, "prerequisites", Flow(prerequisites.get(lesson.pk, [])), [])
+                _put(ls, "notes", Prose(lesson.notes), "")
+                _put(ls, "prerequisites", flow(prerequisites.get(lesson.pk, [])), [])
                 _put(ls, "published", lesson.is_published, True)
                 items = []
                 for position, link in enumerate(links.get(lesson.pk, []), start=1):
@@ -280,9 +321,9 @@ def _exercise(exercise: Exercise, tokens: list[str], *, default_slug: str | None
         out["slug"] = exercise.slug
     out["type"] = exercise.type
     _put(out, "prompt", exercise.prompt, "")
-    _put(out, "tokens", Flow(tokens), [])
-    _put(out, "hint", exercise.hint, "")
-    _put(out, "explanation", exercise.explanation, "")
+    _put(out, "tokens", flow(tokens), [])
+    _put(out, "hint", Prose(exercise.hint), "")
+    _put(out, "explanation", Prose(exercise.explanation), "")
     _put(out, "published", exercise.is_published, True)
     out["payload"] = styled_payload(exercise.payload, PAYLOAD_ORDER.get(exercise.type))
     return out

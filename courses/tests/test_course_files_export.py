@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from courses.course_files import export_course, import_course
-from courses.course_files.exporter import dump
+from courses.course_files.exporter import Prose, dump
 from courses.models import Course, Exercise, LessonExercise
 
 from .course_files.helpers import DEMO, fixture, snapshot
@@ -84,11 +84,12 @@ def test_export_is_readable_unicode_without_python_tags():
 
 def test_dump_folds_long_text_and_keeps_line_breaks():
     text = " ".join(["palabra"] * 30)
-    out = dump({"notes": text, "poem": "uno\ndos", "short": "¿Qué tal?"})
+    out = dump({"notes": Prose(text), "poem": "uno\ndos", "short": "¿Qué tal?", "payload": {"text": text}})
     assert out.startswith("notes: >-\n  palabra palabra")
-    assert max(len(line) for line in out.splitlines()) <= 100
+    assert max(len(line) for line in out.splitlines()[:-1]) <= 100
+    assert out.endswith(f"payload:\n  text: {text}\n")  # payload text is never folded
     assert "poem: |-\n  uno\n  dos\n" in out and "short: ¿Qué tal?\n" in out
-    assert yaml.safe_load(out) == {"notes": text, "poem": "uno\ndos", "short": "¿Qué tal?"}
+    assert yaml.safe_load(out) == {"notes": text, "poem": "uno\ndos", "short": "¿Qué tal?", "payload": {"text": text}}
 
 
 def test_payload_keys_follow_the_documented_order():
