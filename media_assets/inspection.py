@@ -45,7 +45,6 @@ EXTENSIONS = {
     "wave": "wav",
     "flac": "flac",
     "m4a": "m4a",
-    "aac": "m4a",
     "png": "png",
     "jpg": "jpeg",
     "jpeg": "jpeg",

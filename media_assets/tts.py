@@ -64,7 +64,11 @@ TOOLS = {"espeak-ng": "espeak-ng", "lame": "lame", "oggenc": "vorbis-tools"}
 
 
 class TTSUnavailable(RuntimeError):
-    pass
+    """TTS cannot start (a tool or the voice is missing): nothing was made."""
+
+
+class TTSFailed(RuntimeError):
+    """A tool failed part-way: the texts stored before the failure are kept (each in its own transaction)."""
 
 
 def missing_tools() -> list[str]:
@@ -103,7 +107,7 @@ def render(text: str, *, voice: str, workdir: Path) -> list[tuple[Encoding, Path
 def _run(argv: list[str], *, stdin: str | None = None) -> None:
     result = subprocess.run(argv, input=stdin, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
-        raise TTSUnavailable(f"{argv[0]} failed ({result.returncode}): {result.stderr.strip()[:300]}")
+        raise TTSFailed(f"{argv[0]} failed ({result.returncode}): {result.stderr.strip()[:300]}")
 
 
 @dataclass
@@ -215,6 +219,10 @@ def synthesize_course_audio(
     missing = missing_tools()
     if missing:
         raise TTSUnavailable(f"missing Debian packages: {', '.join(missing)} (apt-get install {' '.join(missing)})")
+    try:
+        _run(["espeak-ng", "-v", voice, "-q", "--stdin"], stdin="a")
+    except TTSFailed:
+        raise TTSUnavailable(f"espeak-ng has no voice {voice!r} (`espeak-ng --voices` lists them)") from None
 
     with tempfile.TemporaryDirectory(prefix="mallard-tts-") as tmp, ThreadPoolExecutor(max_workers=2) as pool:
         for start in range(0, len(texts), BATCH_SIZE):

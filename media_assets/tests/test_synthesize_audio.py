@@ -160,6 +160,12 @@ def test_missing_espeak_is_a_clear_error(course, monkeypatch):
     assert Asset.objects.count() == 0
 
 
+def test_unknown_voice_is_a_clear_error(course):
+    with pytest.raises(CommandError, match=r"espeak-ng has no voice 'xx-nope'.*No audio was made"):
+        run("--course", "es", "--voice", "xx-nope")
+    assert Asset.objects.count() == 0
+
+
 def test_unknown_course(db):
     with pytest.raises(CommandError, match="no course with slug 'xx'"):
         run("--course", "xx")

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from media_assets.tts import TTSUnavailable, synthesize_course_audio
+from media_assets.tts import TTSFailed, TTSUnavailable, synthesize_course_audio
 
 
 class Command(BaseCommand):
@@ -35,5 +35,7 @@ class Command(BaseCommand):
             report = synthesize_course_audio(course=course_obj, voice=voice, force=force, dry_run=dry_run, limit=limit)
         except TTSUnavailable as exc:
             raise CommandError(f"{exc}. No audio was made.") from exc
+        except TTSFailed as exc:
+            raise CommandError(f"{exc}. Audio stored before the failure is kept; run again to continue.") from exc
         for line in report.lines():
             self.stdout.write(line)
