@@ -110,7 +110,8 @@ class SectionSpec:
 @dataclass
 class CourseFile:
     filename: str
-    course: CourseSpec
+    #: None only while validating a file whose ``course`` mapping has problems
+    course: CourseSpec | None
     tokens: list[TokenSpec] = field(default_factory=list)
     sections: list[SectionSpec] = field(default_factory=list)
     #: every exercise defined in the file (in lessons or in the top-level ``exercises`` list), by slug

@@ -293,10 +293,12 @@ class Validator:
                 "format",
                 f"unsupported format version {root['format']}; this Mallard reads format {FORMAT_VERSION}",
             )
-        course = self.course(data.get("course"), key_line(data, "course"))
-        if course is None:
-            return None
-        self.course_slug = course.slug
+        node = data.get("course")
+        course = self.course(node, key_line(data, "course"))
+        if course is not None:
+            self.course_slug = course.slug
+        elif isinstance(node, dict) and isinstance(node.get("slug"), str) and SLUG_RE.match(node["slug"]):
+            self.course_slug = node["slug"]  # the course has problems: go on, to report those below it too
         result = CourseFile(filename=filename, course=course)
         result.tokens = self.tokens(data.get("tokens", []), key_line(data, "tokens"))
         sections = data.get("sections", [])
@@ -308,7 +310,7 @@ class Validator:
                 self.exercise(node, item_line(library, i, 1), f"exercises[{i}]", default_slug=None)
         result.exercises = self.exercises
         self.cross_checks(result)
-        return result
+        return result if course is not None else None
 
     def course(self, node: Any, line: int) -> CourseSpec | None:
         values = self.fields(node, line, "course", COURSE_KEYS, "the course")

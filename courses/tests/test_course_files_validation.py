@@ -159,3 +159,39 @@ def test_missing_file_is_a_problem_not_a_crash(tmp_path):
     with pytest.raises(CourseFileError) as caught:
         parse_course_file(tmp_path / "nope.yaml")
     assert "cannot read the file" in caught.value.problems[0].message
+
+
+def test_problems_below_a_broken_course_mapping_are_reported_too(tmp_path):
+    text = fixture("minimal.yaml").read_text().replace("  title: Mini course\n", "").replace("cefr: A1", "cefr: A9")
+    path = tmp_path / "both.yaml"
+    path.write_text(text)
+    with pytest.raises(CourseFileError) as caught:
+        parse_course_file(path)
+    assert [(p.line, p.path) for p in caught.value.problems] == [(3, "course"), (14, "sections[0].cefr")]
+
+
+def mutations():
+    """Every line of the minimal file deleted, doubled, or with its value made a list or a mapping."""
+    lines = fixture("minimal.yaml").read_text().splitlines()
+    for i, line in enumerate(lines):
+        yield f"delete-{i + 1}", lines[:i] + lines[i + 1 :]
+        yield f"double-{i + 1}", [*lines[: i + 1], line, *lines[i + 1 :]]
+        if ": " in line:
+            head = line.split(": ", 1)[0]
+            yield f"list-{i + 1}", [*lines[:i], f"{head}: [1, [2]]", *lines[i + 1 :]]
+            yield f"map-{i + 1}", [*lines[:i], f"{head}: {{x: 1}}", *lines[i + 1 :]]
+
+
+@pytest.mark.django_db
+def test_no_mutation_of_a_valid_file_crashes_the_importer(tmp_path):
+    """Each mutant either imports (dry run) or is refused with problems that carry a line: never a crash."""
+    refused = 0
+    for name, lines in mutations():
+        path = tmp_path / f"{name}.yaml"
+        path.write_text("\n".join(lines) + "\n")
+        try:
+            import_course(source=path, dry_run=True)
+        except CourseFileError as exc:
+            refused += 1
+            assert exc.problems and all(1 <= p.line <= len(lines) + 1 for p in exc.problems), name
+    assert refused > 100
