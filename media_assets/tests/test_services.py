@@ -177,3 +177,42 @@ def test_delete_variant_removes_its_file_after_commit(media_root, upload):
     delete_asset(asset=asset)
     assert stored_files(media_root) == []
     assert not Asset.objects.filter(pk=asset.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_uploads_of_one_file_store_it_once(media_root, media_files):
+    """Two requests upload the same file to the same slot at once: the asset's row lock makes the second
+    wait, find the first one's variant and return it."""
+    import threading
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+
+    asset = AssetFactory()
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def upload_once():
+        try:
+            barrier.wait()
+            results.append(
+                add_or_get_variant(
+                    asset=asset, uploaded_file=SimpleUploadedFile("a.mp3", media_files["mp3_low"]), quality="low"
+                )
+            )
+        except Exception as exc:  # reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=upload_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sorted(created for _variant, created in results) == [False, True]
+    assert len({variant.pk for variant, _created in results}) == 1
+    assert AssetVariant.objects.count() == 1
+    assert len(stored_files(media_root)) == 1
