@@ -10,6 +10,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("media_assets.urls")),  # /media/a/<variant>/<name>: audio with range requests
     path("", include("courses.urls")),
+    path("", include("progress.urls")),  # the path and the lesson player
+    path("", include("gamification.urls")),  # profile and hearts
+    path("", include("accounts.urls")),  # settings
 ]
 
 if settings.DEBUG:

@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("courses/<slug:slug>/enroll/", views.enroll, name="enroll"),
 ]

@@ -1,0 +1,58 @@
+"""The learner's settings form (/settings/). It validates the input; ``accounts.services.update_settings``
+(which validates again and writes one UPDATE) does the save.
+
+Kept apart from ``accounts/forms.py`` (allauth's sign-up form) so the two pages do not share a file.
+"""
+
+import zoneinfo
+from functools import cache
+
+from django import forms
+
+from .models import User
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
+    return [(z, z.replace("_", " ")) for z in zones]
+
+
+class SettingsForm(forms.ModelForm):
+    time_zone = forms.TypedChoiceField(
+        label="Time zone",
+        choices=time_zone_choices,
+        help_text="Your day, streak and daily goal follow this zone. Changing it never breaks your streak.",
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "display_name",
+            "daily_xp_goal",
+            "time_zone",
+            "theme",
+            "audio_quality",
+            "sound_effects",
+            "notify_streak_reminders",
+            "notify_reengagement",
+            "notify_product_news",
+        ]
+        labels = {
+            "display_name": "Display name",
+            "daily_xp_goal": "Daily goal",
+            "audio_quality": "Audio quality",
+            "sound_effects": "Sound effects in lessons",
+            "notify_streak_reminders": "Remind me before my streak ends",
+            "notify_reengagement": "E-mail me if I haven't practised for a while",
+            "notify_product_news": "Product news",
+        }
+        help_texts = {
+            "display_name": "Shown on leaderboards.",
+            "daily_xp_goal": "How much XP a day counts as a good day.",
+        }
+        widgets = {
+            "display_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
+            "daily_xp_goal": forms.RadioSelect,
+            "theme": forms.RadioSelect,
+        }

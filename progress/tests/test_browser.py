@@ -1,0 +1,135 @@
+"""End to end in Debian's Chromium (Selenium + chromedriver), at a phone's 360 px width, keyboard only
+in the player: sign up, enrol, finish the first lesson with exactly one mistake, read the profile.
+
+Run alone with ``pytest -m browser``. Set ``MALLARD_SCREENSHOTS=/some/dir`` to keep screenshots of
+the player and the profile.
+"""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from courses.tests.factories import CourseFactory, LessonFactory, SectionFactory, UnitFactory, lesson_with_exercises
+from gamification.models import Streak, Wallet
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+WAIT = 20  # seconds: an upper bound for each explicit wait, never a sleep
+
+
+@pytest.fixture
+def browser():
+    profile_dir = tempfile.mkdtemp(prefix="mallard-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=360,800",
+        f"--user-data-dir={profile_dir}",
+    ):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile_dir, ignore_errors=True)
+
+
+def screenshot(driver, name: str) -> None:
+    folder = os.environ.get("MALLARD_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(360, max(800, min(height + 120, 3000)))
+        driver.save_screenshot(str(Path(folder) / f"{name}.png"))
+        driver.set_window_size(360, 800)
+
+
+def small_course():
+    """A published Spanish course: one unit of two lessons, the first with three translate exercises."""
+    course = CourseFactory(title="Spanish for English speakers", slug="es")
+    unit = UnitFactory(section=SectionFactory(course=course, ordinal=1), ordinal=1, title="Greetings", icon="👋")
+    first = lesson_with_exercises(count=3, lesson=LessonFactory(unit=unit, ordinal=1, title="Hello!"))
+    LessonFactory(unit=unit, ordinal=2, title="Goodbye!")
+    return course, first
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_sign_up_enrol_finish_a_lesson_with_one_mistake_and_see_the_profile(live_server, browser):
+    course, _first_lesson = small_course()
+    wait = WebDriverWait(browser, WAIT)
+
+    # Sign up.
+    browser.get(live_server.url + reverse("account_signup"))
+    browser.find_element(By.NAME, "email").send_keys("duck@example.com")
+    browser.find_element(By.NAME, "display_name").send_keys("Duck")
+    browser.find_element(By.NAME, "password1").send_keys("quack-quack-1234")
+    browser.find_element(By.NAME, "password2").send_keys("quack-quack-1234")
+    browser.find_element(By.NAME, "password2").submit()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".nav-stats")))
+
+    # Enrol from the catalog: the path opens with the first lesson marked as next and focused.
+    browser.get(live_server.url + reverse("home"))
+    browser.find_element(By.CSS_SELECTOR, f'form[action="{reverse("enroll", args=[course.slug])}"] button').click()
+    wait.until(EC.url_contains(reverse("course_path", args=[course.slug])))
+    next_lesson = browser.find_element(By.CSS_SELECTOR, ".lesson.next")
+    assert "Hello!" in next_lesson.text
+    assert browser.switch_to.active_element == next_lesson.find_element(By.TAG_NAME, "button")
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+
+    # Play the lesson with the keyboard only: type, Enter checks, Enter continues.
+    wait.until(EC.url_contains("/runs/"))
+    answers = ["Goodbye", "Hello", "Hello", "Hi"]  # one mistake; that exercise comes back last
+    for i, text in enumerate(answers):
+        field = wait.until(EC.element_to_be_clickable((By.NAME, "answer")))
+        field.send_keys(text)
+        if i == 0:
+            screenshot(browser, "player")
+        field.send_keys(Keys.ENTER)
+        box = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#feedback .feedback")))
+        assert ("incorrect" if i == 0 else "correct") in box.get_attribute("class")
+        if i == 0:
+            assert "Hello" in box.text  # the accepted solution, after answering
+            assert browser.find_element(By.ID, "hearts-value").text == "4"
+            screenshot(browser, "player-feedback")
+        wait.until(lambda d: d.switch_to.active_element.get_attribute("id") == "continue")
+        browser.switch_to.active_element.send_keys(Keys.ENTER)
+        wait.until(EC.staleness_of(box))  # the next page (next exercise or the end screen) loaded
+
+    # The end screen.
+    wait.until(EC.url_contains("/done/"))
+    assert browser.find_element(By.ID, "done-xp").text == "+30"
+    assert browser.find_element(By.ID, "done-gems").text == "+3"
+    screenshot(browser, "done")
+
+    # The profile shows what the wallet and the streak hold.
+    browser.get(live_server.url + reverse("profile"))
+    wallet = Wallet.objects.get(user__email="duck@example.com")
+    streak = Streak.objects.get(user__email="duck@example.com")
+    assert wallet.xp_total >= 30 and wallet.gems >= 3 and wallet.hearts == 4 and streak.current == 1
+    assert browser.find_element(By.ID, "profile-xp").text == str(wallet.xp_total)
+    assert browser.find_element(By.ID, "profile-gems").text == str(wallet.gems)
+    assert browser.find_element(By.ID, "profile-hearts").text == "4"
+    assert browser.find_element(By.ID, "profile-streak").text == "1"
+    # Nothing overflows the 360 px viewport.
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 360
+    screenshot(browser, "profile")
