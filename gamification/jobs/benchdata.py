@@ -1,0 +1,132 @@
+"""Synthetic data for ``manage.py bench_jobs``: learners, wallets, streaks and lesson progress,
+generated inside PostgreSQL with ``INSERT … SELECT … FROM generate_series(…)`` (nothing per row in
+Python), with a fixed random seed so a run is reproducible.
+
+Distributions (relative to ``now``):
+
+- time zones: 30 zones from UTC-11 to UTC+14 (incl. half-hour zones), spread evenly;
+- streaks: 30 % earned XP today, 25 % yesterday, 45 % between 2 and 60 days ago; 15 % have no
+  current streak; current 1-60 days; 20 % hold one streak freeze, 5 % two;
+- lesson progress: rows per learner = progress_rows / learners, over that many lessons; tiers
+  5 % none, 35 % bronze, 30 % silver, 20 % gold, 10 % legendary; tier anchors uniform over the past
+  60 days (so about three quarters of the silver and gold rows are due to decay at ``now``).
+"""
+
+import math
+from datetime import datetime
+
+from django.db import connections
+
+from accounts.models import User
+from courses.models import Course, Language, Lesson, Section, Unit
+from progress.models import LessonProgress
+
+from ..models import Streak, Wallet
+
+ZONES = [
+    "Pacific/Pago_Pago", "Pacific/Honolulu", "America/Anchorage", "America/Los_Angeles", "America/Denver",
+    "America/Chicago", "America/Mexico_City", "America/New_York", "America/Bogota", "America/Halifax",
+    "America/Sao_Paulo", "America/Argentina/Buenos_Aires", "Atlantic/Azores", "UTC", "Europe/London",
+    "Europe/Berlin", "Europe/Madrid", "Africa/Lagos", "Europe/Athens", "Africa/Cairo", "Europe/Moscow",
+    "Asia/Dubai", "Asia/Karachi", "Asia/Kolkata", "Asia/Kathmandu", "Asia/Bangkok", "Asia/Shanghai",
+    "Asia/Tokyo", "Australia/Sydney", "Pacific/Kiritimati",
+]  # fmt: skip
+
+
+def fill(*, using: str, learners: int, progress_rows: int, now: datetime, seed: float = 0.42) -> dict[str, int]:
+    """Insert the synthetic data into the (empty, migrated) database ``using``; returns row counts."""
+    lessons_needed = max(1, math.ceil(progress_rows / learners))
+    lesson_ids = _content(using=using, lessons=lessons_needed)
+    qn = connections[using].ops.quote_name
+    t = {
+        "user": qn(User._meta.db_table),
+        "wallet": qn(Wallet._meta.db_table),
+        "streak": qn(Streak._meta.db_table),
+        "lp": qn(LessonProgress._meta.db_table),
+    }
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT setseed(%s)", [seed])
+        # Rows are generated consistently, so the deferred FK checks (one queued trigger event per
+        # row) are skipped for the fill; the constraints stay in place for the jobs.
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute(
+            f"""
+            INSERT INTO {t["user"]} (password, is_superuser, is_staff, is_active, date_joined, email, display_name,
+                avatar, time_zone, locale, native_language, daily_xp_goal, role, theme, sound_effects, audio_quality,
+                notify_streak_reminders, notify_reengagement, notify_product_news)
+            SELECT '!', false, false, true, %(now)s, 'bench' || g || '@example.com', 'Learner ' || g,
+                '', (%(zones)s::text[])[1 + g %% %(nzones)s], 'en', 'en', 20, 'learner', 'system', true, 'medium',
+                true, true, false
+            FROM generate_series(1, %(learners)s) AS g
+            """,  # noqa: S608 — table names only
+            {"now": now, "zones": ZONES, "nzones": len(ZONES), "learners": learners},
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO {t["wallet"]} (user_id, xp_total, gems, hearts, hearts_anchor_at, streak_freezes, updated_at)
+            SELECT id, 0, 0, 5, %(now)s, CASE WHEN r < 0.05 THEN 2 WHEN r < 0.25 THEN 1 ELSE 0 END, %(now)s
+            FROM (SELECT id, random() AS r FROM {t["user"]}) AS u
+            """,  # noqa: S608
+            {"now": now},
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO {t["streak"]} (user_id, current, longest, last_day, last_activity_at, freezes_used)
+            SELECT id, cur, cur + floor(random() * 30)::int, (%(now)s::timestamptz - ago)::date, %(now)s - ago, 0
+            FROM (
+                SELECT id,
+                       CASE WHEN random() < 0.15 THEN 0 ELSE 1 + floor(random() * 60)::int END AS cur,
+                       CASE WHEN r < 0.30 THEN interval '1 hour'
+                            WHEN r < 0.55 THEN interval '1 day'
+                            ELSE (2 + floor(random() * 59)::int) * interval '1 day' END AS ago
+                FROM (SELECT id, random() AS r FROM {t["user"]}) AS u
+            ) AS s
+            """,  # noqa: S608
+            {"now": now},
+        )
+        cursor.execute(f"SELECT min(id) FROM {t['user']}")  # noqa: S608
+        first_user = cursor.fetchone()[0]
+        cursor.execute(
+            f"""
+            INSERT INTO {t["lp"]} (user_id, lesson_id, runs_started, passes, perfect_passes, tier, xp_earned,
+                first_passed_at, last_passed_at, last_decayed_at, tier_anchor_at)
+            SELECT %(first_user)s + g %% %(learners)s, (%(lessons)s::bigint[])[1 + g / %(learners)s],
+                   p.passes + 1, p.passes, p.perfect, p.tier, p.passes * 20,
+                   CASE WHEN p.passes > 0 THEN p.anchor - interval '30 days' END,
+                   CASE WHEN p.passes > 0 THEN p.anchor END, NULL,
+                   CASE WHEN p.passes > 0 THEN p.anchor END
+            FROM (
+                SELECT g,
+                       CASE WHEN r < 0.05 THEN 0 WHEN r < 0.40 THEN 1 WHEN r < 0.70 THEN 2 WHEN r < 0.90 THEN 3
+                            ELSE 4 END AS tier,
+                       CASE WHEN r < 0.05 THEN 0 WHEN r < 0.40 THEN 1 WHEN r < 0.70 THEN 3 WHEN r < 0.90 THEN 6
+                            ELSE 7 END AS passes,
+                       CASE WHEN r < 0.90 THEN 0 ELSE 5 END AS perfect,
+                       %(now)s::timestamptz - random() * interval '60 days' AS anchor
+                FROM (SELECT g, random() AS r FROM generate_series(0, %(rows)s - 1) AS g) AS raw
+            ) AS p
+            """,  # noqa: S608
+            {"first_user": first_user, "learners": learners, "lessons": lesson_ids, "rows": progress_rows, "now": now},
+        )
+        cursor.execute("SET session_replication_role = DEFAULT")
+        for name in t.values():
+            cursor.execute(f"VACUUM ANALYZE {name}")
+    return {
+        "learners": learners,
+        "lessons": len(lesson_ids),
+        "progress_rows": progress_rows,
+    }
+
+
+def _content(*, using: str, lessons: int) -> list[int]:
+    en = Language.objects.using(using).create(code="en", name="English")
+    es = Language.objects.using(using).create(code="es", name="Spanish")
+    course = Course.objects.using(using).create(
+        from_language=en, to_language=es, title="Bench", slug="es", is_published=True
+    )
+    section = Section.objects.using(using).create(course=course, ordinal=1, title="S1", slug="es-sec-01")
+    unit = Unit.objects.using(using).create(section=section, ordinal=1, title="U1", slug="es-u-01-01")
+    created = Lesson.objects.using(using).bulk_create(
+        Lesson(unit=unit, ordinal=i, title=f"Lesson {i}", slug=f"es-l-01-01-{i:02d}") for i in range(1, lessons + 1)
+    )
+    return [lesson.pk for lesson in created]

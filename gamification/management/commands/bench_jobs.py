@@ -1,0 +1,112 @@
+"""Benchmark decay_tiers and close_streaks on synthetic data in a separate PostgreSQL database.
+
+    python manage.py bench_jobs --learners 100000 --progress-rows 500000
+    python manage.py bench_jobs --learners 1000000 --progress-rows 5000000
+
+Creates the database ``--database`` (default ``mallard_bench``) on the server of DATABASE_URL
+(dropping it first if it exists), migrates it, fills it with ``gamification.jobs.benchdata.fill``,
+then runs each job twice at the same ``now`` (the second run shows the idempotent no-op cost) and
+prints wall time, rows changed, rows/s and memory. The database is dropped at the end unless
+``--keep``. Never point it at a database you care about: it is dropped.
+"""
+
+import copy
+import resource
+import time
+import tracemalloc
+from datetime import UTC, datetime
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+from gamification.jobs import run_close_streaks, run_decay_tiers
+from gamification.jobs.benchdata import fill
+
+ALIAS = "bench"
+NOW = datetime(2026, 3, 2, 0, 5, tzinfo=UTC)
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+class Command(BaseCommand):
+    help = "Fill a separate PostgreSQL database with synthetic learners and time decay_tiers and close_streaks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--learners", type=int, default=100_000)
+        parser.add_argument("--progress-rows", type=int, default=500_000)
+        parser.add_argument("--database", default="mallard_bench", help="name of the database to create and drop")
+        parser.add_argument("--batch-size", type=int, default=None, help="job batch size (MALLARD_JOB_BATCH_SIZE)")
+        parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+
+    def handle(self, *args, **options):
+        default = connections["default"]
+        if default.vendor != "postgresql":
+            raise CommandError("bench_jobs needs PostgreSQL: set DATABASE_URL.")
+        name = options["database"]
+        if name == default.settings_dict["NAME"]:
+            raise CommandError("--database must not be the database in DATABASE_URL (it is dropped).")
+        if options["learners"] < 1 or options["progress_rows"] < 1:
+            raise CommandError("--learners and --progress-rows must be positive")
+
+        self._create(name)
+        try:
+            self.stdout.write(f"migrating {name} …")
+            call_command("migrate", database=ALIAS, verbosity=0)
+            started = time.perf_counter()
+            counts = fill(using=ALIAS, learners=options["learners"], progress_rows=options["progress_rows"], now=NOW)
+            fill_s = time.perf_counter() - started
+            self.stdout.write(
+                f"filled {counts['learners']:,} learners, {counts['progress_rows']:,} lesson progress rows "
+                f"({counts['lessons']} lessons) in {fill_s:.1f} s"
+            )
+            rows = []
+            for job, func in (("decay_tiers", run_decay_tiers), ("close_streaks", run_close_streaks)):
+                for attempt in ("first run", "second run"):
+                    rows.append((job, attempt, *self._time(func, options["batch_size"])))
+            self._table(options, rows)
+        finally:
+            if not options["keep"]:
+                self._drop(name)
+
+    def _time(self, func, batch_size):
+        before = rss_mb()
+        tracemalloc.start()
+        started = time.perf_counter()
+        result = func(now=NOW, batch_size=batch_size, using=ALIAS)
+        seconds = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return seconds, result.rows_changed, peak / 2**20, before, rss_mb()
+
+    def _table(self, options, rows):
+        self.stdout.write(
+            f"\nlearners={options['learners']:,} progress_rows={options['progress_rows']:,} now={NOW:%Y-%m-%dT%H:%MZ}\n"
+        )
+        header = f"{'job':<14} {'run':<11} {'wall s':>8} {'rows changed':>13} {'rows/s':>10} "
+        header += f"{'py peak MiB':>11} {'maxrss MiB before→after':>24}"
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for job, attempt, seconds, changed, peak, before, after in rows:
+            rate = f"{changed / seconds:,.0f}" if changed else "—"
+            self.stdout.write(
+                f"{job:<14} {attempt:<11} {seconds:>8.2f} {changed:>13,} {rate:>10} {peak:>11.2f} "
+                f"{before:>11.1f} → {after:<10.1f}"
+            )
+
+    def _create(self, name: str) -> None:
+        qn = connections["default"].ops.quote_name
+        self._drop(name)
+        with connections["default"].cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE {qn(name)}")
+        conf = copy.deepcopy(connections.settings["default"])
+        conf["NAME"] = name
+        connections.settings[ALIAS] = conf
+
+    def _drop(self, name: str) -> None:
+        if ALIAS in connections.settings:
+            connections[ALIAS].close()
+        with connections["default"].cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {connections['default'].ops.quote_name(name)} WITH (FORCE)")
