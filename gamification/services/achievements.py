@@ -83,40 +83,46 @@ def _stats(user) -> dict[str, int]:
 def evaluate(*, user, now: datetime, run=None) -> list[UserAchievement]:
     """Award every active achievement whose condition the learner now meets and does not hold yet.
 
-    Locks the wallet (a no-op when the caller already holds it). One query when nothing is left to
-    earn; otherwise two for the measures plus four per round of awards.
+    Locks the learner's wallet (re-locking inside a caller's transaction is a no-op).
     """
-    earned: list[UserAchievement] = []
     with transaction.atomic():
-        wallet = lock_wallet(user=user, now=now)
-        candidates = list(Achievement.objects.filter(is_active=True).exclude(holders__user=user))
-        while candidates:
-            stats = _stats(user)
-            met = [a for a in candidates if stats.get(a.condition_type, 0) >= a.condition_value]
-            if not met:
-                break
-            awards = UserAchievement.objects.bulk_create(
-                [UserAchievement(user=user, achievement=a, earned_at=now, run=run) for a in met]
+        return evaluate_locked(user=user, wallet=lock_wallet(user=user, now=now), now=now, run=run)
+
+
+def evaluate_locked(*, user, wallet: Wallet, now: datetime, run=None) -> list[UserAchievement]:
+    """``evaluate`` for a caller that already holds the wallet lock (``wallet`` is that locked row).
+
+    One query when nothing is left to earn or nothing is met; otherwise two for the measures plus
+    five per round of awards."""
+    earned: list[UserAchievement] = []
+    candidates = list(Achievement.objects.filter(is_active=True).exclude(holders__user=user))
+    while candidates:
+        stats = _stats(user)
+        met = [a for a in candidates if stats.get(a.condition_type, 0) >= a.condition_value]
+        if not met:
+            break
+        awards = UserAchievement.objects.bulk_create(
+            [UserAchievement(user=user, achievement=a, earned_at=now, run=run) for a in met]
+        )
+        earned.extend(awards)
+        xp = sum(a.xp_reward for a in met)
+        if xp:
+            ledger.post(
+                [
+                    ledger.xp_entry(
+                        user=user,
+                        amount=a.xp_reward,
+                        reason=LedgerEntry.Reason.ACHIEVEMENT,
+                        key=f"achievement:{a.pk}:user:{user.pk}",
+                        source=ua,
+                        now=now,
+                    )
+                    for a, ua in zip(met, awards, strict=True)
+                ]
             )
-            earned.extend(awards)
-            xp = sum(a.xp_reward for a in met)
-            if xp:
-                ledger.post(
-                    [
-                        ledger.xp_entry(
-                            user=user,
-                            amount=a.xp_reward,
-                            reason=LedgerEntry.Reason.ACHIEVEMENT,
-                            key=f"achievement:{a.pk}:user:{user.pk}",
-                            source=ua,
-                            now=now,
-                        )
-                        for a, ua in zip(met, awards, strict=True)
-                    ]
-                )
-                update_wallet(wallet, xp=xp)
-                record_activity(user=user, now=now, xp=xp)
-            candidates = [a for a in candidates if a not in met]
-            if not xp:
-                break
+            update_wallet(wallet, xp=xp)
+            record_activity(user=user, now=now, xp=xp)
+        candidates = [a for a in candidates if a not in met]
+        if not xp:
+            break
     return earned

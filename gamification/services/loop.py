@@ -299,7 +299,7 @@ def _submit(*, user, run_pk, exercise_pk, answer, client_uuid, now, time_spent_m
         seconds=min(round(time_spent_ms / 1000), MAX_SECONDS_PER_ANSWER),
     )
     if xp or after.passed:
-        achievements.evaluate(user=user, now=now, run=run)
+        achievements.evaluate_locked(user=user, wallet=wallet, now=now, run=run)
     return AnswerOutcome.from_stored(attempt_id=attempt.pk, result=attempt.result, repeated=False)
 
 

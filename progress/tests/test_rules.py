@@ -1,0 +1,140 @@
+"""Pure rules: XP, the run queue, tiers, unlocking, SM-2 (no database)."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from progress.rules import (
+    gems_for_pass,
+    lesson_states,
+    next_lesson_id,
+    percent,
+    queue_after_answer,
+    tier_for_counts,
+    xp_per_exercise,
+)
+from progress.services.scheduling import SM2, CardState, answer_quality, is_mastered
+
+NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("kind", "difficulty", "xp"),
+    [
+        ("core", "easy", 10),
+        ("core", "medium", 20),
+        ("core", "hard", 30),
+        ("speaking", "easy", 12),
+        ("speaking", "hard", 36),
+        ("audio", "easy", 15),
+        ("audio", "medium", 30),
+        ("audio", "hard", 45),
+        (None, None, 10),  # review session: like a core lesson, easy
+    ],
+)
+def test_xp_is_base_by_kind_times_difficulty(kind, difficulty, xp):
+    assert xp_per_exercise(kind=kind, difficulty=difficulty) == xp
+
+
+@pytest.mark.parametrize(("run_xp", "gems"), [(0, 0), (9, 0), (10, 1), (30, 3), (45, 4), (99, 9), (135, 13)])
+def test_gems_are_floor_of_run_xp_over_ten(run_xp, gems):
+    assert gems_for_pass(run_xp) == gems
+
+
+def test_correct_answer_leaves_the_queue():
+    assert queue_after_answer([1, 2, 3], 1, correct=True) == [2, 3]
+    assert queue_after_answer([1, 2, 3], 2, correct=True) == [1, 3]
+
+
+@pytest.mark.parametrize(
+    ("queue", "answered", "after"),
+    [
+        ([1, 2, 3, 4, 5], 1, [2, 3, 1, 4, 5]),  # two others come first
+        ([1, 2, 3], 1, [2, 3, 1]),
+        ([1, 2], 1, [2, 1]),  # fewer than two left: goes last
+        ([1], 1, [1]),  # alone: straight back
+        ([4, 5, 6, 7], 5, [4, 6, 7, 5]),
+    ],
+)
+def test_wrong_answer_is_served_again_two_places_later(queue, answered, after):
+    assert queue_after_answer(queue, answered, correct=False) == after
+
+
+@pytest.mark.parametrize(
+    ("passes", "perfect", "tier"),
+    [(0, 0, 0), (1, 0, 1), (2, 2, 1), (3, 0, 2), (4, 1, 2), (5, 0, 3), (9, 4, 3), (5, 5, 4), (12, 5, 4)],
+)
+def test_tier_from_lifetime_counts(passes, perfect, tier):
+    assert tier_for_counts(passes=passes, perfect_passes=perfect) == tier
+
+
+def test_unlocking_follows_course_order_without_prerequisites():
+    states = lesson_states(ordered_lesson_ids=[1, 2, 3], prerequisites={}, passed_ids=set())
+    assert states == {1: "open", 2: "locked", 3: "locked"}
+    states = lesson_states(ordered_lesson_ids=[1, 2, 3], prerequisites={}, passed_ids={1})
+    assert states == {1: "passed", 2: "open", 3: "locked"}
+    assert next_lesson_id([1, 2, 3], states) == 2
+
+
+def test_explicit_prerequisites_replace_course_order():
+    # Lesson 3 needs lesson 1 only; lesson 2 needs 1 by order.
+    states = lesson_states(ordered_lesson_ids=[1, 2, 3], prerequisites={3: [1]}, passed_ids={1})
+    assert states == {1: "passed", 2: "open", 3: "open"}
+    # All explicit prerequisites must be passed.
+    states = lesson_states(ordered_lesson_ids=[1, 2, 3], prerequisites={3: [1, 2]}, passed_ids={1})
+    assert states[3] == "locked"
+    # An unpublished (unknown) prerequisite is ignored: the lesson falls back to course order.
+    states = lesson_states(ordered_lesson_ids=[1, 2, 3], prerequisites={2: [99]}, passed_ids={1})
+    assert states[2] == "open"
+
+
+def test_passed_lesson_stays_passed_and_completion_is_floored():
+    states = lesson_states(ordered_lesson_ids=[1, 2], prerequisites={2: [1]}, passed_ids={2})
+    assert states == {1: "open", 2: "passed"}
+    assert percent(1, 3) == 33
+    assert percent(0, 0) == 0
+    assert percent(3, 3) == 100
+
+
+def test_answer_quality_grades():
+    assert answer_quality(correct=True, note=None, retry=False) == 5
+    assert answer_quality(correct=True, note="accent", retry=False) == 4
+    assert answer_quality(correct=True, note=None, retry=True) == 4
+    assert answer_quality(correct=False, note=None, retry=False) == 2
+
+
+def test_sm2_intervals_grow_and_reset():
+    sm2 = SM2()
+    card = sm2.review(CardState(), quality=5, now=NOW)
+    assert (card.repetitions, card.interval_days, card.due_at) == (1, 1, NOW + timedelta(days=1))
+    assert card.ease_factor == pytest.approx(2.6)
+    later = NOW + timedelta(days=1)
+    card = sm2.review(card, quality=5, now=later)
+    assert (card.repetitions, card.interval_days) == (2, 6)
+    later += timedelta(days=6)
+    card = sm2.review(card, quality=4, now=later)
+    assert card.repetitions == 3
+    assert card.interval_days == round(6 * 2.7)
+    wrong = sm2.review(card, quality=2, now=later)
+    assert (wrong.repetitions, wrong.interval_days) == (0, 1)
+    assert wrong.ease_factor == pytest.approx(card.ease_factor - 0.32)
+
+
+def test_sm2_correct_before_due_does_not_advance_but_wrong_always_resets():
+    sm2 = SM2()
+    card = sm2.review(CardState(), quality=5, now=NOW)
+    assert sm2.review(card, quality=5, now=NOW + timedelta(hours=1)) == card
+    assert sm2.review(card, quality=2, now=NOW + timedelta(hours=1)).repetitions == 0
+
+
+def test_sm2_ease_never_below_floor():
+    card = CardState(ease_factor=1.35)
+    for _ in range(5):
+        card = SM2().review(card, quality=2, now=NOW)
+    assert card.ease_factor == 1.3
+
+
+def test_mastered_definition():
+    assert is_mastered(interval_days=21, correct_streak=0)
+    assert is_mastered(interval_days=1, correct_streak=3)
+    assert not is_mastered(interval_days=20, correct_streak=2)
