@@ -1,6 +1,8 @@
 """Template helpers for audio: ``{% audio_variants asset quality as sources %}``."""
 
 from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
 
 from media_assets import selectors
 
@@ -11,3 +13,18 @@ register = template.Library()
 def audio_variants(asset, quality, speed="normal"):
     """The asset's variants of ``speed``, best fit for the learner's ``quality`` first (see selectors)."""
     return selectors.variants_for(asset=asset, quality=quality or "medium", speed=speed)
+
+
+@register.simple_tag(takes_context=True)
+def audio_static_once(context):
+    """The player's stylesheet and script, written once per request however many players a page has."""
+    request = context.get("request")
+    if request is not None:
+        if getattr(request, "_mallard_audio_static", False):
+            return ""
+        request._mallard_audio_static = True
+    return format_html(
+        '<link rel="stylesheet" href="{}">\n<script src="{}" defer></script>',
+        static("css/audio.css"),
+        static("js/audio.js"),
+    )

@@ -240,3 +240,16 @@ def test_audio_payload_for_the_api(asset_with_variants):
     assert [s["format"] for s in payload["slow_sources"]] == ["wav"]
     assert payload["duration_ms"] == 1000
     assert audio_payload(asset=None, quality="high") is None
+
+
+def test_static_files_are_written_once_per_request(asset_with_variants, rf):
+    from django.template import engines
+
+    page = engines["django"].from_string(
+        '{% for a in assets %}{% include "media_assets/audio.html" with asset=a audio_quality="low" %}{% endfor %}'
+    )
+    asset = Asset.objects.prefetch_related("variants").get(pk=asset_with_variants.pk)
+    html = page.render({"assets": [asset, asset, asset]}, rf.get("/"))
+    assert html.count("data-audio-player") == 3
+    assert html.count("js/audio.js") == 1
+    assert html.count("css/audio.css") == 1
