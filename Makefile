@@ -44,4 +44,8 @@ test: install  ## lint, Django checks, migrations check and the whole pytest sui
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-.PHONY: help install run test
+worker: install  ## Celery worker with the beat scheduler embedded (needs REDIS_URL; docs/jobs.md)
+	@[ -n "$$REDIS_URL" ] || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run the worker and beat."; exit 1; }
+	$(VENV)/bin/celery -A config worker -B -l info
+
+.PHONY: help install run test worker
