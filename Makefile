@@ -46,6 +46,6 @@ test: install  ## lint, Django checks, migrations check and the whole pytest sui
 
 worker: install  ## Celery worker with the beat scheduler embedded (needs REDIS_URL; docs/jobs.md)
 	@[ -n "$$REDIS_URL" ] || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run the worker and beat."; exit 1; }
-	$(VENV)/bin/celery -A config worker -B -l info
+	$(VENV)/bin/celery -A config worker -B -l info --schedule $(VENV)/celerybeat-schedule
 
 .PHONY: help install run test worker
