@@ -73,3 +73,30 @@ def test_replay_and_slow_replay_play_in_chromium(live_server, browser, media_roo
     assert browser.execute_script("return document.querySelector('[data-audio-slow]').currentSrc").endswith(
         slow.get_absolute_url()
     )
+
+
+@pytest.mark.browser
+@pytest.mark.urls("media_assets.tests.browser_urls")
+@pytest.mark.django_db(transaction=True)
+def test_a_player_inserted_later_is_enhanced(live_server, browser, media_root, upload):
+    """A fragment set with innerHTML (the lesson feedback) runs no script: audio.js, already on the page,
+    still wires up the player that appears."""
+    first = AssetFactory(text="hola")
+    add_variant(asset=first, uploaded_file=upload("mp3_low", "a.mp3"), quality="low")
+    later = AssetFactory(text="gato")
+    add_variant(asset=later, uploaded_file=upload("ogg_low", "b.ogg"), quality="low")
+    wait = WebDriverWait(browser, WAIT)
+
+    browser.get(f"{live_server.url}/player/{first.pk}")
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-audio-replay]").is_displayed())
+    browser.execute_script(
+        "return fetch(arguments[0]).then(r => r.text()).then(html => {"
+        " const box = document.createElement('div'); box.id = 'later';"
+        " box.innerHTML = new DOMParser().parseFromString(html, 'text/html').querySelector('main').innerHTML;"
+        " document.body.appendChild(box); })",
+        f"{live_server.url}/player/{later.pk}",
+    )
+    replay = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#later [data-audio-replay]"))
+    wait.until(lambda d: replay.is_displayed())
+    replay.click()
+    wait.until(lambda d: d.execute_script("return document.querySelector('#later audio').currentTime > 0.2"))

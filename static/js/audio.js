@@ -1,6 +1,6 @@
 /* Replay and slow replay for templates/media_assets/audio.html. Plain JS, no dependency.
-   Safe to load more than once (the include adds it for every player): the second load only
-   enhances players it has not seen yet. */
+   Safe to load more than once: a second load only enhances players it has not seen yet. Players
+   inserted later into the page (htmx, innerHTML) are enhanced as they appear. */
 (function () {
   "use strict";
 
@@ -69,6 +69,23 @@
   } else {
     enhanceAll(document);
   }
-  // Players that htmx swaps in later.
-  document.addEventListener("htmx:afterSwap", function (event) { enhanceAll(event.target); });
+  // Players added later (htmx swaps, or a fragment set with innerHTML, whose scripts never run).
+  if ("MutationObserver" in window) {
+    new MutationObserver(function (records) {
+      for (var i = 0; i < records.length; i++) {
+        var added = records[i].addedNodes;
+        for (var j = 0; j < added.length; j++) {
+          var node = added[j];
+          if (node.nodeType !== 1) {
+            continue;
+          }
+          if (node.matches("[data-audio-player]")) {
+            enhance(node);
+          } else {
+            enhanceAll(node);
+          }
+        }
+      }
+    }).observe(document.documentElement, { childList: true, subtree: true });
+  }
 })();
