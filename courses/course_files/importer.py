@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Model
 
 from courses.models import Course, Exercise, Language, Lesson, LessonExercise, LessonPrerequisite, Section, Token, Unit
@@ -117,7 +117,7 @@ def import_parsed(*, parsed: CourseFile, dry_run: bool = False) -> ImportReport:
             _set_ordinal_constraints("DEFERRED")
             if dry_run:
                 transaction.set_rollback(True)
-    except IntegrityError as exc:
+    except (IntegrityError, DataError) as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         where = parsed.course.where
         raise CourseFileError(

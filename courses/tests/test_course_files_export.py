@@ -2,6 +2,8 @@
 
 import pytest
 import yaml
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from courses.course_files import export_course, import_course
 from courses.course_files.exporter import Prose, dump
@@ -99,3 +101,13 @@ def test_payload_keys_follow_the_documented_order():
     exercise.save()
     exported = export_course(course=exercise.course)
     assert exported == fixture("minimal.yaml").read_text()
+
+
+def test_export_takes_the_same_number_of_queries_whatever_the_size(django_assert_max_num_queries):
+    import_course(source=fixture("minimal.yaml"))
+    with CaptureQueriesContext(connection) as small:
+        export_course(course=Course.objects.get(slug="mini"))
+    Course.objects.all().delete()
+    import_course(source=DEMO)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        export_course(course=Course.objects.get(slug="es"))
