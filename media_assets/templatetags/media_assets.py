@@ -10,9 +10,17 @@ register = template.Library()
 
 
 @register.simple_tag
-def audio_variants(asset, quality, speed="normal"):
-    """The asset's variants of ``speed``, best fit for the learner's ``quality`` first (see selectors)."""
-    return selectors.variants_for(asset=asset, quality=quality or "medium", speed=speed)
+def audio_variants(asset, quality, speed="normal", one_per_format=False):
+    """The asset's variants of ``speed``, best fit for the learner's ``quality`` first (see selectors).
+
+    ``one_per_format``: only the best variant of each format — enough for a browser to find one it
+    plays, and what a page of many small players (the word list) should send.
+    """
+    variants = selectors.variants_for(asset=asset, quality=quality or "medium", speed=speed)
+    if one_per_format:
+        seen: set[str] = set()
+        variants = [v for v in variants if not (v.format in seen or seen.add(v.format))]
+    return variants
 
 
 @register.simple_tag(takes_context=True)

@@ -209,6 +209,23 @@ def test_include_offers_sources_best_first_with_replay_and_slow_replay(asset_wit
     assert "Slow replay" in html
     assert "js/audio.js" in html
     assert "<audio controls" in html  # playable without JavaScript
+    assert 'preload="metadata"' in html
+
+
+def test_compact_players_fetch_nothing_until_played(asset_with_variants):
+    """A word list holds hundreds of compact players: none of them downloads anything on page load."""
+    html = render_to_string(
+        "media_assets/audio.html", {"asset": asset_with_variants, "audio_quality": "low", "compact": True}
+    )
+    assert 'class="audio-player compact"' in html
+    assert 'preload="none"' in html
+    assert 'preload="metadata"' not in html
+    # One source per format, the best fit first; no slow replay in a list of words.
+    sources = [line for line in html.splitlines() if "<source" in line]
+    assert len(sources) == 2
+    assert "-low.ogg" in sources[0]
+    assert "-low.mp3" in sources[1]
+    assert "Slow replay" not in html
 
 
 def test_include_without_slow_variant_has_no_slow_replay(media_root, upload):
