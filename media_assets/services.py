@@ -105,8 +105,9 @@ def add_or_get_variant(
                     original_name=upload.original_name,
                 )
         except IntegrityError as exc:
-            # A concurrent upload of the same bytes won the unique checksum: leave its file alone.
-            if wrote and not AssetVariant.objects.filter(checksum_sha256=upload.checksum).exists():
+            # A concurrent upload won the unique checksum (or the slot). Remove the file only if this call
+            # wrote it and no row points at it (the winner may use the very same content-addressed name).
+            if wrote and not AssetVariant.objects.filter(file=name).exists():
                 storage.delete(name)
             raise ValidationError("This file was stored by another upload at the same moment; reload.") from exc
     return variant, True
