@@ -97,10 +97,7 @@ def refill_hearts(*, user, now: datetime) -> HeartsState:
         wallet = lock_wallet(user=user, now=now)
         clock, steps = regenerated(wallet, now)
         if clock.hearts >= MAX_HEARTS:
-            if steps:
-                HeartsLog.objects.bulk_create(hearts_logs(user=user, steps=steps, now=now))
-                update_wallet(wallet, clock=clock)
-            raise HeartsFull()
+            raise HeartsFull()  # nothing written: regeneration stays lazy
         if wallet.gems < price:
             raise NotEnoughGems(f"Refilling hearts costs {price} gems; you have {wallet.gems}.")
         steps.append((clock.hearts, MAX_HEARTS, HeartsLog.Reason.GEM_REFILL))

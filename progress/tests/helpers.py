@@ -1,11 +1,13 @@
 """Shared helpers for the game-rules tests (progress and gamification)."""
 
+import itertools
 import uuid
 from datetime import UTC, datetime
 
 from courses.tests.factories import (
     CourseFactory,
     ExerciseFactory,
+    LanguageFactory,
     LessonExerciseFactory,
     LessonFactory,
     SectionFactory,
@@ -17,6 +19,7 @@ from gamification import services
 RIGHT = "Hello"
 WRONG = "Goodbye"
 _UNSET = object()
+_languages = itertools.count(1)
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday, noon UTC
 
 
@@ -39,7 +42,8 @@ def add_exercises(lesson, count: int, *, tokens_per_exercise: int = 0, start: in
 
 def make_course(*, units: int = 1, lessons_per_unit: int = 2, exercises: int = 3, tokens: int = 1, **lesson_kwargs):
     """A published course: one section, ``units`` units of ``lessons_per_unit`` lessons each."""
-    course = CourseFactory()
+    code = f"x{next(_languages)}"
+    course = CourseFactory(to_language=LanguageFactory(code=code, name=f"Language {code}", native_name=code))
     section = SectionFactory(course=course, ordinal=1)
     lessons = []
     for u in range(1, units + 1):
