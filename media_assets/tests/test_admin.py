@@ -129,3 +129,17 @@ def test_changelist_filters_and_search(staff_client, media_root):
     assert "chien" in staff_client.get(url, {"language": "fr"}).content.decode()
     assert "perro" not in staff_client.get(url, {"language": "fr"}).content.decode()
     assert staff_client.get(url, {"kind__exact": "audio", "source__exact": "uploaded"}).status_code == 200
+
+
+def test_a_content_editor_can_upload(client, media_root, media_files):
+    from django.contrib.auth.models import Group
+
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(Group.objects.get(name="Content editor"))
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:media_assets_asset_add"),
+        form_data(upload=SimpleUploadedFile("buenos.ogg", media_files["ogg_low"])),
+    )
+    assert response.status_code == 302
+    assert AssetVariant.objects.get().format == "ogg"
