@@ -38,6 +38,18 @@ ORDINAL_CONSTRAINTS = tuple(
 )
 
 
+#: model label -> its line in the report
+REPORT_NAMES = {
+    Section._meta.label: "sections",
+    Unit._meta.label: "units",
+    Lesson._meta.label: "lessons",
+    Exercise._meta.label: "exercises",
+    Token._meta.label: "tokens",
+    LessonExercise._meta.label: "lesson_exercises",
+    LessonPrerequisite._meta.label: "prerequisites",
+}
+
+
 @dataclass
 class Counts:
     created: int = 0
@@ -401,28 +413,14 @@ class _Writer:
         self.delete("tokens", unused, "text")
 
     def delete(self, name: str, qs, label_field: str) -> None:
+        """Delete ``qs``, name what went in the report, and count every row removed with it."""
         labels = sorted(qs.values_list(label_field, flat=True))
         if not labels:
             return
         self.report.deleted[name] = labels
         _, per_model = qs.delete()
-        own = {
-            "lessons": Lesson,
-            "units": Unit,
-            "sections": Section,
-            "exercises": Exercise,
-            "tokens": Token,
-        }
-        mine = {m._meta.label for m in own.values()}
-        self.report.counts[name].deleted += per_model.get(own[name]._meta.label, 0)
         for label, n in per_model.items():
-            if label == LessonExercise._meta.label:
-                self.report.counts["lesson_exercises"].deleted += n
-            elif label == LessonPrerequisite._meta.label:
-                self.report.counts["prerequisites"].deleted += n
-            elif label in mine:
-                if label != own[name]._meta.label:
-                    key = {m._meta.label: k for k, m in own.items()}[label]
-                    self.report.counts[key].deleted += n
-            elif n and not label.endswith("_tokens"):
+            if label in REPORT_NAMES:
+                self.report.counts[REPORT_NAMES[label]].deleted += n
+            elif n and label != Exercise.tokens.through._meta.label:
                 self.report.cascaded[label] += n
