@@ -135,6 +135,8 @@ def run(request, run_id: int):
             "public": state.public,
             "form_id": "exercise-form",
             "exercise_template": exercise_template(state.exercise.type),
+            # For the speak type's speech recognition (the learner speaks the course's language).
+            "answer_language": state.course.to_language.code,
             "audio_template": audio_template(),
             # For the no-JS form: a fresh id per page render; player.js replaces it with its own.
             "client_id": uuid.uuid4(),

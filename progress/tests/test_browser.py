@@ -94,6 +94,7 @@ def test_sign_up_enrol_finish_a_lesson_with_one_mistake_and_see_the_profile(live
     next_lesson = browser.find_element(By.CSS_SELECTOR, ".lesson.next")
     assert "Hello!" in next_lesson.text
     assert browser.switch_to.active_element == next_lesson.find_element(By.TAG_NAME, "button")
+    screenshot(browser, "path")
     browser.switch_to.active_element.send_keys(Keys.ENTER)
 
     # Play the lesson with the keyboard only: type, Enter checks, Enter continues.

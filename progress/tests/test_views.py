@@ -397,3 +397,48 @@ def test_answer_queries_do_not_grow_with_the_lesson(client, learner, django_asse
     assert response.status_code == 302
     big.refresh_from_db()
     assert big.answers_count == 2
+
+
+# --- Review sessions and quitting ----------------------------------------------------------------
+
+
+def test_review_with_nothing_to_review_explains_why(client, learner, course):
+    response = client.post(reverse("start_review", args=[course.slug]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("course_path", args=[course.slug])
+    assert "Nothing to review" in response.content.decode()
+    assert not LessonRun.objects.exists()
+
+
+def test_review_session_after_a_mistake_costs_no_hearts(client, learner, lesson, course):
+    run = start_run(client, lesson)
+    answer(client, run, run.queue[0], "wrong")
+    response = client.post(reverse("start_review", args=[course.slug]))
+    review = LessonRun.objects.get(kind="review")
+    assert response.status_code == 302 and response.url == reverse("run", args=[review.pk])
+    html = client.get(response.url).content.decode()
+    assert "Review: no hearts needed" in html
+    assert 'id="hearts-value"' not in html
+
+
+def test_quit_returns_to_the_path(client, learner, lesson, course):
+    run = start_run(client, lesson)
+    response = client.post(reverse("abandon_run", args=[run.pk]))
+    assert response.status_code == 302 and response.url == reverse("course_path", args=[course.slug])
+    run.refresh_from_db()
+    assert run.status == "abandoned"
+    done = client.get(reverse("run_done", args=[run.pk])).content.decode()
+    assert "Lesson stopped" in done
+
+
+def test_path_queries_do_not_grow_with_the_course(client, learner, django_assert_num_queries):
+    small = lesson_with_exercises(count=2)
+    french = CourseFactory(to_language=LanguageFactory(code="fr", name="French"))
+    unit = UnitFactory(section=SectionFactory(course=french))
+    for _ in range(6):
+        lesson_with_exercises(count=4, lesson=LessonFactory(unit=unit))
+    url_small = reverse("course_path", args=[small.unit.section.course.slug])
+    client.get(url_small)
+    expected = _count(lambda: client.get(url_small))
+    with django_assert_num_queries(expected):
+        response = client.get(reverse("course_path", args=[french.slug]))
+    assert response.content.decode().count('class="lesson ') == 6

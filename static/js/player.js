@@ -45,6 +45,8 @@
       progress.setAttribute("aria-label", "Lesson progress: " + box.dataset.done + " of " + box.dataset.total + " done");
     }
     if (hearts && box.dataset.hearts) hearts.textContent = box.dataset.hearts;
+    var navHearts = document.getElementById("nav-hearts");
+    if (navHearts && box.dataset.hearts) navHearts.textContent = box.dataset.hearts;
   }
 
   function showError(html) {
