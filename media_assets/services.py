@@ -189,3 +189,42 @@ def _delete_files_on_commit(names: list[str]) -> None:
                 storage.delete(name)
 
     transaction.on_commit(delete)
+
+
+@dataclass(frozen=True)
+class StorageAudit:
+    orphan_files: list[str]  # in storage under assets/, no variant points at them
+    missing_files: list[int]  # variant ids whose file is not in storage
+    deleted: int
+
+
+def audit_storage(*, now, delete_orphans: bool = False, grace_seconds: int = 3600) -> StorageAudit:
+    """Compare the files under ``assets/`` in storage with the variant rows.
+
+    Orphans come from a transaction that rolled back after its file was written. With ``delete_orphans``
+    they are deleted — except files younger than ``grace_seconds``, which may belong to an upload whose
+    transaction has not committed yet.
+    """
+    storage = AssetVariant._meta.get_field("file").storage
+    stored = set(_walk(storage, "assets"))
+    known = dict(AssetVariant.objects.values_list("file", "pk"))
+    orphans = sorted(stored - set(known))
+    missing = sorted(pk for name, pk in known.items() if name not in stored)
+    deleted = 0
+    if delete_orphans:
+        for name in orphans:
+            if (now - storage.get_modified_time(name)).total_seconds() >= grace_seconds:
+                storage.delete(name)
+                deleted += 1
+    return StorageAudit(orphan_files=orphans, missing_files=missing, deleted=deleted)
+
+
+def _walk(storage, folder: str):
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _walk(storage, f"{folder}/{sub}")
