@@ -56,39 +56,53 @@ def zone_days(*, now: datetime, zones: list[str]) -> tuple[dict[str, tuple[date,
     return known, unknown
 
 
-_DUE = """
-    WITH zones(tz, yday, midnight) AS (
+# The zones of the distinct User.time_zone values, with each zone's local yesterday and the instant it began.
+_ZONES = """
+    zones(tz, yday, midnight) AS (
         SELECT * FROM unnest(%(tz)s::text[], %(yday)s::date[], %(midnight)s::timestamptz[])
     )
-    SELECT w.user_id,
-           (z.yday - GREATEST(s.last_day, (s.last_activity_at AT TIME ZONE z.tz)::date)) AS missed,
-           w.streak_freezes
-    FROM {streak} s
-    JOIN {user} u ON u.id = s.user_id
-    JOIN zones z ON z.tz = u.time_zone
-    JOIN {wallet} w ON w.user_id = s.user_id
-    WHERE s.id > %(lo)s AND s.id <= %(hi)s
-      AND s.current > 0
-      AND (s.last_day IS NULL OR s.last_day < z.yday)
-      AND (s.last_activity_at IS NULL OR s.last_activity_at < z.midnight)
-      AND (s.closed_through IS NULL OR s.closed_through < z.yday)
 """
 
-_CLOSE = """
-    WITH zones(tz, yday, midnight) AS (
-        SELECT * FROM unnest(%(tz)s::text[], %(yday)s::date[], %(midnight)s::timestamptz[])
-    ),
-    due AS (
-        SELECT s.id, s.user_id, z.yday,
-               (z.yday - GREATEST(s.last_day, (s.last_activity_at AT TIME ZONE z.tz)::date)) AS missed
-        FROM {streak} s
-        JOIN {user} u ON u.id = s.user_id
-        JOIN zones z ON z.tz = u.time_zone
-        WHERE s.user_id = ANY(%(user_ids)s)
+# Streaks that may be due, read with their learner's zone. ``%(latest)s`` is the latest "yesterday" of
+# any zone: a row that fails the test against it fails it in every zone, so most rows are dropped
+# before the per-zone test. OFFSET 0 keeps PostgreSQL from joining the zones before the learners.
+_CANDIDATES = """
+    candidates AS (
+        SELECT s.id, s.user_id, s.last_day, s.last_activity_at, s.closed_through, u.time_zone
+        FROM {streak} s JOIN {user} u ON u.id = s.user_id
+        WHERE {where}
           AND s.current > 0
-          AND (s.last_day IS NULL OR s.last_day < z.yday)
-          AND (s.last_activity_at IS NULL OR s.last_activity_at < z.midnight)
-          AND (s.closed_through IS NULL OR s.closed_through < z.yday)
+          AND (s.last_day IS NULL OR s.last_day < %(latest)s)
+          AND (s.closed_through IS NULL OR s.closed_through < %(latest)s)
+        OFFSET 0
+    )
+"""
+
+# The per-zone test: exactly streak_alive() in gamification.services.activity, negated.
+_DUE_IN_ZONE = """
+    FROM candidates c
+    JOIN zones z ON z.tz = c.time_zone
+    WHERE (c.last_day IS NULL OR c.last_day < z.yday)
+      AND (c.last_activity_at IS NULL OR c.last_activity_at < z.midnight)
+      AND (c.closed_through IS NULL OR c.closed_through < z.yday)
+"""
+
+_MISSED = "(z.yday - GREATEST(c.last_day, (c.last_activity_at AT TIME ZONE z.tz)::date))"
+
+_DUE = (
+    ("WITH " + _ZONES + ", " + _CANDIDATES + "SELECT w.user_id, <missed> AS missed, w.streak_freezes" + _DUE_IN_ZONE)
+    .replace("{where}", "s.id > %(lo)s AND s.id <= %(hi)s")
+    .replace(
+        "JOIN zones z ON z.tz = c.time_zone",
+        "JOIN zones z ON z.tz = c.time_zone JOIN {wallet} w ON w.user_id = c.user_id",
+    )
+    .replace("<missed>", _MISSED)
+)
+
+_CLOSE_TAIL = """,
+    due AS (
+        SELECT c.id, c.user_id, z.yday, <missed> AS missed
+        <due_in_zone>
     ),
     spent AS (
         UPDATE {wallet} w SET streak_freezes = w.streak_freezes - d.missed
@@ -106,8 +120,16 @@ _CLOSE = """
         WHERE s.id = d.id
         RETURNING sp.user_id IS NOT NULL AS frozen, COALESCE(sp.missed, 0) AS freezes
     )
-    SELECT count(*) FILTER (WHERE frozen), count(*) FILTER (WHERE NOT frozen), COALESCE(sum(freezes), 0) FROM closed
+    SELECT count(*) FILTER (WHERE frozen), count(*) FILTER (WHERE NOT frozen), COALESCE(sum(freezes), 0)
+    FROM closed
 """
+
+_CLOSE = (
+    "".join(["WITH ", _ZONES, ", ", _CANDIDATES, _CLOSE_TAIL])
+    .replace("{where}", "s.user_id = ANY(%(user_ids)s)")
+    .replace("<due_in_zone>", _DUE_IN_ZONE)
+    .replace("<missed>", _MISSED)
+)
 
 
 def run_close_streaks(
@@ -132,6 +154,7 @@ def run_close_streaks(
         "tz": list(days),
         "yday": [d for d, _ in days.values()],
         "midnight": [m for _, m in days.values()],
+        "latest": max((d for d, _ in days.values()), default=now.date()),
     }
     bounds = Streak.objects.using(using).filter(current__gt=0).order_by()
     lo = bounds.order_by("id").values_list("id", flat=True).first()
