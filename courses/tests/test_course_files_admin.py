@@ -6,7 +6,7 @@ import re
 import zipfile
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -115,3 +115,18 @@ def test_import_view_is_for_staff_only(client):
     client.force_login(UserFactory(is_staff=False))
     response = client.get(reverse(IMPORT_URL))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_a_content_editor_can_import_and_export(client):
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(Group.objects.get(name="Content editor"))
+    client.force_login(editor)
+
+    response = client.post(reverse(IMPORT_URL), upload("minimal.yaml"))
+    assert response.status_code == 200 and Course.objects.filter(slug="mini").exists()
+
+    course = Course.objects.get(slug="mini")
+    response = client.post(
+        reverse("admin:courses_course_changelist"), {"action": "export_as_yaml", "_selected_action": [course.pk]}
+    )
+    assert response.content.decode() == fixture("minimal.yaml").read_text()
