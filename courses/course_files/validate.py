@@ -577,7 +577,12 @@ class Validator:
                 self.add(key_line(node, "tokens"), f"{spec.where.path}.tokens", "lists the same token twice")
         for use in self.refs:
             if use.slug not in self.exercises:
-                self.add(use.where.line, use.where.path, f"no exercise with slug {use.slug!r} is defined in this file")
+                self.add(
+                    use.where.line,
+                    use.where.path,
+                    f"no exercise with slug {use.slug!r} is defined in this file "
+                    "(write it out once, in a lesson or in the top-level exercises, and use ref: elsewhere)",
+                )
         lessons = {lesson.slug: lesson for lesson in result.lessons()}
         for lesson in lessons.values():
             where = lesson.prerequisites_where
