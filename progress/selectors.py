@@ -213,7 +213,7 @@ class RunState:
 
 def run_state(*, user, run_id: int, now: datetime | None = None) -> RunState:
     """The run, its current exercise with its public payload, progress and hearts. Four queries
-    (three when the run is finished). Someone else's run → NotFound."""
+    (two when the run is finished). Someone else's run → NotFound."""
     from gamification.models import MAX_HEARTS, Wallet
     from gamification.services.hearts import current  # pure function; no import cycle at load time
 
