@@ -57,10 +57,10 @@ def import_view(model_admin, request: HttpRequest) -> TemplateResponse:
                 report = import_course(source=upload, name=upload.name, dry_run=form.cleaned_data["dry_run"])
             except CourseFileError as exc:
                 problems = exc.problems
-                messages.error(request, f"{upload.name}: {len(problems)} problem(s); nothing was written.")
+                messages.error(request, f"Nothing was written: {upload.name} has {len(problems)} problem(s).")
             else:
                 verb = "checked (dry run, nothing written)" if report.dry_run else "imported"
-                messages.success(request, f"{upload.name}: course {report.course_slug!r} {verb}.")
+                messages.success(request, f"Course {report.course_slug!r} {verb} from {upload.name}.")
     else:
         form = CourseFileForm()
     context = {
