@@ -20,6 +20,13 @@ from .models import Asset, AssetVariant
 ACCEPT = ",".join(f".{ext}" for ext in sorted(EXTENSIONS)) + ",audio/*,image/png,image/jpeg,image/webp"
 
 
+class StoredFileWidget(forms.Widget):
+    """Stands in for the file input on a stored variant (a visible cell keeps the table's columns aligned)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html('<span class="help">{}</span>', "Stored (delete the row to replace it)")
+
+
 class VariantInlineForm(forms.ModelForm):
     upload = forms.FileField(
         label="File",
@@ -39,7 +46,7 @@ class VariantInlineForm(forms.ModelForm):
         if self.instance.pk:
             # A stored file never changes: delete the variant and upload again to replace it.
             self.fields["upload"].disabled = True
-            self.fields["upload"].widget = forms.HiddenInput()
+            self.fields["upload"].widget = StoredFileWidget()
             self.fields["quality"].disabled = True
             self.fields["speed"].disabled = True
         self.checked = None

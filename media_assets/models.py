@@ -22,8 +22,8 @@ class Asset(models.Model):
     text = models.CharField(max_length=500, blank=True)
     language = models.CharField(max_length=10, blank=True, help_text="ISO code of the spoken language")
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.UPLOADED)
-    tts_provider = models.CharField(max_length=50, blank=True)
-    tts_voice = models.CharField(max_length=100, blank=True)
+    tts_provider = models.CharField("TTS provider", max_length=50, blank=True)
+    tts_voice = models.CharField("TTS voice", max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

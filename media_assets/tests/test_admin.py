@@ -92,6 +92,9 @@ def test_change_page_shows_metadata_read_only_and_a_player(staff_client, media_r
     assert "<audio" in html
     assert "Slow replay" in html
     assert variant.checksum_sha256[:12] in html
+    # A stored row has no file input (a stored file never changes) but keeps its cell.
+    assert 'name="variants-0-upload"' not in html
+    assert "Stored (delete the row to replace it)" in html
     # Metadata is shown, not editable: no input for the bit rate or the format.
     assert 'name="variants-0-bit_rate"' not in html
     assert 'name="variants-0-format"' not in html
