@@ -4,18 +4,10 @@
 Kept apart from ``accounts/forms.py`` (allauth's sign-up form) so the two pages do not share a file.
 """
 
-import zoneinfo
-from functools import cache
-
 from django import forms
 
+from .forms import time_zone_choices
 from .models import User
-
-
-@cache
-def time_zone_choices() -> list[tuple[str, str]]:
-    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
-    return [(z, z.replace("_", " ")) for z in zones]
 
 
 class SettingsForm(forms.ModelForm):
@@ -56,3 +48,7 @@ class SettingsForm(forms.ModelForm):
             "daily_xp_goal": forms.RadioSelect,
             "theme": forms.RadioSelect,
         }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

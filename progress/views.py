@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.exercise_types import get_type
-from courses.models import Course, Lesson
+from courses.models import Course, Exercise, Lesson
 from gamification import selectors as game_selectors
 from gamification import services as game_services
 from progress import selectors
@@ -201,7 +201,12 @@ def answer(request, run_id: int):
     except ServiceError as exc:
         return _error(request, run_id, str(exc), status=exc.status, field=exc.field)
     if _wants_fragment(request):
-        return render(request, "progress/player.html#feedback", _feedback_context(run_id, outcome.as_dict()))
+        context = _feedback_context(run_id, outcome.as_dict())
+        # Shown after the answer only (it may give the solution away). One query, fixed.
+        context["explanation"] = (
+            Exercise.objects.filter(pk=outcome.exercise_id).values_list("explanation", flat=True).first()
+        )
+        return render(request, "progress/player.html#feedback", context)
     return redirect("answer_feedback", run_id=run_id, attempt_id=outcome.attempt_id)
 
 
@@ -217,6 +222,15 @@ def _feedback_context(run_id: int, outcome: dict) -> dict:
     }
 
 
+def _answer_text(answer) -> str:
+    """The learner's answer as text, for typed answers and transcripts (choices show no text)."""
+    if isinstance(answer, str):
+        return answer
+    if isinstance(answer, dict) and isinstance(answer.get("transcript"), str):
+        return answer["transcript"]
+    return ""
+
+
 @login_required
 @require_GET
 def answer_feedback(request, run_id: int, attempt_id: int):
@@ -229,7 +243,15 @@ def answer_feedback(request, run_id: int, attempt_id: int):
     if attempt is None:
         raise Http404("No such answer.")
     context = _feedback_context(run_id, attempt.result)
-    context.update({"attempt": attempt, "exercise": attempt.exercise, "run": attempt.run})
+    context.update(
+        {
+            "attempt": attempt,
+            "exercise": attempt.exercise,
+            "explanation": attempt.exercise.explanation,
+            "your_answer": _answer_text(attempt.answer),
+            "is_review": attempt.run.kind == "review",
+        }
+    )
     return render(request, "progress/feedback.html", context)
 
 

@@ -442,3 +442,19 @@ def test_path_queries_do_not_grow_with_the_course(client, learner, django_assert
     with django_assert_num_queries(expected):
         response = client.get(reverse("course_path", args=[french.slug]))
     assert response.content.decode().count('class="lesson ') == 6
+
+
+def test_explanation_and_own_answer_only_after_answering(client, learner, lesson):
+    run = start_run(client, lesson)
+    from courses.models import Exercise
+
+    Exercise.objects.filter(pk__in=run.queue).update(explanation="Hola is the everyday greeting.")
+    assert "everyday greeting" not in client.get(reverse("run", args=[run.pk])).content.decode()
+    fragment = answer(client, run, run.queue[0], "Helo", fragment=True).content.decode()
+    assert "everyday greeting" in fragment
+    run.refresh_from_db()
+    answer(client, run, run.queue[0], "Goodbye")
+    attempt = ExerciseAttempt.objects.order_by("pk").last()
+    page = client.get(reverse("answer_feedback", args=[run.pk, attempt.pk])).content.decode()
+    assert "everyday greeting" in page
+    assert "Your answer: <strong>Goodbye</strong>" in page
