@@ -294,7 +294,7 @@ class Validator:
                 f"unsupported format version {root['format']}; this Mallard reads format {FORMAT_VERSION}",
             )
         node = data.get("course")
-        course = self.course(node, key_line(data, "course"))
+        course = self.course(node, key_line(data, "course")) if "course" in data else None
         if course is not None:
             self.course_slug = course.slug
         elif isinstance(node, dict) and isinstance(node.get("slug"), str) and SLUG_RE.match(node["slug"]):
