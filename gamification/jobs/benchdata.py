@@ -33,8 +33,11 @@ ZONES = [
 ]  # fmt: skip
 
 
-def fill(*, using: str, learners: int, progress_rows: int, now: datetime, seed: float = 0.42) -> dict[str, int]:
-    """Insert the synthetic data into the (empty, migrated) database ``using``; returns row counts."""
+def fill(
+    *, using: str, learners: int, progress_rows: int, now: datetime, seed: float = 0.42, analyze: bool = True
+) -> dict[str, int]:
+    """Insert the synthetic data into the (empty, migrated) database ``using``; returns row counts.
+    ``analyze=False`` skips VACUUM ANALYZE (which cannot run inside a transaction, e.g. in a test)."""
     lessons_needed = max(1, math.ceil(progress_rows / learners))
     lesson_ids = _content(using=using, lessons=lessons_needed)
     qn = connections[using].ops.quote_name
@@ -109,8 +112,9 @@ def fill(*, using: str, learners: int, progress_rows: int, now: datetime, seed: 
             {"first_user": first_user, "learners": learners, "lessons": lesson_ids, "rows": progress_rows, "now": now},
         )
         cursor.execute("SET session_replication_role = DEFAULT")
-        for name in t.values():
-            cursor.execute(f"VACUUM ANALYZE {name}")
+        if analyze:
+            for name in t.values():
+                cursor.execute(f"VACUUM ANALYZE {name}")
     return {
         "learners": learners,
         "lessons": len(lesson_ids),

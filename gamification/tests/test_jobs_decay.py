@@ -4,9 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from accounts.models import User
 from accounts.tests.factories import UserFactory
 from courses.tests.factories import LessonFactory, UnitFactory
-from gamification.jobs import run_decay_tiers
+from gamification.jobs import run_close_streaks, run_decay_tiers
+from gamification.jobs.benchdata import ZONES, fill
+from gamification.models import Streak, Wallet
 from progress.models import LessonProgress
 
 from .jobs_factories import progress
@@ -103,3 +106,18 @@ def test_dry_run_counts_and_changes_nothing(make):
     row = make(GOLD, T0 - timedelta(days=30))
     assert run_decay_tiers(now=T0, dry_run=True).rows_changed == 1
     assert fresh(row).tier == GOLD
+
+
+def test_benchmark_data_generator_smoke():
+    """bench_jobs' generator with tiny numbers: consistent rows the jobs can run on (no timing here)."""
+    fill(using="default", learners=60, progress_rows=180, now=T0, analyze=False)
+    assert Wallet.objects.count() == Streak.objects.count() == 60
+    assert LessonProgress.objects.count() == 180
+    assert LessonProgress.objects.values("user_id", "lesson_id").distinct().count() == 180
+    assert set(User.objects.values_list("time_zone", flat=True)) == set(ZONES)
+    assert set(LessonProgress.objects.values_list("tier", flat=True)) <= {0, 1, 2, 3, 4}
+    first = run_decay_tiers(now=T0).rows_changed
+    assert first == LessonProgress.objects.filter(last_decayed_at=T0).count() > 0
+    assert run_decay_tiers(now=T0).rows_changed == 0
+    assert run_close_streaks(now=T0).rows_changed > 0
+    assert run_close_streaks(now=T0).rows_changed == 0
