@@ -7,6 +7,7 @@ from .health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/", include("config.api_urls")),  # JSON API v1, schema and docs (docs/api.md)
     path("accounts/", include("allauth.urls")),
     path("", include("media_assets.urls")),  # /media/a/<variant>/<name>: audio with range requests
     path("", include("courses.urls")),

@@ -1,0 +1,28 @@
+"""API-only composition of existing selectors (no rule of its own): a run as the API returns it."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from gamification.selectors import RunSummary, run_summary
+from progress.api.queries import PublicExercise, run_exercises
+from progress.selectors import RunState, run_state
+
+
+@dataclass
+class RunView:
+    state: RunState
+    exercises: list[PublicExercise]
+    current_exercise: PublicExercise | None
+    summary: RunSummary | None
+
+
+def run_view(*, user, run_id, now: datetime) -> RunView:
+    """``run_state`` + every exercise of the run (public payloads) + the end-of-run summary once the
+    run is over. Someone else's run → NotFound (from the selectors)."""
+    state = run_state(user=user, run_id=run_id, now=now)
+    exercises = run_exercises(exercise_ids=state.run.exercise_ids, audio_quality=user.audio_quality)
+    current = None
+    if state.exercise is not None:
+        current = next((e for e in exercises if e.id == state.exercise.pk), None)
+    summary = run_summary(user=user, run_id=state.run_id) if state.status != "active" else None
+    return RunView(state=state, exercises=exercises, current_exercise=current, summary=summary)

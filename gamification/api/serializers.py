@@ -1,0 +1,187 @@
+"""Serializers of runs, answers, the learner's profile and wallet."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from courses.api.serializers import CourseSerializer
+from progress.api.serializers import PublicExerciseSerializer
+
+MAX_BIGINT = 2**63 - 1
+MAX_INT = 2**31 - 1
+#: LessonRun.Status values (named RunStatusEnum in the schema: SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
+RUN_STATUSES = ["active", "passed", "failed", "abandoned"]
+
+
+class HeartsSerializer(serializers.Serializer):
+    hearts = serializers.IntegerField(min_value=0, help_text="Hearts now (regenerated lazily).")
+    max = serializers.IntegerField()
+    next_heart_at = serializers.DateTimeField(allow_null=True, help_text="When the next heart arrives; null when full.")
+    refill_price = serializers.IntegerField(help_text="Gems a refill costs.")
+    can_refill = serializers.BooleanField()
+
+
+class AchievementSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    icon = serializers.CharField()
+    xp_reward = serializers.IntegerField()
+    earned_at = serializers.DateTimeField()
+
+
+class RunSummarySerializer(serializers.Serializer):
+    xp_earned = serializers.IntegerField()
+    gems_earned = serializers.IntegerField()
+    perfect = serializers.BooleanField()
+    tier_before = serializers.IntegerField(allow_null=True)
+    tier_after = serializers.IntegerField(allow_null=True)
+    tier_before_label = serializers.CharField()
+    tier_after_label = serializers.CharField()
+    streak_current = serializers.IntegerField()
+    streak_longest = serializers.IntegerField()
+    streak_extended = serializers.BooleanField()
+    day = serializers.DateField()
+    xp_today = serializers.IntegerField()
+    daily_goal = serializers.IntegerField()
+    goal_met = serializers.BooleanField()
+    new_achievements = AchievementSerializer(many=True)
+
+
+class RunSerializer(serializers.Serializer):
+    """A lesson run (or review session) as the learner sees it; built from ``gamification.api.queries.RunView``."""
+
+    id = serializers.IntegerField(source="state.run_id")
+    kind = serializers.ChoiceField(choices=["lesson", "review"], source="state.run.kind")
+    status = serializers.ChoiceField(choices=RUN_STATUSES, source="state.status")
+    course = serializers.CharField(source="state.course.slug", help_text="The course's slug.")
+    lesson = serializers.CharField(
+        source="state.lesson.slug", allow_null=True, default=None, help_text="Null for reviews."
+    )
+    lesson_title = serializers.CharField(source="state.lesson.title", allow_null=True, default=None)
+    done = serializers.IntegerField(source="state.done")
+    total = serializers.IntegerField(source="state.total")
+    queue = serializers.ListField(
+        child=serializers.IntegerField(),
+        source="state.run.queue",
+        help_text="Exercise ids still to answer, head first.",
+    )
+    xp_earned = serializers.IntegerField(source="state.xp_earned")
+    hearts = serializers.IntegerField(source="state.hearts")
+    next_heart_at = serializers.DateTimeField(source="state.next_heart_at", allow_null=True)
+    current_exercise = PublicExerciseSerializer(
+        allow_null=True, help_text="The exercise to answer now; null when the run is over."
+    )
+    exercises = PublicExerciseSerializer(many=True, help_text="Every exercise of the run, in serving order.")
+    summary = RunSummarySerializer(allow_null=True, help_text="The end screen; null while the run is active.")
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "description": "typed answers (translate, fill_blank, listen, speak transcript)"},
+            {"type": "integer", "description": "a choice index (multiple_choice, picture)"},
+            {"type": "array", "items": {}, "description": "tile indices (word_bank) or pairs (match_pairs)"},
+            {"type": "object", "description": 'speak: {"transcript": "..."} or {"self_assessed": true}'},
+        ],
+        "description": "The answer in the exercise type's own shape (docs/exercise-types.md).",
+    }
+)
+class AnswerValueField(serializers.JSONField):
+    MAX_DEPTH = 4
+
+    def to_internal_value(self, data):
+        data = super().to_internal_value(data)
+        self._check(data, 0)
+        return data
+
+    def _check(self, value, depth):
+        if depth > self.MAX_DEPTH:
+            raise serializers.ValidationError("The answer is nested too deeply.")
+        if isinstance(value, str):
+            if "\x00" in value or any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+                raise serializers.ValidationError("The answer contains characters that are not allowed.")
+        elif isinstance(value, list):
+            for item in value:
+                self._check(item, depth + 1)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                self._check(key, depth + 1)
+                self._check(item, depth + 1)
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    exercise = serializers.IntegerField(min_value=1, max_value=MAX_BIGINT, help_text="The exercise's `id` in the run.")
+    answer = AnswerValueField()
+    client_id = serializers.UUIDField(
+        help_text="A UUID the client makes per answer; sending it again returns the first result unchanged."
+    )
+    time_spent_ms = serializers.IntegerField(min_value=0, max_value=MAX_INT, required=False, default=0)
+
+
+class AnswerOutcomeSerializer(serializers.Serializer):
+    attempt_id = serializers.IntegerField()
+    exercise_id = serializers.IntegerField()
+    correct = serializers.BooleanField()
+    note = serializers.CharField(allow_null=True, help_text="e.g. an accent or typo that was forgiven.")
+    solution = serializers.CharField(help_text="The accepted solution, shown after answering.")
+    best_match = serializers.CharField(allow_null=True)
+    xp_awarded = serializers.IntegerField()
+    run_xp = serializers.IntegerField()
+    hearts = serializers.IntegerField()
+    next_heart_at = serializers.DateTimeField(allow_null=True)
+    run_status = serializers.ChoiceField(choices=RUN_STATUSES)
+    passed = serializers.SerializerMethodField(help_text="Whether the run is now passed.")
+    remaining = serializers.IntegerField()
+    total = serializers.IntegerField()
+    repeated = serializers.BooleanField(help_text="True when this replays an earlier client_id.")
+
+    def get_passed(self, outcome) -> bool:
+        return outcome.run_status == "passed"
+
+
+class StreakSerializer(serializers.Serializer):
+    current = serializers.IntegerField()
+    longest = serializers.IntegerField()
+
+
+class TodaySerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="Today in the learner's time zone.")
+    xp = serializers.IntegerField()
+    goal = serializers.IntegerField()
+    met = serializers.BooleanField()
+
+
+class MeSerializer(serializers.Serializer):
+    display_name = serializers.CharField()
+    email = serializers.EmailField()
+    xp_total = serializers.IntegerField()
+    level = serializers.IntegerField()
+    gems = serializers.IntegerField()
+    hearts = HeartsSerializer()
+    streak = StreakSerializer()
+    today = TodaySerializer()
+
+
+class DayXpSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    xp = serializers.IntegerField()
+
+
+class DailyXpQuerySerializer(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=365, default=14, help_text="How many days, today included.")
+
+
+class DailyXpSerializer(serializers.Serializer):
+    days = serializers.IntegerField()
+    results = DayXpSerializer(many=True, help_text="Oldest first, zero-filled, in the learner's time zone.")
+
+
+class CourseProgressSerializer(serializers.Serializer):
+    course = CourseSerializer()
+    is_current = serializers.BooleanField()
+    lessons_total = serializers.IntegerField()
+    lessons_passed = serializers.IntegerField()
+    completion_pct = serializers.IntegerField(min_value=0, max_value=100)
+    tokens_total = serializers.IntegerField()
+    tokens_mastered = serializers.IntegerField()
+    mastery_pct = serializers.IntegerField(min_value=0, max_value=100)

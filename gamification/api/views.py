@@ -1,0 +1,185 @@
+"""Lesson runs, answers, the learner's profile, daily XP, course progress and hearts.
+
+Thin views: parse input with a serializer, call one service or selector from
+``gamification``/``progress`` (CONTRACT.md), serialise the result. Every object is looked up
+through the caller's own data, so another learner's run is a 404, never a 403.
+"""
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from config.api_errors import error_responses
+from courses.api.views import check_slug, published_course, slug_parameter
+from courses.models import Lesson
+from gamification import selectors, services
+from progress.errors import NotFound
+
+from .queries import run_view
+from .serializers import (
+    AnswerInputSerializer,
+    AnswerOutcomeSerializer,
+    CourseProgressSerializer,
+    DailyXpQuerySerializer,
+    DailyXpSerializer,
+    HeartsSerializer,
+    MeSerializer,
+    RunSerializer,
+)
+
+RUN_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The run's id (yours only).", required=True)
+
+
+def _run_response(request, run_id, *, status_code=status.HTTP_200_OK) -> Response:
+    view = run_view(user=request.user, run_id=run_id, now=timezone.now())
+    return Response(RunSerializer(view).data, status=status_code)
+
+
+@extend_schema(
+    tags=["runs"],
+    summary="Start (or resume) a run of a lesson",
+    description="Returns the learner's active run of the lesson if there is one, else a new run. "
+    "Exercises come with their public payloads only — never a solution.",
+    parameters=[slug_parameter(description="The lesson's slug.")],
+    request=None,
+    responses={201: RunSerializer, **error_responses(404, 409)},
+)
+class StartRunView(APIView):
+    def post(self, request, slug: str):
+        lesson_id = Lesson.objects.filter(slug=check_slug(slug, "lesson")).values_list("pk", flat=True).first()
+        if lesson_id is None:
+            raise NotFound("No such lesson.")
+        run = services.start_lesson_run(user=request.user, lesson=lesson_id, now=timezone.now())
+        return _run_response(request, run.pk, status_code=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    tags=["runs"],
+    summary="Start (or resume) a review session of a course",
+    description="Exercises teaching the words due for review and recent mistakes. Needs no hearts.",
+    parameters=[slug_parameter(description="The course's slug.")],
+    request=None,
+    responses={201: RunSerializer, **error_responses(404, 409)},
+)
+class StartReviewView(APIView):
+    def post(self, request, slug: str):
+        course = published_course(slug)
+        run = services.start_review_session(user=request.user, course=course, now=timezone.now())
+        return _run_response(request, run.pk, status_code=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    tags=["runs"],
+    summary="One of your runs: progress, exercises (public payloads), summary when over",
+    parameters=[RUN_ID],
+    responses={200: RunSerializer, **error_responses(404)},
+)
+class RunDetailView(APIView):
+    def get(self, request, id: str):
+        return _run_response(request, id)
+
+
+@extend_schema(
+    tags=["runs"],
+    summary="Abandon an active run (XP earned so far stays)",
+    parameters=[RUN_ID],
+    request=None,
+    responses={200: RunSerializer, **error_responses(404, 409)},
+)
+class AbandonRunView(APIView):
+    def post(self, request, id: str):
+        services.abandon_run(user=request.user, run_id=id, now=timezone.now())
+        return _run_response(request, id)
+
+
+@extend_schema(
+    tags=["runs"],
+    summary="Answer an exercise of a run",
+    description="Idempotent by `client_id`: sending the same `client_id` again returns the first result "
+    "(with `repeated: true`) and changes nothing. Throttled (scope `answers`).",
+    parameters=[RUN_ID],
+    request=AnswerInputSerializer,
+    responses={200: AnswerOutcomeSerializer, **error_responses(400, 404, 409, 429)},
+)
+class AnswerView(APIView):
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "answers"
+
+    def post(self, request, id: str):
+        data = AnswerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        outcome = services.submit_answer(
+            user=request.user,
+            run_id=id,
+            exercise_id=data.validated_data["exercise"],
+            answer=data.validated_data["answer"],
+            client_id=data.validated_data["client_id"],
+            time_spent_ms=data.validated_data["time_spent_ms"],
+            now=timezone.now(),
+        )
+        return Response(AnswerOutcomeSerializer(outcome).data)
+
+
+@extend_schema(
+    tags=["me"],
+    summary="Your profile: XP, level, gems, hearts, streak and today's goal",
+    responses={200: MeSerializer, **error_responses()},
+)
+class MeView(APIView):
+    def get(self, request):
+        user = request.user
+        p = selectors.profile(user=user, now=timezone.now())
+        data = {
+            "display_name": user.name,
+            "email": user.email,
+            "xp_total": p.xp_total,
+            "level": p.level,
+            "gems": p.gems,
+            "hearts": p.hearts,
+            "streak": {"current": p.streak_current, "longest": p.streak_longest},
+            "today": {"date": p.today, "xp": p.today_xp, "goal": p.daily_goal, "met": p.goal_met},
+        }
+        return Response(MeSerializer(data).data)
+
+
+@extend_schema(
+    tags=["me"],
+    summary="Your XP per day for the last `days` days",
+    parameters=[DailyXpQuerySerializer],
+    responses={200: DailyXpSerializer, **error_responses(400)},
+)
+class DailyXpView(APIView):
+    def get(self, request):
+        query = DailyXpQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        days = query.validated_data["days"]
+        rows = selectors.daily_xp(user=request.user, days=days, now=timezone.now())
+        data = {"days": days, "results": [{"date": day, "xp": xp} for day, xp in rows]}
+        return Response(DailyXpSerializer(data).data)
+
+
+@extend_schema(
+    tags=["me"],
+    summary="Your courses with completion and mastery",
+    responses={200: CourseProgressSerializer(many=True), **error_responses(404)},
+)
+class MyCoursesView(generics.ListAPIView):
+    serializer_class = CourseProgressSerializer
+
+    def get_queryset(self):
+        return selectors.profile(user=self.request.user, now=timezone.now()).courses
+
+
+@extend_schema(
+    tags=["me"],
+    summary="Refill your hearts with gems",
+    request=None,
+    responses={200: HeartsSerializer, **error_responses(409)},
+)
+class RefillHeartsView(APIView):
+    def post(self, request):
+        hearts = services.refill_hearts(user=request.user, now=timezone.now())
+        return Response(HeartsSerializer(hearts).data)

@@ -1,0 +1,1 @@
+"""REST API v1 of the progress app (docs/api.md)."""

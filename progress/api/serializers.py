@@ -1,0 +1,101 @@
+"""Serializers of the path, enrolments and the public view of exercises."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from courses.api.serializers import CourseSerializer
+
+
+class EnrollmentSerializer(serializers.Serializer):
+    course = serializers.CharField(source="course.slug", help_text="The course's slug.")
+    is_current = serializers.BooleanField()
+    enrolled_at = serializers.DateTimeField()
+
+
+class PathLessonSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    ordinal = serializers.IntegerField()
+    kind = serializers.CharField()
+    difficulty = serializers.CharField()
+    estimated_minutes = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=["locked", "open", "passed"])
+    tier = serializers.IntegerField(min_value=0, max_value=4)
+    tier_label = serializers.CharField()
+    passes = serializers.IntegerField()
+    is_next = serializers.BooleanField(help_text="The first open lesson not yet passed.")
+
+
+class WordSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    translation = serializers.CharField()
+
+
+class PathUnitSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    ordinal = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    icon = serializers.CharField()
+    color = serializers.CharField()
+    lessons = PathLessonSerializer(many=True)
+    words = WordSerializer(many=True, source="tokens", help_text="The words the unit teaches.")
+
+
+class PathSectionSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    ordinal = serializers.IntegerField()
+    title = serializers.CharField()
+    cefr_level = serializers.CharField()
+    units = PathUnitSerializer(many=True)
+
+
+class CoursePathSerializer(serializers.Serializer):
+    course = CourseSerializer()
+    sections = PathSectionSerializer(many=True)
+    next_lesson = serializers.SerializerMethodField()
+    lessons_total = serializers.IntegerField()
+    lessons_passed = serializers.IntegerField()
+    completion_pct = serializers.IntegerField(min_value=0, max_value=100)
+    tokens_total = serializers.IntegerField()
+    tokens_mastered = serializers.IntegerField()
+    mastery_pct = serializers.IntegerField(min_value=0, max_value=100)
+
+    @extend_schema_field(serializers.CharField(allow_null=True, help_text="Slug of the lesson to do next."))
+    def get_next_lesson(self, path) -> str | None:
+        return path.next_lesson.slug if path.next_lesson else None
+
+
+class AudioSourceSerializer(serializers.Serializer):
+    url = serializers.CharField(help_text="Site-relative URL.")
+    type = serializers.CharField(help_text="MIME type for a <source> element.")
+    format = serializers.CharField()
+    quality = serializers.CharField()
+
+
+class AudioSerializer(serializers.Serializer):
+    duration_ms = serializers.IntegerField(allow_null=True)
+    sources = AudioSourceSerializer(many=True, help_text="Best fit for the learner's audio quality first.")
+    slow_sources = AudioSourceSerializer(many=True)
+
+
+PUBLIC_PAYLOAD_HELP = (
+    "What the learner sees before answering, by type (docs/exercise-types.md) — never a solution: "
+    "translate {text, direction}; multiple_choice {question, choices}; fill_blank {text, before, after, "
+    "choices?}; word_bank {text, tiles}; match_pairs {left, right}; listen {} (the audio is the question); "
+    "speak {text}; picture {question, choices: [{emoji|asset, label?}], hide_labels}."
+)
+
+
+@extend_schema_field({"type": "object", "additionalProperties": True, "description": PUBLIC_PAYLOAD_HELP})
+class PublicPayloadField(serializers.JSONField):
+    pass
+
+
+class PublicExerciseSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Send it back as `exercise` when answering.")
+    type = serializers.CharField()
+    prompt = serializers.CharField()
+    hint = serializers.CharField()
+    public = PublicPayloadField()
+    audio = AudioSerializer(allow_null=True)

@@ -1,0 +1,38 @@
+"""Enrolment and the learner's path through a course."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api_errors import error_responses
+from courses.api.views import published_course, slug_parameter
+from progress import selectors, services
+
+from .serializers import CoursePathSerializer, EnrollmentSerializer
+
+
+@extend_schema(
+    tags=["courses"],
+    summary="Enrol in a course (idempotent) and make it the current one",
+    parameters=[slug_parameter(description="The course's slug.")],
+    request=None,
+    responses={200: EnrollmentSerializer, **error_responses(404)},
+)
+class EnrolView(APIView):
+    def post(self, request, slug: str):
+        course = published_course(slug)
+        enrollment = services.enroll(user=request.user, course=course, now=timezone.now())
+        return Response(EnrollmentSerializer(enrollment).data)
+
+
+@extend_schema(
+    tags=["courses"],
+    summary="The caller's path through a course: units and lessons with lock state and tier",
+    parameters=[slug_parameter(description="The course's slug.")],
+    responses={200: CoursePathSerializer, **error_responses(404)},
+)
+class CoursePathView(APIView):
+    def get(self, request, slug: str):
+        path = selectors.course_path(user=request.user, course=published_course(slug))
+        return Response(CoursePathSerializer(path).data)
