@@ -125,3 +125,15 @@ def test_chart_geometry():
     assert chart.bars[-1].is_today and chart.bars[-1].y == 18  # the tallest bar reaches the top
     assert chart.bars[0].height == 0
     assert chart.goal_y == pytest.approx(chart.axis_y - (chart.axis_y - 18) / 2)
+
+
+def test_refill_from_the_hearts_page_returns_to_the_current_course(client, learner):
+    from courses.tests.factories import CourseFactory
+
+    course = CourseFactory(slug="es")
+    client.post(reverse("enroll", args=["es"]))
+    make_wallet(learner, hearts=0, gems=500, hearts_anchor_at=datetime.now(UTC))
+    html = client.get(reverse("out_of_hearts")).content.decode()
+    assert f'name="next" value="{reverse("course_path", args=[course.slug])}"' in html
+    assert reverse("start_review", args=[course.slug]) in html
+    assert "disabled" not in html
