@@ -74,10 +74,11 @@ def test_run_state_shows_public_payload_only(user, other_user):
         selectors.run_state(user=user, run_id="abc")
 
 
-def test_run_state_of_a_finished_run_has_no_exercise(user):
+def test_run_state_of_a_finished_run_has_no_exercise(user, django_assert_num_queries):
     _, (first, _) = make_course()
     run, _ = pass_lesson(user, first)
-    state = selectors.run_state(user=user, run_id=run.pk, now=T0)
+    with django_assert_num_queries(2):  # run, wallet
+        state = selectors.run_state(user=user, run_id=run.pk, now=T0)
     assert state.exercise is None and state.public is None and state.status == "passed"
     assert (state.done, state.total) == (3, 3)
 
