@@ -160,8 +160,10 @@ class _Writer:
         f = self.file
         from_lang = self.language(f.course.from_language)
         to_lang = self.language(f.course.to_language)
+        # lock an existing course first, so that two imports of one course run one after the other
+        existing = Course.objects.select_for_update().filter(slug=f.course.slug).first()
         tokens = self.tokens(to_lang)
-        course = self.course(from_lang, to_lang)
+        course = self.course(existing, from_lang, to_lang)
         self.check_slug_owners(course)
         self.problems.raise_if_any()
         sections = self.sections(course)
@@ -212,9 +214,8 @@ class _Writer:
             )
         return obj
 
-    def course(self, from_lang: Language, to_lang: Language) -> Course:
+    def course(self, obj: Course | None, from_lang: Language, to_lang: Language) -> Course:
         spec = self.file.course
-        obj = Course.objects.select_for_update().filter(slug=spec.slug).first()
         values = {
             "slug": spec.slug,
             "title": spec.title,

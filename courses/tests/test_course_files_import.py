@@ -231,3 +231,44 @@ def test_a_failure_after_every_write_rolls_everything_back(monkeypatch, tmp_path
         import_course(source=write(tmp_path, "late.yaml", changed))
     assert "simulated failure" in caught.value.problems[0].message
     assert row_counts() == before and snapshot("mini") == state  # …and were all rolled back
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_one_course_at_once_run_one_after_the_other(tmp_path):
+    """The course row lock serializes them: both succeed and the result is one of the two files."""
+    import threading
+
+    from django.db import connection
+
+    import_course(source=fixture("minimal.yaml"))
+    text = fixture("minimal.yaml").read_text()
+    paths = []
+    for title in ("Hola A", "Hola B"):
+        variant = text.replace("title: Hello", f"title: {title}").replace("text: nuevo", "")
+        variant = variant.replace("tokens:\n", f"tokens:\n  - text: {title.lower().replace(' ', '-')}\n", 1)
+        paths.append(write(tmp_path, f"{title[-1]}.yaml", variant))
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run(path):
+        try:
+            barrier.wait()
+            import_course(source=path)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in paths]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    title = Lesson.objects.get(slug="mini-l-01-01-01").title
+    assert title in ("Hola A", "Hola B")
+    # the tokens match the winning file: the loser's new token was removed again as unused
+    assert Token.objects.filter(text=title.lower().replace(" ", "-")).exists()
+    assert Token.objects.count() == 3
+    assert LessonExercise.objects.count() == 3
