@@ -196,9 +196,12 @@ def _submit(*, user, run_pk, exercise_pk, answer, client_uuid, now, time_spent_m
         parsed = exercise_type.parse_answer(answer)
     except ValidationError as error:
         raise InvalidAnswer("; ".join(error.messages) or None) from None
-    verdict = exercise_type.check(
-        exercise.payload, parsed, language=_answer_language(exercise_type, exercise.payload, run.course)
-    )
+    try:
+        verdict = exercise_type.check(
+            exercise.payload, parsed, language=_answer_language(exercise_type, exercise.payload, run.course)
+        )
+    except ValidationError as error:  # an answer that only the payload shows to be malformed
+        raise InvalidAnswer("; ".join(error.messages) or None) from None
     correct = bool(verdict.correct)
     is_review = run.kind == LessonRun.Kind.REVIEW
     retry = exercise_pk in run.missed_ids

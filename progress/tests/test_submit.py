@@ -129,6 +129,23 @@ def test_malformed_answer_is_rejected_and_changes_nothing(user, bad):
     assert _counts() == before
 
 
+def test_structured_answers_of_other_types(user):
+    course, (lesson, _) = make_course(exercises=0, tokens=0)
+    choice = ExerciseFactory(
+        course=course, type="multiple_choice", payload={"question": "Hola?", "choices": ["Bye", "Hello"], "answer": 1}
+    )
+    lesson.lesson_exercises.create(exercise=choice, ordinal=1)
+    run = services.start_lesson_run(user=user, lesson=lesson, now=T0)
+    before = _counts()
+    with pytest.raises(InvalidAnswer):
+        answer(user, run, text="the second one")
+    assert _counts() == before
+    wrong = answer(user, run, text=0)
+    assert (wrong.correct, wrong.solution, wrong.hearts) == (False, "Hello", 4)
+    right = answer(user, run, text=1)
+    assert (right.correct, right.run_status, right.xp_awarded) == (True, "passed", 10)
+
+
 def test_malformed_client_id(user):
     _, (first, _) = make_course()
     run = services.start_lesson_run(user=user, lesson=first, now=T0)
