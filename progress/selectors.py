@@ -4,7 +4,7 @@ whatever the size of the course or the learner's history (asserted in progress/t
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch
 from django.utils import timezone
 
 from courses.exercise_types import get_type
@@ -93,11 +93,11 @@ def course_tokens(course_id: int):
 
 
 def mastery_counts(*, user, course_id: int) -> tuple[int, int]:
-    """(course tokens, mastered by the learner) in one query."""
-    tokens = course_tokens(course_id).values("pk")
-    row = Token.objects.filter(pk__in=tokens).aggregate(
-        total=Count("pk", distinct=True),
-        mastered=Count("mastery", filter=Q(mastery__user=user) & mastered_q("mastery__"), distinct=True),
+    """(course tokens, mastered by the learner) in one query; the mastery look-up is per token and
+    learner (the ``token_mastery_unique`` index), never a scan of other learners' rows."""
+    mine = TokenMastery.objects.filter(mastered_q(), user=user, token=OuterRef("pk"))
+    row = Token.objects.filter(pk__in=course_tokens(course_id).values("pk")).aggregate(
+        total=Count("pk"), mastered=Count("pk", filter=Exists(mine))
     )
     return row["total"], row["mastered"]
 

@@ -39,8 +39,14 @@ def test_mastery_percent_counts_mastered_words(user):
     assert len(tokens) == 4 and all(t.seen_count == 1 and t.correct_streak == 1 for t in tokens)
     TokenMastery.objects.filter(pk=tokens[0].pk).update(correct_streak=3)
     TokenMastery.objects.filter(pk=tokens[1].pk).update(interval_days=21)
+    # Another learner's mastered words do not count for this one.
+    other = UserFactory()
+    TokenMastery.objects.bulk_create(
+        TokenMastery(user=other, token_id=t.token_id, correct_streak=9, interval_days=30) for t in tokens
+    )
     path = selectors.course_path(user=user, course=course)
     assert (path.tokens_mastered, path.tokens_total, path.mastery_pct) == (2, 4, 50)
+    assert selectors.course_path(user=other, course=course).mastery_pct == 100
 
 
 def test_course_path_hides_unpublished_content(user):
