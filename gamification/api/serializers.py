@@ -109,10 +109,19 @@ class AnswerValueField(serializers.JSONField):
                 self._check(item, depth + 1)
 
 
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID sent as a string (DRF's own field would also take an integer)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 class AnswerInputSerializer(serializers.Serializer):
     exercise = serializers.IntegerField(min_value=1, max_value=MAX_BIGINT, help_text="The exercise's `id` in the run.")
     answer = AnswerValueField()
-    client_id = serializers.UUIDField(
+    client_id = StrictUUIDField(
         help_text="A UUID the client makes per answer; sending it again returns the first result unchanged."
     )
     time_spent_ms = serializers.IntegerField(min_value=0, max_value=MAX_INT, required=False, default=0)
