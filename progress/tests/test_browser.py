@@ -46,6 +46,8 @@ def browser():
     ):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    # Headless Chromium does not honour a --window-size narrower than its minimum; this does.
+    driver.set_window_size(360, 800)
     try:
         yield driver
     finally:
@@ -61,6 +63,15 @@ def screenshot(driver, name: str) -> None:
         driver.set_window_size(360, max(800, min(height + 120, 3000)))
         driver.save_screenshot(str(Path(folder) / f"{name}.png"))
         driver.set_window_size(360, 800)
+
+
+def assert_fits(driver) -> None:
+    """Nothing overflows a 360 px wide viewport (the message names what does)."""
+    wide = driver.execute_script(
+        "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361)"
+        ".map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))"
+    )
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= 360, wide
 
 
 def small_course():
@@ -80,6 +91,7 @@ def test_sign_up_enrol_finish_a_lesson_with_one_mistake_and_see_the_profile(live
 
     # Sign up.
     browser.get(live_server.url + reverse("account_signup"))
+    assert browser.execute_script("return document.documentElement.clientWidth") <= 360  # a phone's width
     browser.find_element(By.NAME, "email").send_keys("duck@example.com")
     browser.find_element(By.NAME, "display_name").send_keys("Duck")
     browser.find_element(By.NAME, "password1").send_keys("quack-quack-1234")
@@ -94,6 +106,7 @@ def test_sign_up_enrol_finish_a_lesson_with_one_mistake_and_see_the_profile(live
     next_lesson = browser.find_element(By.CSS_SELECTOR, ".lesson.next")
     assert "Hello!" in next_lesson.text
     assert browser.switch_to.active_element == next_lesson.find_element(By.TAG_NAME, "button")
+    assert_fits(browser)
     screenshot(browser, "path")
     browser.switch_to.active_element.send_keys(Keys.ENTER)
 
@@ -104,6 +117,7 @@ def test_sign_up_enrol_finish_a_lesson_with_one_mistake_and_see_the_profile(live
         field = wait.until(EC.element_to_be_clickable((By.NAME, "answer")))
         field.send_keys(text)
         if i == 0:
+            assert_fits(browser)
             screenshot(browser, "player")
         field.send_keys(Keys.ENTER)
         box = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#feedback .feedback")))
@@ -111,6 +125,8 @@ def test_sign_up_enrol_finish_a_lesson_with_one_mistake_and_see_the_profile(live
         if i == 0:
             assert "Hello" in box.text  # the accepted solution, after answering
             assert browser.find_element(By.ID, "hearts-value").text == "4"
+            assert browser.find_element(By.ID, "nav-hearts").text == "4"
+            assert_fits(browser)
             screenshot(browser, "player-feedback")
         wait.until(lambda d: d.switch_to.active_element.get_attribute("id") == "continue")
         browser.switch_to.active_element.send_keys(Keys.ENTER)
@@ -120,6 +136,7 @@ def test_sign_up_enrol_finish_a_lesson_with_one_mistake_and_see_the_profile(live
     wait.until(EC.url_contains("/done/"))
     assert browser.find_element(By.ID, "done-xp").text == "+30"
     assert browser.find_element(By.ID, "done-gems").text == "+3"
+    assert_fits(browser)
     screenshot(browser, "done")
 
     # The profile shows what the wallet and the streak hold.
@@ -131,6 +148,5 @@ def test_sign_up_enrol_finish_a_lesson_with_one_mistake_and_see_the_profile(live
     assert browser.find_element(By.ID, "profile-gems").text == str(wallet.gems)
     assert browser.find_element(By.ID, "profile-hearts").text == "4"
     assert browser.find_element(By.ID, "profile-streak").text == "1"
-    # Nothing overflows the 360 px viewport.
-    assert browser.execute_script("return document.documentElement.scrollWidth") <= 360
+    assert_fits(browser)
     screenshot(browser, "profile")
