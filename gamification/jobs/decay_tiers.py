@@ -13,37 +13,48 @@ and legendary never decays (neither is selected). Running every night therefore 
 14 days; a missed week loses nothing (the next run takes every step due); a second run at the same
 ``now`` finds nothing (the new anchor is less than 14 days before ``now``).
 
-The bounds of the work come from the partial index ``lesson_progress_decayable`` (tier IN (2, 3));
-the UPDATEs then walk the primary key in ranges of ``batch_size`` ids, one short statement each,
-so an interrupted run has committed whole batches and the next run simply finishes the rest.
+Batches are keyset pages in id order (``id > last id of the previous batch``, ``LIMIT batch_size``),
+one short statement each, so the work is linear in the rows due and an interrupted run has committed
+whole batches only: the next run simply finishes the rest. The selection ``tier IN (2, 3)`` matches
+the partial index ``lesson_progress_decayable``, which PostgreSQL uses when few rows are due.
 """
 
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Max, Min
 
 from progress.models import LessonProgress
 
-from .base import JobResult, aware, id_ranges, require_postgresql
+from .base import JobResult, aware, require_postgresql
 
 DECAY_PERIOD = timedelta(days=14)
 DECAYABLE = (LessonProgress.Tier.SILVER, LessonProgress.Tier.GOLD)
 
-# In SET every column reference reads the row as it was, so both expressions use the old anchor.
+# One batch: the next ``limit`` due rows after ``after`` in id order, updated in one statement. With
+# many rows due PostgreSQL walks the primary key and stops after ``limit`` matches; with few (a normal
+# night) it reads them from the partial index. In SET every column reference reads the row as it was,
+# so both expressions use the old anchor; the WHERE is re-checked on rows changed concurrently (a pass
+# at this moment moves the anchor and the row is skipped).
 _UPDATE = """
-    UPDATE {table} SET
-        tier = GREATEST(
-            %(floor)s,
-            tier - floor(extract(epoch FROM (%(now)s - tier_anchor_at)) / %(period)s)::int
-        ),
-        tier_anchor_at = tier_anchor_at
-            + floor(extract(epoch FROM (%(now)s - tier_anchor_at)) / %(period)s)::int * %(period_interval)s,
-        last_decayed_at = %(now)s
-    WHERE id > %(lo)s AND id <= %(hi)s
-      AND tier IN (2, 3)
-      AND tier_anchor_at <= %(cutoff)s
+    WITH batch AS (
+        SELECT id FROM {table}
+        WHERE tier IN (2, 3) AND tier_anchor_at <= %(cutoff)s AND id > %(after)s
+        ORDER BY id LIMIT %(limit)s
+    ), decayed AS (
+        UPDATE {table} AS lp SET
+            tier = GREATEST(
+                %(floor)s,
+                lp.tier - floor(extract(epoch FROM (%(now)s - lp.tier_anchor_at)) / %(period)s)::int
+            ),
+            tier_anchor_at = lp.tier_anchor_at
+                + floor(extract(epoch FROM (%(now)s - lp.tier_anchor_at)) / %(period)s)::int * %(period_interval)s,
+            last_decayed_at = %(now)s
+        FROM batch
+        WHERE lp.id = batch.id AND lp.tier IN (2, 3) AND lp.tier_anchor_at <= %(cutoff)s
+        RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM decayed), (SELECT max(id) FROM batch)
 """
 
 
@@ -66,7 +77,6 @@ def run_decay_tiers(
             rows_changed=count, detail=f"would decay {count} lesson tiers (cut-off {cutoff:%Y-%m-%d %H:%M} UTC)"
         )
 
-    bounds = due.aggregate(lo=Min("id"), hi=Max("id"))
     sql = _UPDATE.format(table=connection.ops.quote_name(LessonProgress._meta.db_table))
     params = {
         "now": now,
@@ -74,16 +84,22 @@ def run_decay_tiers(
         "period": DECAY_PERIOD.total_seconds(),
         "period_interval": DECAY_PERIOD,
         "floor": int(LessonProgress.Tier.BRONZE),
+        "limit": batch_size,
     }
     changed = batches = 0
+    after = 0
     with connection.cursor() as cursor:
-        for lo, hi in id_ranges(bounds["lo"], bounds["hi"], batch_size):
+        while True:
             # Autocommit: each batch is its own short transaction.
-            cursor.execute(sql, {**params, "lo": lo, "hi": hi})
-            changed += cursor.rowcount
+            cursor.execute(sql, {**params, "after": after})
+            count, last = cursor.fetchone()
+            if last is None:
+                break
+            changed += count
             batches += 1
+            after = last
     return JobResult(
         rows_changed=changed,
-        detail=f"decayed {changed} lesson tiers in {batches} batches of ≤ {batch_size} ids "
+        detail=f"decayed {changed} lesson tiers in {batches} batches of ≤ {batch_size} "
         f"(cut-off {cutoff:%Y-%m-%d %H:%M} UTC)",
     )
