@@ -26,7 +26,8 @@ Batches walk ``Streak.id`` in ranges of ``batch_size``; the zones are passed as 
 in SQL, so one pass over the table handles every zone. Each batch first locks the learners' wallet
 rows (ordered by id) — the same lock the learner's loop takes before it extends a streak — and then
 updates wallets and streaks in one statement that re-reads the rows, so a learner earning XP at the
-same moment is never reset.
+same moment is never reset. (Every learner has a wallet — ``ensure_learner`` creates both rows;
+a streak without a wallet would be skipped.)
 """
 
 import zoneinfo
@@ -177,7 +178,7 @@ def run_close_streaks(
                 continue
             # Lock the wallets first, in id order: the learner's loop locks the wallet before it
             # touches the streak, so taking the locks in the same order cannot deadlock.
-            cursor.execute(due_sql + " ORDER BY w.id FOR UPDATE OF w", {**params, "lo": a, "hi": b})
+            cursor.execute(due_sql + " ORDER BY w.id FOR NO KEY UPDATE OF w", {**params, "lo": a, "hi": b})
             user_ids = [row[0] for row in cursor.fetchall()]
             if not user_ids:
                 continue
