@@ -19,14 +19,15 @@ whole batches only: the next run simply finishes the rest. The selection ``tier 
 the partial index ``lesson_progress_decayable``, which PostgreSQL uses when few rows are due.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from progress.models import LessonProgress
 
-from .base import JobResult, aware, require_postgresql
+from .base import JobError, JobResult, aware, require_postgresql
 
 DECAY_PERIOD = timedelta(days=14)
 DECAYABLE = (LessonProgress.Tier.SILVER, LessonProgress.Tier.GOLD)
@@ -39,7 +40,7 @@ DECAYABLE = (LessonProgress.Tier.SILVER, LessonProgress.Tier.GOLD)
 _UPDATE = """
     WITH batch AS (
         SELECT id FROM {table}
-        WHERE tier IN (2, 3) AND tier_anchor_at <= %(cutoff)s AND id > %(after)s
+        WHERE tier IN (2, 3) AND tier_anchor_at <= %(cutoff)s AND id > %(after)s AND id <= %(upto)s
         ORDER BY id LIMIT %(limit)s
     ), decayed AS (
         UPDATE {table} AS lp SET
@@ -63,10 +64,17 @@ def run_decay_tiers(
     now: datetime,
     dry_run: bool = False,
     batch_size: int | None = None,
+    workers: int = 1,
     using: str = DEFAULT_DB_ALIAS,
 ) -> JobResult:
+    """``workers`` > 1 splits the id space into that many contiguous slices, each worked through by
+    its own thread and database connection (a catch-up over millions of rows on a multi-core
+    server). Slices are disjoint, so the result is the same as with one worker. Threads open their
+    own connections: use ``workers=1`` inside a transaction (tests)."""
     now = aware(now)
     batch_size = batch_size or settings.MALLARD_JOB_BATCH_SIZE
+    if workers < 1:
+        raise JobError("workers must be at least 1")
     connection = require_postgresql(using)
     cutoff = now - DECAY_PERIOD
     # tier IN (2, 3) matches the partial index's predicate, so PostgreSQL answers from it.
@@ -86,20 +94,42 @@ def run_decay_tiers(
         "floor": int(LessonProgress.Tier.BRONZE),
         "limit": batch_size,
     }
+    if workers == 1:
+        changed, batches = _work_slice(connection, sql, params, after=0, upto=_MAX_ID)
+    else:
+        top = LessonProgress.objects.using(using).order_by("-id").values_list("id", flat=True).first() or 0
+        step = top // workers + 1
+        slices = [(i * step, (i + 1) * step if i < workers - 1 else _MAX_ID) for i in range(workers)]
+
+        def work(bounds: tuple[int, int]) -> tuple[int, int]:
+            try:
+                return _work_slice(connections[using], sql, params, after=bounds[0], upto=bounds[1])
+            finally:
+                connections[using].close()  # this thread's own connection
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(work, slices))
+        changed, batches = sum(r[0] for r in results), sum(r[1] for r in results)
+    return JobResult(
+        rows_changed=changed,
+        detail=f"decayed {changed} lesson tiers in {batches} batches of ≤ {batch_size}"
+        + (f" on {workers} connections" if workers > 1 else "")
+        + f" (cut-off {cutoff:%Y-%m-%d %H:%M} UTC)",
+    )
+
+
+_MAX_ID = 2**63 - 1
+
+
+def _work_slice(connection, sql: str, params: dict, *, after: int, upto: int) -> tuple[int, int]:
+    """Keyset batches over ids in (after, upto]; each batch commits on its own (autocommit)."""
     changed = batches = 0
-    after = 0
     with connection.cursor() as cursor:
         while True:
-            # Autocommit: each batch is its own short transaction.
-            cursor.execute(sql, {**params, "after": after})
+            cursor.execute(sql, {**params, "after": after, "upto": upto})
             count, last = cursor.fetchone()
             if last is None:
-                break
+                return changed, batches
             changed += count
             batches += 1
             after = last
-    return JobResult(
-        rows_changed=changed,
-        detail=f"decayed {changed} lesson tiers in {batches} batches of ≤ {batch_size} "
-        f"(cut-off {cutoff:%Y-%m-%d %H:%M} UTC)",
-    )

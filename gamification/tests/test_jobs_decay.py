@@ -121,3 +121,19 @@ def test_benchmark_data_generator_smoke():
     assert run_decay_tiers(now=T0).rows_changed == 0
     assert run_close_streaks(now=T0).rows_changed > 0
     assert run_close_streaks(now=T0).rows_changed == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_workers_give_the_same_result_as_one():
+    user, unit = UserFactory(), UnitFactory()
+    lessons = [LessonFactory(unit=unit) for _ in range(3)]
+    rows = [
+        progress(user=u, lesson=lesson, tier=tier, anchor=T0 - timedelta(days=days))
+        for u in (user, UserFactory(), UserFactory())
+        for lesson, tier, days in zip(lessons, (2, 3, 3), (15, 29, 3), strict=True)
+    ]
+    result = run_decay_tiers(now=T0, workers=2, batch_size=2)
+    assert result.rows_changed == 6
+    assert "on 2 connections" in result.detail
+    assert [fresh(r).tier for r in rows] == [1, 1, 3] * 3
+    assert run_decay_tiers(now=T0, workers=2).rows_changed == 0

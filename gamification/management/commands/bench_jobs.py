@@ -12,11 +12,13 @@ it at a database you care about: it is dropped.
 """
 
 import copy
+import functools
 import resource
 import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
@@ -40,6 +42,7 @@ class Command(BaseCommand):
         parser.add_argument("--progress-rows", type=int, default=500_000)
         parser.add_argument("--database", default="mallard_bench", help="name of the database to create and drop")
         parser.add_argument("--batch-size", type=int, default=None, help="job batch size (MALLARD_JOB_BATCH_SIZE)")
+        parser.add_argument("--workers", type=int, default=1, help="parallel connections for decay_tiers")
         parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
 
     def handle(self, *args, **options):
@@ -67,8 +70,9 @@ class Command(BaseCommand):
             # no-op. Then a steady-state run: the next night (decay) or the next hour (streaks).
             rows = []
             batch = options["batch_size"]
+            decay = functools.partial(run_decay_tiers, workers=options["workers"])
             for job, func, later in (
-                ("decay_tiers", run_decay_tiers, ("next night", timedelta(days=1))),
+                ("decay_tiers", decay, ("next night", timedelta(days=1))),
                 ("close_streaks", run_close_streaks, ("next hour", timedelta(hours=1))),
             ):
                 for label, now in (("first run", NOW), ("second run", NOW), (later[0], NOW + later[1])):
@@ -90,7 +94,8 @@ class Command(BaseCommand):
 
     def _table(self, options, rows):
         self.stdout.write(
-            f"\nlearners={options['learners']:,} progress_rows={options['progress_rows']:,} now={NOW:%Y-%m-%dT%H:%MZ}\n"
+            f"\nlearners={options['learners']:,} progress_rows={options['progress_rows']:,} now={NOW:%Y-%m-%dT%H:%MZ} "
+            f"batch_size={options['batch_size'] or settings.MALLARD_JOB_BATCH_SIZE} workers={options['workers']}\n"
         )
         header = f"{'job':<14} {'run':<11} {'wall s':>8} {'rows changed':>13} {'rows/s':>10} "
         header += f"{'py peak MiB':>11} {'maxrss MiB before→after':>24}"
