@@ -5,6 +5,23 @@ import pytest
 from accounts.tests.factories import UserFactory
 
 
+def pytest_collection_modifyitems(items):
+    """Give every transactional test ``serialized_rollback``.
+
+    A transactional test empties the tables when it ends. Django then either re-creates content
+    types and permissions through post_migrate (plain tests) or restores the serialized rows,
+    including the data migrations' achievements and groups (serialized tests). Mixing the two
+    fails on content types that were re-created under other ids. So every transactional test here
+    runs serialized, and the seeded rows are present for each of them.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(
+                pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}), append=False
+            )
+
+
 @pytest.fixture
 def user(db):
     return UserFactory()
