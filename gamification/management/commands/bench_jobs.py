@@ -13,6 +13,7 @@ it at a database you care about: it is dropped.
 
 import copy
 import functools
+import os
 import resource
 import time
 import tracemalloc
@@ -78,6 +79,9 @@ class Command(BaseCommand):
                 for label, now in (("first run", NOW), ("second run", NOW), (later[0], NOW + later[1])):
                     rows.append((job, label, *self._time(func, batch, now)))
             self._table(options, rows)
+            self.stdout.write(
+                "load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+            )
         finally:
             if not options["keep"]:
                 self._drop(name)
