@@ -307,6 +307,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"RunStatusEnum": "gamification.api.serializers.RUN_STATUSES"},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.api_schema.postprocess"],
 }
 
 # --- Game rules that are settings (DESIGN §3) ----------------------------------------------

@@ -1,9 +1,15 @@
 """Serializers of the token endpoint and the learner's settings."""
 
+import zoneinfo
+from functools import cache
+
+from django.db import models
 from rest_framework import serializers
 
 from accounts.models import User
 from accounts.services import SETTINGS_FIELDS
+
+from .fields import StrictBooleanField, StrictChoiceField
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -15,9 +21,22 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
 
 
+@cache
+def time_zone_choices() -> list[str]:
+    """The IANA names the time-zone validator accepts, so the schema can list them (an enum)."""
+    return sorted(zoneinfo.available_timezones())
+
+
 class SettingsSerializer(serializers.ModelSerializer):
     """The learner's own settings. On PATCH every field is optional; ``accounts.services.update_settings``
     validates and saves (the model's choices and validators)."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.BooleanField: StrictBooleanField,
+    }
+    serializer_choice_field = StrictChoiceField
+    time_zone = serializers.ChoiceField(choices=time_zone_choices(), help_text="An IANA time zone name.")
 
     class Meta:
         model = User

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.api.fields import StrictIntegerField, StrictUUIDField
 from courses.api.serializers import CourseSerializer
 from progress.api.serializers import PublicExerciseSerializer
 
@@ -87,44 +88,35 @@ class RunSerializer(serializers.Serializer):
     }
 )
 class AnswerValueField(serializers.JSONField):
-    MAX_DEPTH = 4
+    """Any JSON value; the exercise type's ``parse_answer`` (in the service) judges its shape.
+
+    Text that PostgreSQL cannot store — NUL characters, lone UTF-16 surrogates from ``\\ud800``-style
+    escapes — is cleaned here (NUL dropped, surrogates → U+FFFD) so such an answer is judged like any
+    other wrong answer instead of failing in the database."""
 
     def to_internal_value(self, data):
-        data = super().to_internal_value(data)
-        self._check(data, 0)
-        return data
-
-    def _check(self, value, depth):
-        if depth > self.MAX_DEPTH:
-            raise serializers.ValidationError("The answer is nested too deeply.")
-        if isinstance(value, str):
-            if "\x00" in value or any(0xD800 <= ord(c) <= 0xDFFF for c in value):
-                raise serializers.ValidationError("The answer contains characters that are not allowed.")
-        elif isinstance(value, list):
-            for item in value:
-                self._check(item, depth + 1)
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                self._check(key, depth + 1)
-                self._check(item, depth + 1)
+        return _clean(super().to_internal_value(data))
 
 
-class StrictUUIDField(serializers.UUIDField):
-    """A UUID sent as a string (DRF's own field would also take an integer)."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid", value=data)
-        return super().to_internal_value(data)
+def _clean(value):
+    if isinstance(value, str):
+        if "\x00" in value or any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+            value = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in value.replace("\x00", ""))
+        return value
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {_clean(key): _clean(item) for key, item in value.items()}
+    return value
 
 
 class AnswerInputSerializer(serializers.Serializer):
-    exercise = serializers.IntegerField(min_value=1, max_value=MAX_BIGINT, help_text="The exercise's `id` in the run.")
+    exercise = StrictIntegerField(min_value=1, max_value=MAX_BIGINT, help_text="The exercise's `id` in the run.")
     answer = AnswerValueField()
     client_id = StrictUUIDField(
         help_text="A UUID the client makes per answer; sending it again returns the first result unchanged."
     )
-    time_spent_ms = serializers.IntegerField(min_value=0, max_value=MAX_INT, required=False, default=0)
+    time_spent_ms = StrictIntegerField(min_value=0, max_value=MAX_INT, required=False, default=0)
 
 
 class AnswerOutcomeSerializer(serializers.Serializer):

@@ -127,7 +127,8 @@ def test_a_client_id_reused_for_another_exercise_is_a_conflict(api, lesson):
         ({"exercise": 1, "answer": "Hello", "client_id": "not-a-uuid"}, "client_id"),
         ({"exercise": 1, "answer": "Hello", "client_id": 12}, "client_id"),
         ({"exercise": 1, "answer": None, "client_id": "5b0c6c2e-3c3e-4d0e-8d3e-6f7f0f2a9b11"}, "answer"),
-        ({"exercise": 1, "answer": "a\x00b", "client_id": "5b0c6c2e-3c3e-4d0e-8d3e-6f7f0f2a9b11"}, "answer"),
+        ({"exercise": "1", "answer": "x", "client_id": "5b0c6c2e-3c3e-4d0e-8d3e-6f7f0f2a9b11"}, "exercise"),
+        ({"exercise": True, "answer": "x", "client_id": "5b0c6c2e-3c3e-4d0e-8d3e-6f7f0f2a9b11"}, "exercise"),
         (
             {"exercise": 1, "answer": "x", "client_id": "5b0c6c2e-3c3e-4d0e-8d3e-6f7f0f2a9b11", "time_spent_ms": -1},
             "time_spent_ms",
@@ -144,6 +145,21 @@ def test_an_answer_of_the_wrong_type_for_the_exercise_is_invalid_answer(api, les
     run = start(api, lesson)
     assert_error(answer(api, run, text=7), 400, "invalid_answer", "answer")
     assert_error(answer(api, run, text={"x": 1}), 400, "invalid_answer", "answer")
+
+
+def test_text_postgresql_cannot_store_is_cleaned_and_judged(user, api, lesson):
+    run = start(api, lesson)
+    response = answer(api, run, text="Hel\x00lo")
+    assert response.status_code == 200 and response.json()["correct"] is True
+    run = api.get(f"{API}runs/{run['id']}/").json()
+    response = api.post(
+        f"{API}runs/{run['id']}/answers/",
+        json.dumps({"exercise": run["current_exercise"]["id"], "client_id": str(uuid.uuid4())})[:-1]
+        + ', "answer": "\\ud800x"}',  # a lone surrogate escape: valid JSON, not storable text
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json()["correct"] is False
+    assert ExerciseAttempt.objects.filter(user=user).count() == 2
 
 
 def test_an_exercise_not_in_the_run_is_400(api, lesson):

@@ -1,0 +1,44 @@
+"""Strict JSON fields for API input: the type the schema says, and no other.
+
+DRF's own fields are lenient (``"5"`` for an integer, ``0`` or ``"yes"`` for a boolean, ``12`` for a
+UUID); the API's schema promises JSON types, so input of another type is a 400. Lower apps' API
+packages import these (accounts is the lowest app).
+"""
+
+from rest_framework import serializers
+
+
+class StrictIntegerField(serializers.IntegerField):
+    default_error_messages = {"invalid": "A JSON integer is required."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    default_error_messages = {"invalid": "true or false is required."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class StrictChoiceField(serializers.ChoiceField):
+    """A choice whose JSON type must match the choices' type (``10``, not ``"10"``)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, type(next(iter(self.choices)))):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID sent as a string (DRF's own field would also take an integer)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
