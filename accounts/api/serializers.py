@@ -9,12 +9,12 @@ from rest_framework import serializers
 from accounts.models import User
 from accounts.services import SETTINGS_FIELDS
 
-from .fields import StrictBooleanField, StrictChoiceField
+from .fields import StrictBooleanField, StrictCharField, StrictChoiceField, StrictEmailField
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
+    email = StrictEmailField(max_length=254)
+    password = StrictCharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
 
 
 class TokenSerializer(serializers.Serializer):
@@ -34,9 +34,10 @@ class SettingsSerializer(serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.BooleanField: StrictBooleanField,
+        models.CharField: StrictCharField,
     }
     serializer_choice_field = StrictChoiceField
-    time_zone = serializers.ChoiceField(choices=time_zone_choices(), help_text="An IANA time zone name.")
+    time_zone = StrictChoiceField(choices=time_zone_choices(), help_text="An IANA time zone name.")
 
     class Meta:
         model = User

@@ -38,6 +38,7 @@ def test_token_for_the_right_password(user):
         ({"email": "not-an-address", "password": "x"}, "email"),
         ({"email": ["a@example.com"], "password": "x"}, "email"),
         ({"email": "a@example.com", "password": ["x"]}, "password"),
+        ({"email": "a@example.com", "password": 12345678}, "password"),
     ],
 )
 def test_token_bad_inputs(db, body, field):
@@ -111,6 +112,8 @@ def test_settings_get_and_patch(user):
         ({"sound_effects": "loud"}, "sound_effects"),
         ({"sound_effects": 0}, "sound_effects"),
         ({"daily_xp_goal": "30"}, "daily_xp_goal"),
+        ({"native_language": 0}, "native_language"),
+        ({"time_zone": 3}, "time_zone"),
         ({"daily_xp_goal": True}, "daily_xp_goal"),
         ({"email": "new@example.com"}, "email"),
         ({"is_staff": True}, "is_staff"),
