@@ -12,7 +12,6 @@ it at a database you care about: it is dropped.
 """
 
 import copy
-import functools
 import os
 import resource
 import time
@@ -44,6 +43,9 @@ class Command(BaseCommand):
         parser.add_argument("--database", default="mallard_bench", help="name of the database to create and drop")
         parser.add_argument("--batch-size", type=int, default=None, help="job batch size (MALLARD_JOB_BATCH_SIZE)")
         parser.add_argument("--workers", type=int, default=1, help="parallel connections for decay_tiers")
+        parser.add_argument(
+            "--decay-batch-size", type=int, default=None, help="batch size for decay_tiers only (default: --batch-size)"
+        )
         parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
 
     def handle(self, *args, **options):
@@ -70,14 +72,14 @@ class Command(BaseCommand):
             # First run: the catch-up over 60 days of history. Second run at the same now: the idempotent
             # no-op. Then a steady-state run: the next night (decay) or the next hour (streaks).
             rows = []
-            batch = options["batch_size"]
-            decay = functools.partial(run_decay_tiers, workers=options["workers"])
-            for job, func, later in (
-                ("decay_tiers", decay, ("next night", timedelta(days=1))),
-                ("close_streaks", run_close_streaks, ("next hour", timedelta(hours=1))),
+            default_batch = options["batch_size"] or settings.MALLARD_JOB_BATCH_SIZE
+            decay_kwargs = {"batch_size": options["decay_batch_size"] or default_batch, "workers": options["workers"]}
+            for job, func, kwargs, later in (
+                ("decay_tiers", run_decay_tiers, decay_kwargs, ("next night", timedelta(days=1))),
+                ("close_streaks", run_close_streaks, {"batch_size": default_batch}, ("next hour", timedelta(hours=1))),
             ):
                 for label, now in (("first run", NOW), ("second run", NOW), (later[0], NOW + later[1])):
-                    rows.append((job, label, *self._time(func, batch, now)))
+                    rows.append((job, label, *self._time(func, now, **kwargs)))
             self._table(options, rows)
             self.stdout.write(
                 "load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -86,20 +88,22 @@ class Command(BaseCommand):
             if not options["keep"]:
                 self._drop(name)
 
-    def _time(self, func, batch_size, now):
+    def _time(self, func, now, **kwargs):
         before = rss_mb()
         tracemalloc.start()
         started = time.perf_counter()
-        result = func(now=now, batch_size=batch_size, using=ALIAS)
+        result = func(now=now, using=ALIAS, **kwargs)
         seconds = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         return seconds, result.rows_changed, peak / 2**20, before, rss_mb()
 
     def _table(self, options, rows):
+        batch = options["batch_size"] or settings.MALLARD_JOB_BATCH_SIZE
         self.stdout.write(
             f"\nlearners={options['learners']:,} progress_rows={options['progress_rows']:,} now={NOW:%Y-%m-%dT%H:%MZ} "
-            f"batch_size={options['batch_size'] or settings.MALLARD_JOB_BATCH_SIZE} workers={options['workers']}\n"
+            f"batch sizes: decay {options['decay_batch_size'] or batch} (workers {options['workers']}), "
+            f"streaks {batch}\n"
         )
         header = f"{'job':<14} {'run':<11} {'wall s':>8} {'rows changed':>13} {'rows/s':>10} "
         header += f"{'py peak MiB':>11} {'maxrss MiB before→after':>24}"
