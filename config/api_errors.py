@@ -123,7 +123,8 @@ class ErrorSerializer(serializers.Serializer):
 
 _DESCRIPTIONS = {
     400: "Invalid input (`invalid`, `malformed_request`, or a service code such as `invalid_answer`).",
-    401: "No or bad credentials (`not_authenticated`, `authentication_failed`).",
+    401: "No or bad credentials (`not_authenticated`, `authentication_failed`; on the token endpoint "
+    "`invalid_credentials`).",
     403: "Refused (`permission_denied`; on the token endpoint `account_locked`, `email_not_verified`).",
     404: "Unknown — or someone else's — object (`not_found`). Never 403 for another learner's data.",
     409: "The request conflicts with the current state (e.g. `out_of_hearts`, `run_finished`, "

@@ -131,7 +131,7 @@ def test_the_owners_token_cannot_be_had_with_another_password(world, other_user)
     response = APIClient().post(
         f"{API}auth/token/", {"email": world["owner"].email, "password": "not-their-password"}, format="json"
     )
-    assert_error(response, 400, "invalid_credentials")
+    assert_error(response, 401, "invalid_credentials")
 
 
 def test_every_api_operation_is_covered(world):

@@ -16,7 +16,7 @@ from .serializers import SettingsSerializer, TokenRequestSerializer, TokenSerial
 
 #: accounts.services exception → (HTTP status, error code)
 _REFUSALS = {
-    services.InvalidCredentials: (status.HTTP_400_BAD_REQUEST, "invalid_credentials"),
+    services.InvalidCredentials: (status.HTTP_401_UNAUTHORIZED, "invalid_credentials"),
     services.AccountLockedOut: (status.HTTP_403_FORBIDDEN, "account_locked"),
     services.EmailNotVerified: (status.HTTP_403_FORBIDDEN, "email_not_verified"),
 }
@@ -28,7 +28,7 @@ _REFUSALS = {
     description="Counts towards the same django-axes lockout as the log-in page: once locked, even the "
     "right password is refused (`account_locked`) until the cool-off ends. Throttled (scope `auth`).",
     request=TokenRequestSerializer,
-    responses={200: TokenSerializer, **error_responses(400, 403, 429, auth=False)},
+    responses={200: TokenSerializer, **error_responses(400, 401, 403, 429, auth=False)},
     auth=[],
 )
 class TokenView(APIView):
@@ -45,11 +45,12 @@ class TokenView(APIView):
                 request=request, email=data.validated_data["email"], password=data.validated_data["password"]
             )
         except services.AuthenticationRefused as exc:
-            status_code, code = _REFUSALS.get(type(exc), (status.HTTP_400_BAD_REQUEST, "invalid_credentials"))
+            status_code, code = _REFUSALS.get(type(exc), (status.HTTP_401_UNAUTHORIZED, "invalid_credentials"))
             # We answer the lockout ourselves, in the API's shape: keep axes' middleware from
             # replacing this response with its HTML lockout page.
             request._request.axes_locked_out = False
-            return Response(error_body(code, str(exc)), status=status_code)
+            headers = {"WWW-Authenticate": 'Token realm="api"'} if status_code == 401 else None
+            return Response(error_body(code, str(exc)), status=status_code, headers=headers)
         token, _ = Token.objects.get_or_create(user=user)
         return Response(TokenSerializer({"token": token.key}).data)
 

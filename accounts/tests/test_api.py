@@ -45,15 +45,15 @@ def test_token_bad_inputs(db, body, field):
     assert_error(APIClient().post(TOKEN_URL, body, format="json"), 400, "invalid", field)
 
 
-def test_token_wrong_password_is_400(user):
-    assert_error(token_request(user.email, "wrong-password"), 400, "invalid_credentials")
-    assert_error(token_request("ghost@example.com", PASSWORD), 400, "invalid_credentials")
+def test_token_wrong_password_is_401(user):
+    assert_error(token_request(user.email, "wrong-password"), 401, "invalid_credentials")
+    assert_error(token_request("ghost@example.com", PASSWORD), 401, "invalid_credentials")
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)
 def test_token_lockout_refuses_even_the_right_password(user):
     for _ in range(2):
-        assert_error(token_request(user.email, "wrong-password"), 400, "invalid_credentials")
+        assert_error(token_request(user.email, "wrong-password"), 401, "invalid_credentials")
     assert_error(token_request(user.email, "wrong-password"), 403, "account_locked")
     response = token_request(user.email, PASSWORD)
     body = assert_error(response, 403, "account_locked")
