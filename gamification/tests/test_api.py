@@ -315,3 +315,22 @@ def test_refill_without_enough_gems_or_with_full_hearts_is_409(user, api):
     assert_error(api.post(f"{API}me/hearts/refill/"), 409, "not_enough_gems")
     wallet = Wallet.objects.get(user=user)
     assert (wallet.hearts, wallet.gems) == (1, 10)
+
+
+def test_session_auth_works_for_the_sites_pages_and_needs_csrf_for_writes(user, lesson):
+    from rest_framework.test import APIClient
+
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(user)
+    assert browser.get(f"{API}me/").json()["email"] == user.email
+    assert_error(browser.post(f"{API}lessons/{lesson.slug}/runs/"), 403, "permission_denied")
+    assert not LessonRun.objects.filter(user=user).exists()
+
+
+@pytest.mark.parametrize("exercises", [3, 12])
+def test_run_detail_runs_a_fixed_number_of_queries(user, api, django_assert_num_queries, exercises):
+    _course, lessons = new_course(lessons=1, exercises=exercises)
+    run = start(api, lessons[0])
+    # token auth 1 + run_state 4 + run's exercises 1 (+ audio variants prefetch only when there is audio)
+    with django_assert_num_queries(6):
+        assert api.get(f"{API}runs/{run['id']}/").status_code == 200
