@@ -10,6 +10,7 @@ from config.api_errors import error_responses
 from courses.models import Course
 from courses.selectors import published_courses
 
+from .pagination import StrictPageNumberPagination
 from .serializers import CourseSerializer
 
 #: What a slug in a URL may look like; anything else is a 404 before any query.
@@ -44,6 +45,7 @@ def check_slug(slug: str, what: str = "object") -> str:
 )
 class CourseListView(generics.ListAPIView):
     serializer_class = CourseSerializer
+    pagination_class = StrictPageNumberPagination
 
     def get_queryset(self):
         return published_courses()

@@ -53,6 +53,9 @@ def test_course_list_pages(user, settings):
     assert first["count"] == 3 and len(first["results"]) == 2 and first["next"].endswith("page=2")
     assert len(second["results"]) == 1 and second["next"] is None
     assert_error(api.get(f"{API}courses/", {"page": 7}), 404, "not_found")
+    for bad in ("abc", "-1", "1.5", "\uff12"):
+        assert_error(api.get(f"{API}courses/", {"page": bad}), 404, "not_found")
+    assert_error(api.get(f"{API}courses/?page=1&page=2"), 404, "not_found")
 
 
 def test_course_detail(user):

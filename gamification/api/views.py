@@ -8,11 +8,13 @@ through the caller's own data, so another learner's run is a 404, never a 403.
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from config.api_errors import error_responses
+from courses.api.pagination import StrictPageNumberPagination
 from courses.api.views import check_slug, published_course, slug_parameter
 from courses.models import Lesson
 from gamification import selectors, services
@@ -153,6 +155,8 @@ class MeView(APIView):
 )
 class DailyXpView(APIView):
     def get(self, request):
+        if len(request.query_params.getlist("days")) > 1:
+            raise ValidationError({"days": ["Give days once."]})
         query = DailyXpQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         days = query.validated_data["days"]
@@ -168,6 +172,7 @@ class DailyXpView(APIView):
 )
 class MyCoursesView(generics.ListAPIView):
     serializer_class = CourseProgressSerializer
+    pagination_class = StrictPageNumberPagination
 
     def get_queryset(self):
         return selectors.profile(user=self.request.user, now=timezone.now()).courses

@@ -282,6 +282,7 @@ def test_daily_xp_is_zero_filled_and_validated(api):
     assert len(api.get(f"{API}me/daily-xp/", {"days": 365}).json()["results"]) == 365
     for bad in ("0", "366", "-4", "ten", "1.5"):
         assert_error(api.get(f"{API}me/daily-xp/", {"days": bad}), 400, "invalid", "days")
+    assert_error(api.get(f"{API}me/daily-xp/?days=3&days=4"), 400, "invalid", "days")
 
 
 def test_my_courses_is_paginated_with_progress(user, api, lesson):
