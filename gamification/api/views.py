@@ -86,7 +86,7 @@ class RunDetailView(APIView):
 
 @extend_schema(
     tags=["runs"],
-    summary="Abandon an active run (XP earned so far stays)",
+    summary="Abandon an active run (XP earned so far stays); a finished run is returned unchanged",
     parameters=[RUN_ID],
     request=None,
     responses={200: RunSerializer, **error_responses(404, 409)},

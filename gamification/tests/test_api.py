@@ -182,6 +182,7 @@ def test_answering_a_finished_run_is_409(user, api, lesson):
         run = api.get(f"{API}runs/{run['id']}/").json()
     assert run["status"] == "passed" and run["summary"] is not None
     assert_error(answer(api, run, exercise=run["exercises"][0]["id"]), 409, "run_finished")
+    assert api.post(f"{API}runs/{run['id']}/abandon/").json()["status"] == "passed"  # unchanged
 
 
 def test_abandon_then_answer_is_409(api, lesson):
