@@ -357,6 +357,22 @@ def test_player_never_contains_the_solution(client, learner, exercise_type):
     assert '"answer":' not in html and "data-correct" not in html and "data-answer" not in html
 
 
+@pytest.mark.parametrize("exercise_type", ["multiple_choice", "picture"])
+def test_player_shows_the_question_of_choice_exercises(client, learner, exercise_type):
+    """Their question is the legend: it must not be hidden like a legend that repeats the prompt."""
+    payload = LEAK_CASES[exercise_type][0]
+    lesson = LessonFactory()
+    exercise = ExerciseFactory(
+        course=lesson.unit.section.course, type=exercise_type, payload=payload, prompt="Select the correct one"
+    )
+    LessonExerciseFactory(lesson=lesson, exercise=exercise, ordinal=1)
+    run = start_run(client, lesson)
+    html = client.get(reverse("run", args=[run.pk])).content.decode()
+    assert "Select the correct one" in html
+    question = payload["question"].replace("'", "&#x27;")
+    assert f'<legend class="ex-legend ex-question">{question}</legend>' in html
+
+
 # --- Query counts: fixed whatever the size of the lesson ----------------------------------------
 
 
