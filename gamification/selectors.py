@@ -3,17 +3,20 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
-from courses.models import Course, Lesson
+from courses.exercise_types import get_type
+from courses.models import Course, Exercise, Lesson, Token
 from progress.errors import NotFound
 from progress.models import Enrollment, LessonProgress, LessonRun, TokenMastery
 from progress.rules import percent
 from progress.selectors import course_tokens
 from progress.services.scheduling import mastered_q
 
-from .models import DailyActivity, Streak, UserAchievement, Wallet
+from .models import MAX_HEARTS, DailyActivity, Streak, UserAchievement, Wallet
 from .services.activity import local_day, streak_alive
+from .services.hearts import current
 from .services.types import HeartsState
 from .services.wallet import hearts_state_of
 
@@ -254,4 +257,84 @@ def profile(*, user, now: datetime) -> Profile:
     )
 
 
-__all__ = ["Profile", "RunSummary", "course_tokens", "daily_xp", "hearts_state", "profile", "run_summary"]
+@dataclass
+class RunState:
+    run: LessonRun
+    run_id: int
+    lesson: Lesson | None
+    course: Course
+    is_review: bool
+    status: str
+    exercise: Exercise | None  # the exercise to answer now; None when the run is finished
+    public: dict | None  # its public payload (never the solution)
+    tokens: list[Token]
+    done: int
+    total: int
+    hearts: int
+    next_heart_at: datetime | None
+    xp_earned: int
+
+
+def run_state(*, user, run_id: int, now: datetime | None = None) -> RunState:
+    """The run, its current exercise with its public payload, progress and hearts. Four queries
+    (two when the run is finished). Someone else's run → NotFound.
+
+    It lives here, not in progress, because it joins a run with the learner's hearts (wallet).
+    """
+
+    now = now or timezone.now()
+    try:
+        run_pk = int(run_id)
+    except (TypeError, ValueError):
+        raise NotFound("No such run.") from None
+    run = (
+        LessonRun.objects.select_related("lesson", "course__from_language", "course__to_language")
+        .filter(pk=run_pk, user=user)
+        .first()
+    )
+    if run is None:
+        raise NotFound("No such run.")
+    exercise = public = None
+    tokens: list[Token] = []
+    if run.status == LessonRun.Status.ACTIVE and run.queue:
+        exercise = (
+            Exercise.objects.select_related("audio", "image")
+            .prefetch_related(Prefetch("tokens", queryset=Token.objects.order_by("text")))
+            .filter(pk=run.queue[0])
+            .first()
+        )
+        if exercise is not None:
+            public = get_type(exercise.type).public_payload(exercise.payload)
+            tokens = list(exercise.tokens.all())
+    wallet = Wallet.objects.filter(user=user).values_list("hearts", "hearts_anchor_at").first()
+    hearts, next_at = current(*wallet, now) if wallet else (MAX_HEARTS, None)
+    total = len(run.exercise_ids)
+    return RunState(
+        run=run,
+        run_id=run.pk,
+        lesson=run.lesson,
+        course=run.course,
+        is_review=run.kind == LessonRun.Kind.REVIEW,
+        status=run.status,
+        exercise=exercise,
+        public=public,
+        tokens=tokens,
+        done=total - len(run.queue),
+        total=total,
+        hearts=hearts,
+        next_heart_at=next_at,
+        xp_earned=run.xp_earned,
+    )
+
+
+__all__ = [
+    "Profile",
+    "RunState",
+    "RunSummary",
+    "course_tokens",
+    "daily_xp",
+    "hearts_state",
+    "profile",
+    "run_state",
+    "run_summary",
+]

@@ -4,14 +4,12 @@ whatever the size of the course or the learner's history (asserted in progress/t
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch
-from django.utils import timezone
+from django.db.models import Count, Exists, F, OuterRef
 
-from courses.exercise_types import get_type
-from courses.models import Course, Exercise, Lesson, LessonPrerequisite, Token, Unit
+from courses.models import Course, Lesson, LessonPrerequisite, Token, Unit
 
 from .errors import NotFound
-from .models import LessonProgress, LessonRun, TokenMastery
+from .models import LessonProgress, TokenMastery
 from .rules import lesson_states, next_lesson_id, percent
 from .services.scheduling import mastered_q
 
@@ -193,78 +191,9 @@ def course_path(*, user, course: Course) -> CoursePath:
     )
 
 
-@dataclass
-class RunState:
-    run: LessonRun
-    run_id: int
-    lesson: Lesson | None
-    course: Course
-    is_review: bool
-    status: str
-    exercise: Exercise | None  # the exercise to answer now; None when the run is finished
-    public: dict | None  # its public payload (never the solution)
-    tokens: list[Token]
-    done: int
-    total: int
-    hearts: int
-    next_heart_at: datetime | None
-    xp_earned: int
-
-
-def run_state(*, user, run_id: int, now: datetime | None = None) -> RunState:
-    """The run, its current exercise with its public payload, progress and hearts. Four queries
-    (two when the run is finished). Someone else's run → NotFound."""
-    from gamification.models import MAX_HEARTS, Wallet
-    from gamification.services.hearts import current  # pure function; no import cycle at load time
-
-    now = now or timezone.now()
-    try:
-        run_pk = int(run_id)
-    except (TypeError, ValueError):
-        raise NotFound("No such run.") from None
-    run = (
-        LessonRun.objects.select_related("lesson", "course__from_language", "course__to_language")
-        .filter(pk=run_pk, user=user)
-        .first()
-    )
-    if run is None:
-        raise NotFound("No such run.")
-    exercise = public = None
-    tokens: list[Token] = []
-    if run.status == LessonRun.Status.ACTIVE and run.queue:
-        exercise = (
-            Exercise.objects.select_related("audio", "image")
-            .prefetch_related(Prefetch("tokens", queryset=Token.objects.order_by("text")))
-            .filter(pk=run.queue[0])
-            .first()
-        )
-        if exercise is not None:
-            public = get_type(exercise.type).public_payload(exercise.payload)
-            tokens = list(exercise.tokens.all())
-    wallet = Wallet.objects.filter(user=user).values_list("hearts", "hearts_anchor_at").first()
-    hearts, next_at = current(*wallet, now) if wallet else (MAX_HEARTS, None)
-    total = len(run.exercise_ids)
-    return RunState(
-        run=run,
-        run_id=run.pk,
-        lesson=run.lesson,
-        course=run.course,
-        is_review=run.kind == LessonRun.Kind.REVIEW,
-        status=run.status,
-        exercise=exercise,
-        public=public,
-        tokens=tokens,
-        done=total - len(run.queue),
-        total=total,
-        hearts=hearts,
-        next_heart_at=next_at,
-        xp_earned=run.xp_earned,
-    )
-
-
 def due_token_count(*, user, course: Course, now: datetime) -> int:
     """How many of the course's words are due for review (for a "Review" button)."""
     return TokenMastery.objects.filter(user=user, due_at__lte=now, token__in=course_tokens(course.pk)).count()
 
 
-__all__ = ["CoursePath", "RunState", "course_path", "due_token_count", "mastery_counts", "run_state"]
+__all__ = ["CoursePath", "course_path", "due_token_count", "mastery_counts"]

@@ -109,7 +109,7 @@ def start_review(request, slug: str):
 
 def _run_state_or_404(request, run_id: int):
     try:
-        return selectors.run_state(user=request.user, run_id=run_id)
+        return game_selectors.run_state(user=request.user, run_id=run_id)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
 

@@ -3,9 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from gamification.selectors import RunSummary, run_summary
+from gamification.selectors import RunState, RunSummary, run_state, run_summary
 from progress.api.queries import PublicExercise, run_exercises
-from progress.selectors import RunState, run_state
 
 
 @dataclass

@@ -7,6 +7,7 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from courses.tests.factories import LessonFactory, SectionFactory, UnitFactory
+from gamification import selectors as game_selectors
 from gamification import services
 from progress import selectors
 from progress.errors import NotFound
@@ -64,27 +65,27 @@ def test_course_path_hides_unpublished_content(user):
 def test_run_state_shows_public_payload_only(user, other_user):
     _, (first, _) = make_course()
     run = services.start_lesson_run(user=user, lesson=first, now=T0)
-    state = selectors.run_state(user=user, run_id=run.pk, now=T0)
+    state = game_selectors.run_state(user=user, run_id=run.pk, now=T0)
     assert state.exercise.pk == run.queue[0]
     assert state.public == {"text": "Hola", "direction": "to_source"}
     assert "Hello" not in json.dumps(state.public)
     assert (state.done, state.total, state.hearts, state.is_review) == (0, 3, 5, False)
     assert state.lesson == first and len(state.tokens) == 1
     answer(user, run, correct=False)
-    state = selectors.run_state(user=user, run_id=run.pk, now=T0 + timedelta(hours=1))
+    state = game_selectors.run_state(user=user, run_id=run.pk, now=T0 + timedelta(hours=1))
     assert (state.done, state.hearts) == (0, 4)
     assert state.next_heart_at == T0 + timedelta(hours=4)
     with pytest.raises(NotFound):
-        selectors.run_state(user=other_user, run_id=run.pk)
+        game_selectors.run_state(user=other_user, run_id=run.pk)
     with pytest.raises(NotFound):
-        selectors.run_state(user=user, run_id="abc")
+        game_selectors.run_state(user=user, run_id="abc")
 
 
 def test_run_state_of_a_finished_run_has_no_exercise(user, django_assert_num_queries):
     _, (first, _) = make_course()
     run, _ = pass_lesson(user, first)
     with django_assert_num_queries(2):  # run, wallet
-        state = selectors.run_state(user=user, run_id=run.pk, now=T0)
+        state = game_selectors.run_state(user=user, run_id=run.pk, now=T0)
     assert state.exercise is None and state.public is None and state.status == "passed"
     assert (state.done, state.total) == (3, 3)
 
@@ -119,7 +120,7 @@ def test_run_state_query_count_is_fixed(django_assert_num_queries, user):
         answer(user, run_big)
     # run, exercise (+audio/image), its tokens, wallet
     with django_assert_num_queries(4):
-        selectors.run_state(user=user, run_id=run_small.pk, now=T0)
+        game_selectors.run_state(user=user, run_id=run_small.pk, now=T0)
     with django_assert_num_queries(4):
-        state = selectors.run_state(user=user, run_id=run_big.pk, now=T0)
+        state = game_selectors.run_state(user=user, run_id=run_big.pk, now=T0)
     assert (state.done, state.total) == (5, 15)
