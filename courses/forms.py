@@ -71,9 +71,18 @@ def apply_exercise_errors(form: forms.ModelForm, error: ValidationError) -> None
             form.add_error(target, text)
 
 
+class PrettyJSONField(forms.JSONField):
+    """Shows the payload indented, with non-ASCII text as typed (ñ, not \\u00f1)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        return json.dumps(value, ensure_ascii=False, indent=2)
+
+
 class ExerciseAdminForm(forms.ModelForm):
     type = forms.ChoiceField(choices=type_choices, help_text="The payload's shape depends on the type.")
-    payload = forms.JSONField(
+    payload = PrettyJSONField(
         widget=forms.Textarea(attrs={"rows": 12, "cols": 80, "class": "vLargeTextField payload-json"}),
         help_text="JSON. See the schema of the chosen type below.",
     )

@@ -446,3 +446,11 @@ def test_models_registered():
 
     for model in (Language, Course, Section, Unit, Lesson, LessonPrerequisite, LessonExercise, Exercise, Token):
         assert admin.site.is_registered(model)
+
+
+def test_payload_is_shown_indented_and_readable(client, editor, tree):
+    exercise = tree["exercise"]
+    exercise.payload = {"text": "¿Dónde está?", "solutions": ["Where is it?"], "direction": "to_source"}
+    exercise.save(update_fields=["payload"])
+    html = client.get(reverse("admin:courses_exercise_change", args=[exercise.pk])).content.decode()
+    assert '\n  &quot;text&quot;: &quot;¿Dónde está?&quot;' in html
