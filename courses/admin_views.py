@@ -15,14 +15,7 @@ from media_assets.models import AssetVariant
 
 from .exercise_types import REGISTRY
 from .models import Exercise, Lesson, LessonExercise
-
-
-def image_urls(asset_ids: list[int]) -> dict[int, str]:
-    """URL of one variant per image asset (the first stored), for picture choices that use assets."""
-    urls: dict[int, str] = {}
-    for variant in AssetVariant.objects.filter(asset_id__in=asset_ids).order_by("asset_id", "pk"):
-        urls.setdefault(variant.asset_id, variant.get_absolute_url())
-    return urls
+from .selectors import attach_image_urls
 
 
 def preview_items(lesson: Lesson) -> list[dict]:
@@ -49,12 +42,7 @@ def preview_items(lesson: Lesson) -> list[dict]:
             except (KeyError, IndexError, TypeError, ValueError) as e:
                 item["error"] = f"The payload is invalid ({e!r}); open the exercise to fix it."
             else:
-                asset_ids = [c["asset"] for c in public.get("choices", []) if isinstance(c, dict) and "asset" in c]
-                if asset_ids:
-                    urls = image_urls(asset_ids)
-                    for choice in public["choices"]:
-                        if isinstance(choice, dict) and "asset" in choice:
-                            choice["url"] = urls.get(choice["asset"], "")
+                attach_image_urls([public])
                 item.update(template=kind.template, public=public, kind=kind)
         items.append(item)
     return items

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from courses.exercise_types import get_type
 from courses.models import Course, Exercise, Lesson, Token
+from courses.selectors import attach_image_urls
 from progress.errors import NotFound
 from progress.models import Enrollment, LessonProgress, LessonRun, TokenMastery
 from progress.rules import percent
@@ -305,6 +306,7 @@ def run_state(*, user, run_id: int, now: datetime | None = None) -> RunState:
         )
         if exercise is not None:
             public = get_type(exercise.type).public_payload(exercise.payload)
+            attach_image_urls([public])
             tokens = list(exercise.tokens.all())
     wallet = Wallet.objects.filter(user=user).values_list("hearts", "hearts_anchor_at").first()
     hearts, next_at = current(*wallet, now) if wallet else (MAX_HEARTS, None)

@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 
 from courses.exercise_types import get_type
 from courses.models import Exercise
+from courses.selectors import attach_image_urls
 from media_assets.models import AssetVariant
 from media_assets.selectors import audio_payload
 
@@ -46,4 +47,6 @@ def run_exercises(*, exercise_ids: list[int], audio_quality: str) -> list[Public
         .prefetch_related(Prefetch("audio__variants", queryset=AssetVariant.objects.order_by("pk")))
     )
     by_id = {e.pk: e for e in exercises}
-    return [public_exercise(by_id[pk], audio_quality=audio_quality) for pk in order if pk in by_id]
+    result = [public_exercise(by_id[pk], audio_quality=audio_quality) for pk in order if pk in by_id]
+    attach_image_urls(item.public for item in result)  # a third query only when a picture uses assets
+    return result

@@ -83,7 +83,7 @@ PUBLIC_PAYLOAD_HELP = (
     "What the learner sees before answering, by type (docs/exercise-types.md) — never a solution: "
     "translate {text, direction}; multiple_choice {question, choices}; fill_blank {text, before, after, "
     "choices?}; word_bank {text, tiles}; match_pairs {left, right}; listen {} (the audio is the question); "
-    "speak {text}; picture {question, choices: [{emoji|asset, label?}], hide_labels}."
+    "speak {text}; picture {question, choices: [{emoji} or {asset, url}, plus label unless hide_labels], hide_labels}."
 )
 
 
