@@ -80,6 +80,12 @@ class CourseAdmin(SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
 
         return admin_course_files.export_response(queryset)
 
+    def changelist_view(self, request, extra_context=None):
+        from . import admin_course_files
+
+        extra_context = {**(extra_context or {}), "can_import_course": admin_course_files.can_import(request)}
+        return super().changelist_view(request, extra_context)
+
     def get_urls(self):
         """Extension point: other admin modules add course-level views by wrapping this."""
         from . import admin_course_files
