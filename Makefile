@@ -37,7 +37,10 @@ run: install  ## migrate, load the demo course, create demo users, serve on 127.
 	$(PY) manage.py bootstrap_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: install  ## lint, Django checks, migrations check and the whole pytest suite on PostgreSQL
+system-packages:  ## install the Debian packages the tests need (as root; otherwise name the apt-get command)
+	@scripts/ensure-system-packages
+
+test: system-packages install  ## lint, Django checks, migrations check and the whole pytest suite on PostgreSQL
 	$(VENV)/bin/ruff check .
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) manage.py check --fail-level WARNING
 	@# Missing migrations are found from the models alone: no database needed.
@@ -51,4 +54,4 @@ worker: install  ## Celery worker with the beat scheduler embedded (needs REDIS_
 	@[ -n "$$REDIS_URL" ] || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run the worker and beat."; exit 1; }
 	$(VENV)/bin/celery -A config worker -B -l info --schedule $(VENV)/celerybeat-schedule
 
-.PHONY: help install run test worker
+.PHONY: help install system-packages run test worker

@@ -1,33 +1,30 @@
-"""Real, small media files made in the tests: a WAV written with ``wave``, MP3 by lame, Ogg Vorbis by oggenc."""
+"""Real, small media files: a WAV written with ``wave``, MP3 and Ogg Vorbis read from ``fixtures/``, PNG/JPEG by Pillow.
+
+The encoded files are committed (made once by ``make_fixtures.py`` with lame and oggenc), so only the
+text-to-speech tests need those tools.
+"""
 
 import io
-import subprocess
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from media_assets.tests.helpers import wav_bytes
+from media_assets.tests.make_fixtures import FIXTURES
+
+ENCODED = {"mp3_low": "tone-64k.mp3", "mp3_high": "tone-128k.mp3", "ogg_low": "tone-q2.ogg", "ogg_high": "tone-q5.ogg"}
 
 
 @pytest.fixture(scope="session")
-def media_files(tmp_path_factory) -> dict[str, bytes]:
-    """name → bytes: wav, mp3_low (64 kbit/s), mp3_high (128), ogg_low (q2), ogg_high (q5), png, jpeg, other_wav."""
+def media_files() -> dict[str, bytes]:
+    """name → bytes: wav, mp3_low (64 kbit/s), mp3_high (128), ogg_low (q2), ogg_high (q5), png, jpeg, other_wav.
+
+    wav is a one-second 440 Hz tone, 16 kHz mono; the MP3 and Ogg files encode that same tone.
+    """
     from PIL import Image
 
-    tmp: Path = tmp_path_factory.mktemp("media")
-    wav = tmp / "tone.wav"
-    wav.write_bytes(wav_bytes(seconds=1.0))
-    files = {"wav": wav.read_bytes(), "other_wav": wav_bytes(seconds=0.25, hz=660, channels=2)}
-    for name, argv in {
-        "mp3_low": ["lame", "--quiet", "-b", "64"],
-        "mp3_high": ["lame", "--quiet", "-b", "128"],
-    }.items():
-        subprocess.run([*argv, str(wav), str(tmp / f"{name}.mp3")], check=True)
-        files[name] = (tmp / f"{name}.mp3").read_bytes()
-    for name, level in {"ogg_low": "2", "ogg_high": "5"}.items():
-        subprocess.run(["oggenc", "--quiet", "-q", level, "-o", str(tmp / f"{name}.ogg"), str(wav)], check=True)
-        files[name] = (tmp / f"{name}.ogg").read_bytes()
+    files = {"wav": wav_bytes(seconds=1.0), "other_wav": wav_bytes(seconds=0.25, hz=660, channels=2)}
+    files.update({key: (FIXTURES / name).read_bytes() for key, name in ENCODED.items()})
     for name, fmt in {"png": "PNG", "jpeg": "JPEG"}.items():
         out = io.BytesIO()
         Image.new("RGB", (32, 24), (200, 120, 40)).save(out, fmt)
