@@ -10,9 +10,12 @@ that a reorder inside one transaction may pass through a duplicate; ``courses.se
 also works in two steps so SQLite copes.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Deferrable, F, Q
+
+from . import licences
 
 slug_validator = RegexValidator(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "Use lower-case letters, digits and hyphens.")
 
@@ -45,6 +48,22 @@ class Course(models.Model):
         validators=[slug_validator],
         help_text="Prefix of every slug in the course; normally the target language code (es).",
     )
+    license_name = models.CharField(
+        "licence name", max_length=200, blank=True, help_text="e.g. Attribution-ShareAlike 4.0 International"
+    )
+    license_short_name = models.CharField(
+        "licence short name", max_length=50, blank=True, help_text="e.g. CC BY-SA 4.0"
+    )
+    license_url = models.URLField("licence link", max_length=300, blank=True, help_text="The licence's text")
+    source_repository = models.URLField(
+        max_length=300, blank=True, help_text="Where the content comes from (credited to learners with the licence)"
+    )
+    special_characters = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Characters the player offers as keys under typed answers, e.g. ["ñ", "¿"]. '
+        "Empty: the defaults for the language.",
+    )
     is_published = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -60,6 +79,26 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def requires_attribution(self) -> bool:
+        return licences.requires_attribution(short_name=self.license_short_name, name=self.license_name)
+
+    def clean(self) -> None:
+        super().clean()
+        if not isinstance(self.special_characters, list) or not all(
+            isinstance(c, str) and c.strip() for c in self.special_characters
+        ):
+            raise ValidationError({"special_characters": 'Give a list of non-empty strings, e.g. ["ñ", "¿"].'})
+        if self.is_published:
+            problems = licences.attribution_problems(
+                short_name=self.license_short_name,
+                name=self.license_name,
+                url=self.license_url,
+                source=self.source_repository,
+            )
+            if problems:
+                raise ValidationError(problems)
 
 
 class Section(models.Model):

@@ -252,3 +252,18 @@ def answer_language_code(exercise: Exercise) -> str | None:
         return None
     course = exercise.course
     return (course.to_language if side == "target" else course.from_language).code
+
+
+# --- Publishing ------------------------------------------------------------------------------
+
+
+def publish_course(*, course: Course, published: bool = True) -> Course:
+    """Publish (or withdraw) a course. A course whose licence requires attribution is refused
+    (``ValidationError`` naming the missing field) until its licence link and source are recorded."""
+    with transaction.atomic():
+        locked = Course.objects.select_for_update().get(pk=course.pk)
+        locked.is_published = published
+        locked.full_clean(validate_unique=False, validate_constraints=False)
+        locked.save(update_fields=["is_published", "updated_at"])
+    course.is_published = locked.is_published
+    return locked

@@ -209,6 +209,14 @@ def course_document(*, course: Course) -> dict:
     _put(head, "description", Prose(course.description), "")
     head["from_language"] = _language(course.from_language)
     head["to_language"] = _language(course.to_language)
+    license_map: dict[str, Any] = {}
+    _put(license_map, "name", course.license_name, "")
+    _put(license_map, "short_name", course.license_short_name, "")
+    _put(license_map, "url", course.license_url, "")
+    if license_map:
+        head["license"] = license_map
+    _put(head, "source", course.source_repository, "")
+    _put(head, "special_characters", flow(list(course.special_characters or [])), [])
     _put(head, "published", course.is_published, False)
     doc["course"] = head
 

@@ -222,6 +222,11 @@ class _Writer:
             "description": spec.description,
             "from_language_id": from_lang.pk,
             "to_language_id": to_lang.pk,
+            "license_name": spec.license.name,
+            "license_short_name": spec.license.short_name,
+            "license_url": spec.license.url,
+            "source_repository": spec.source,
+            "special_characters": spec.special_characters,
             "is_published": spec.published,
         }
         return self.save("course", Course, obj, values)[0]

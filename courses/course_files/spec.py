@@ -25,6 +25,13 @@ class LanguageSpec:
 
 
 @dataclass
+class LicenseSpec:
+    name: str = ""
+    short_name: str = ""
+    url: str = ""
+
+
+@dataclass
 class CourseSpec:
     slug: str
     title: str
@@ -33,6 +40,9 @@ class CourseSpec:
     to_language: LanguageSpec
     published: bool
     where: Where
+    license: LicenseSpec = field(default_factory=LicenseSpec)
+    source: str = ""
+    special_characters: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from courses import exercise_types
+from courses import exercise_types, licences
 from courses.models import Course, Exercise, Language, Lesson, Section, Token, Unit
 
 from .errors import Problems, TooManyProblems
@@ -26,6 +26,7 @@ from .spec import (
     ExerciseUse,
     LanguageSpec,
     LessonSpec,
+    LicenseSpec,
     SectionSpec,
     TokenSpec,
     UnitSpec,
@@ -68,14 +69,35 @@ LANGUAGE_KEYS = (
     _str("name", Language, required=True, nonblank=True),
     _str("native_name", Language),
 )
+URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 COURSE_KEYS = (
     Key("slug", "slug", required=True, max_length=_max(Course, "slug")),
     _str("title", Course, required=True, nonblank=True),
     _str("description"),
     Key("from_language", "map", required=True),
     Key("to_language", "map", required=True),
+    Key("license", "map", default=None),
+    Key(
+        "source",
+        "str",
+        default="",
+        max_length=_max(Course, "source_repository"),
+        pattern=URL_RE,
+        pattern_hint="an http(s) link",
+    ),
+    Key("special_characters", "strlist", default=()),
     Key("published", "bool", default=False),
 )
+LICENSE_KEYS = (
+    _str("name", Course, "license_name"),
+    _str("short_name", Course, "license_short_name"),
+    Key(
+        "url", "str", default="", max_length=_max(Course, "license_url"), pattern=URL_RE, pattern_hint="an http(s) link"
+    ),
+)
+#: a special character is a key of the player's keyboard: one letter or a few (a digraph, a combining mark)
+SPECIAL_CHARACTER_MAX = 4
+SPECIAL_CHARACTERS_MAX = 40
 TOKEN_KEYS = (
     _str("text", Token, required=True, nonblank=True),
     _str("translation", Token),
@@ -322,6 +344,16 @@ class Validator:
                 if lv:
                     where = Where(sub.line if isinstance(sub, LineDict) else line, f"course.{side}")
                     languages[side] = LanguageSpec(lv["code"], lv["name"], lv["native_name"], where)
+        license_spec = LicenseSpec()
+        sub = node.get("license") if isinstance(node, dict) else None
+        if isinstance(sub, dict):
+            lv = self.fields(sub, key_line(node, "license"), "course.license", LICENSE_KEYS, "a licence")
+            if lv is None:
+                values = None
+            else:
+                license_spec = LicenseSpec(lv["name"], lv["short_name"], lv["url"])
+        if values is not None and not self.special_characters(node, values["special_characters"]):
+            values = None
         if values is None or len(languages) < 2:
             return None
         if languages["from_language"].code == languages["to_language"].code:
@@ -330,6 +362,15 @@ class Validator:
                 "course.to_language.code",
                 "a course must teach a language other than the one it is taught from",
             )
+        if values["published"]:
+            problems = licences.attribution_problems(
+                short_name=license_spec.short_name,
+                name=license_spec.name,
+                url=license_spec.url,
+                source=values["source"],
+            )
+            for message in problems.values():
+                self.add(key_line(node, "published"), "course.published", message)
         return CourseSpec(
             slug=values["slug"],
             title=values["title"],
@@ -338,7 +379,35 @@ class Validator:
             to_language=languages["to_language"],
             published=values["published"],
             where=Where(node_line(node, line), "course"),
+            license=license_spec,
+            source=values["source"],
+            special_characters=list(values["special_characters"]),
         )
+
+    def special_characters(self, node: Any, chars: list[str]) -> bool:
+        items = node.get("special_characters") if isinstance(node, dict) else None
+        line = key_line(node, "special_characters")
+        ok = True
+        if len(chars) > SPECIAL_CHARACTERS_MAX:
+            self.add(
+                line, "course.special_characters", f"lists {len(chars)} keys; the limit is {SPECIAL_CHARACTERS_MAX}"
+            )
+            ok = False
+        seen: set[str] = set()
+        for i, char in enumerate(chars):
+            path = f"course.special_characters[{i}]"
+            if not char.strip() or len(char) > SPECIAL_CHARACTER_MAX:
+                self.add(
+                    item_line(items, i, line),
+                    path,
+                    f"{char!r} is not a key: give 1 to {SPECIAL_CHARACTER_MAX} characters, not blank",
+                )
+                ok = False
+            elif char in seen:
+                self.add(item_line(items, i, line), path, f"{char!r} is listed twice")
+                ok = False
+            seen.add(char)
+        return ok
 
     def tokens(self, nodes: Any, line: int) -> list[TokenSpec]:
         if not isinstance(nodes, list):

@@ -33,6 +33,9 @@ def test_course_list_is_paginated_and_shows_published_courses_only(user):
                 "name": visible.to_language.name,
                 "native_name": visible.to_language.native_name,
             },
+            "license": {"name": "", "short_name": "", "url": ""},
+            "source_repository": "",
+            "special_characters": [],
         }
     ]
 

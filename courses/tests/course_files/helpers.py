@@ -39,7 +39,14 @@ def snapshot(slug: str) -> dict:
         return (language.code, language.name, language.native_name)
 
     return {
-        "course": (course.slug, course.title, course.description, course.is_published),
+        "course": (
+            course.slug,
+            course.title,
+            course.description,
+            course.is_published,
+            (course.license_name, course.license_short_name, course.license_url, course.source_repository),
+            course.special_characters,
+        ),
         "languages": (lang(course.from_language), lang(course.to_language)),
         "tokens": sorted(
             Token.objects.filter(language=course.to_language).values_list(
