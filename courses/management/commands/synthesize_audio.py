@@ -2,7 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from media_assets.tts import TTSFailed, TTSUnavailable, synthesize_course_audio
+from courses.audio import synthesize_course_audio
+from courses.models import Course
+from media_assets.tts import TTSFailed, TTSUnavailable
 
 
 class Command(BaseCommand):
@@ -22,8 +24,6 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, help="handle at most this many distinct texts")
 
     def handle(self, *args, course, voice, dry_run, force, limit, **options):
-        from courses.models import Course
-
         try:
             course_obj = Course.objects.select_related("to_language").get(slug=course)
         except Course.DoesNotExist:
