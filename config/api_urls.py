@@ -12,11 +12,10 @@ from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import views as accounts
+from core.api.errors import api_not_found
 from courses.api import views as courses
 from gamification.api import views as game
 from progress.api import views as progress
-
-from .api_errors import api_not_found
 
 v1 = [
     path("auth/token/", accounts.TokenView.as_view(), name="token"),

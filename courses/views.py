@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.errors import ServiceError
 from progress import services as progress_services
-from progress.errors import ServiceError
 from progress.models import Enrollment
 
 from . import selectors

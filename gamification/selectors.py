@@ -6,10 +6,10 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from core.errors import NotFound
 from courses.exercise_types import get_type
 from courses.models import Course, Exercise, Lesson, Token
 from courses.selectors import attach_image_urls
-from progress.errors import NotFound
 from progress.models import Enrollment, LessonProgress, LessonRun, TokenMastery
 from progress.rules import percent
 from progress.selectors import course_tokens

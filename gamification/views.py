@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from progress.errors import ServiceError
+from core.errors import ServiceError
 from progress.models import Enrollment
 
 from . import selectors, services

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from django.db.models import Count, Exists, F, OuterRef
 
+from core.errors import NotFound
 from courses.models import Course, Lesson, LessonPrerequisite, Token, Unit
 
-from .errors import NotFound
 from .models import LessonProgress, TokenMastery
 from .rules import lesson_states, next_lesson_id, percent
 from .services.scheduling import mastered_q

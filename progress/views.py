@@ -21,12 +21,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from core.errors import NotFound, ServiceError
 from courses.exercise_types import get_type
 from courses.models import Course, Exercise, Lesson
 from gamification import selectors as game_selectors
 from gamification import services as game_services
+from gamification.errors import OutOfHearts, RunFinished
 from progress import selectors
-from progress.errors import NotFound, OutOfHearts, RunFinished, ServiceError
 from progress.models import ExerciseAttempt
 
 #: The request header player.js sends: answer with the feedback fragment, not a redirect.

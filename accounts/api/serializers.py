@@ -8,8 +8,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from accounts.services import SETTINGS_FIELDS
-
-from .fields import StrictBooleanField, StrictCharField, StrictChoiceField, StrictEmailField
+from core.api.fields import StrictBooleanField, StrictCharField, StrictChoiceField, StrictEmailField
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -10,7 +10,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services
-from config.api_errors import error_body, error_responses
+from core.api.errors import error_body, error_responses
 
 from .serializers import SettingsSerializer, TokenRequestSerializer, TokenSerializer
 

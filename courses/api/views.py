@@ -1,41 +1,24 @@
 """The course catalog: published courses only, for everyone alike (authors and staff included)."""
 
-import re
-
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound
 
-from config.api_errors import error_responses
+from core.api.errors import error_responses
+from core.api.pagination import StrictPageNumberPagination
+from core.api.params import is_slug, slug_parameter
 from courses.models import Course
 from courses.selectors import published_courses
 
-from .pagination import StrictPageNumberPagination
 from .serializers import CourseSerializer
-
-#: What a slug in a URL may look like; anything else is a 404 before any query.
-SLUG_PATTERN = r"^[-a-zA-Z0-9_]{1,64}$"
-_SLUG = re.compile(SLUG_PATTERN)
-
-
-def slug_parameter(name: str = "slug", description: str = "The object's slug.") -> OpenApiParameter:
-    return OpenApiParameter(
-        name, str, OpenApiParameter.PATH, description=description, pattern=SLUG_PATTERN, required=True
-    )
 
 
 def published_course(slug: str) -> Course:
     """The published course with this slug; unknown or unpublished → 404 (the same for staff)."""
-    course = published_courses().filter(slug=slug).first() if _SLUG.match(slug or "") else None
+    course = published_courses().filter(slug=slug).first() if is_slug(slug) else None
     if course is None:
         raise NotFound("No such course.")
     return course
-
-
-def check_slug(slug: str, what: str = "object") -> str:
-    if not _SLUG.match(slug or ""):
-        raise NotFound(f"No such {what}.")
-    return slug
 
 
 @extend_schema(

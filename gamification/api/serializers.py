@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api.fields import StrictIntegerField, StrictUUIDField
+from core.api.fields import StrictIntegerField, StrictUUIDField
 from courses.api.serializers import CourseSerializer
 from progress.api.serializers import PublicExerciseSerializer
 

@@ -8,17 +8,17 @@ through the caller's own data, so another learner's run is a 404, never a 403.
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from config.api_errors import error_responses
-from courses.api.pagination import StrictPageNumberPagination
-from courses.api.views import check_slug, published_course, slug_parameter
+from core.api.errors import error_responses
+from core.api.pagination import StrictPageNumberPagination
+from core.api.params import check_slug, parse_query, slug_parameter
+from core.errors import NotFound
+from courses.api.views import published_course
 from courses.models import Lesson
 from gamification import selectors, services
-from progress.errors import NotFound
 
 from .queries import run_view
 from .serializers import (
@@ -155,11 +155,7 @@ class MeView(APIView):
 )
 class DailyXpView(APIView):
     def get(self, request):
-        if len(request.query_params.getlist("days")) > 1:
-            raise ValidationError({"days": ["Give days once."]})
-        query = DailyXpQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        days = query.validated_data["days"]
+        days = parse_query(request, DailyXpQuerySerializer)["days"]
         rows = selectors.daily_xp(user=request.user, days=days, now=timezone.now())
         data = {"days": days, "results": [{"date": day, "xp": xp} for day, xp in rows]}
         return Response(DailyXpSerializer(data).data)

@@ -15,20 +15,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
+from core.errors import NotFound
 from courses.exercise_types import get_type
 from courses.models import Course, Exercise, Lesson
 from progress import services as progress
-from progress.errors import (
-    ClientIdConflict,
-    ExerciseNotInRun,
-    InvalidAnswer,
-    NotFound,
-    OutOfHearts,
-    RunFinished,
-)
 from progress.models import ExerciseAttempt, LessonRun
 from progress.rules import gems_for_pass, xp_per_exercise
 
+from ..errors import ClientIdConflict, ExerciseNotInRun, InvalidAnswer, OutOfHearts, RunFinished
 from ..models import HeartsLog, LedgerEntry
 from . import achievements, ledger
 from . import hearts as hearts_rules

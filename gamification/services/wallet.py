@@ -13,8 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from progress.errors import HeartsFull, NotEnoughGems
-
+from ..errors import HeartsFull, NotEnoughGems
 from ..models import MAX_HEARTS, HeartsLog, LedgerEntry, Streak, Wallet
 from . import hearts as hearts_rules
 from .types import HeartsState

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gamification import selectors, services
+from gamification.errors import HeartsFull, NotEnoughGems
 from gamification.models import HeartsLog, LedgerEntry, Wallet
 from gamification.services import hearts as rules
-from progress.errors import HeartsFull, NotEnoughGems
 from progress.tests.helpers import T0, answer, make_course
 
 H = timedelta(hours=1)

@@ -1,4 +1,4 @@
-"""Commands (--now, --dry-run, JobRun), the beat schedule, eager tasks and a real worker on Redis."""
+"""Commands (--now, --dry-run, JobRun), eager tasks and a real worker on Redis."""
 
 import os
 import uuid
@@ -8,11 +8,9 @@ from io import StringIO
 import pytest
 from celery import Celery
 from celery.contrib.testing.worker import start_worker
-from celery.schedules import crontab
 from django.core.management import CommandError, call_command
 
 from accounts.tests.factories import UserFactory
-from config.celery import app as celery_app
 from courses.tests.factories import LessonFactory
 from gamification import tasks
 from gamification.jobs import JOBS
@@ -65,20 +63,6 @@ def test_bad_input_is_a_clear_command_error():
     with pytest.raises(CommandError, match="has not ended yet"):
         call_command("rollup_daily_metrics", "--now", "2026-03-02T12:00Z", "--day", "2026-03-02")
     assert JobRun.objects.get(job="rollup_daily_metrics").outcome == JobRun.Outcome.FAILED
-
-
-def test_beat_schedule_names_every_job_and_every_task_is_registered():
-    schedule = celery_app.conf.beat_schedule
-    scheduled = {entry["task"] for entry in schedule.values()}
-    assert scheduled == {f"gamification.{job}" for job in JOBS}
-    celery_app.loader.import_default_modules()
-    for name in scheduled:
-        assert name in celery_app.tasks, name
-    hourly = next(e for e in schedule.values() if e["task"] == "gamification.close_streaks")["schedule"]
-    assert hourly == crontab(minute=5)
-    for entry in schedule.values():
-        if entry["task"] != "gamification.close_streaks":
-            assert len(entry["schedule"].hour) == 1, entry  # once a day
 
 
 @pytest.mark.django_db

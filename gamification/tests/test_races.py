@@ -10,10 +10,10 @@ import uuid
 import pytest
 from django.db import connection
 
+from core.errors import ServiceError
 from gamification import services
 from gamification.models import HeartsLog, LedgerEntry, Wallet
 from gamification.services.ledger import check_ledger
-from progress.errors import ServiceError
 from progress.models import ExerciseAttempt, LessonProgress, LessonRun
 from progress.tests.helpers import RIGHT, T0, WRONG, answer, make_course
 

@@ -5,8 +5,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api_errors import error_responses
-from courses.api.views import published_course, slug_parameter
+from core.api.errors import error_responses
+from core.api.params import slug_parameter
+from courses.api.views import published_course
 from progress import selectors, services
 
 from .serializers import CoursePathSerializer, EnrollmentSerializer

@@ -4,9 +4,10 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
+from core.errors import NotFound
 from courses.models import Course
 
-from ..errors import NotEnrolled, NotFound
+from ..errors import NotEnrolled
 from ..models import Enrollment
 
 

@@ -11,9 +11,10 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import F, Max, Q
 
+from core.errors import NotFound
 from courses.models import Course, Exercise, Lesson, LessonExercise
 
-from ..errors import EmptyLesson, LessonLocked, NotFound, NothingToReview
+from ..errors import EmptyLesson, LessonLocked, NothingToReview
 from ..models import ExerciseAttempt, LessonProgress, LessonRun, TokenMastery
 from ..rules import queue_after_answer, tier_for_counts
 from .unlocking import lesson_state

@@ -4,9 +4,10 @@ from datetime import timedelta
 
 import pytest
 
+from core.errors import NotFound
 from courses.tests.factories import ExerciseFactory, LessonExerciseFactory, LessonFactory, TokenFactory
 from gamification import services
-from progress.errors import NotEnrolled, NotFound
+from progress.errors import NotEnrolled
 from progress.models import Enrollment, TokenMastery
 from progress.services import enroll, set_current_course
 

@@ -4,11 +4,13 @@ from datetime import timedelta
 
 import pytest
 
+from core.errors import NotFound
 from courses.models import LessonPrerequisite
 from courses.tests.factories import LessonFactory
 from gamification import services
+from gamification.errors import OutOfHearts
 from gamification.models import HeartsLog, LedgerEntry, Wallet
-from progress.errors import EmptyLesson, LessonLocked, NotFound, NothingToReview, OutOfHearts
+from progress.errors import EmptyLesson, LessonLocked, NothingToReview
 from progress.models import Enrollment, LessonProgress, LessonRun
 
 from .helpers import T0, answer, make_course, pass_lesson

@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 
 from accounts.tests.factories import UserFactory
+from core.errors import NotFound
 from courses.tests.factories import LessonFactory, SectionFactory, UnitFactory
 from gamification import selectors as game_selectors
 from gamification import services
 from progress import selectors
-from progress.errors import NotFound
 from progress.models import TokenMastery
 
 from .helpers import T0, add_exercises, answer, make_course, pass_lesson

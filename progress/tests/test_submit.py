@@ -6,10 +6,11 @@ from datetime import timedelta
 import pytest
 
 from accounts.tests.factories import UserFactory
+from core.errors import NotFound
 from courses.tests.factories import ExerciseFactory
 from gamification import services
+from gamification.errors import ClientIdConflict, ExerciseNotInRun, InvalidAnswer, RunFinished
 from gamification.models import DailyActivity, HeartsLog, LedgerEntry, Streak, Wallet
-from progress.errors import ClientIdConflict, ExerciseNotInRun, InvalidAnswer, NotFound, RunFinished
 from progress.models import ExerciseAttempt, LessonProgress, LessonRun, TokenMastery
 
 from .helpers import RIGHT, T0, WRONG, add_exercises, answer, make_course, pass_lesson

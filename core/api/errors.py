@@ -20,7 +20,7 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from progress.errors import ServiceError
+from core.errors import ServiceError
 
 #: DRF exception class → our code (more specific classes first).
 _DRF_CODES: list[tuple[type[exceptions.APIException], str]] = [

@@ -1,8 +1,8 @@
 """Strict JSON fields for API input: the type the schema says, and no other.
 
 DRF's own fields are lenient (``"5"`` for an integer, ``0`` or ``"yes"`` for a boolean, ``12`` for a
-UUID); the API's schema promises JSON types, so input of another type is a 400. Lower apps' API
-packages import these (accounts is the lowest app).
+UUID); the API's schema promises JSON types, so input of another type is a 400. Every app's API
+serializers use these.
 """
 
 from rest_framework import serializers

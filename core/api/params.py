@@ -1,0 +1,41 @@
+"""Path and query parameters of the API: checked before any query, refused in the one error shape.
+
+- A slug in a URL path must look like a slug (``SLUG_PATTERN``); anything else is a 404.
+- A query string is validated by a serializer, and each parameter may be given only once.
+"""
+
+import re
+
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import NotFound, ValidationError
+
+#: What a slug in a URL may look like; anything else is a 404 before any query.
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]{1,64}$"
+_SLUG = re.compile(SLUG_PATTERN)
+
+
+def slug_parameter(name: str = "slug", description: str = "The object's slug.") -> OpenApiParameter:
+    return OpenApiParameter(
+        name, str, OpenApiParameter.PATH, description=description, pattern=SLUG_PATTERN, required=True
+    )
+
+
+def is_slug(value: str | None) -> bool:
+    return bool(_SLUG.match(value or ""))
+
+
+def check_slug(slug: str, what: str = "object") -> str:
+    """The slug, or a 404 ``No such <what>.`` when it cannot be one."""
+    if not is_slug(slug):
+        raise NotFound(f"No such {what}.")
+    return slug
+
+
+def parse_query(request, serializer_class) -> dict:
+    """The query string validated by ``serializer_class``; a parameter given twice → 400."""
+    for name in serializer_class().fields:
+        if len(request.query_params.getlist(name)) > 1:
+            raise ValidationError({name: [f"Give {name} once."]})
+    query = serializer_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data

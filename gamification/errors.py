@@ -1,0 +1,54 @@
+"""Errors raised by gamification's services: hearts, gems and answers (base: core.errors)."""
+
+from core.errors import ServiceError
+
+
+class OutOfHearts(ServiceError):
+    code = "out_of_hearts"
+    status = 409
+    default_message = "You are out of hearts. Refill them with gems or do a review session."
+
+
+class RunFinished(ServiceError):
+    code = "run_finished"
+    status = 409
+    default_message = "This lesson run is already finished."
+
+
+class ExerciseNotInRun(ServiceError):
+    code = "exercise_not_in_run"
+    status = 400
+    default_message = "That exercise is not waiting for an answer in this run."
+
+    def __init__(self, message: str | None = None, *, field: str | None = "exercise"):
+        super().__init__(message, field=field)
+
+
+class InvalidAnswer(ServiceError):
+    code = "invalid_answer"
+    status = 400
+    default_message = "The answer is malformed."
+
+    def __init__(self, message: str | None = None, *, field: str | None = "answer"):
+        super().__init__(message, field=field)
+
+
+class ClientIdConflict(ServiceError):
+    code = "client_id_conflict"
+    status = 409
+    default_message = "This client_id was already used for a different exercise or run."
+
+    def __init__(self, message: str | None = None, *, field: str | None = "client_id"):
+        super().__init__(message, field=field)
+
+
+class NotEnoughGems(ServiceError):
+    code = "not_enough_gems"
+    status = 409
+    default_message = "You do not have enough gems."
+
+
+class HeartsFull(ServiceError):
+    code = "hearts_full"
+    status = 409
+    default_message = "Your hearts are already full."
