@@ -10,9 +10,8 @@ urlpatterns = [
     path("api/", include("config.api_urls")),  # JSON API v1, schema and docs (docs/api.md)
     path("accounts/", include("allauth.urls")),
     path("", include("media_assets.urls")),  # /media/a/<variant>/<name>: audio with range requests
-    path("", include("courses.urls")),
-    path("", include("progress.urls")),  # the path and the lesson player
-    path("", include("gamification.urls")),  # profile and hearts
+    path("", include("progress.urls")),  # home, enrolment and the path
+    path("", include("gamification.urls")),  # the lesson player, profile and hearts
     path("", include("accounts.urls")),  # settings
 ]
 

@@ -3,6 +3,13 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("courses/<slug:slug>/review/", views.start_review, name="start_review"),
+    path("lessons/<slug:slug>/start/", views.start_lesson, name="start_lesson"),
+    path("runs/<int:run_id>/", views.run, name="run"),
+    path("runs/<int:run_id>/answer/", views.answer, name="answer"),
+    path("runs/<int:run_id>/answers/<int:attempt_id>/", views.answer_feedback, name="answer_feedback"),
+    path("runs/<int:run_id>/done/", views.run_done, name="run_done"),
+    path("runs/<int:run_id>/quit/", views.abandon, name="abandon_run"),
     path("me/", views.profile, name="profile"),
     path("hearts/", views.out_of_hearts, name="out_of_hearts"),
     path("hearts/refill/", views.refill_hearts, name="refill_hearts"),

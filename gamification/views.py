@@ -1,18 +1,242 @@
-"""The learner's profile and the hearts pages (docs/pages.md). Thin: one selector or service each."""
+"""The lesson player, the profile and the hearts pages (docs/pages.md).
+
+Thin views: they parse the request, call one service or selector of ``gamification`` and render;
+``core.pages.service_errors`` turns the services' errors into pages. Every flow is a plain form
+POST answered by a redirect; ``static/js/player.js`` only enhances the answer form: it posts with
+fetch and the view answers with the feedback fragment (``gamification/player.html#feedback``)
+instead of a redirect.
+"""
+
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import ServiceError
-from progress.models import Enrollment
+from core.pages import service_errors
+from courses.fragments import audio_template, exercise_template
+from courses.models import Course, Exercise, Lesson
+from progress.models import Enrollment, ExerciseAttempt
 
 from . import selectors, services
 from .charts import xp_chart
+from .errors import OutOfHearts, RunFinished
+
+#: The request header player.js sends: answer with the feedback fragment, not a redirect.
+FRAGMENT_HEADER = "X-Mallard-Fragment"
+
+
+def _wants_fragment(request) -> bool:
+    return request.headers.get(FRAGMENT_HEADER) == "1"
+
+
+# --- Starting a lesson or a review -------------------------------------------------------------
+
+
+def _path_of_lessons_course(request, slug: str) -> str:
+    course_slug = Course.objects.filter(sections__units__lessons__slug=slug).values_list("slug", flat=True).first()
+    return reverse("course_path", args=[course_slug]) if course_slug else reverse("home")
+
+
+def _to_hearts_page(request, exc, **kwargs):
+    return redirect("out_of_hearts")
+
+
+@login_required
+@require_POST
+@service_errors(back=_path_of_lessons_course, on={OutOfHearts: _to_hearts_page})
+def start_lesson(request, slug: str):
+    """Start (or resume) a run of the lesson and open the player."""
+    lesson = get_object_or_404(Lesson.objects.select_related("unit__section__course"), slug=slug)
+    run = services.start_lesson_run(user=request.user, lesson=lesson, now=timezone.now())
+    return redirect("run", run_id=run.pk)
+
+
+@login_required
+@require_POST
+@service_errors(back=lambda request, slug: reverse("course_path", args=[slug]))
+def start_review(request, slug: str):
+    """Start a review session of the learner's due words and recent mistakes (costs no hearts)."""
+    course = get_object_or_404(Course.objects.published(), slug=slug)
+    run = services.start_review_session(user=request.user, course=course, now=timezone.now())
+    return redirect("run", run_id=run.pk)
+
+
+# --- The player ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+@service_errors()
+def run(request, run_id: int):
+    """The player: the run's current exercise, rendered from its public payload only."""
+    state = selectors.run_state(user=request.user, run_id=run_id)
+    if state.exercise is None:
+        return redirect("run_done", run_id=run_id)
+    return render(
+        request,
+        "gamification/player.html",
+        {
+            "state": state,
+            "run_id": state.run_id,
+            "done": state.done,
+            "total": state.total,
+            "hearts": state.hearts,
+            "is_review": state.is_review,
+            "exercise": state.exercise,
+            "public": state.public,
+            "form_id": "exercise-form",
+            "exercise_template": exercise_template(state.exercise.type),
+            # For the speak type's speech recognition (the learner speaks the course's language).
+            "answer_language": state.course.to_language.code,
+            "audio_template": audio_template(),
+            # For the no-JS form: a fresh id per page render; player.js replaces it with its own.
+            "client_id": uuid.uuid4(),
+        },
+    )
+
+
+def _answer_from_post(post) -> str | list[str]:
+    """One ``answer`` value is passed as a string, several (tiles, pairs) as a list; the exercise
+    type's ``parse_answer`` validates the shape."""
+    values = post.getlist("answer")
+    if post.get("answer_is_list") == "1" or len(values) > 1:
+        return values
+    return values[0] if values else ""
+
+
+def _error(request, run_id: int, message: str, *, status: int, field: str | None = None):
+    if _wants_fragment(request):
+        return render(
+            request,
+            "gamification/player.html#error",
+            {"error": message, "field": field},
+            status=status,
+        )
+    messages.error(request, message)
+    return redirect("run", run_id=run_id)
+
+
+def _run_finished(request, exc: RunFinished, *, run_id: int):
+    if _wants_fragment(request):
+        return _error(request, run_id, str(exc), status=exc.status)
+    messages.info(request, str(exc))
+    return redirect("run_done", run_id=run_id)
+
+
+def _answer_refused(request, exc, *, run_id: int):
+    return _error(request, run_id, str(exc), status=exc.status, field=exc.field)
+
+
+@login_required
+@require_POST
+@service_errors(on={RunFinished: _run_finished, ServiceError: _answer_refused})
+def answer(request, run_id: int):
+    """Check one answer. No JS: redirect to the feedback page. player.js: the feedback fragment."""
+    try:
+        exercise_id = int(request.POST.get("exercise", ""))
+    except ValueError:
+        return _error(request, run_id, "The form did not say which exercise you answered.", status=400)
+    try:
+        client_id = uuid.UUID(request.POST.get("client_id", ""))
+    except ValueError:
+        return _error(request, run_id, "The form was missing its answer id; please try again.", status=400)
+    try:
+        time_spent_ms = max(0, min(int(request.POST.get("time_spent_ms") or 0), 3_600_000))
+    except ValueError:
+        time_spent_ms = 0
+    outcome = services.submit_answer(
+        user=request.user,
+        run_id=run_id,
+        exercise_id=exercise_id,
+        answer=_answer_from_post(request.POST),
+        client_id=client_id,
+        now=timezone.now(),
+        time_spent_ms=time_spent_ms,
+    )
+    if _wants_fragment(request):
+        context = _feedback_context(run_id, outcome.as_dict())
+        # Shown after the answer only (it may give the solution away). One query, fixed.
+        context["explanation"] = (
+            Exercise.objects.filter(pk=outcome.exercise_id).values_list("explanation", flat=True).first()
+        )
+        return render(request, "gamification/player.html#feedback", context)
+    return redirect("answer_feedback", run_id=run_id, attempt_id=outcome.attempt_id)
+
+
+def _feedback_context(run_id: int, outcome: dict) -> dict:
+    finished = outcome.get("run_status") != "active"
+    return {
+        "outcome": outcome,
+        "run_id": run_id,
+        "done": outcome["total"] - outcome["remaining"],
+        "total": outcome["total"],
+        "next_url": reverse("run_done" if finished else "run", kwargs={"run_id": run_id}),
+        "finished": finished,
+    }
+
+
+def _answer_text(answer) -> str:
+    """The learner's answer as text, for typed answers and transcripts (choices show no text)."""
+    if isinstance(answer, str):
+        return answer
+    if isinstance(answer, dict) and isinstance(answer.get("transcript"), str):
+        return answer["transcript"]
+    return ""
+
+
+@login_required
+@require_GET
+def answer_feedback(request, run_id: int, attempt_id: int):
+    """The no-JS feedback page: the stored outcome of one answer (never another learner's)."""
+    attempt = (
+        ExerciseAttempt.objects.select_related("exercise", "run__lesson")
+        .filter(pk=attempt_id, run_id=run_id, user=request.user)
+        .first()
+    )
+    if attempt is None:
+        raise Http404("No such answer.")
+    context = _feedback_context(run_id, attempt.result)
+    context.update(
+        {
+            "attempt": attempt,
+            "exercise": attempt.exercise,
+            "explanation": attempt.exercise.explanation,
+            "your_answer": _answer_text(attempt.answer),
+            "is_review": attempt.run.kind == "review",
+        }
+    )
+    return render(request, "gamification/feedback.html", context)
+
+
+@login_required
+@require_GET
+@service_errors()
+def run_done(request, run_id: int):
+    """The end screen: XP, gems, tier change, streak, daily goal, new achievements."""
+    summary = selectors.run_summary(user=request.user, run_id=run_id)
+    if summary.run.status == "active":
+        return redirect("run", run_id=run_id)
+    hearts = selectors.hearts_state(user=request.user, now=timezone.now())
+    return render(request, "gamification/done.html", {"summary": summary, "run": summary.run, "hearts": hearts})
+
+
+@login_required
+@require_POST
+@service_errors(back="home")
+def abandon(request, run_id: int):
+    run = services.abandon_run(user=request.user, run_id=run_id, now=timezone.now())
+    return redirect("course_path", slug=run.course.slug)
+
+
+# --- Profile and hearts ----------------------------------------------------------------------------
 
 
 @login_required
@@ -43,6 +267,7 @@ def out_of_hearts(request):
 
 @login_required
 @require_POST
+@service_errors(back="out_of_hearts")
 def refill_hearts(request):
     """Spend gems to refill hearts, then go back where the learner came from."""
     target = request.POST.get("next") or ""
@@ -50,10 +275,6 @@ def refill_hearts(request):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = ""
-    try:
-        services.refill_hearts(user=request.user, now=timezone.now())
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-        return redirect("out_of_hearts")
+    services.refill_hearts(user=request.user, now=timezone.now())
     messages.success(request, "Hearts refilled. Good luck!")
     return redirect(target or "out_of_hearts")
