@@ -195,6 +195,24 @@ class _Writer:
         counts.updated += 1
         return obj, True
 
+    def save_many(self, name: str, model: type[Model], rows: list[tuple[Model | None, dict[str, Any]]]) -> list:
+        """``save`` for many rows: new ones in one ``bulk_create`` (a fixed number of queries however many
+        there are), changed ones one ``UPDATE`` each, unchanged ones untouched. Returns [(object, changed)]."""
+        out: list[tuple[Model, bool] | None] = []
+        new: list[tuple[int, Model]] = []
+        for obj, values in rows:
+            if obj is None:
+                new.append((len(out), model(**values)))
+                out.append(None)
+            else:
+                out.append(self.save(name, model, obj, values))
+        if new:
+            created = model.objects.bulk_create([obj for _, obj in new])
+            self.report.counts[name].created += len(created)
+            for (index, _), obj in zip(new, created, strict=True):
+                out[index] = (obj, True)
+        return out
+
     def problem(self, where: Where, message: str) -> None:
         self.problems.add(where.line, where.path, message)
 
@@ -248,17 +266,21 @@ class _Writer:
 
     def tokens(self, language: Language) -> dict[str, Token]:
         existing = {t.text: t for t in Token.objects.filter(language=language)}
-        result = {}
-        for spec in self.file.tokens:
-            values = {
-                "language_id": language.pk,
-                "text": spec.text,
-                "translation": spec.translation,
-                "ipa": spec.ipa,
-                "part_of_speech": spec.pos,
-            }
-            result[spec.text] = self.save("tokens", Token, existing.get(spec.text), values)[0]
-        return result
+        rows = [
+            (
+                existing.get(spec.text),
+                {
+                    "language_id": language.pk,
+                    "text": spec.text,
+                    "translation": spec.translation,
+                    "ipa": spec.ipa,
+                    "part_of_speech": spec.pos,
+                },
+            )
+            for spec in self.file.tokens
+        ]
+        saved = self.save_many("tokens", Token, rows)
+        return {spec.text: obj for spec, (obj, _) in zip(self.file.tokens, saved, strict=True)}
 
     def sections(self, course: Course) -> dict[str, Section]:
         existing = {s.slug: s for s in Section.objects.filter(course=course)}
@@ -296,7 +318,8 @@ class _Writer:
 
     def lessons(self, course: Course, units: dict[str, Unit]) -> dict[str, Lesson]:
         existing = {le.slug: le for le in Lesson.objects.filter(unit__section__course=course)}
-        result = {}
+        specs = []
+        rows = []
         for unit in self.file.units():
             for spec in unit.lessons:
                 values = {
@@ -310,8 +333,10 @@ class _Writer:
                     "notes": spec.notes,
                     "is_published": spec.published,
                 }
-                result[spec.slug] = self.save("lessons", Lesson, existing.get(spec.slug), values)[0]
-        return result
+                specs.append(spec)
+                rows.append((existing.get(spec.slug), values))
+        saved = self.save_many("lessons", Lesson, rows)
+        return {spec.slug: obj for spec, (obj, _) in zip(specs, saved, strict=True)}
 
     def exercises(self, course: Course, tokens: dict[str, Token]) -> dict[str, Exercise]:
         existing = {e.slug: e for e in Exercise.objects.filter(course=course)}
@@ -323,27 +348,38 @@ class _Writer:
             links.setdefault(exercise_id, []).append(token_id)
         result = {}
         new_links = []
-        for spec in self.file.exercises.values():
-            values = {
-                "course_id": course.pk,
-                "slug": spec.slug,
-                "type": spec.type,
-                "prompt": spec.prompt,
-                "payload": spec.payload,
-                "hint": spec.hint,
-                "explanation": spec.explanation,
-                "is_published": spec.published,
-            }
-            obj, changed = self.save("exercises", Exercise, existing.get(spec.slug), values)
+        stale_links = []
+        specs = list(self.file.exercises.values())
+        rows = [
+            (
+                existing.get(spec.slug),
+                {
+                    "course_id": course.pk,
+                    "slug": spec.slug,
+                    "type": spec.type,
+                    "prompt": spec.prompt,
+                    "payload": spec.payload,
+                    "hint": spec.hint,
+                    "explanation": spec.explanation,
+                    "is_published": spec.published,
+                },
+            )
+            for spec in specs
+        ]
+        for spec, (obj, changed) in zip(specs, self.save_many("exercises", Exercise, rows), strict=True):
             wanted = [tokens[text].pk for text in spec.tokens]
-            if links.get(obj.pk, []) != wanted:
-                through.objects.filter(exercise_id=obj.pk).delete()
+            have = links.get(obj.pk, [])
+            if have != wanted:
+                if have:
+                    stale_links.append(obj.pk)
                 new_links += [through(exercise_id=obj.pk, token_id=t) for t in wanted]
                 if not changed:  # equal fields but a different token list: that is an update too
                     counts = self.report.counts["exercises"]
                     counts.unchanged -= 1
                     counts.updated += 1
             result[spec.slug] = obj
+        if stale_links:
+            through.objects.filter(exercise_id__in=stale_links).delete()
         through.objects.bulk_create(new_links)
         return result
 
@@ -352,6 +388,8 @@ class _Writer:
         existing: dict[int, dict[int, LessonExercise]] = {}
         for link in LessonExercise.objects.filter(lesson__in=lessons.values()):
             existing.setdefault(link.lesson_id, {})[link.exercise_id] = link
+        new: list[LessonExercise] = []
+        stale: list[int] = []
         for spec in self.file.lessons():
             lesson = lessons[spec.slug]
             current = existing.get(lesson.pk, {})
@@ -361,17 +399,17 @@ class _Writer:
                 wanted.add(exercise.pk)
                 link = current.get(exercise.pk)
                 if link is None:
-                    LessonExercise.objects.create(lesson=lesson, exercise=exercise, ordinal=position)
-                    counts.created += 1
+                    new.append(LessonExercise(lesson=lesson, exercise=exercise, ordinal=position))
                 elif link.ordinal != position:
                     link.ordinal = position
                     link.save(update_fields=["ordinal"])
                     counts.updated += 1
                 else:
                     counts.unchanged += 1
-            stale = [link.pk for exercise_id, link in current.items() if exercise_id not in wanted]
-            if stale:
-                counts.deleted += LessonExercise.objects.filter(pk__in=stale).delete()[0]
+            stale += [link.pk for exercise_id, link in current.items() if exercise_id not in wanted]
+        if stale:
+            counts.deleted += LessonExercise.objects.filter(pk__in=stale).delete()[0]
+        counts.created += len(LessonExercise.objects.bulk_create(new))
 
     def prerequisites(self, lessons: dict[str, Lesson]) -> None:
         counts = self.report.counts["prerequisites"]

@@ -93,10 +93,21 @@ Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
-def load(text: str) -> Any:
-    """Parse one YAML document. Raises ``YamlSyntaxError`` with the parser's line and column."""
+class StringsLoader(Loader):
+    """As ``Loader``, but every plain scalar except an empty one (null) stays a string: ``true``,
+    ``2`` and ``no`` are text. LibreLingo course files are read this way (LibreLingo itself keeps
+    booleans as text), so that a word ``true`` or an id ``2`` is taken as written."""
+
+
+StringsLoader.yaml_implicit_resolvers = {}
+StringsLoader.add_implicit_resolver(NULL_TAG, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+
+
+def load(text: str, *, strings: bool = False) -> Any:
+    """Parse one YAML document. Raises ``YamlSyntaxError`` with the parser's line and column.
+    ``strings``: keep every non-null plain scalar a string (``StringsLoader``)."""
     try:
-        return yaml.load(text, Loader=Loader)  # noqa: S506 - Loader is a SafeLoader subclass
+        return yaml.load(text, Loader=StringsLoader if strings else Loader)  # noqa: S506 - SafeLoader subclasses
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
