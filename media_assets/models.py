@@ -1,7 +1,8 @@
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.text import slugify
 
 
 class Asset(models.Model):
@@ -42,6 +43,18 @@ class Asset(models.Model):
         return self.title or self.text or f"{self.get_kind_display()} #{self.pk}"
 
 
+def content_addressed_name(*, checksum: str, format: str) -> str:
+    return f"assets/{checksum[:2]}/{checksum}.{format}"
+
+
+def variant_upload_to(instance: "AssetVariant", filename: str) -> str:
+    """A file saved through the field (not ``services.add_variant``, which names it itself) is named by its
+    content hash too (a random name before the hash is known), never by the name it was uploaded under."""
+    if instance.checksum_sha256 and instance.format:
+        return content_addressed_name(checksum=instance.checksum_sha256, format=instance.format)
+    return f"assets/{uuid.uuid4().hex}"
+
+
 class AssetVariant(models.Model):
     """One encoded file of an asset: a format at a quality (and speed, for slow replay)."""
 
@@ -69,7 +82,7 @@ class AssetVariant(models.Model):
         SLOW = "slow", "Slow"
 
     asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="variants")
-    file = models.FileField(upload_to="assets/%Y/%m/")
+    file = models.FileField(upload_to=variant_upload_to)
     format = models.CharField(max_length=8, choices=Format.choices)
     quality = models.CharField(max_length=8, choices=Quality.choices, default=Quality.MEDIUM)
     speed = models.CharField(max_length=8, choices=Speed.choices, default=Speed.NORMAL)
@@ -99,19 +112,19 @@ class AssetVariant(models.Model):
         return f"{self.asset} [{self.format}/{self.quality}/{self.speed}]"
 
     def get_absolute_url(self) -> str:
-        return reverse("media_assets:variant", kwargs={"variant_id": self.pk, "filename": self.filename})
+        """``/media/a/<sha256>.<format>``: named by the file's content hash, so a URL (and the name a
+        download gets) says nothing the bytes do not; never the asset's text, title or original name."""
+        return reverse("media_assets:variant", kwargs={"checksum": self.checksum_sha256, "extension": self.format})
+
+    @property
+    def stored_name(self) -> str:
+        """Where the file is kept in storage: content-addressed, ``assets/<sha[:2]>/<sha256>.<format>``."""
+        return content_addressed_name(checksum=self.checksum_sha256, format=self.format)
 
     @property
     def mime_type(self) -> str:
         """The Content-Type the file is served with and the ``<source type>`` browsers choose by."""
         return MIME_TYPES.get(self.format, "application/octet-stream")
-
-    @property
-    def filename(self) -> str:
-        """A readable name for the serving URL (cosmetic: the variant id alone identifies the file)."""
-        stem = slugify(self.asset.text or self.asset.title)[:40] or f"asset-{self.asset_id}"
-        suffix = "" if self.speed == self.Speed.NORMAL else f"-{self.speed}"
-        return f"{stem}-{self.quality}{suffix}.{self.format}"
 
     @property
     def source_type(self) -> str:

@@ -1,7 +1,9 @@
 """Writes for media assets: add a file variant (validated by content), delete variants and assets.
 
 Files are stored through Django's storage API (``AssetVariant.file``'s storage: the local media folder by
-default, S3 when configured) under a content-addressed name, ``assets/<sha[:2]>/<sha256>.<format>``.
+default, S3 when configured) under a content-addressed name, ``assets/<sha[:2]>/<sha256>.<format>``:
+neither the stored name nor the URL says what a file says or shows. ``rename_to_content_addresses``
+moves files stored under any other name (older uploads) to theirs.
 """
 
 import hashlib
@@ -13,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from .inspection import FORMAT_NAMES, MediaInfo, format_from_name, inspect_media
-from .models import Asset, AssetVariant
+from .models import Asset, AssetVariant, content_addressed_name
 
 _CHUNK = 64 * 1024
 
@@ -79,7 +81,7 @@ def add_or_get_variant(
         existing = find_stored_variant(asset=asset, upload=upload, quality=quality, speed=speed)
         if existing is not None:
             return existing, False
-        name = f"assets/{upload.checksum[:2]}/{upload.checksum}.{upload.info.format}"
+        name = content_addressed_name(checksum=upload.checksum, format=upload.info.format)
         # Content-addressed: a file already at this name holds these very bytes (e.g. left by a rolled-back
         # transaction), so it is reused rather than written again under a second name.
         wrote = not storage.exists(name)
@@ -228,3 +230,45 @@ def _walk(storage, folder: str):
         yield f"{folder}/{name}"
     for sub in folders:
         yield from _walk(storage, f"{folder}/{sub}")
+
+
+@dataclass(frozen=True)
+class RenameReport:
+    renamed: list[tuple[str, str]]  # (old name, content-addressed name)
+    unreadable: list[int]  # variant ids whose file is missing or whose bytes differ from the row's checksum
+
+
+def rename_to_content_addresses(*, dry_run: bool = False) -> RenameReport:
+    """Move every variant file not stored under its content-addressed name (``assets/2025/03/buenos-dias.mp3``
+    from before names were content hashes) to it, so no stored name says what a file holds.
+
+    Per file: the bytes are read and checked against the row's checksum, written under the new name
+    (unless already there), the row updated, and the old file deleted once that commits. A file that
+    is missing or does not match its checksum is reported and left alone. Idempotent: a second run
+    finds nothing to rename.
+    """
+    storage = AssetVariant._meta.get_field("file").storage
+    renamed, unreadable = [], []
+    variants = AssetVariant.objects.only("pk", "file", "format", "checksum_sha256").order_by("pk")
+    for variant in variants.iterator():
+        old, new = variant.file.name, variant.stored_name
+        if old == new:
+            continue
+        try:
+            with storage.open(old, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            unreadable.append(variant.pk)
+            continue
+        if hashlib.sha256(data).hexdigest() != variant.checksum_sha256:
+            unreadable.append(variant.pk)
+            continue
+        renamed.append((old, new))
+        if dry_run:
+            continue
+        if not storage.exists(new):
+            storage.save(new, ContentFile(data))
+        with transaction.atomic():
+            if AssetVariant.objects.filter(pk=variant.pk, file=old).update(file=new):
+                _delete_files_on_commit([old])
+    return RenameReport(renamed=renamed, unreadable=unreadable)

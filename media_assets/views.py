@@ -6,8 +6,10 @@ Safari refuses to play audio served without them. So this view answers single by
 206 with Content-Range, 416 for a range that starts past the end, and the whole file (200) for no
 range, a malformed one, several ranges, or an ``If-Range`` that no longer matches.
 
-Files are immutable (a variant's bytes never change: its URL names the variant, its ETag is the
-SHA-256 of the content), so they are cached for a year. Audio of course content is not secret — a
+Files are immutable (a variant's bytes never change: its URL and its ETag are the SHA-256 of the
+content), so they are cached for a year. The URL names the content hash only, so it says nothing
+about what the file says or shows (no text, title or original name: a listening exercise's URL must
+not give its answer away); the response names no file either. Audio of course content is not secret — a
 learner hears it anyway — so no log-in is needed (see docs/media.md).
 """
 
@@ -50,9 +52,11 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | str | None:
 
 
 @require_safe
-def serve_variant(request, variant_id: int, filename: str):
+def serve_variant(request, checksum: str, extension: str):
     try:
-        variant = AssetVariant.objects.only("file", "format", "size_bytes", "checksum_sha256").get(pk=variant_id)
+        variant = AssetVariant.objects.only("file", "format", "size_bytes", "checksum_sha256").get(
+            checksum_sha256=checksum, format=extension
+        )
     except AssetVariant.DoesNotExist:
         raise Http404("No such media file.") from None
     etag = f'"{variant.checksum_sha256}"'
@@ -89,7 +93,7 @@ def serve_variant(request, variant_id: int, filename: str):
         response = StreamingHttpResponse(_read_slice(fh, last - first + 1), status=206, content_type=variant.mime_type)
         response["Content-Range"] = f"bytes {first}-{last}/{size}"
         response["Content-Length"] = str(last - first + 1)
-    response["Content-Disposition"] = f'inline; filename="{_safe_filename(filename, variant)}"'
+    response["Content-Disposition"] = "inline"  # no file name: the URL's last part (the hash) serves a download
     _common_headers(response, etag)
     return response
 
@@ -110,8 +114,3 @@ def _common_headers(response: HttpResponse, etag: str) -> None:
     response["Accept-Ranges"] = "bytes"
     response["ETag"] = etag
     response["Cache-Control"] = CACHE_CONTROL
-
-
-def _safe_filename(filename: str, variant: AssetVariant) -> str:
-    cleaned = re.sub(r"[^A-Za-z0-9._-]", "", filename)[:80]
-    return cleaned or f"{variant.pk}.{variant.format}"

@@ -33,11 +33,27 @@ def test_full_get(client, variant, media_files):
     assert response["ETag"] == f'"{variant.checksum_sha256}"'
     assert "max-age=31536000" in response["Cache-Control"]
     assert "immutable" in response["Cache-Control"]
-    assert response["Content-Disposition"] == 'inline; filename="como-estas-high.mp3"'
+    assert response["Content-Disposition"] == "inline"  # no file name: nothing that could name the content
 
 
-def test_url_has_a_readable_name(variant):
-    assert variant.get_absolute_url() == f"/media/a/{variant.pk}/como-estas-high.mp3"
+def test_url_is_the_content_hash_and_says_nothing_of_the_text(variant):
+    """A listening exercise's URL must not give its answer away: not the text, its slug, nor the upload's name."""
+    url = variant.get_absolute_url()
+    assert url == f"/media/a/{variant.checksum_sha256}.mp3"
+    assert not any(part in url.lower() for part in ("como", "estas", "c.mp3", str(variant.pk) + "/"))
+    assert variant.file.name == f"assets/{variant.checksum_sha256[:2]}/{variant.checksum_sha256}.mp3"
+
+
+def test_old_and_near_miss_urls_are_404(client, variant):
+    sha = variant.checksum_sha256
+    for url in (
+        f"/media/a/{variant.pk}/como-estas-high.mp3",  # the old readable URL
+        f"/media/a/{sha}.ogg",  # the right bytes under another format
+        f"/media/a/{sha[:-1]}0.mp3" if sha[-1] != "0" else f"/media/a/{sha[:-1]}1.mp3",
+        f"/media/a/{sha.upper()}.mp3",
+        f"/media/a/{sha}.mp3/",
+    ):
+        assert client.get(url).status_code == 404, url
 
 
 def test_first_bytes(client, variant, media_files):
@@ -111,7 +127,7 @@ def test_if_none_match_is_304(client, variant):
 
 def test_head_and_unknown_variant(client, variant):
     assert client.head(variant.get_absolute_url()).status_code == 200
-    assert client.get(f"/media/a/{variant.pk + 999}/x.mp3").status_code == 404
+    assert client.get(f"/media/a/{'f' * 64}.mp3").status_code == 404
     assert client.post(variant.get_absolute_url()).status_code == 405
 
 
@@ -193,6 +209,10 @@ def test_prefetched_variants_cost_no_query(asset_with_variants, django_assert_nu
 # --- the include ---------------------------------------------------------------------------
 
 
+def url_of(asset, format: str, quality: str) -> str:
+    return asset.variants.get(format=format, quality=quality, speed="normal").get_absolute_url()
+
+
 def test_include_offers_sources_best_first_with_replay_and_slow_replay(asset_with_variants):
     asset = Asset.objects.prefetch_related("variants").get(pk=asset_with_variants.pk)
     html = render_to_string(
@@ -200,9 +220,9 @@ def test_include_offers_sources_best_first_with_replay_and_slow_replay(asset_wit
     )
     sources = [line.strip() for line in html.splitlines() if "<source" in line]
     assert 'type="audio/ogg; codecs=&quot;vorbis&quot;"' in sources[0]
-    assert "-low.ogg" in sources[0]
+    assert url_of(asset, "ogg", "low") in sources[0]
     assert 'type="audio/mpeg"' in sources[1]
-    assert "-low.mp3" in sources[1]
+    assert url_of(asset, "mp3", "low") in sources[1]
     assert 'aria-label="Listen to the sentence"' in html
     assert "data-audio-replay" in html
     assert "Replay" in html
@@ -223,8 +243,8 @@ def test_compact_players_fetch_nothing_until_played(asset_with_variants):
     # One source per format, the best fit first; no slow replay in a list of words.
     sources = [line for line in html.splitlines() if "<source" in line]
     assert len(sources) == 2
-    assert "-low.ogg" in sources[0]
-    assert "-low.mp3" in sources[1]
+    assert url_of(asset_with_variants, "ogg", "low") in sources[0]
+    assert url_of(asset_with_variants, "mp3", "low") in sources[1]
     assert "Slow replay" not in html
 
 
