@@ -1,10 +1,19 @@
+import uuid
 import zoneinfo
+from pathlib import PurePath
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 
 from .validators import validate_time_zone
+
+
+def avatar_upload_to(instance, filename: str) -> str:
+    """A random name, keeping only the image's extension: the name a file was uploaded under (which may
+    be a person's name) never becomes part of a stored name or URL."""
+    suffix = PurePath(filename).suffix.lower()
+    return f"avatars/{uuid.uuid4().hex}{suffix if suffix[1:].isalnum() and len(suffix) <= 6 else ''}"
 
 
 class UserManager(BaseUserManager):
@@ -59,7 +68,7 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField("e-mail address", unique=True)
     display_name = models.CharField(max_length=80, blank=True)
-    avatar = models.ImageField(upload_to="avatars/", blank=True)
+    avatar = models.ImageField(upload_to=avatar_upload_to, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     locale = models.CharField(max_length=16, default="en")
     native_language = models.CharField(max_length=10, default="en", help_text="ISO 639-1 code, e.g. en")
