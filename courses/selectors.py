@@ -1,10 +1,15 @@
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from media_assets.models import AssetVariant
 
-from .models import Course
+from .answers import Lexicon
+from .models import Course, Token
+
+#: how long a course's lexicon stays cached; a change of the course (an import) starts a new one at once
+LEXICON_CACHE_SECONDS = 600
 
 
 def published_courses() -> QuerySet[Course]:
@@ -33,3 +38,30 @@ def attach_image_urls(publics: Iterable[dict]) -> None:
         urls.setdefault(variant.asset_id, variant.get_absolute_url())
     for choice in choices:
         choice["url"] = urls.get(choice["asset"], "")
+
+
+def lexicon_glosses(*, course: Course, language_code: str) -> dict[str, str]:
+    """Folded single word → gloss, for the course's tokens in ``language_code`` that its exercises use.
+
+    Cached (Django's cache) under the course's id and ``updated_at`` for ``LEXICON_CACHE_SECONDS``:
+    one query on a miss, none on a hit."""
+    key = f"answers:lexicon:v1:{course.pk}:{language_code}:{course.updated_at.timestamp() if course.updated_at else 0}"
+    glosses = cache.get(key)
+    if glosses is None:
+        tokens = (
+            Token.objects.filter(language__code=language_code, exercises__course_id=course.pk)
+            .order_by("text", "pk")
+            .values_list("text", "translation")
+            .distinct()
+        )
+        glosses = Lexicon.from_tokens(tokens, language_code)
+        cache.set(key, glosses, LEXICON_CACHE_SECONDS)
+    return glosses
+
+
+def answer_lexicon(*, course: Course, language_code: str) -> Lexicon:
+    """The course's lexicon in the answer's language, for ``check_answer_text`` (docs/answers.md).
+
+    Lazy: nothing is read until the checker asks about a word, which it does only for a one-edit slip,
+    so most answers cost no query and no cache read."""
+    return Lexicon(load=lambda: lexicon_glosses(course=course, language_code=language_code))

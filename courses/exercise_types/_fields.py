@@ -159,6 +159,25 @@ def words(sentence: str) -> list[str]:
     return out
 
 
+def strict_contractions(errors: Errors, key: str, value: Any) -> bool:
+    """Contractions the checker knows (``don't``, ``zum``, ``geht's``) that the exercise keeps apart from
+    their long forms (docs/answers.md "Contractions")."""
+    if not isinstance(value, list):
+        errors.add(key, f"Must be a list of contractions, not {json_type(value)}.")
+        return False
+    known = answers.known_contractions()
+    ok = True
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            errors.add(f"{key}.{i}", 'Must be a contraction such as "don\'t" or "zum".')
+            ok = False
+        elif not answers.is_contraction(item):
+            examples = ", ".join(sorted(known)[:6])
+            errors.add(f"{key}.{i}", f"{item!r} is not a contraction the answer checker knows (e.g. {examples}).")
+            ok = False
+    return ok
+
+
 def as_single_string(data: Any, *, what: str = "answer") -> str:
     """A submitted text answer: a string, or a form's one-item list. Raises ValidationError otherwise."""
     if isinstance(data, list | tuple):

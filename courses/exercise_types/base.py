@@ -2,7 +2,7 @@
 
 from typing import Any, ClassVar, Literal
 
-from courses.answers import Verdict
+from courses.answers import NO_LEXICON, Lexicon, Verdict
 
 
 class ExerciseType:
@@ -30,7 +30,7 @@ class ExerciseType:
         """Turn a submitted answer (form value or JSON) into this type's answer, or raise ValidationError."""
         raise NotImplementedError
 
-    def check(self, payload: dict, answer: Any, *, language: str) -> Verdict:
+    def check(self, payload: dict, answer: Any, *, language: str, lexicon: Lexicon = NO_LEXICON) -> Verdict:
         """Judge an answer; ``language`` is the code of the language the answer is written in."""
         raise NotImplementedError
 

@@ -3,7 +3,7 @@
 import re
 from typing import Any
 
-from courses.answers import Verdict
+from courses.answers import NO_LEXICON, Lexicon, Verdict
 
 from . import _fields, _text, register
 from .base import ExerciseType
@@ -20,12 +20,15 @@ class FillBlank(ExerciseType):
     schema = (
         "text: the sentence with exactly one ___ (three underscores) where the answer goes\n"
         "solutions: what goes in the blank (list of strings, ≥ 1; alternates allowed)\n"
-        "choices: optional list of 2 to 6 distinct strings to pick from (one must be a solution)"
+        "choices: optional list of 2 to 6 distinct strings to pick from (one must be a solution)\n"
+        + _text.STRICT_CONTRACTIONS_SCHEMA
     )
     example = {"text": "Yo ___ estudiante.", "solutions": ["soy"], "choices": ["soy", "estoy", "es"]}
 
     def validate_payload(self, payload: Any) -> dict:
-        cleaned, errors = _fields.require_object(payload, required={"text", "solutions"}, optional={"choices"})
+        cleaned, errors = _fields.require_object(
+            payload, required={"text", "solutions"}, optional={"choices", "strict_contractions"}
+        )
         if "text" in cleaned and _fields.text(errors, "text", cleaned["text"]):
             runs = _BLANK_RUN.findall(cleaned["text"])
             if len(runs) != 1 or runs[0] != BLANK:
@@ -42,6 +45,7 @@ class FillBlank(ExerciseType):
             accepted = {_fields.fold(s) for sol in cleaned["solutions"] for s in _fields.expansions(sol)}
             if not any(_fields.fold(c) in accepted for c in cleaned["choices"]):
                 errors.add("choices", "None of the choices is an accepted solution.")
+        _text.validate_strict_contractions(errors, cleaned)
         errors.raise_if_any()
         return cleaned
 
@@ -56,8 +60,8 @@ class FillBlank(ExerciseType):
     def parse_answer(self, data: Any) -> str:
         return _fields.as_single_string(data)
 
-    def check(self, payload: dict, answer: str, *, language: str) -> Verdict:
-        return _text.check_text(answer, payload["solutions"], language)
+    def check(self, payload: dict, answer: str, *, language: str, lexicon: Lexicon = NO_LEXICON) -> Verdict:
+        return _text.check_text(answer, payload["solutions"], language, payload=payload, lexicon=lexicon)
 
     def solution_display(self, payload: dict) -> str:
         return payload["text"].replace(BLANK, _text.first_solution(payload["solutions"]), 1)

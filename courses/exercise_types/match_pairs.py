@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from courses.answers import Verdict
+from courses.answers import NO_LEXICON, Lexicon, Verdict
 
 from . import _fields, register
 from .base import ExerciseType
@@ -83,7 +83,9 @@ class MatchPairs(ExerciseType):
                 raise ValidationError("A pair is a list of two items: [left, right].")
         return pairs
 
-    def check(self, payload: dict, answer: list[tuple[Any, Any]], *, language: str) -> Verdict:
+    def check(
+        self, payload: dict, answer: list[tuple[Any, Any]], *, language: str, lexicon: Lexicon = NO_LEXICON
+    ) -> Verdict:
         public = self.public_payload(payload)
         expected = {_fields.fold(left): _fields.fold(right) for left, right in payload["pairs"]}
         given: dict[str, str] = {}

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from courses.answers import Verdict
+from courses.answers import NO_LEXICON, Lexicon, Verdict
 
 from . import _fields, register
 from .base import ExerciseType
@@ -87,7 +87,7 @@ class Picture(ExerciseType):
     def parse_answer(self, data: Any) -> int:
         return _fields.as_index(data)
 
-    def check(self, payload: dict, answer: int, *, language: str) -> Verdict:
+    def check(self, payload: dict, answer: int, *, language: str, lexicon: Lexicon = NO_LEXICON) -> Verdict:
         choices = payload["choices"]
         chosen = choices[answer]["label"] if 0 <= answer < len(choices) else None
         return Verdict(correct=answer == payload["answer"], best_match=chosen)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from courses.answers import Verdict
+from courses.answers import NO_LEXICON, Lexicon, Verdict
 
 from . import _fields, _text, register
 from .base import ExerciseType
@@ -21,16 +21,20 @@ class Speak(ExerciseType):
     template = "exercises/speak.html"
     schema = (
         "text: the phrase to say, in the target language (string)\n"
-        "solutions: optional accepted transcripts (list of strings; default [text])"
+        "solutions: optional accepted transcripts (list of strings; default [text])\n"
+        + _text.STRICT_CONTRACTIONS_SCHEMA
     )
     example = {"text": "Me llamo Ana"}
 
     def validate_payload(self, payload: Any) -> dict:
-        cleaned, errors = _fields.require_object(payload, required={"text"}, optional={"solutions"})
+        cleaned, errors = _fields.require_object(
+            payload, required={"text"}, optional={"solutions", "strict_contractions"}
+        )
         if "text" in cleaned:
             _fields.text(errors, "text", cleaned["text"])
         if "solutions" in cleaned:
             _fields.text_list(errors, "solutions", cleaned["solutions"], alternates=True)
+        _text.validate_strict_contractions(errors, cleaned)
         errors.raise_if_any()
         return cleaned
 
@@ -54,10 +58,11 @@ class Speak(ExerciseType):
             return {"self_assessed": False}
         return {"transcript": value}
 
-    def check(self, payload: dict, answer: dict, *, language: str) -> Verdict:
+    def check(self, payload: dict, answer: dict, *, language: str, lexicon: Lexicon = NO_LEXICON) -> Verdict:
         if "self_assessed" in answer:
             return Verdict(correct=answer["self_assessed"], note="Self-assessed", best_match=payload["text"])
-        return _text.check_text(answer["transcript"], payload.get("solutions") or [payload["text"]], language)
+        solutions = payload.get("solutions") or [payload["text"]]
+        return _text.check_text(answer["transcript"], solutions, language, payload=payload, lexicon=lexicon)
 
     def solution_display(self, payload: dict) -> str:
         return payload["text"]

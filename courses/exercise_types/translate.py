@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from courses.answers import Verdict
+from courses.answers import NO_LEXICON, Lexicon, Verdict
 
 from . import _fields, _text, register
 from .base import ExerciseType
@@ -18,18 +18,21 @@ class Translate(ExerciseType):
     schema = (
         "text: the sentence to translate (string)\n"
         "solutions: accepted translations (list of strings, ≥ 1; alternates like 'I [am/'m] here')\n"
-        "direction: 'to_target' (default) or 'to_source'"
+        "direction: 'to_target' (default) or 'to_source'\n" + _text.STRICT_CONTRACTIONS_SCHEMA
     )
     example = {"text": "Hola", "solutions": ["[Hello/Hi]"], "direction": "to_source"}
 
     def validate_payload(self, payload: Any) -> dict:
-        cleaned, errors = _fields.require_object(payload, required={"text", "solutions"}, optional={"direction"})
+        cleaned, errors = _fields.require_object(
+            payload, required={"text", "solutions"}, optional={"direction", "strict_contractions"}
+        )
         if "text" in cleaned:
             _fields.text(errors, "text", cleaned["text"])
         if "solutions" in cleaned:
             _fields.text_list(errors, "solutions", cleaned["solutions"], alternates=True)
         if "direction" in cleaned and cleaned["direction"] not in DIRECTIONS:
             errors.add("direction", f"Must be one of {', '.join(DIRECTIONS)}, not {cleaned['direction']!r}.")
+        _text.validate_strict_contractions(errors, cleaned)
         errors.raise_if_any()
         return cleaned
 
@@ -39,8 +42,8 @@ class Translate(ExerciseType):
     def parse_answer(self, data: Any) -> str:
         return _fields.as_single_string(data)
 
-    def check(self, payload: dict, answer: str, *, language: str) -> Verdict:
-        return _text.check_text(answer, payload["solutions"], language)
+    def check(self, payload: dict, answer: str, *, language: str, lexicon: Lexicon = NO_LEXICON) -> Verdict:
+        return _text.check_text(answer, payload["solutions"], language, payload=payload, lexicon=lexicon)
 
     def solution_display(self, payload: dict) -> str:
         return _text.first_solution(payload["solutions"])

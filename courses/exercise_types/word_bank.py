@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from courses.answers import Verdict
+from courses.answers import NO_LEXICON, Lexicon, Verdict
 
 from . import _fields, _text, register
 from .base import ExerciseType
@@ -82,13 +82,13 @@ class WordBank(ExerciseType):
             return indices
         return _fields.as_single_string(list(data))
 
-    def check(self, payload: dict, answer: list[int] | str, *, language: str) -> Verdict:
+    def check(self, payload: dict, answer: list[int] | str, *, language: str, lexicon: Lexicon = NO_LEXICON) -> Verdict:
         tiles = payload["tiles"]
         if isinstance(answer, list):
             if any(i >= len(tiles) for i in answer) or len(set(answer)) != len(answer):
                 return Verdict(correct=False, note="Each tile can be used once.")
             answer = " ".join(tiles[i] for i in answer)
-        return _text.check_text(answer, payload["solutions"], language)
+        return _text.check_text(answer, payload["solutions"], language, payload={}, lexicon=lexicon)
 
     def solution_display(self, payload: dict) -> str:
         return _text.first_solution(payload["solutions"])

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
-from courses.answers import Verdict, expand_alternates
+from courses.answers import NO_LEXICON, Lexicon, Verdict, expand_alternates
 from courses.exercise_types import REGISTRY, get_type, type_choices
 
 ALL_TYPES = [
@@ -25,6 +25,7 @@ GOOD = {
         {"text": "Hola", "solutions": ["[Hello/Hi]"], "direction": "to_source"},
         {"text": "I am here", "solutions": ["[Estoy/Yo estoy] aquí"]},
         {"text": "The cat", "solutions": ["El gato", "[El/Un] gato"], "direction": "to_target"},
+        {"text": "No sé", "solutions": ["I don't know"], "direction": "to_source", "strict_contractions": ["don't"]},
     ],
     "multiple_choice": [
         {"question": "“Thank you”?", "choices": ["gracias", "hola"], "answer": 0},
@@ -33,6 +34,7 @@ GOOD = {
     "listen": [
         {"text": "Buenos días"},
         {"text": "Buenos días", "solutions": ["Buenos días", "Buen día"]},
+        {"text": "Ich gehe zum Bahnhof", "strict_contractions": ["zum", "geht\u2019s"]},
     ],
     "word_bank": [
         {"text": "I eat bread", "tiles": ["pan", "Yo", "como", "agua"], "solutions": ["[Yo/] como pan"]},
@@ -75,6 +77,11 @@ BAD = [
     *[(t, "text", "payload") for t in ALL_TYPES],
     *[(t, {**GOOD[t][0], "solution": "x"}, "solution") for t in ALL_TYPES],
     ("translate", {"solutions": ["a"]}, "text"),
+    ("translate", {**GOOD["translate"][0], "strict_contractions": "don't"}, "strict_contractions"),
+    ("listen", {"text": "x", "strict_contractions": ["dont"]}, "strict_contractions.0"),  # not a contraction
+    ("speak", {"text": "x", "strict_contractions": [3]}, "strict_contractions.0"),
+    ("fill_blank", {**GOOD["fill_blank"][0], "strict_contractions": ["don't", " "]}, "strict_contractions.1"),
+    ("word_bank", {**GOOD["word_bank"][0], "strict_contractions": ["don't"]}, "strict_contractions"),  # tiles
     ("translate", {"text": "Hola"}, "solutions"),
     ("translate", {"text": "", "solutions": ["a"]}, "text"),
     ("translate", {"text": "   ", "solutions": ["a"]}, "text"),
@@ -423,19 +430,36 @@ def test_typed_answers_go_through_check_answer_text(type_name, payload, answer):
 def test_typed_check_passes_solutions_and_language(monkeypatch):
     calls = []
 
-    def fake(text, solutions, language):
-        calls.append((text, solutions, language))
+    def fake(text, solutions, language, *, strict_contractions, lexicon):
+        assert lexicon is NO_LEXICON
+        calls.append((text, solutions, language, list(strict_contractions)))
         return Verdict(correct=True)
 
     monkeypatch.setattr("courses.answers.check_answer_text", fake)
     check("translate", GOOD["translate"][0], "hi", language="en")
     check("listen", GOOD["listen"][0], "buenos", language="es")
     check("word_bank", GOOD["word_bank"][0], ["1", "2"], language="es")
+    check("translate", GOOD["translate"][3], "I do not know", language="en")
     assert calls == [
-        ("hi", ["[Hello/Hi]"], "en"),
-        ("buenos", ["Buenos días"], "es"),
-        ("Yo como", ["[Yo/] como pan"], "es"),
+        ("hi", ["[Hello/Hi]"], "en", []),
+        ("buenos", ["Buenos días"], "es", []),
+        ("Yo como", ["[Yo/] como pan"], "es", []),
+        ("I do not know", ["I don't know"], "en", ["don't"]),
     ]
+
+
+def test_strict_contractions_and_the_lexicon_reach_the_checker():
+    translate = REGISTRY["translate"]
+    payload = {"text": "No sé", "solutions": ["I don't know"], "direction": "to_source"}
+    assert translate.check(payload, "I do not know", language="en").correct
+    strict = {**payload, "strict_contractions": ["don't"]}
+    assert not translate.check(strict, "I do not know", language="en").correct
+    listen = REGISTRY["listen"]
+    lexicon = Lexicon({"pero": "but"})
+    verdict = listen.check({"text": "Tengo un perro"}, "tengo un pero", language="es", lexicon=lexicon)
+    assert verdict == Verdict(
+        correct=False, note='"pero" means "but"; did you mean "perro"?', best_match="Tengo un perro"
+    )
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from django.db.models import Q
 from core.errors import NotFound
 from courses.exercise_types import get_type
 from courses.models import Course, Exercise, Lesson
+from courses.selectors import answer_lexicon
 from progress import services as progress
 from progress.models import ExerciseAttempt, LessonRun
 from progress.rules import gems_for_pass, xp_per_exercise
@@ -191,9 +192,9 @@ def _submit(*, user, run_pk, exercise_pk, answer, client_uuid, now, time_spent_m
     except ValidationError as error:
         raise InvalidAnswer("; ".join(error.messages) or None) from None
     try:
-        verdict = exercise_type.check(
-            exercise.payload, parsed, language=_answer_language(exercise_type, exercise.payload, run.course)
-        )
+        language = _answer_language(exercise_type, exercise.payload, run.course)
+        lexicon = answer_lexicon(course=run.course, language_code=language)
+        verdict = exercise_type.check(exercise.payload, parsed, language=language, lexicon=lexicon)
     except ValidationError as error:  # an answer that only the payload shows to be malformed
         raise InvalidAnswer("; ".join(error.messages) or None) from None
     correct = bool(verdict.correct)

@@ -1,0 +1,85 @@
+"""The course lexicon the answer checker uses to name a real-word slip (docs/answers.md)."""
+
+import uuid
+
+import pytest
+from django.core.cache import cache
+
+from accounts.tests.factories import UserFactory
+from courses.selectors import answer_lexicon, lexicon_glosses
+from courses.tests.factories import CourseFactory, ExerciseFactory, LanguageFactory, TokenFactory
+from gamification import services
+from progress.tests.helpers import T0, make_course
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _spanish_course():
+    course = CourseFactory(to_language=LanguageFactory(code="es"))
+    exercise = ExerciseFactory(
+        course=course, type="translate", payload={"text": "I have a dog", "solutions": ["Tengo un perro"]}
+    )
+    exercise.tokens.set(
+        [
+            TokenFactory(language=course.to_language, text="pero", translation="but"),
+            TokenFactory(language=course.to_language, text="Perro", translation="dog"),
+            TokenFactory(language=course.to_language, text="el perro", translation="the dog"),  # a phrase
+            TokenFactory(language=course.from_language, text="dog", translation=""),  # the other language
+        ]
+    )
+    TokenFactory(language=course.to_language, text="gato", translation="cat")  # used by no exercise
+    return course
+
+
+def test_the_lexicon_is_the_courses_single_words_in_that_language_with_glosses(django_assert_num_queries):
+    course = _spanish_course()
+    with django_assert_num_queries(1):
+        assert lexicon_glosses(course=course, language_code="es") == {"pero": "but", "perro": "dog"}
+    with django_assert_num_queries(0):  # cached
+        assert lexicon_glosses(course=course, language_code="es") == {"pero": "but", "perro": "dog"}
+    assert lexicon_glosses(course=course, language_code="en") == {"dog": ""}
+
+
+def test_a_change_of_the_course_starts_a_new_cache_entry():
+    course = _spanish_course()
+    assert "gato" not in lexicon_glosses(course=course, language_code="es")
+    course.exercises.first().tokens.add(TokenFactory(language=course.to_language, text="gato", translation="cat"))
+    course.save()  # an import or an edit of the course bumps updated_at
+    assert lexicon_glosses(course=course, language_code="es")["gato"] == "cat"
+
+
+def test_answer_lexicon_reads_nothing_until_the_checker_asks(django_assert_num_queries):
+    course = _spanish_course()
+    with django_assert_num_queries(0):
+        lexicon = answer_lexicon(course=course, language_code="es")
+    with django_assert_num_queries(1):
+        assert lexicon.gloss("pero") == "but"
+        assert lexicon.knows("perro")
+        assert not lexicon.knows("gato")
+
+
+def test_a_submitted_real_word_slip_is_wrong_and_names_both_words():
+    course, (lesson, _) = make_course(exercises=1, tokens=0)
+    exercise = lesson.lesson_exercises.get().exercise
+    exercise.payload = {"text": "I have a dog", "solutions": ["Tengo un perro"]}
+    exercise.save()
+    exercise.tokens.set([TokenFactory(language=course.to_language, text="pero", translation="but")])
+    user = UserFactory()
+    services.ensure_learner(user=user, now=T0)
+    run = services.start_lesson_run(user=user, lesson=lesson, now=T0)
+
+    outcome = services.submit_answer(
+        user=user, run_id=run.pk, exercise_id=exercise.pk, answer="Tengo un pero", client_id=uuid.uuid4(), now=T0
+    )
+    assert (outcome.correct, outcome.note) == (False, '"pero" means "but"; did you mean "perro"?')
+    outcome = services.submit_answer(
+        user=user, run_id=run.pk, exercise_id=exercise.pk, answer="Tengo un perrro", client_id=uuid.uuid4(), now=T0
+    )
+    assert (outcome.correct, outcome.note) == (True, 'You have a typo: "perro"')
