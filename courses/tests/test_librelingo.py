@@ -394,10 +394,13 @@ def test_publishing_needs_the_attribution_the_licence_requires(course_dir):
     assert not Course.objects.get(slug="es").is_published
 
 
-def test_a_published_import_shows_its_attribution(course_dir, client):
+def test_a_published_import_shows_its_attribution_and_stays_published(course_dir, client):
     import_librelingo(directory=course_dir, publish=True)
     page = client.get("/").content.decode()
     assert ">CC BY-SA 4.0</a>" in page and "https://example.org/mallard-tests/tiny-spanish" in page
+
+    assert not import_librelingo(directory=course_dir).changed  # without --publish: still published
+    assert Course.objects.get(slug="es").is_published
 
 
 def test_an_existing_course_of_other_content_is_not_overwritten_without_replace(course_dir):

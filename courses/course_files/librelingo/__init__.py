@@ -107,7 +107,8 @@ def import_librelingo(
     dry_run: bool = False,
 ) -> ImportReport:
     """Import (or update, by slug) the LibreLingo course in ``directory``. Raises ``CourseFileError``
-    with every problem, each ``FILE:LINE: FIELD: MESSAGE``; then nothing has been written."""
+    with every problem, each ``FILE:LINE: FIELD: MESSAGE``; then nothing has been written.
+    ``publish`` publishes the course; a course already published stays published."""
     course = read_course(directory)
     slug = slug or default_slug(course)
     if not slug or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug) or len(slug) > SLUG_MAX:
@@ -116,6 +117,8 @@ def import_librelingo(
             f"{slug!r} cannot be a course slug (lower-case letters, digits, hyphens, at most {SLUG_MAX}): pass --slug",
         )
     check_target(course, slug=slug, replace=replace)
+    # a re-import keeps a published course published (LibreLingo has no such flag to change it)
+    publish = publish or Course.objects.filter(slug=slug, is_published=True).exists()
     parsed, generated = convert(course, slug=slug, images=image_assets(course), publish=publish)
     parsed.filename = str(directory)
     try:
