@@ -245,15 +245,6 @@ def validate_exercise(exercise: Exercise, *, tokens: Iterable[Token] | None = No
         raise ValidationError(errors)
 
 
-def answer_language_code(exercise: Exercise) -> str | None:
-    """The code of the language the learner writes this exercise's answer in (for ``check``)."""
-    side = REGISTRY[exercise.type].answer_language(exercise.payload)
-    if side is None:
-        return None
-    course = exercise.course
-    return (course.to_language if side == "target" else course.from_language).code
-
-
 # --- Publishing ------------------------------------------------------------------------------
 
 

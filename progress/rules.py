@@ -51,6 +51,11 @@ def queue_after_answer(queue: Sequence[int], exercise_id: int, *, correct: bool)
     return [*rest[:position], exercise_id, *rest[position:]]
 
 
+def answer_passes_run(queue: Sequence[int], exercise_id: int, *, correct: bool) -> bool:
+    """Whether this answer empties the queue, so the run passes (only a correct answer can)."""
+    return not queue_after_answer(queue, exercise_id, correct=correct)
+
+
 # --- Tiers -----------------------------------------------------------------------------------
 
 Tier = LessonProgress.Tier

@@ -25,6 +25,16 @@ def get_type(name: str) -> ExerciseType:
         raise KeyError(f"unknown exercise type {name!r}; known types: {', '.join(sorted(REGISTRY))}") from None
 
 
+def answer_language_code(exercise_type: ExerciseType, payload: dict, course) -> str:
+    """The code of the language the learner writes an exercise's answer in, as ``check`` expects it.
+
+    The type says which side (``answer_language``): "source" is the course's ``from_language``;
+    "target", and an answer that is not text (a choice, a pairing — checked without a language),
+    is its ``to_language``. ``course`` should have both languages loaded (no query then)."""
+    side = exercise_type.answer_language(payload)
+    return (course.from_language if side == "source" else course.to_language).code
+
+
 def type_choices() -> list[tuple[str, str]]:
     return [(t.name, t.label) for t in sorted(REGISTRY.values(), key=lambda t: t.name)]
 
@@ -37,4 +47,4 @@ def _import_all() -> None:
 
 _import_all()
 
-__all__ = ["REGISTRY", "ExerciseType", "get_type", "register", "type_choices"]
+__all__ = ["REGISTRY", "ExerciseType", "answer_language_code", "get_type", "register", "type_choices"]

@@ -44,5 +44,5 @@ class ExerciseType:
 
     def answer_language(self, payload: dict) -> Literal["target", "source"] | None:
         """Which of the course's languages the learner writes in (None: the answer is not text).
-        ``courses.services.answer_language_code`` turns it into the code ``check`` expects."""
+        ``courses.exercise_types.answer_language_code`` turns it into the code ``check`` expects."""
         return None

@@ -25,7 +25,7 @@ from progress.models import LessonProgress
 from ..models import Achievement, LedgerEntry, Streak, UserAchievement, Wallet
 from . import ledger
 from .activity import record_activity
-from .wallet import lock_wallet, update_wallet
+from .wallet import lock_wallet
 
 
 def _stats(user) -> dict[str, int]:
@@ -107,8 +107,9 @@ def evaluate_locked(*, user, wallet: Wallet, now: datetime, run=None) -> list[Us
         earned.extend(awards)
         xp = sum(a.xp_reward for a in met)
         if xp:
-            ledger.post(
-                [
+            ledger.credit(
+                wallet=wallet,
+                entries=[
                     ledger.xp_entry(
                         user=user,
                         amount=a.xp_reward,
@@ -118,9 +119,8 @@ def evaluate_locked(*, user, wallet: Wallet, now: datetime, run=None) -> list[Us
                         now=now,
                     )
                     for a, ua in zip(met, awards, strict=True)
-                ]
+                ],
             )
-            update_wallet(wallet, xp=xp)
             record_activity(user=user, now=now, xp=xp)
         candidates = [a for a in candidates if a not in met]
         if not xp:

@@ -25,8 +25,21 @@ from django.db.models.functions import Greatest
 
 from ..models import DailyActivity, Streak
 
+#: The time an answer reports (``time_spent_ms``) is kept between 0 and one hour on the attempt.
+MAX_TIME_SPENT_MS = 3_600_000
 #: Time counted for one answer is capped, so a tab left open overnight does not count as study.
 MAX_SECONDS_PER_ANSWER = 300
+
+
+def clamp_time_spent_ms(time_spent_ms: int) -> int:
+    """The time an answer took, as stored on the attempt: 0 … ``MAX_TIME_SPENT_MS``."""
+    return max(0, min(time_spent_ms, MAX_TIME_SPENT_MS))
+
+
+def seconds_counted(time_spent_ms: int) -> int:
+    """The study time one answer adds to the day (``DailyActivity.seconds_spent``): whole seconds,
+    at most ``MAX_SECONDS_PER_ANSWER``."""
+    return min(round(clamp_time_spent_ms(time_spent_ms) / 1000), MAX_SECONDS_PER_ANSWER)
 
 
 def local_day(user, moment: datetime) -> date:

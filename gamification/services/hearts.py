@@ -12,9 +12,13 @@ on time. See docs/game-rules.md.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from gamification.models import MAX_HEARTS
+from gamification.models import MAX_HEARTS, HeartsLog
 
 REGEN_INTERVAL = timedelta(hours=4)
+
+
+#: A change of hearts to log: (hearts before, hearts after, HeartsLog reason).
+HeartsStep = tuple[int, int, str]
 
 
 @dataclass(frozen=True)
@@ -57,3 +61,38 @@ def current(hearts: int, anchor: datetime, now: datetime) -> tuple[int, datetime
     """(hearts now, next heart at) without writing anything."""
     clock = regenerate(hearts, anchor, now)
     return clock.hearts, next_heart_at(clock.hearts, clock.anchor)
+
+
+@dataclass(frozen=True)
+class HeartsAfterAnswer:
+    """What one answer does to the learner's hearts."""
+
+    clock: HeartClock  # to store on the wallet
+    steps: list[HeartsStep]  # the HeartsLog rows to write, in order (only steps that change the count)
+    out_of_hearts: bool  # a wrong lesson answer left 0 hearts: the run fails
+
+
+def after_answer(
+    *, hearts: int, anchor: datetime, now: datetime, correct: bool, is_review: bool, passes_run: bool
+) -> HeartsAfterAnswer:
+    """The heart rules after an answer (pure), from the stored ``(hearts, anchor)``:
+
+    1. regeneration is materialised (logged ``regenerated`` when a heart came back);
+    2. a wrong answer in a lesson run costs one heart (``wrong_answer``; never below 0), and leaves
+       the learner out of hearts when none is left; review answers cost nothing;
+    3. an answer that passes a review gives one heart back (``review_passed``; anchor unchanged).
+    """
+    clock = regenerate(hearts, anchor, now)
+    steps: list[HeartsStep] = [(hearts, clock.hearts, HeartsLog.Reason.REGENERATED)] if clock.gained else []
+    lesson_mistake = not correct and not is_review
+    if lesson_mistake:
+        lost = lose(clock, now)
+        steps.append((clock.hearts, lost.hearts, HeartsLog.Reason.WRONG_ANSWER))
+        clock = lost
+    out_of_hearts = lesson_mistake and clock.hearts == 0
+    if passes_run and is_review:
+        gained = gain(clock)
+        steps.append((clock.hearts, gained.hearts, HeartsLog.Reason.REVIEW_PASSED))
+        clock = gained
+    changes = [step for step in steps if step[0] != step[1]]
+    return HeartsAfterAnswer(clock=clock, steps=changes, out_of_hearts=out_of_hearts)

@@ -10,9 +10,12 @@ twice:
 - ``achievement:<achievement id>:user:<user id>`` — an achievement's XP reward;
 - ``refill:<hearts log id>`` — gems spent on a heart refill.
 
-``check_ledger()`` proves every total equals the sum of its ledger.
+``credit()`` is the only writer of ledger rows and of those totals: it writes the entries and moves
+the totals by the same amounts, together. ``check_ledger()`` proves every total equals the sum of
+its ledger.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +23,7 @@ from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from ..models import LedgerEntry, Wallet
+from .hearts import HeartClock
 
 
 def xp_entry(*, user, amount: int, reason: str, key: str, source=None, now: datetime) -> LedgerEntry:
@@ -47,11 +51,40 @@ def _entry(*, user, currency, amount, reason, key, source, now) -> LedgerEntry:
     )
 
 
-def post(entries: list[LedgerEntry]) -> None:
-    """Insert ledger rows (one query). The caller updates the wallet in the same transaction."""
+def credit(*, wallet: Wallet, entries: Sequence[LedgerEntry], hearts: HeartClock | None = None) -> None:
+    """Write ledger ``entries`` (unsaved rows, as ``xp_entry``/``gems_entry`` build them; zero amounts
+    are skipped) and move ``wallet``'s cached XP and gems totals by their sums, in the caller's
+    transaction, with ``wallet`` locked by the caller (``lock_wallet``).
+
+    ``hearts``, when given, is the learner's new hearts clock (computed under the same lock), stored in
+    the same UPDATE. At most two queries: one INSERT of the entries, one UPDATE of the wallet.
+    """
     entries = [e for e in entries if e.amount]
     if entries:
         LedgerEntry.objects.bulk_create(entries)
+    xp = sum(e.amount for e in entries if e.currency == LedgerEntry.Currency.XP)
+    gems = sum(e.amount for e in entries if e.currency == LedgerEntry.Currency.GEMS)
+    _update_wallet(wallet, xp=xp, gems=gems, clock=hearts)
+
+
+def _update_wallet(wallet: Wallet, *, xp: int, gems: int, clock: HeartClock | None) -> None:
+    """One UPDATE: XP and gems by F() deltas; hearts to ``clock`` as a delta too. Keeps the Python
+    object in step. No query when nothing changes."""
+    changes: dict = {}
+    if xp:
+        changes["xp_total"] = F("xp_total") + xp
+    if gems:
+        changes["gems"] = F("gems") + gems
+    if clock is not None and (clock.hearts != wallet.hearts or clock.anchor != wallet.hearts_anchor_at):
+        changes["hearts"] = F("hearts") + (clock.hearts - wallet.hearts)
+        changes["hearts_anchor_at"] = clock.anchor
+    if not changes:
+        return
+    Wallet.objects.filter(pk=wallet.pk).update(**changes)
+    wallet.xp_total += xp
+    wallet.gems += gems
+    if clock is not None:
+        wallet.hearts, wallet.hearts_anchor_at = clock.hearts, clock.anchor
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
-"""The learner's loop — entry points pages and the API call (CONTRACT.md).
+"""The learner's loop — the entry points pages and the API call.
 
 Each is one transaction that first locks the learner's Wallet row, then (for an answer) the
 LessonRun row — the documented lock order — so double clicks, retries and two tabs are serialised
 per learner and never award twice. Rules live in: ``progress.rules`` (XP, queue, tiers, unlocking),
-``progress.services`` (runs, tiers, mastery), ``.hearts``, ``.ledger``, ``.activity``, ``.achievements``.
+``progress.services`` (runs, attempts, tiers, mastery), ``.hearts``, ``.ledger``, ``.activity``,
+``.achievements``. ``submit_answer`` is a list of named steps, one per rule (docs/game-rules.md
+"The answer, step by step"); each app writes its own rows.
 """
 
 import uuid
@@ -16,20 +18,20 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from core.errors import NotFound
-from courses.exercise_types import get_type
+from courses.exercise_types import ExerciseType, answer_language_code, get_type
 from courses.models import Course, Exercise, Lesson
 from courses.selectors import answer_lexicon
 from progress import services as progress
 from progress.models import ExerciseAttempt, LessonRun
-from progress.rules import gems_for_pass, xp_per_exercise
+from progress.rules import answer_passes_run, gems_for_pass, xp_per_exercise
 
 from ..errors import ClientIdConflict, ExerciseNotInRun, InvalidAnswer, OutOfHearts, RunFinished
 from ..models import HeartsLog, LedgerEntry
 from . import achievements, ledger
 from . import hearts as hearts_rules
-from .activity import MAX_SECONDS_PER_ANSWER, record_activity
+from .activity import clamp_time_spent_ms, record_activity, seconds_counted
 from .types import AnswerOutcome
-from .wallet import ensure_learner, hearts_logs, lock_wallet, regenerated, update_wallet
+from .wallet import ensure_learner, hearts_logs, lock_wallet
 
 
 def start_lesson_run(*, user, lesson: Lesson | int, now: datetime) -> LessonRun:
@@ -86,19 +88,6 @@ def _as_int(value: Any, error: Exception) -> int:
         raise error from None
 
 
-def _answer_language(exercise_type, payload: dict, course: Course) -> str:
-    """The code of the language the learner writes in (docs/exercise-types.md "answer language").
-
-    A type may say so itself with ``answer_language(payload) -> "source" | "target"``; otherwise
-    ``direction: to_source`` means the source language and everything else the target language."""
-    side = None
-    if hasattr(exercise_type, "answer_language"):
-        side = exercise_type.answer_language(payload)
-    elif payload.get("direction") == "to_source":
-        side = "source"
-    return course.from_language.code if side == "source" else course.to_language.code
-
-
 def submit_answer(
     *,
     user,
@@ -124,8 +113,8 @@ def submit_answer(
         raise InvalidAnswer("client_id must be a UUID.", field="client_id") from None
     run_pk = _as_int(run_id, NotFound("No such run."))
     exercise_pk = _as_int(exercise_id, ExerciseNotInRun("exercise must be an exercise id."))
-    time_spent_ms = max(
-        0, min(_as_int(time_spent_ms or 0, InvalidAnswer("Bad time_spent_ms.", field="time_spent_ms")), 2**31 - 1)
+    time_spent_ms = clamp_time_spent_ms(
+        _as_int(time_spent_ms or 0, InvalidAnswer("Bad time_spent_ms.", field="time_spent_ms"))
     )
     try:
         with transaction.atomic():
@@ -141,7 +130,7 @@ def submit_answer(
     except IntegrityError:
         # Backstop only: the wallet lock serialises a learner's submissions, so a duplicate client_id
         # is found by the look-up in _submit. If the unique constraint fires anyway, replay.
-        attempt = ExerciseAttempt.objects.filter(user=user, client_id=client_uuid).first()
+        attempt = progress.previous_attempt(user=user, client_id=client_uuid)
         if attempt is None:
             raise
         return _replay(attempt, run_pk=run_pk, exercise_pk=exercise_pk)
@@ -154,6 +143,7 @@ def _replay(attempt: ExerciseAttempt, *, run_pk: int, exercise_pk: int) -> Answe
 
 
 def _load_exercise(exercise_pk: int) -> Exercise:
+    """The exercise with ``token_ids`` (the words it teaches). One query on PostgreSQL."""
     query = Exercise.objects.filter(pk=exercise_pk)
     if connection.vendor == "postgresql":
         exercise = query.annotate(token_ids=ArrayAgg("tokens__id", filter=Q(tokens__isnull=False), default=[])).first()
@@ -166,72 +156,87 @@ def _load_exercise(exercise_pk: int) -> Exercise:
     return exercise
 
 
-def _submit(*, user, run_pk, exercise_pk, answer, client_uuid, now, time_spent_ms) -> AnswerOutcome:
-    wallet = lock_wallet(user=user, now=now)
-    previous = ExerciseAttempt.objects.filter(user=user, client_id=client_uuid).first()
-    if previous is not None:
-        return _replay(previous, run_pk=run_pk, exercise_pk=exercise_pk)
-    run = (
-        LessonRun.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("lesson", "course__from_language", "course__to_language")
-        .filter(pk=run_pk, user=user)
-        .first()
-    )
-    if run is None:
-        raise NotFound("No such run.")
+def _check_answerable(run: LessonRun, exercise_pk: int) -> None:
+    """The run takes this answer: it is active and the exercise is in its queue (RunFinished,
+    ExerciseNotInRun — with its own message when it was already answered correctly)."""
     if run.status != LessonRun.Status.ACTIVE:
         raise RunFinished()
     if exercise_pk not in run.queue:
         if exercise_pk in run.exercise_ids:
             raise ExerciseNotInRun("That exercise has already been answered correctly in this run.")
         raise ExerciseNotInRun()
-    exercise = _load_exercise(exercise_pk)
-    exercise_type = get_type(exercise.type)
+
+
+def _judge(exercise_type: ExerciseType, exercise: Exercise, answer: Any, *, course: Course):
+    """Parse and check the answer in the language it is written in, with the course's lexicon in that
+    language (read lazily). A malformed answer → InvalidAnswer (also one that only the payload shows
+    to be malformed)."""
     try:
         parsed = exercise_type.parse_answer(answer)
     except ValidationError as error:
         raise InvalidAnswer("; ".join(error.messages) or None) from None
     try:
-        language = _answer_language(exercise_type, exercise.payload, run.course)
-        lexicon = answer_lexicon(course=run.course, language_code=language)
-        verdict = exercise_type.check(exercise.payload, parsed, language=language, lexicon=lexicon)
-    except ValidationError as error:  # an answer that only the payload shows to be malformed
+        language = answer_language_code(exercise_type, exercise.payload, course)
+        lexicon = answer_lexicon(course=course, language_code=language)
+        return exercise_type.check(exercise.payload, parsed, language=language, lexicon=lexicon)
+    except ValidationError as error:
         raise InvalidAnswer("; ".join(error.messages) or None) from None
+
+
+def _xp_for_answer(run: LessonRun, *, correct: bool) -> int:
+    """XP for this answer: the run's rate for a correct one (a review's own rate), 0 for a wrong one."""
+    if not correct:
+        return 0
+    if run.kind == LessonRun.Kind.REVIEW:
+        return xp_per_exercise(kind=None, difficulty=None)
+    return xp_per_exercise(kind=run.lesson.kind, difficulty=run.lesson.difficulty)
+
+
+def _submit(*, user, run_pk, exercise_pk, answer, client_uuid, now, time_spent_ms) -> AnswerOutcome:
+    """The answer, step by step (docs/game-rules.md). Caller opened the transaction."""
+    # 1. Lock the learner; a repeated client_id replays the stored outcome.
+    wallet = lock_wallet(user=user, now=now)
+    previous = progress.previous_attempt(user=user, client_id=client_uuid)
+    if previous is not None:
+        return _replay(previous, run_pk=run_pk, exercise_pk=exercise_pk)
+    # 2. Lock the run (progress) and check it takes this answer.
+    run = progress.lock_run(user=user, run_id=run_pk)
+    _check_answerable(run, exercise_pk)
+    # 3. Judge the answer (courses: the exercise type, in the answer's language).
+    exercise = _load_exercise(exercise_pk)
+    exercise_type = get_type(exercise.type)
+    verdict = _judge(exercise_type, exercise, answer, course=run.course)
     correct = bool(verdict.correct)
     is_review = run.kind == LessonRun.Kind.REVIEW
-    retry = exercise_pk in run.missed_ids
-
-    # Hearts (lesson runs only): materialise regeneration, then lose one for a wrong answer.
-    clock, steps = regenerated(wallet, now)
-    if not correct and not is_review:
-        lost = hearts_rules.lose(clock, now)
-        steps.append((clock.hearts, lost.hearts, HeartsLog.Reason.WRONG_ANSWER))
-        clock = lost
-    out_of_hearts = not correct and not is_review and clock.hearts == 0
-
-    xp = (
-        xp_per_exercise(
-            kind=None if is_review else run.lesson.kind, difficulty=None if is_review else run.lesson.difficulty
-        )
-        if correct
-        else 0
+    # 4. Hearts after the answer (pure rule) and XP for it.
+    hearts = hearts_rules.after_answer(
+        hearts=wallet.hearts,
+        anchor=wallet.hearts_anchor_at,
+        now=now,
+        correct=correct,
+        is_review=is_review,
+        passes_run=answer_passes_run(run.queue, exercise_pk, correct=correct),
     )
+    xp = _xp_for_answer(run, correct=correct)
+    # 5. Progress: word mastery, the run's queue and counters, a pass (tier, or review gems).
     progress.record_token_answers(
-        user=user, token_ids=exercise.token_ids, correct=correct, note=verdict.note, retry=retry, now=now
+        user=user,
+        token_ids=exercise.token_ids,
+        correct=correct,
+        note=verdict.note,
+        retry=exercise_pk in run.missed_ids,
+        now=now,
     )
     after = progress.apply_answer(
-        run=run, exercise_id=exercise_pk, correct=correct, xp=xp, out_of_hearts=out_of_hearts, now=now
+        run=run, exercise_id=exercise_pk, correct=correct, xp=xp, out_of_hearts=hearts.out_of_hearts, now=now
     )
     gems = gems_for_pass(after.xp_earned) if after.passed else 0
     if after.passed:
         if is_review:
             progress.record_review_pass(run=run, gems=gems)
-            gained = hearts_rules.gain(clock)
-            steps.append((clock.hearts, gained.hearts, HeartsLog.Reason.REVIEW_PASSED))
-            clock = gained
         else:
             progress.record_pass(run=run, gems=gems, now=now)
-
+    # 6. Progress records the attempt, with the outcome a repeat of this client_id returns.
     outcome = AnswerOutcome(
         attempt_id=0,
         exercise_id=exercise_pk,
@@ -241,28 +246,28 @@ def _submit(*, user, run_pk, exercise_pk, answer, client_uuid, now, time_spent_m
         best_match=verdict.best_match,
         xp_awarded=xp,
         run_xp=after.xp_earned,
-        hearts=clock.hearts,
-        next_heart_at=hearts_rules.next_heart_at(clock.hearts, clock.anchor),
+        hearts=hearts.clock.hearts,
+        next_heart_at=hearts_rules.next_heart_at(hearts.clock.hearts, hearts.clock.anchor),
         run_status=str(after.status),
         remaining=len(after.queue),
         total=len(run.exercise_ids),
         repeated=False,
     )
-    attempt = ExerciseAttempt.objects.create(
+    attempt = progress.record_attempt(
         run=run,
-        user=user,
         exercise_id=exercise_pk,
         client_id=client_uuid,
-        answer=_jsonable_answer(answer),
+        answer=answer,
         correct=correct,
-        xp_awarded=xp,
+        xp=xp,
         time_spent_ms=time_spent_ms,
         result=outcome.stored_result(),
-        created_at=now,
+        now=now,
     )
-    entries = []
-    if xp:
-        entries.append(
+    # 7. Gamification credits the ledger (XP, gems) and stores the hearts: one INSERT, one UPDATE.
+    ledger.credit(
+        wallet=wallet,
+        entries=[
             ledger.xp_entry(
                 user=user,
                 amount=xp,
@@ -270,10 +275,7 @@ def _submit(*, user, run_pk, exercise_pk, answer, client_uuid, now, time_spent_m
                 key=f"run:{run.pk}:ex:{exercise_pk}:xp",
                 source=attempt,
                 now=now,
-            )
-        )
-    if gems:
-        entries.append(
+            ),
             ledger.gems_entry(
                 user=user,
                 amount=gems,
@@ -281,31 +283,21 @@ def _submit(*, user, run_pk, exercise_pk, answer, client_uuid, now, time_spent_m
                 key=f"run:{run.pk}:gems",
                 source=run,
                 now=now,
-            )
-        )
-    ledger.post(entries)
-    logs = hearts_logs(user=user, steps=steps, run=run, now=now)
-    if logs:
-        HeartsLog.objects.bulk_create(logs)
-    update_wallet(wallet, xp=xp, gems=gems, clock=clock)
-    finished = after.status != LessonRun.Status.ACTIVE
+            ),
+        ],
+        hearts=hearts.clock,
+    )
+    if hearts.steps:
+        HeartsLog.objects.bulk_create(hearts_logs(user=user, steps=hearts.steps, run=run, now=now))
+    # 8. The day: XP, a finished activity, study time; the streak.
     record_activity(
         user=user,
         now=now,
         xp=xp,
-        activities=1 if finished else 0,
-        seconds=min(round(time_spent_ms / 1000), MAX_SECONDS_PER_ANSWER),
+        activities=1 if after.status != LessonRun.Status.ACTIVE else 0,
+        seconds=seconds_counted(time_spent_ms),
     )
+    # 9. Achievements the answer earned.
     if xp or after.passed:
         achievements.evaluate_locked(user=user, wallet=wallet, now=now, run=run)
     return AnswerOutcome.from_stored(attempt_id=attempt.pk, result=attempt.result, repeated=False)
-
-
-def _jsonable_answer(answer: Any) -> Any:
-    if isinstance(answer, (str, int, float, bool, type(None))):
-        return answer
-    if isinstance(answer, (list, tuple)):
-        return [_jsonable_answer(a) for a in answer]
-    if isinstance(answer, dict):
-        return {str(k): _jsonable_answer(v) for k, v in answer.items()}
-    return str(answer)

@@ -11,11 +11,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 
 from ..errors import HeartsFull, NotEnoughGems
 from ..models import MAX_HEARTS, HeartsLog, LedgerEntry, Streak, Wallet
 from . import hearts as hearts_rules
+from .ledger import credit
 from .types import HeartsState
 
 
@@ -33,26 +33,6 @@ def lock_wallet(*, user, now: datetime) -> Wallet:
         ensure_learner(user=user, now=now)
         wallet = Wallet.objects.select_for_update(no_key=True).get(user=user)
     return wallet
-
-
-def update_wallet(wallet: Wallet, *, xp: int = 0, gems: int = 0, clock: hearts_rules.HeartClock | None = None) -> None:
-    """One UPDATE: XP and gems by F() deltas; hearts to ``clock`` (computed under the lock) as a delta
-    too. Keeps the Python object in step. No query when nothing changes."""
-    changes: dict = {}
-    if xp:
-        changes["xp_total"] = F("xp_total") + xp
-    if gems:
-        changes["gems"] = F("gems") + gems
-    if clock is not None and (clock.hearts != wallet.hearts or clock.anchor != wallet.hearts_anchor_at):
-        changes["hearts"] = F("hearts") + (clock.hearts - wallet.hearts)
-        changes["hearts_anchor_at"] = clock.anchor
-    if not changes:
-        return
-    Wallet.objects.filter(pk=wallet.pk).update(**changes)
-    wallet.xp_total += xp
-    wallet.gems += gems
-    if clock is not None:
-        wallet.hearts, wallet.hearts_anchor_at = clock.hearts, clock.anchor
 
 
 def hearts_logs(*, user, steps: list[tuple[int, int, str]], run=None, now: datetime) -> list[HeartsLog]:
@@ -101,16 +81,15 @@ def refill_hearts(*, user, now: datetime) -> HeartsState:
             raise NotEnoughGems(f"Refilling hearts costs {price} gems; you have {wallet.gems}.")
         steps.append((clock.hearts, MAX_HEARTS, HeartsLog.Reason.GEM_REFILL))
         logs = HeartsLog.objects.bulk_create(hearts_logs(user=user, steps=steps, now=now))
-        if price:
-            LedgerEntry.objects.create(
-                user=user,
-                currency=LedgerEntry.Currency.GEMS,
-                amount=-price,
-                reason=LedgerEntry.Reason.HEART_REFILL,
-                source_type="hearts_log",
-                source_id=logs[-1].pk,
-                key=f"refill:{logs[-1].pk}",
-                created_at=now,
-            )
-        update_wallet(wallet, gems=-price, clock=hearts_rules.HeartClock(MAX_HEARTS, now))
+        spent = LedgerEntry(
+            user=user,
+            currency=LedgerEntry.Currency.GEMS,
+            amount=-price,
+            reason=LedgerEntry.Reason.HEART_REFILL,
+            source_type="hearts_log",
+            source_id=logs[-1].pk,
+            key=f"refill:{logs[-1].pk}",
+            created_at=now,
+        )
+        credit(wallet=wallet, entries=[spent], hearts=hearts_rules.HeartClock(MAX_HEARTS, now))
         return hearts_state_of(wallet, now)

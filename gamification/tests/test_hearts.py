@@ -231,12 +231,18 @@ def _lose_one(learner, now):
     """A wrong-answer heart loss through the same code path submit_answer uses."""
     from django.db import transaction
 
-    from gamification.services.wallet import hearts_logs, lock_wallet, regenerated, update_wallet
+    from gamification.services.ledger import credit
+    from gamification.services.wallet import hearts_logs, lock_wallet
 
     with transaction.atomic():
         wallet = lock_wallet(user=learner, now=now)
-        clock, steps = regenerated(wallet, now)
-        lost = rules.lose(clock, now)
-        steps.append((clock.hearts, lost.hearts, "wrong_answer"))
-        HeartsLog.objects.bulk_create(hearts_logs(user=learner, steps=steps, now=now))
-        update_wallet(wallet, clock=lost)
+        after = rules.after_answer(
+            hearts=wallet.hearts,
+            anchor=wallet.hearts_anchor_at,
+            now=now,
+            correct=False,
+            is_review=False,
+            passes_run=False,
+        )
+        HeartsLog.objects.bulk_create(hearts_logs(user=learner, steps=after.steps, now=now))
+        credit(wallet=wallet, entries=[], hearts=after.clock)

@@ -5,8 +5,10 @@ holds the learner's wallet lock around them — see docs/game-rules.md "Locks". 
 gems, hearts or streaks.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Max, Q
@@ -141,6 +143,27 @@ def create_review_run(*, user, course: Course, now: datetime) -> LessonRun:
     )
 
 
+def previous_attempt(*, user, client_id: uuid.UUID) -> ExerciseAttempt | None:
+    """The learner's attempt stored under ``client_id``, if any (a repeated submission). One query."""
+    return ExerciseAttempt.objects.filter(user=user, client_id=client_id).first()
+
+
+def lock_run(*, user, run_id: int) -> LessonRun:
+    """Lock (``select_for_update(no_key=True)``) and return the learner's run, with its lesson and
+    course languages, to apply an answer to it. One query. Unknown or someone else's run → NotFound.
+    The caller holds the learner's wallet lock (the lock order: wallet, then run).
+    """
+    run = (
+        LessonRun.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("lesson", "course__from_language", "course__to_language")
+        .filter(pk=run_id, user=user)
+        .first()
+    )
+    if run is None:
+        raise NotFound("No such run.")
+    return run
+
+
 @dataclass(frozen=True)
 class RunAfterAnswer:
     status: str
@@ -223,6 +246,44 @@ def record_pass(*, run: LessonRun, gems: int, now: datetime) -> tuple[int, int]:
 def record_review_pass(*, run: LessonRun, gems: int) -> None:
     LessonRun.objects.filter(pk=run.pk).update(gems_earned=gems)
     run.gems_earned = gems
+
+
+def record_attempt(
+    *,
+    run: LessonRun,
+    exercise_id: int,
+    client_id: uuid.UUID,
+    answer: Any,
+    correct: bool,
+    xp: int,
+    time_spent_ms: int,
+    result: dict,
+    now: datetime,
+) -> ExerciseAttempt:
+    """Store one judged answer (the answer as given, made JSON-safe; ``result`` is what a repeated
+    submission with the same ``client_id`` returns). One INSERT; the caller holds the wallet lock."""
+    return ExerciseAttempt.objects.create(
+        run=run,
+        user_id=run.user_id,
+        exercise_id=exercise_id,
+        client_id=client_id,
+        answer=_jsonable_answer(answer),
+        correct=correct,
+        xp_awarded=xp,
+        time_spent_ms=time_spent_ms,
+        result=result,
+        created_at=now,
+    )
+
+
+def _jsonable_answer(answer: Any) -> Any:
+    if isinstance(answer, (str, int, float, bool, type(None))):
+        return answer
+    if isinstance(answer, (list, tuple)):
+        return [_jsonable_answer(a) for a in answer]
+    if isinstance(answer, dict):
+        return {str(k): _jsonable_answer(v) for k, v in answer.items()}
+    return str(answer)
 
 
 def abandon_run(*, user, run_id: int, now: datetime) -> LessonRun:

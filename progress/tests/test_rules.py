@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from progress.rules import (
+    answer_passes_run,
     gems_for_pass,
     lesson_states,
     next_lesson_id,
@@ -138,3 +139,9 @@ def test_mastered_definition():
     assert is_mastered(interval_days=21, correct_streak=0)
     assert is_mastered(interval_days=1, correct_streak=3)
     assert not is_mastered(interval_days=20, correct_streak=2)
+
+
+def test_an_answer_passes_the_run_only_when_it_empties_the_queue():
+    assert answer_passes_run([7], 7, correct=True)
+    assert not answer_passes_run([7], 7, correct=False)  # alone, it comes straight back
+    assert not answer_passes_run([7, 8], 8, correct=True)
