@@ -1,6 +1,6 @@
 """The content tree: Language → Course → Section → Unit → Lesson → (ordered) Exercises, and Tokens.
 
-Slugs follow seed 000 §3 and are built from the course slug (normally the target language code)
+Slugs are built from the course slug (normally the target language code)
 and the ordinals at creation: ``es``, ``es-sec-01``, ``es-u-01-03``, ``es-l-01-03-05``,
 ``es-e-01-03-05-12``. They are stable: reordering or retitling never changes a slug, because URLs,
 imports and exports use them. See ``courses.slugs``.
@@ -16,8 +16,9 @@ from django.db import models
 from django.db.models import Deferrable, F, Q
 
 from . import licences
+from .slugs import SLUG_HINT, SLUG_PATTERN
 
-slug_validator = RegexValidator(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "Use lower-case letters, digits and hyphens.")
+slug_validator = RegexValidator(SLUG_PATTERN, SLUG_HINT)
 
 
 class Language(models.Model):

@@ -3,7 +3,7 @@
 Used by the admin and by the course importer, so that a rule lives in one place.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
@@ -121,35 +121,42 @@ def create_exercise(*, exercise: Exercise, lesson: Lesson | None = None, tokens:
 # --- Prerequisites ---------------------------------------------------------------------------
 
 
+def prerequisite_cycles[K: Hashable](needs: Mapping[K, Sequence[K]], starts: Iterable[K]) -> Iterator[list[K]]:
+    """The cycles of a prerequisite graph (``needs[a]``: the lessons ``a`` needs first), as closed paths
+    ``[a, b, …, a]`` (each needs the next), in the order a depth-first search meets them: from each
+    start in turn, successors in the order given, each lesson explored once. Pure; lazy, so the first
+    cycle costs no more search than needed. Used for the database (``find_prerequisite_cycle``) and
+    for course files (``course_files.validate``)."""
+    path: list[K] = []
+    done: set[K] = set()
+
+    def visit(node: K) -> Iterator[list[K]]:
+        path.append(node)
+        for nxt in needs.get(node, ()):
+            if nxt in path:
+                yield [*path[path.index(nxt) :], nxt]
+            elif nxt not in done:
+                yield from visit(nxt)
+        path.pop()
+        done.add(node)
+
+    for start in starts:
+        if start not in done:
+            yield from visit(start)
+
+
 def find_prerequisite_cycle(*, lesson: Lesson, prerequisites: Iterable[Lesson]) -> list[Lesson] | None:
     """If giving ``lesson`` these prerequisites (replacing its current ones) would make a cycle, return it
-    as a path ``[lesson, p1, …, lesson]`` (each needs the next one first); else None."""
+    as a path ``[lesson, p1, …, lesson]`` (each needs the next one first); else None. The course's
+    prerequisite links in one query; the search is ``prerequisite_cycles`` (sorted ids: deterministic)."""
     prerequisites = list(prerequisites)
     edges: dict[int, set[int]] = {}
     links = LessonPrerequisite.objects.filter(lesson__unit__section__course_id=lesson.unit.section.course_id)
     for lesson_id, prerequisite_id in links.values_list("lesson_id", "prerequisite_id"):
         edges.setdefault(lesson_id, set()).add(prerequisite_id)
     edges[lesson.pk] = {p.pk for p in prerequisites}
-
-    # Depth-first search from the lesson, deterministic (sorted ids), remembering the path.
-    path: list[int] = []
-    done: set[int] = set()
-
-    def visit(node: int) -> list[int] | None:
-        if node in path:
-            return [*path[path.index(node) :], node]
-        if node in done:
-            return None
-        path.append(node)
-        for nxt in sorted(edges.get(node, ())):
-            found = visit(nxt)
-            if found:
-                return found
-        path.pop()
-        done.add(node)
-        return None
-
-    cycle = visit(lesson.pk)
+    needs = {node: sorted(nexts) for node, nexts in edges.items()}
+    cycle = next(prerequisite_cycles(needs, [lesson.pk]), None)
     if not cycle:
         return None
     by_id = {p.pk: p for p in prerequisites} | {lesson.pk: lesson}

@@ -1,4 +1,7 @@
-"""Seed-000 slugs (DESIGN §2): built from the course slug and the ordinals *at creation*.
+"""Slugs: their pattern, and how they are built from the course slug and the ordinals *at creation*.
+
+A slug is lower-case letters and digits in hyphen-separated groups (``SLUG_PATTERN``: the models'
+validator and the course-file checks both use it).
 
     course    es                  (chosen by the author; normally the target language code)
     section   es-sec-01
@@ -14,30 +17,40 @@ next free slug of the series ``<natural>-b``, ``<natural>-c``, … ``<natural>-z
 ``<natural>-28``, … is used: deterministic, readable, and still sorted next to its neighbours.
 """
 
+from __future__ import annotations
+
+import re
 import string
+from typing import TYPE_CHECKING
 
 from django.db import models
 
-from .models import Course, Exercise, Lesson, Section, Unit
+if TYPE_CHECKING:  # courses.models uses SLUG_PATTERN, so the models are imported where used
+    from .models import Course, Lesson
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_RE = re.compile(SLUG_PATTERN)
+SLUG_HINT = "Use lower-case letters, digits and hyphens."
 
 
-def section_slug(*, course: Course, ordinal: int) -> str:
-    return f"{course.slug}-sec-{ordinal:02d}"
+# The natural slug of each level, from the course slug and the ordinals (section s, unit u, lesson le,
+# the exercise's position in its lesson). The course-file format uses the same ones as defaults.
 
 
-def unit_slug(*, section: Section, ordinal: int) -> str:
-    return f"{section.course.slug}-u-{section.ordinal:02d}-{ordinal:02d}"
+def section_slug(course: str, s: int) -> str:
+    return f"{course}-sec-{s:02d}"
 
 
-def lesson_slug(*, unit: Unit, ordinal: int) -> str:
-    section = unit.section
-    return f"{section.course.slug}-l-{section.ordinal:02d}-{unit.ordinal:02d}-{ordinal:02d}"
+def unit_slug(course: str, s: int, u: int) -> str:
+    return f"{course}-u-{s:02d}-{u:02d}"
 
 
-def exercise_slug(*, lesson: Lesson, position: int) -> str:
-    unit = lesson.unit
-    section = unit.section
-    return f"{section.course.slug}-e-{section.ordinal:02d}-{unit.ordinal:02d}-{lesson.ordinal:02d}-{position:02d}"
+def lesson_slug(course: str, s: int, u: int, le: int) -> str:
+    return f"{course}-l-{s:02d}-{u:02d}-{le:02d}"
+
+
+def exercise_slug(course: str, s: int, u: int, le: int, position: int) -> str:
+    return f"{course}-e-{s:02d}-{u:02d}-{le:02d}-{position:02d}"
 
 
 def _suffixes():
@@ -64,6 +77,8 @@ def free_slug(model: type[models.Model], natural: str, *, taken: set[str] | None
 
 def loose_exercise_slug(*, course: Course, taken: set[str] | None = None) -> str:
     """A slug for an exercise created outside a lesson: ``es-e-0001``, ``es-e-0002``, … (first free)."""
+    from .models import Exercise
+
     prefix = f"{course.slug}-e-"
     used = set(Exercise.objects.filter(slug__startswith=prefix).values_list("slug", flat=True)) | (taken or set())
     n = 1
@@ -75,17 +90,25 @@ def loose_exercise_slug(*, course: Course, taken: set[str] | None = None) -> str
 def assign_slug(obj: models.Model, *, lesson: Lesson | None = None, position: int | None = None) -> str:
     """Give a new Section, Unit, Lesson or Exercise its slug (no-op when it already has one). An exercise
     created inside a lesson passes ``lesson`` and its ``position`` there. Does not save."""
+    from .models import Exercise, Lesson, Section, Unit
+
     if obj.slug:
         return obj.slug
     if isinstance(obj, Section):
-        obj.slug = free_slug(Section, section_slug(course=obj.course, ordinal=obj.ordinal))
+        obj.slug = free_slug(Section, section_slug(obj.course.slug, obj.ordinal))
     elif isinstance(obj, Unit):
-        obj.slug = free_slug(Unit, unit_slug(section=obj.section, ordinal=obj.ordinal))
+        section = obj.section
+        obj.slug = free_slug(Unit, unit_slug(section.course.slug, section.ordinal, obj.ordinal))
     elif isinstance(obj, Lesson):
-        obj.slug = free_slug(Lesson, lesson_slug(unit=obj.unit, ordinal=obj.ordinal))
+        section = obj.unit.section
+        obj.slug = free_slug(Lesson, lesson_slug(section.course.slug, section.ordinal, obj.unit.ordinal, obj.ordinal))
     elif isinstance(obj, Exercise):
         if lesson is not None and position is not None:
-            obj.slug = free_slug(Exercise, exercise_slug(lesson=lesson, position=position))
+            unit = lesson.unit
+            natural = exercise_slug(
+                unit.section.course.slug, unit.section.ordinal, unit.ordinal, lesson.ordinal, position
+            )
+            obj.slug = free_slug(Exercise, natural)
         else:
             obj.slug = loose_exercise_slug(course=obj.course)
     else:

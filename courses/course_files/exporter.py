@@ -13,15 +13,10 @@ import yaml
 from django.db.models import Prefetch
 
 from courses.models import Course, Exercise, Lesson, LessonExercise, LessonPrerequisite, Token, Unit
+from courses.slugs import exercise_slug, lesson_slug, section_slug, unit_slug
 
 from .spec import FORMAT_VERSION
-from .validate import (
-    DEFAULT_COLOR,
-    default_exercise_slug,
-    default_lesson_slug,
-    default_section_slug,
-    default_unit_slug,
-)
+from .validate import DEFAULT_COLOR
 
 #: payload keys in the order docs/exercise-types.md lists them; other keys follow alphabetically
 PAYLOAD_ORDER = {
@@ -255,7 +250,7 @@ def course_document(*, course: Course) -> dict:
     for section in sections_qs:
         s = section.ordinal
         sec: dict[str, Any] = {"ordinal": s}
-        _put(sec, "slug", section.slug, default_section_slug(course.slug, s))
+        _put(sec, "slug", section.slug, section_slug(course.slug, s))
         sec["title"] = section.title
         sec["cefr"] = section.cefr_level
         _put(sec, "description", Prose(section.description), "")
@@ -264,7 +259,7 @@ def course_document(*, course: Course) -> dict:
         for unit in section.units.all():
             u = unit.ordinal
             un: dict[str, Any] = {"ordinal": u}
-            _put(un, "slug", unit.slug, default_unit_slug(course.slug, s, u))
+            _put(un, "slug", unit.slug, unit_slug(course.slug, s, u))
             un["title"] = unit.title
             _put(un, "icon", unit.icon, "")
             _put(un, "color", unit.color, DEFAULT_COLOR)
@@ -274,7 +269,7 @@ def course_document(*, course: Course) -> dict:
             for lesson in unit.lessons.all():
                 le = lesson.ordinal
                 ls: dict[str, Any] = {"ordinal": le}
-                _put(ls, "slug", lesson.slug, default_lesson_slug(course.slug, s, u, le))
+                _put(ls, "slug", lesson.slug, lesson_slug(course.slug, s, u, le))
                 ls["title"] = lesson.title
                 _put(ls, "kind", lesson.kind, "core")
                 _put(ls, "difficulty", lesson.difficulty, "easy")
@@ -289,7 +284,7 @@ def course_document(*, course: Course) -> dict:
                         items.append({"ref": exercise.slug})
                         continue
                     written.add(exercise.pk)
-                    default = default_exercise_slug(course.slug, s, u, le, position)
+                    default = exercise_slug(course.slug, s, u, le, position)
                     items.append(_exercise(exercise, token_texts.get(exercise.pk, []), default_slug=default))
                 _put(ls, "exercises", items, [])
                 lessons.append(ls)

@@ -15,6 +15,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from courses import exercise_types, licences
 from courses.models import Course, Exercise, Language, Lesson, Section, Token, Unit
+from courses.services import prerequisite_cycles
+from courses.slugs import SLUG_RE, exercise_slug, lesson_slug, section_slug, unit_slug
 
 from .errors import Problems, TooManyProblems
 from .loader import LineDict, LineList, plain
@@ -33,7 +35,6 @@ from .spec import (
     Where,
 )
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_SMALLINT = 32767
 DEFAULT_COLOR = Unit._meta.get_field("color").default
@@ -175,22 +176,6 @@ def join(path: str, key: Any) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
     return f"{path}.{key}" if path else str(key)
-
-
-def default_section_slug(course: str, s: int) -> str:
-    return f"{course}-sec-{s:02d}"
-
-
-def default_unit_slug(course: str, s: int, u: int) -> str:
-    return f"{course}-u-{s:02d}-{u:02d}"
-
-
-def default_lesson_slug(course: str, s: int, u: int, le: int) -> str:
-    return f"{course}-l-{s:02d}-{u:02d}-{le:02d}"
-
-
-def default_exercise_slug(course: str, s: int, u: int, le: int, position: int) -> str:
-    return f"{course}-e-{s:02d}-{u:02d}-{le:02d}-{position:02d}"
 
 
 class Validator:
@@ -477,7 +462,7 @@ class Validator:
                 self.siblings(node["units"], f"{path}.units", self.unit, (node["ordinal"],))
             return None
         s = values["ordinal"]
-        slug = values["slug"] or default_section_slug(self.course_slug, s)
+        slug = values["slug"] or section_slug(self.course_slug, s)
         self.claim_slug("section", slug, node, path, node_line(node, line))
         units = self.siblings(values["units"], f"{path}.units", self.unit, (s,))
         return SectionSpec(
@@ -498,7 +483,7 @@ class Validator:
                 self.siblings(node["lessons"], f"{path}.lessons", self.lesson, (*parents, node["ordinal"]))
             return None
         u = values["ordinal"]
-        slug = values["slug"] or default_unit_slug(self.course_slug, *parents, u)
+        slug = values["slug"] or unit_slug(self.course_slug, *parents, u)
         self.claim_slug("unit", slug, node, path, node_line(node, line))
         lessons = self.siblings(values["lessons"], f"{path}.lessons", self.lesson, (*parents, u))
         return UnitSpec(
@@ -523,7 +508,7 @@ class Validator:
             for i, ex in enumerate(nodes):
                 ex_path = f"{path}.exercises[{i}]"
                 ex_line = item_line(nodes, i, line)
-                default = default_exercise_slug(self.course_slug, *parents, ordinal, i + 1)
+                default = exercise_slug(self.course_slug, *parents, ordinal, i + 1)
                 use = self.exercise_use(ex, ex_line, ex_path, default)
                 if use is None:
                     continue
@@ -540,7 +525,7 @@ class Validator:
                 exercises.append(use)
         if values is None:
             return None
-        slug = values["slug"] or default_lesson_slug(self.course_slug, *parents, ordinal)
+        slug = values["slug"] or lesson_slug(self.course_slug, *parents, ordinal)
         self.claim_slug("lesson", slug, node, path, node_line(node, line))
         prereq_where = None
         if "prerequisites" in node:
@@ -665,36 +650,25 @@ class Validator:
         self.cycles(lessons)
 
     def cycles(self, lessons: dict[str, LessonSpec]) -> None:
-        """Report each prerequisite cycle once, at the first lesson of the cycle in file order."""
-        state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+        """Report each prerequisite cycle once, at the first lesson of the cycle in file order. Unknown
+        lessons and a lesson needing itself are reported on their own (above)."""
+        needs = {
+            slug: [p for p in lesson.prerequisites if p in lessons and p != slug] for slug, lesson in lessons.items()
+        }
         reported: set[frozenset] = set()
-
-        def visit(slug: str, stack: list[str]) -> None:
-            state[slug] = 1
-            stack.append(slug)
-            for nxt in lessons[slug].prerequisites:
-                if nxt not in lessons or nxt == slug:
-                    continue
-                if state.get(nxt) == 1:
-                    cycle = stack[stack.index(nxt) :]
-                    if frozenset(cycle) not in reported:
-                        reported.add(frozenset(cycle))
-                        first = min((lessons[s] for s in cycle), key=lambda x: x.where.line)
-                        start = cycle.index(first.slug)
-                        loop = cycle[start:] + cycle[:start] + [first.slug]
-                        self.add(
-                            first.prerequisites_where.line,
-                            first.prerequisites_where.path,
-                            "prerequisite cycle: " + " → ".join(loop) + " (each needs the next first)",
-                        )
-                elif state.get(nxt) is None:
-                    visit(nxt, stack)
-            stack.pop()
-            state[slug] = 2
-
-        for slug in lessons:
-            if state.get(slug) is None:
-                visit(slug, [])
+        for closed in prerequisite_cycles(needs, lessons):
+            cycle = closed[:-1]
+            if frozenset(cycle) in reported:
+                continue
+            reported.add(frozenset(cycle))
+            first = min((lessons[s] for s in cycle), key=lambda x: x.where.line)
+            start = cycle.index(first.slug)
+            loop = cycle[start:] + cycle[:start] + [first.slug]
+            self.add(
+                first.prerequisites_where.line,
+                first.prerequisites_where.path,
+                "prerequisite cycle: " + " → ".join(loop) + " (each needs the next first)",
+            )
 
 
 def _int(value: Any) -> bool:

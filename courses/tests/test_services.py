@@ -246,6 +246,25 @@ def test_long_cycle_is_refused_and_named_in_order(unit):
         services.set_prerequisites(lesson=lessons[0], prerequisites=[lessons[4]])
 
 
+def test_prerequisite_cycles_is_the_one_search_for_the_database_and_course_files():
+    needs = {"a": ["b"], "b": ["c", "a"], "c": ["a"], "d": ["d2"], "d2": []}
+    # Depth first, successors in the order given: a→b→c→a first, then a→b→a.
+    assert list(services.prerequisite_cycles(needs, ["a", "d"])) == [["a", "b", "c", "a"], ["a", "b", "a"]]
+    assert next(services.prerequisite_cycles(needs, ["d"]), None) is None  # d2 is a dead end, not a cycle
+    assert list(services.prerequisite_cycles({1: [2, 3], 2: [4], 3: [4], 4: []}, [1])) == []  # a diamond
+
+
+def test_slug_builders_and_pattern_have_one_home():
+    assert slugs.section_slug("es", 2) == "es-sec-02"
+    assert slugs.unit_slug("es", 2, 3) == "es-u-02-03"
+    assert slugs.lesson_slug("es", 2, 3, 5) == "es-l-02-03-05"
+    assert slugs.exercise_slug("es", 2, 3, 5, 12) == "es-e-02-03-05-12"
+    assert all(slugs.SLUG_RE.match(s) for s in ("es", "es-l-02-03-05", "a1-b2"))
+    assert not any(slugs.SLUG_RE.match(s) for s in ("Es", "es--l", "-es", "es-", "es_l", ""))
+    patterns = [v.regex.pattern for v in Lesson._meta.get_field("slug").validators if hasattr(v, "regex")]
+    assert slugs.SLUG_PATTERN in patterns  # the models validate with the same pattern
+
+
 def test_a_diamond_is_not_a_cycle(unit):
     a, b, c, d = (new_lesson(unit, n) for n in (1, 2, 3, 4))
     services.set_prerequisites(lesson=b, prerequisites=[a])

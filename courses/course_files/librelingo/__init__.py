@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from courses.models import Course
+from courses.slugs import SLUG_RE
 from media_assets.models import Asset
 
 from ..errors import CourseFileError, Problem, Problems, TooManyProblems
@@ -111,7 +112,7 @@ def import_librelingo(
     ``publish`` publishes the course; a course already published stays published."""
     course = read_course(directory)
     slug = slug or default_slug(course)
-    if not slug or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug) or len(slug) > SLUG_MAX:
+    if not slug or not SLUG_RE.fullmatch(slug) or len(slug) > SLUG_MAX:
         raise _problem(
             course.target.origin,
             f"{slug!r} cannot be a course slug (lower-case letters, digits, hyphens, at most {SLUG_MAX}): pass --slug",
