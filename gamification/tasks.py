@@ -9,8 +9,7 @@ from datetime import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from .jobs import run_job
-from .management.jobcommand import parse_now
+from .jobs import parse_now, run_job
 
 
 def _run(name: str, now: str | None, dry_run: bool, **kwargs) -> dict:

@@ -5,6 +5,7 @@ See docs/game-rules.md.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 
 from courses.models import Lesson
 
@@ -75,6 +76,24 @@ def tier_for_counts(*, passes: int, perfect_passes: int) -> int:
     if passes >= 1:
         return Tier.BRONZE
     return Tier.NONE
+
+
+#: Decay: a silver or gold tier drops one step per full ``DECAY_PERIOD`` since ``tier_anchor_at`` (the
+#: later of the last pass and the last decay), never below bronze; bronze and legendary never decay.
+#: The nightly ``decay_tiers`` job applies this rule in SQL built from these constants.
+DECAY_PERIOD = timedelta(days=14)
+DECAYABLE_TIERS = (Tier.SILVER, Tier.GOLD)
+DECAY_FLOOR = Tier.BRONZE
+
+
+def decayed_tier(*, tier: int, anchor: datetime, now: datetime) -> tuple[int, datetime]:
+    """``(tier, tier_anchor_at)`` after decay at ``now``: ``steps = floor((now - anchor) / 14 days)``,
+    ``tier = max(bronze, tier - steps)``, the anchor moved by whole steps only (no time lost or granted
+    twice). Unchanged when the tier does not decay or no full period has passed."""
+    if tier not in DECAYABLE_TIERS or now - anchor < DECAY_PERIOD:
+        return tier, anchor
+    steps = (now - anchor) // DECAY_PERIOD
+    return max(DECAY_FLOOR, tier - steps), anchor + steps * DECAY_PERIOD
 
 
 # --- Unlocking -------------------------------------------------------------------------------

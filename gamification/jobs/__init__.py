@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from ..models import JobRun
-from .base import JobError, JobResult
+from .base import JobError, JobResult, parse_now
 from .check_ledger import run_check_ledger
 from .close_streaks import run_close_streaks
 from .decay_tiers import run_decay_tiers
@@ -40,6 +40,7 @@ __all__ = [
     "JOBS",
     "JobError",
     "JobResult",
+    "parse_now",
     "run_check_ledger",
     "run_close_streaks",
     "run_decay_tiers",

@@ -49,6 +49,17 @@ def id_ranges(lo: int | None, hi: int | None, batch_size: int) -> Iterator[tuple
         start += batch_size
 
 
+def parse_now(value: str) -> datetime:
+    """A job's ``now`` written as ISO 8601 (the commands' ``--now``, the tasks' ``now``); without an
+    offset it is taken as UTC (``2026-11-02T05:00``, ``2026-11-02T05:00:00+01:00``, ``2026-11-02`` =
+    midnight UTC). JobError when it is not a date-time."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise JobError(f"{value!r} is not an ISO date-time (e.g. 2026-11-02T05:00:00Z)") from exc
+    return aware(moment)
+
+
 def aware(now: datetime) -> datetime:
     """The moment a job acts as, aware and in UTC (naive values are taken as UTC)."""
     if now.tzinfo is None:

@@ -1,7 +1,8 @@
 """``decay_tiers`` (nightly): silver and gold lessons lose one tier per full 14 days without a pass.
 
-Exact and set-based, like the hearts rule (DESIGN §3): with ``anchor`` = ``tier_anchor_at`` (the later
-of the last pass and the last decay),
+The rule is ``progress.rules.decayed_tier`` (with its constants ``DECAY_PERIOD``,
+``DECAYABLE_TIERS``, ``DECAY_FLOOR``); this job applies it set-based, in SQL built from the same
+constants. With ``anchor`` = ``tier_anchor_at`` (the later of the last pass and the last decay),
 
     steps          = floor((now - anchor) / 14 days)
     tier           = greatest(bronze, tier - steps)
@@ -20,17 +21,18 @@ the partial index ``lesson_progress_decayable``, which PostgreSQL uses when few 
 """
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from progress.models import LessonProgress
+from progress.rules import DECAY_FLOOR, DECAY_PERIOD, DECAYABLE_TIERS
 
 from .base import JobError, JobResult, aware, require_postgresql
 
-DECAY_PERIOD = timedelta(days=14)
-DECAYABLE = (LessonProgress.Tier.SILVER, LessonProgress.Tier.GOLD)
+#: ``tier IN (2, 3)``: also the predicate of the partial index ``lesson_progress_decayable``.
+_DECAYABLE_SQL = ", ".join(str(int(tier)) for tier in DECAYABLE_TIERS)
 
 # One batch: the next ``limit`` due rows after ``after`` in id order, updated in one statement. With
 # many rows due PostgreSQL walks the primary key and stops after ``limit`` matches; with few (a normal
@@ -40,7 +42,7 @@ DECAYABLE = (LessonProgress.Tier.SILVER, LessonProgress.Tier.GOLD)
 _UPDATE = """
     WITH batch AS (
         SELECT id FROM {table}
-        WHERE tier IN (2, 3) AND tier_anchor_at <= %(cutoff)s AND id > %(after)s AND id <= %(upto)s
+        WHERE tier IN ({decayable}) AND tier_anchor_at <= %(cutoff)s AND id > %(after)s AND id <= %(upto)s
         ORDER BY id LIMIT %(limit)s
     ), decayed AS (
         UPDATE {table} AS lp SET
@@ -52,7 +54,7 @@ _UPDATE = """
                 + floor(extract(epoch FROM (%(now)s - lp.tier_anchor_at)) / %(period)s)::int * %(period_interval)s,
             last_decayed_at = %(now)s
         FROM batch
-        WHERE lp.id = batch.id AND lp.tier IN (2, 3) AND lp.tier_anchor_at <= %(cutoff)s
+        WHERE lp.id = batch.id AND lp.tier IN ({decayable}) AND lp.tier_anchor_at <= %(cutoff)s
         RETURNING 1
     )
     SELECT (SELECT count(*) FROM decayed), (SELECT max(id) FROM batch)
@@ -78,20 +80,20 @@ def run_decay_tiers(
     connection = require_postgresql(using)
     cutoff = now - DECAY_PERIOD
     # tier IN (2, 3) matches the partial index's predicate, so PostgreSQL answers from it.
-    due = LessonProgress.objects.using(using).filter(tier__in=DECAYABLE, tier_anchor_at__lte=cutoff).order_by()
+    due = LessonProgress.objects.using(using).filter(tier__in=DECAYABLE_TIERS, tier_anchor_at__lte=cutoff).order_by()
     if dry_run:
         count = due.count()
         return JobResult(
             rows_changed=count, detail=f"would decay {count} lesson tiers (cut-off {cutoff:%Y-%m-%d %H:%M} UTC)"
         )
 
-    sql = _UPDATE.format(table=connection.ops.quote_name(LessonProgress._meta.db_table))
+    sql = _UPDATE.format(table=connection.ops.quote_name(LessonProgress._meta.db_table), decayable=_DECAYABLE_SQL)
     params = {
         "now": now,
         "cutoff": cutoff,
         "period": DECAY_PERIOD.total_seconds(),
         "period_interval": DECAY_PERIOD,
-        "floor": int(LessonProgress.Tier.BRONZE),
+        "floor": int(DECAY_FLOOR),
         "limit": batch_size,
     }
     if workers == 1:

@@ -1,24 +1,20 @@
 """Base class of the job commands: ``--dry-run``, ``--now ISO-DATETIME``, ``--batch-size``."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from ..jobs import JobError, run_job
+from ..jobs import JobError, parse_now, run_job
 from ..models import JobRun
 
 
-def parse_now(value: str) -> datetime:
-    """An ISO 8601 date-time; without an offset it is taken as UTC (``2026-11-02T05:00``,
-    ``2026-11-02T05:00:00+01:00``, ``2026-11-02`` = midnight UTC)."""
+def now_option(value: str) -> datetime:
+    """``--now``: ``gamification.jobs.parse_now``, its error as the command's."""
     try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"--now: {value!r} is not an ISO date-time (e.g. 2026-11-02T05:00:00Z)") from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+        return parse_now(value)
+    except JobError as exc:
+        raise CommandError(f"--now: {exc}") from exc
 
 
 class JobCommand(BaseCommand):
@@ -30,7 +26,7 @@ class JobCommand(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
         parser.add_argument(
             "--now",
-            type=parse_now,
+            type=now_option,
             default=None,
             metavar="ISO-DATETIME",
             help="act as if it were this time (UTC if no offset)",

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from accounts.tests.factories import UserFactory
 from courses.tests.factories import LessonFactory
 from gamification import tasks
-from gamification.jobs import JOBS
+from gamification.jobs import JOBS, JobError, parse_now
 from gamification.models import JobRun
 from progress.models import LessonProgress
 
@@ -63,6 +63,14 @@ def test_bad_input_is_a_clear_command_error():
     with pytest.raises(CommandError, match="has not ended yet"):
         call_command("rollup_daily_metrics", "--now", "2026-03-02T12:00Z", "--day", "2026-03-02")
     assert JobRun.objects.get(job="rollup_daily_metrics").outcome == JobRun.Outcome.FAILED
+
+
+def test_parse_now_is_the_one_reading_of_a_jobs_now():
+    assert parse_now("2026-11-02T05:00") == datetime(2026, 11, 2, 5, tzinfo=UTC)  # no offset: UTC
+    assert parse_now("2026-11-02T05:00:00+01:00") == datetime(2026, 11, 2, 4, tzinfo=UTC)
+    assert parse_now("2026-11-02") == datetime(2026, 11, 2, tzinfo=UTC)
+    with pytest.raises(JobError, match="not an ISO date-time"):
+        parse_now("yesterday")
 
 
 @pytest.mark.django_db

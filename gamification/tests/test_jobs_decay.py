@@ -8,9 +8,10 @@ from accounts.models import User
 from accounts.tests.factories import UserFactory
 from courses.tests.factories import LessonFactory, UnitFactory
 from gamification.jobs import run_close_streaks, run_decay_tiers
-from gamification.jobs.benchdata import ZONES, fill
+from gamification.management.benchdata import ZONES, fill
 from gamification.models import Streak, Wallet
 from progress.models import LessonProgress
+from progress.rules import DECAYABLE_TIERS, decayed_tier
 
 from .jobs_factories import progress
 
@@ -100,6 +101,24 @@ def test_second_run_at_the_same_now_changes_nothing(make):
     ]
     assert run_decay_tiers(now=now).rows_changed == 0
     assert [(r.tier, r.tier_anchor_at) for r in map(fresh, rows)] == state
+
+
+def test_the_sql_decays_exactly_as_the_pure_rule(make):
+    """``progress.rules.decayed_tier`` and the job's SQL are one rule: same tier, same anchor, row by row."""
+    now = T0
+    ages = [timedelta(0), timedelta(days=13, hours=23), timedelta(days=14), timedelta(days=15, seconds=7)]
+    ages += [timedelta(days=27, hours=23, minutes=59), timedelta(days=28), timedelta(days=43), timedelta(days=300)]
+    rows = [make(tier, now - age) for tier in (BRONZE, SILVER, GOLD, LEGENDARY) for age in ages]
+    before = [(r.tier, r.tier_anchor_at) for r in rows]
+    expected = [decayed_tier(tier=tier, anchor=anchor, now=now) for tier, anchor in before]
+    assert run_decay_tiers(now=now, batch_size=5).rows_changed == sum(
+        1 for old, new in zip(before, expected, strict=True) if old != new
+    )
+    assert [(r.tier, r.tier_anchor_at) for r in map(fresh, rows)] == expected
+    assert expected != before  # the sample does decay: silver and gold at 14 days and more
+    # The partial index the job's selection relies on has the rule's predicate.
+    (index,) = [i for i in LessonProgress._meta.indexes if i.name == "lesson_progress_decayable"]
+    assert set(dict(index.condition.children)["tier__in"]) == set(DECAYABLE_TIERS)
 
 
 def test_dry_run_counts_and_changes_nothing(make):

@@ -5,7 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from progress.rules import (
+    DECAY_PERIOD,
     answer_passes_run,
+    decayed_tier,
     gems_for_pass,
     lesson_states,
     next_lesson_id,
@@ -145,3 +147,16 @@ def test_an_answer_passes_the_run_only_when_it_empties_the_queue():
     assert answer_passes_run([7], 7, correct=True)
     assert not answer_passes_run([7], 7, correct=False)  # alone, it comes straight back
     assert not answer_passes_run([7, 8], 8, correct=True)
+
+
+def test_decayed_tier_one_step_per_full_period_bronze_floor_legendary_kept():
+    t0 = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    day = timedelta(days=1)
+    assert 14 * day == DECAY_PERIOD
+    assert decayed_tier(tier=3, anchor=t0, now=t0 + 14 * day - timedelta(seconds=1)) == (3, t0)
+    assert decayed_tier(tier=3, anchor=t0, now=t0 + 16 * day) == (2, t0 + 14 * day)  # whole steps only
+    assert decayed_tier(tier=3, anchor=t0, now=t0 + 28 * day) == (1, t0 + 28 * day)
+    assert decayed_tier(tier=2, anchor=t0, now=t0 + 300 * day) == (1, t0 + 294 * day)  # never below bronze
+    assert decayed_tier(tier=1, anchor=t0, now=t0 + 300 * day) == (1, t0)
+    assert decayed_tier(tier=4, anchor=t0, now=t0 + 300 * day) == (4, t0)
+    assert decayed_tier(tier=0, anchor=t0, now=t0 + 300 * day) == (0, t0)

@@ -4,7 +4,7 @@
     python manage.py bench_jobs --learners 1000000 --progress-rows 5000000
 
 Creates the database ``--database`` (default ``mallard_bench``) on the server of DATABASE_URL
-(dropping it first if it exists), migrates it, fills it with ``gamification.jobs.benchdata.fill``,
+(dropping it first if it exists), migrates it, fills it with ``gamification.management.benchdata.fill``,
 then runs each job twice at the same ``now`` (the second run shows the idempotent no-op cost) and
 once more a night (decay) or an hour (streaks) later (the steady-state cost), printing wall time,
 rows changed, rows/s and memory. The database is dropped at the end unless ``--keep``. Never point
@@ -24,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 from gamification.jobs import run_close_streaks, run_decay_tiers
-from gamification.jobs.benchdata import fill
+from gamification.management.benchdata import fill
 
 ALIAS = "bench"
 NOW = datetime(2026, 3, 2, 0, 5, tzinfo=UTC)

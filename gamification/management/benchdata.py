@@ -19,6 +19,7 @@ from django.db import connections
 
 from accounts.models import User
 from courses.models import Course, Language, Lesson, Section, Unit
+from courses.slugs import lesson_slug, section_slug, unit_slug
 from progress.models import LessonProgress
 
 from ..models import Streak, Wallet
@@ -128,9 +129,10 @@ def _content(*, using: str, lessons: int) -> list[int]:
     course = Course.objects.using(using).create(
         from_language=en, to_language=es, title="Bench", slug="es", is_published=True
     )
-    section = Section.objects.using(using).create(course=course, ordinal=1, title="S1", slug="es-sec-01")
-    unit = Unit.objects.using(using).create(section=section, ordinal=1, title="U1", slug="es-u-01-01")
+    section = Section.objects.using(using).create(course=course, ordinal=1, title="S1", slug=section_slug("es", 1))
+    unit = Unit.objects.using(using).create(section=section, ordinal=1, title="U1", slug=unit_slug("es", 1, 1))
     created = Lesson.objects.using(using).bulk_create(
-        Lesson(unit=unit, ordinal=i, title=f"Lesson {i}", slug=f"es-l-01-01-{i:02d}") for i in range(1, lessons + 1)
+        Lesson(unit=unit, ordinal=i, title=f"Lesson {i}", slug=lesson_slug("es", 1, 1, i))
+        for i in range(1, lessons + 1)
     )
     return [lesson.pk for lesson in created]
