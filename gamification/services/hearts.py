@@ -28,8 +28,8 @@ class HeartClock:
     gained: int = 0  # hearts granted by regeneration in this step
 
 
-def regenerate(hearts: int, anchor: datetime, now: datetime) -> HeartClock:
-    """The clock after lazy regeneration at ``now`` (pure)."""
+def clock_at(hearts: int, anchor: datetime, now: datetime) -> HeartClock:
+    """The clock at ``now``: the stored ``(hearts, anchor)`` with lazy regeneration applied (pure)."""
     if hearts >= MAX_HEARTS or now <= anchor:
         return HeartClock(min(hearts, MAX_HEARTS), anchor)
     steps = (now - anchor) // REGEN_INTERVAL
@@ -59,8 +59,15 @@ def next_heart_at(hearts: int, anchor: datetime) -> datetime | None:
 
 def current(hearts: int, anchor: datetime, now: datetime) -> tuple[int, datetime | None]:
     """(hearts now, next heart at) without writing anything."""
-    clock = regenerate(hearts, anchor, now)
+    clock = clock_at(hearts, anchor, now)
     return clock.hearts, next_heart_at(clock.hearts, clock.anchor)
+
+
+def materialise(hearts: int, anchor: datetime, now: datetime) -> tuple[HeartClock, list[HeartsStep]]:
+    """Regeneration to write before any change of hearts: the clock at ``now`` and its log step
+    (``regenerated``, when a heart came back), pure."""
+    clock = clock_at(hearts, anchor, now)
+    return clock, [(hearts, clock.hearts, HeartsLog.Reason.REGENERATED)] if clock.gained else []
 
 
 @dataclass(frozen=True)
@@ -82,8 +89,7 @@ def after_answer(
        the learner out of hearts when none is left; review answers cost nothing;
     3. an answer that passes a review gives one heart back (``review_passed``; anchor unchanged).
     """
-    clock = regenerate(hearts, anchor, now)
-    steps: list[HeartsStep] = [(hearts, clock.hearts, HeartsLog.Reason.REGENERATED)] if clock.gained else []
+    clock, steps = materialise(hearts, anchor, now)
     lesson_mistake = not correct and not is_review
     if lesson_mistake:
         lost = lose(clock, now)

@@ -76,7 +76,7 @@ def abandon_run(*, user, run_id: int, now: datetime) -> LessonRun:
     """Abandon an active run: XP already earned stays; no pass, no gems. Locks wallet, then run."""
     with transaction.atomic():
         lock_wallet(user=user, now=now)
-        return progress.abandon_run(user=user, run_id=_as_int(run_id, NotFound("No such run.")), now=now)
+        return progress.mark_run_abandoned(user=user, run_id=_as_int(run_id, NotFound("No such run.")), now=now)
 
 
 def _as_int(value: Any, error: Exception) -> int:

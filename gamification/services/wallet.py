@@ -44,13 +44,6 @@ def hearts_logs(*, user, steps: list[tuple[int, int, str]], run=None, now: datet
     ]
 
 
-def regenerated(wallet: Wallet, now: datetime) -> tuple[hearts_rules.HeartClock, list[tuple[int, int, str]]]:
-    """The clock after lazy regeneration, and the log step for it (if any heart came back)."""
-    clock = hearts_rules.regenerate(wallet.hearts, wallet.hearts_anchor_at, now)
-    steps = [(wallet.hearts, clock.hearts, HeartsLog.Reason.REGENERATED)] if clock.gained else []
-    return clock, steps
-
-
 def hearts_state_of(wallet: Wallet | None, now: datetime) -> HeartsState:
     price = settings.MALLARD_HEART_REFILL_PRICE_GEMS
     if wallet is None:
@@ -74,7 +67,7 @@ def refill_hearts(*, user, now: datetime) -> HeartsState:
     price = settings.MALLARD_HEART_REFILL_PRICE_GEMS
     with transaction.atomic():
         wallet = lock_wallet(user=user, now=now)
-        clock, steps = regenerated(wallet, now)
+        clock, steps = hearts_rules.materialise(wallet.hearts, wallet.hearts_anchor_at, now)
         if clock.hearts >= MAX_HEARTS:
             raise HeartsFull()  # nothing written: regeneration stays lazy
         if wallet.gems < price:

@@ -22,13 +22,13 @@ START = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def test_regeneration_is_floor_of_elapsed_over_four_hours():
-    assert rules.regenerate(2, T0, T0 + 3 * H + timedelta(minutes=59)) == rules.HeartClock(2, T0, 0)
-    assert rules.regenerate(2, T0, T0 + 4 * H) == rules.HeartClock(3, T0 + 4 * H, 1)
+    assert rules.clock_at(2, T0, T0 + 3 * H + timedelta(minutes=59)) == rules.HeartClock(2, T0, 0)
+    assert rules.clock_at(2, T0, T0 + 4 * H) == rules.HeartClock(3, T0 + 4 * H, 1)
     # 9.5 hours: two hearts, the anchor moves by exactly 8 hours, the 1.5 hours left are kept.
-    assert rules.regenerate(2, T0, T0 + 9.5 * H) == rules.HeartClock(4, T0 + 8 * H, 2)
+    assert rules.clock_at(2, T0, T0 + 9.5 * H) == rules.HeartClock(4, T0 + 8 * H, 2)
     # Capped at 5: only the steps needed to fill are consumed.
-    assert rules.regenerate(3, T0, T0 + 100 * H) == rules.HeartClock(5, T0 + 8 * H, 2)
-    assert rules.regenerate(5, T0, T0 + 100 * H) == rules.HeartClock(5, T0, 0)
+    assert rules.clock_at(3, T0, T0 + 100 * H) == rules.HeartClock(5, T0 + 8 * H, 2)
+    assert rules.clock_at(5, T0, T0 + 100 * H) == rules.HeartClock(5, T0, 0)
 
 
 def test_losing_from_full_starts_the_clock_now_and_never_below_zero():
@@ -85,7 +85,7 @@ ops = st.lists(
 
 def _apply(clock: rules.HeartClock, now: datetime, op: str) -> tuple[rules.HeartClock, int]:
     """What the services do: materialise regeneration, then the change."""
-    clock = rules.regenerate(clock.hearts, clock.anchor, now)
+    clock = rules.clock_at(clock.hearts, clock.anchor, now)
     gained = clock.gained
     if op == "lose":
         clock = rules.lose(clock, now)
@@ -223,7 +223,7 @@ def test_property_against_the_database(sequence):
             "hearts_before", "hearts_after"
         )
     )
-    pending = rules.regenerate(stored, Wallet.objects.get(user=learner).hearts_anchor_at, now).gained
+    pending = rules.clock_at(stored, Wallet.objects.get(user=learner).hearts_anchor_at, now).gained
     assert regenerated + pending == model.regenerated
 
 

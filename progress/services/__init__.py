@@ -4,11 +4,11 @@
 from .enrollment import enroll, set_current_course
 from .mastery import record_token_answers
 from .runs import (
-    abandon_run,
     apply_answer,
     create_lesson_run,
     create_review_run,
     lock_run,
+    mark_run_abandoned,
     previous_attempt,
     record_attempt,
     record_pass,
@@ -19,7 +19,6 @@ from .scheduling import get_scheduler, is_mastered
 from .unlocking import course_lesson_states, lesson_state
 
 __all__ = [
-    "abandon_run",
     "apply_answer",
     "course_lesson_states",
     "create_lesson_run",
@@ -29,6 +28,7 @@ __all__ = [
     "is_mastered",
     "lesson_state",
     "lock_run",
+    "mark_run_abandoned",
     "previous_attempt",
     "record_attempt",
     "record_pass",

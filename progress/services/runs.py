@@ -286,8 +286,10 @@ def _jsonable_answer(answer: Any) -> Any:
     return str(answer)
 
 
-def abandon_run(*, user, run_id: int, now: datetime) -> LessonRun:
-    """Abandon an active run (XP earned stays; no pass, no gems). Finished runs are returned as they are."""
+def mark_run_abandoned(*, user, run_id: int, now: datetime) -> LessonRun:
+    """Set an active run's status to abandoned (XP earned stays; no pass, no gems); a finished run is
+    returned as it is. The learner's-loop entry point ``gamification.services.abandon_run`` calls this
+    with the wallet locked."""
     with transaction.atomic():
         run = LessonRun.objects.select_for_update(no_key=True).filter(pk=run_id, user=user).first()
         if run is None:
