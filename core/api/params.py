@@ -1,6 +1,6 @@
 """Path and query parameters of the API: checked before any query, refused in the one error shape.
 
-- A slug in a URL path must look like a slug (``SLUG_PATTERN``); anything else is a 404.
+- A slug in a URL path must look like a slug (``PATH_SLUG_PATTERN``); anything else is a 404.
 - A query string is validated by a serializer, and each parameter may be given only once.
 """
 
@@ -9,19 +9,20 @@ import re
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import NotFound, ValidationError
 
-#: What a slug in a URL may look like; anything else is a 404 before any query.
-SLUG_PATTERN = r"^[-a-zA-Z0-9_]{1,64}$"
-_SLUG = re.compile(SLUG_PATTERN)
+#: What a slug in a URL path may look like (looser than ``courses.slugs.SLUG_PATTERN``, the pattern
+#: content slugs are made with); anything else is a 404 before any query.
+PATH_SLUG_PATTERN = r"^[-a-zA-Z0-9_]{1,64}$"
+_PATH_SLUG = re.compile(PATH_SLUG_PATTERN)
 
 
 def slug_parameter(name: str = "slug", description: str = "The object's slug.") -> OpenApiParameter:
     return OpenApiParameter(
-        name, str, OpenApiParameter.PATH, description=description, pattern=SLUG_PATTERN, required=True
+        name, str, OpenApiParameter.PATH, description=description, pattern=PATH_SLUG_PATTERN, required=True
     )
 
 
 def is_slug(value: str | None) -> bool:
-    return bool(_SLUG.match(value or ""))
+    return bool(_PATH_SLUG.match(value or ""))
 
 
 def check_slug(slug: str, what: str = "object") -> str:
