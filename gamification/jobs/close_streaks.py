@@ -3,7 +3,8 @@
 For each distinct ``User.time_zone`` (a few hundred at most) we compute, with zoneinfo, the local
 date at ``now`` and so *yesterday*: the latest local day that has fully ended, and the instant it
 started (``midnight``, DST-safe). A learner's streak is broken for that day exactly when
-``gamification.services.activity.streak_alive`` would say so — the same test as the learner's loop:
+``gamification.services.activity.streak_alive`` would say so — the same test as the learner's loop,
+with the same "yesterday" (``activity.local_yesterday``):
 
     current > 0
     AND (last_day IS NULL OR last_day < yesterday)                -- no XP recorded on yesterday or later
@@ -31,7 +32,7 @@ a streak without a wallet would be skipped.)
 """
 
 import zoneinfo
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
@@ -39,6 +40,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from accounts.models import User
 
 from ..models import Streak, Wallet
+from ..services.activity import local_yesterday
 from .base import JobResult, aware, id_ranges, require_postgresql
 
 
@@ -52,8 +54,7 @@ def zone_days(*, now: datetime, zones: list[str]) -> tuple[dict[str, tuple[date,
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             unknown.append(name)
             continue
-        yesterday = now.astimezone(zone).date() - timedelta(days=1)
-        known[name] = (yesterday, datetime.combine(yesterday, time(0), tzinfo=zone))
+        known[name] = local_yesterday(zone, now)
     return known, unknown
 
 

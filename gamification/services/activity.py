@@ -17,7 +17,7 @@ Streak extension (the first XP of a local day ``D``), one UPDATE, under the wall
 The nightly close job must use the same "yesterday" test (docs/game-rules.md).
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.db import connection
 from django.db.models import Case, F, Q, Value, When
@@ -51,15 +51,21 @@ def local_midnight(user, day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=user.zone)
 
 
+def local_yesterday(zone: tzinfo, now: datetime) -> tuple[date, datetime]:
+    """In ``zone`` at ``now``: yesterday's date and the instant it began (DST-safe). The streak test
+    below and the nightly close job (per zone) both read "yesterday" here."""
+    yesterday = now.astimezone(zone).date() - timedelta(days=1)
+    return yesterday, datetime.combine(yesterday, time(0), tzinfo=zone)
+
+
 def streak_alive(user, *, last_day: date | None, last_activity_at: datetime | None, now: datetime) -> bool:
     """Whether a streak is still unbroken at ``now``: its latest day is today or yesterday, by the
     recorded date or by the instant of the last XP in the learner's current zone. The nightly close
     job breaks exactly the streaks for which this is False (it must use the same test)."""
-    today = local_day(user, now)
-    yesterday = today - timedelta(days=1)
+    yesterday, began = local_yesterday(user.zone, now)
     if last_day is not None and last_day >= yesterday:
         return True
-    return last_activity_at is not None and last_activity_at >= local_midnight(user, yesterday)
+    return last_activity_at is not None and last_activity_at >= began
 
 
 def record_activity(*, user, now: datetime, xp: int = 0, activities: int = 0, seconds: int = 0) -> int:
