@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 from accounts.tests.factories import UserFactory
 from gamification.models import Streak, Wallet
 from progress.models import LessonProgress
+from progress.rules import GOLD_PASSES, LEGENDARY_PERFECT_PASSES, SILVER_PASSES, tier_for_counts
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -31,12 +32,15 @@ def streak(user) -> Streak:
 
 
 def progress(*, user, lesson, tier: int, anchor: datetime | None) -> LessonProgress:
-    passes = {0: 0, 1: 1, 2: 3, 3: 5, 4: 5}[tier]
+    """A lesson-progress row at ``tier``, with the fewest lifetime counts that earn it."""
+    passes = {0: 0, 1: 1, 2: SILVER_PASSES, 3: GOLD_PASSES, 4: GOLD_PASSES}[tier]
+    perfect = LEGENDARY_PERFECT_PASSES if tier == 4 else 0
+    assert tier_for_counts(passes=passes, perfect_passes=perfect) == tier
     return LessonProgress.objects.create(
         user=user,
         lesson=lesson,
         passes=passes,
-        perfect_passes=5 if tier == 4 else 0,
+        perfect_passes=perfect,
         tier=tier,
         last_passed_at=anchor,
         tier_anchor_at=anchor,
