@@ -405,16 +405,26 @@ class Reader:
                 modules.append(module)
         return modules
 
-    def module(self, directory: Path, origin: Origin) -> LLModule | None:
-        module_file = directory / "module.yaml"
-        file = str(module_file)
-        data = self.load(module_file, what="module file", origin=origin)
+    def document(self, path: Path, origin: Origin, *, what: str, keys: tuple, head: str, head_keys: tuple):
+        """Load a module or skill file and check its top level and its head mapping (``Module``,
+        ``Skill``). Returns (file name, data, root values, head values), or None when it cannot be read."""
+        file = str(path)
+        data = self.load(path, what=what, origin=origin)
         if data is None:
             return None
-        root = self.fields(file, data, 1, "", MODULE_FILE, "module.yaml")
-        head = None
-        if isinstance(data.get("Module"), dict):
-            head = self.fields(file, data["Module"], _key_line(data, "Module"), "Module", MODULE, "the module")
+        root = self.fields(file, data, 1, "", keys, f"a {what}")
+        values = None
+        if isinstance(data.get(head), dict):
+            values = self.fields(file, data[head], _key_line(data, head), head, head_keys, f"the {head.lower()}")
+        return file, data, root, values
+
+    def module(self, directory: Path, origin: Origin) -> LLModule | None:
+        loaded = self.document(
+            directory / "module.yaml", origin, what="module file", keys=MODULE_FILE, head="Module", head_keys=MODULE
+        )
+        if loaded is None:
+            return None
+        file, data, root, head = loaded
         skills = []
         raw = data.get("Skills")
         if isinstance(raw, list):
@@ -429,14 +439,10 @@ class Reader:
         )
 
     def skill(self, path: Path, origin: Origin) -> LLSkill | None:
-        file = str(path)
-        data = self.load(path, what="skill file", origin=origin)
-        if data is None:
+        loaded = self.document(path, origin, what="skill file", keys=SKILL_FILE, head="Skill", head_keys=SKILL)
+        if loaded is None:
             return None
-        root = self.fields(file, data, 1, "", SKILL_FILE, "a skill file")
-        head = None
-        if isinstance(data.get("Skill"), dict):
-            head = self.fields(file, data["Skill"], _key_line(data, "Skill"), "Skill", SKILL, "the skill")
+        file, data, root, head = loaded
         words = self.items(file, data, "New words", WORD, "a new word", self.word)
         phrases = self.items(file, data, "Phrases", PHRASE, "a phrase", self.phrase)
         dictionary = self.dictionary(file, data)
