@@ -1,4 +1,4 @@
-"""The periodic jobs (DESIGN §5, docs/jobs.md): one module per job, each a set-based service
+"""The periodic jobs (docs/jobs.md): one module per job, each a set-based service
 ``run_<job>(*, now, dry_run=False, batch_size=settings.MALLARD_JOB_BATCH_SIZE) -> JobResult``.
 
 ``run_job(name, …)`` runs one by name and records it as a JobRun; the management commands and the

@@ -1,4 +1,4 @@
-"""Writes of the gamification app and the learner's-loop entry points (CONTRACT.md)."""
+"""Writes of the gamification app and the learner's-loop entry points pages and the API call (docs/game-rules.md)."""
 
 from .achievements import evaluate as evaluate_achievements
 from .activity import local_day, record_activity
