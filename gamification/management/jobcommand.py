@@ -1,12 +1,17 @@
-"""Base class of the job commands: ``--dry-run``, ``--now ISO-DATETIME``, ``--batch-size``."""
+"""Base class of the job commands: ``--dry-run``, ``--now ISO-DATETIME``, ``--batch-size``,
+``--allow-future``."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from ..jobs import JobError, parse_now, run_job
 from ..models import JobRun
+
+#: A ``--now`` later than this after the real time is refused unless ``--dry-run`` or ``--allow-future``:
+#: a typo in the year or month would otherwise close every learner's streak or decay every tier at once.
+FUTURE_TOLERANCE = timedelta(minutes=10)
 
 
 def now_option(value: str) -> datetime:
@@ -32,13 +37,25 @@ class JobCommand(BaseCommand):
             help="act as if it were this time (UTC if no offset)",
         )
         parser.add_argument("--batch-size", type=int, default=None, help="rows per statement (MALLARD_JOB_BATCH_SIZE)")
+        parser.add_argument(
+            "--allow-future",
+            action="store_true",
+            help=f"accept a --now more than {FUTURE_TOLERANCE.seconds // 60} minutes ahead (not needed with --dry-run)",
+        )
 
     def job_kwargs(self, options) -> dict:
         """Extra keyword arguments for the job (subclasses add their own flags)."""
         return {}
 
     def handle(self, *args, **options):
-        now = options["now"] or timezone.now()
+        real_now = timezone.now()
+        now = options["now"] or real_now
+        if now > real_now + FUTURE_TOLERANCE and not (options["dry_run"] or options["allow_future"]):
+            raise CommandError(
+                f"--now {now:%Y-%m-%dT%H:%M:%SZ} is more than {FUTURE_TOLERANCE.seconds // 60} minutes in the future "
+                f"(it is {real_now:%Y-%m-%dT%H:%M:%SZ}); nothing was changed. Check the date, or pass --dry-run to "
+                "preview, or --allow-future to run the job as of that time."
+            )
         kwargs = self.job_kwargs(options)
         if options["batch_size"] is not None:
             if options["batch_size"] < 1:
