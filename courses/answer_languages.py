@@ -104,7 +104,7 @@ def _spell(value: int, language: str, to: str) -> str | None:
         return None
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=64)
 def number_forms(language: str) -> NumberForms:
     """Every spelling of 0 to 100, of the years 1900 to 2099 and of the ordinals 1 to 100 in ``language``."""
     by_value: dict[str, set[str]] = {}
@@ -281,7 +281,7 @@ class Contraction:
     expansion: tuple[tuple[str, ...], ...]
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=64)
 def contractions(language: str) -> dict[str, Contraction]:
     """Folded contraction → what it stands for. Only languages whose contractions are optional
     (English, German) have any: French elision and au/du are obligatory, so there the long form is wrong."""
@@ -311,7 +311,7 @@ def all_contractions() -> frozenset[str]:
     return frozenset(word for language in ("en", "de") for word in contractions(language))
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=64)
 def apostrophe_less(language: str) -> dict[str, str]:
     """A contraction typed without its apostrophe → the contraction (``dont`` → ``don't``)."""
     return {word.replace("'", ""): word for word in contractions(language) if "'" in word}
@@ -324,7 +324,7 @@ def apostrophe_less(language: str) -> dict[str, str]:
 _NOT_VARIANTS = frozenset({"tire", "tires", "tired", "tiring", "draft", "drafts", "drafty", "mum", "mom"})
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=64)
 def spelling_variants(language: str) -> dict[str, frozenset[str]]:
     """Folded word → its other accepted spellings (English only: colour/color, organise/organize…)."""
     if language != "en":
@@ -352,7 +352,7 @@ def _wordfreq_data() -> Path | None:
     return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=64)
 def known_words(language: str) -> frozenset[str]:
     """The language's common words (about 30 000: each at least once in a million words), folded;
     empty for a language wordfreq has no list for. Read once per process (about 0.1 s)."""

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from courses import answer_languages
 from courses.answer_languages import known_words
 from courses.answers import MAX_EXPANSIONS, Lexicon, Verdict, check_answer_text, expand_alternates
 
@@ -374,6 +375,24 @@ def test_a_lazy_lexicon_is_read_only_for_a_slip():
     assert check_answer_text("mi vidas katoj", ["Mi vidas katon."], "eo", lexicon=lexicon).note.startswith('"katoj"')
     assert check_answer_text("mi vidas katoj", ["Mi vidas katon."], "eo", lexicon=lexicon).correct is False
     assert loads == [1]  # read once
+
+
+def test_each_languages_data_is_built_once_even_when_languages_alternate():
+    languages = ["en", "es", "fr", "de", "it", "pt", "nl", "eo", "en-GB", "fr-CA"]
+    for language in languages:
+        check_answer_text("Mucas gracias", ["Muchas gracias"], language)
+    tables = [
+        answer_languages.number_forms,
+        answer_languages.known_words,
+        answer_languages.spelling_variants,
+        answer_languages.contractions,
+    ]
+    built = [table.cache_info().misses for table in tables]
+    for _ in range(3):
+        for language in languages:
+            check_answer_text("Mucas gracias", ["Muchas gracias"], language)
+            check_answer_text("Muchas graciosas " + language, ["Muchas gracias"], language)  # new words
+    assert [table.cache_info().misses for table in tables] == built
 
 
 def test_checking_is_deterministic_and_leaves_the_caches_consistent():
