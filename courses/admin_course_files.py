@@ -8,6 +8,7 @@ import io
 import zipfile
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -42,6 +43,16 @@ class CourseFileForm(forms.Form):
     dry_run = forms.BooleanField(
         label="Dry run", required=False, help_text="Check the file and show what would change; write nothing."
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.MALLARD_COURSE_FILE_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {upload.size:,} bytes; a course file may be at most {limit:,} bytes.",
+                code="too_large",
+            )
+        return upload
 
 
 #: An import creates, changes and deletes rows all down the tree, so it needs all three permissions

@@ -10,6 +10,11 @@ The loader follows YAML 1.2's core schema for scalars rather than PyYAML's YAML 
 decimal numbers are numbers (``0123``, ``1:30`` and ``1_000`` stay strings), and dates stay strings.
 Duplicate keys in one mapping are recorded (``LineDict.duplicate_keys``) instead of silently
 keeping the last one.
+
+Hostile input is refused while composing, before any Python object is built: anchors and aliases
+(``&name`` / ``*name``: an "alias bomb" expands a few kilobytes into billions of nodes), nesting deeper
+than ``MAX_DEPTH``, and strings that no database column can hold (a NUL character or a lone UTF-16
+surrogate written as an escape, ``"\\0"`` or ``"\\ud800"``) — each reported at its own line.
 """
 
 import re
@@ -21,6 +26,10 @@ BOOL_TAG = "tag:yaml.org,2002:bool"
 INT_TAG = "tag:yaml.org,2002:int"
 FLOAT_TAG = "tag:yaml.org,2002:float"
 NULL_TAG = "tag:yaml.org,2002:null"
+
+#: A course file nests about ten levels deep (course → sections → units → lessons → exercises →
+#: payload → …); anything far deeper is not a course file, and would exhaust the parser's stack.
+MAX_DEPTH = 64
 
 
 class LineDict(dict):
@@ -49,7 +58,45 @@ class YamlSyntaxError(Exception):
 
 
 class Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 core scalars and position-carrying containers."""
+    """SafeLoader with YAML 1.2 core scalars and position-carrying containers; no aliases, bounded depth."""
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in course files; write the value out", event.start_mark
+            )
+        event = self.peek_event()
+        if getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None, None, "anchors (&name) are not allowed in course files; write the value out", event.start_mark
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_scalar(self, node):
+        value = super().construct_scalar(node)
+        if isinstance(value, str) and not storable(value):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a NUL character or a lone surrogate (\\0, \\ud800 …) cannot be stored", node.start_mark
+            )
+        return value
+
+
+def storable(text: str) -> bool:
+    """Whether PostgreSQL can store ``text``: no NUL, no lone UTF-16 surrogate."""
+    return "\x00" not in text and not any(0xD800 <= ord(c) <= 0xDFFF for c in text)
 
 
 Loader.yaml_implicit_resolvers = {}
@@ -116,6 +163,11 @@ def load(text: str, *, strings: bool = False) -> Any:
             context += f" (started at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}):"
         message = " ".join(part for part in (context, exc.problem) if part)
         raise YamlSyntaxError(line, column, message or str(exc)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids (e.g. a raw NUL): find its line
+        before = text[: exc.position] if isinstance(exc.position, int) else ""
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        raise YamlSyntaxError(line, column, f"unacceptable character #x{exc.character:04x}") from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(1, 1, str(exc)) from None
 
