@@ -26,9 +26,21 @@ _CHUNK = 64 * 1024
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 
+#: Past any file size: a position written with more digits than this is read as "beyond the end"
+#: (so a 5,000-digit number costs nothing and converts to no int).
+_MAX_DIGITS = 18
+_BEYOND = 10**_MAX_DIGITS
+
+
+def _position(digits: str) -> int:
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= _MAX_DIGITS else _BEYOND
+
+
 def parse_range(header: str | None, size: int) -> tuple[int, int] | str | None:
     """Return (first, last) inclusive for one satisfiable byte range; None to send the whole file
-    (no header, malformed, or several ranges); "unsatisfiable" for a 416."""
+    (no header, malformed, or several ranges); "unsatisfiable" for a 416. Positions of any length
+    are accepted; one past every file size counts as "beyond the end"."""
     if not header:
         return None
     match = _RANGE.match(header.strip().replace(" ", ""))
@@ -38,16 +50,16 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | str | None:
     if not first and not last:
         return None
     if not first:  # suffix range: the last N bytes
-        length = int(last)
+        length = _position(last)
         if length == 0 or size == 0:
             return "unsatisfiable"
         return max(0, size - length), size - 1
-    start = int(first)
-    if last and int(last) < start:
+    start = _position(first)
+    if last and _position(last) < start:
         return None  # invalid range: ignore it
     if start >= size:
         return "unsatisfiable"
-    end = int(last) if last else size - 1
+    end = _position(last) if last else size - 1
     return start, min(end, size - 1)
 
 
