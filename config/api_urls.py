@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import views as accounts
@@ -35,6 +36,18 @@ v1 = [
     path("me/hearts/refill/", game.RefillHeartsView.as_view(), name="me-hearts-refill"),
 ]
 
+
+class SwaggerView(SpectacularSwaggerView):
+    """drf-spectacular answers ``Cross-Origin-Opener-Policy: unsafe-none`` (for OAuth2 pop-ups, which
+    this API does not use); drop it, so SecurityMiddleware sends the site's policy like on every page."""
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        del response["Cross-Origin-Opener-Policy"]
+        return response
+
+
 # The Swagger UI page: its JS and CSS come from drf-spectacular-sidecar (served by staticfiles, no
 # CDN); its one inline script and style carry the request's CSP nonce (templates/api/swagger_ui.html).
 DOCS_CSP = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.NONCE], "img-src": [CSP.SELF, "data:"]}
@@ -44,9 +57,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "docs/",
-        csp_override(DOCS_CSP)(
-            SpectacularSwaggerView.as_view(url_name="api-schema", template_name="api/swagger_ui.html")
-        ),
+        csp_override(DOCS_CSP)(SwaggerView.as_view(url_name="api-schema", template_name="api/swagger_ui.html")),
         name="api-docs",
     ),
     re_path(r"^.*$", api_not_found),

@@ -35,6 +35,13 @@ def test_docs_page_loads_its_assets_locally_under_a_nonce_csp(client):
     assert '"/api/schema/"' in html or "'/api/schema/'" in html or "/api/schema/" in html
 
 
+def test_api_docs_sends_the_same_cross_origin_opener_policy_as_every_page(client):
+    expected = client.get("/healthz")["Cross-Origin-Opener-Policy"]
+    assert expected == "same-origin"
+    assert client.get("/api/docs/")["Cross-Origin-Opener-Policy"] == expected
+    assert client.get("/accounts/login/")["Cross-Origin-Opener-Policy"] == expected
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_swagger_ui_renders_in_chromium_without_csp_violations(live_server):

@@ -46,6 +46,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "ImproperlyConfigured: Set the DJANGO_SECRET_KEY environment variable" in result.stderr
 
 
+def test_production_refuses_to_start_with_an_empty_secret_key():
+    for empty in ("", "   "):
+        result = run([sys.executable, "-c", "import django; django.setup()"], production_env(DJANGO_SECRET_KEY=empty))
+        assert result.returncode != 0
+        assert "ImproperlyConfigured: Set the DJANGO_SECRET_KEY environment variable" in result.stderr
+
+
 def test_production_refuses_an_unknown_email_verification_mode():
     result = run(
         [sys.executable, "-c", "import django; django.setup()"], production_env(ACCOUNT_EMAIL_VERIFICATION="maybe")
