@@ -1,12 +1,24 @@
 """allauth adapters: how a sign-up (by e-mail or through Google/TikTok) becomes a Mallard user."""
 
+import logging
+import smtplib
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 from .services import clean_display_name, clear_lockout
 
 PROFILE_FIELDS_ON_SIGNUP = ("display_name", "time_zone")
+
+logger = logging.getLogger(__name__)
+
+MAIL_NOT_SENT = (
+    "We could not send the e-mail to {email} just now. Nothing is lost: try again in a few minutes "
+    "(log in, or ask for the e-mail again, and it is sent anew)."
+)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -20,6 +32,17 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Send one of allauth's e-mails (verification, password reset …); a mail server that is down
+        or refuses is logged and told to the learner, never a 500 after the account was saved."""
+        try:
+            super().send_mail(template_prefix, email, context)
+        except (smtplib.SMTPException, OSError) as exc:
+            logger.warning("could not send %s to %s: %s: %s", template_prefix, email, type(exc).__name__, exc)
+            request = getattr(allauth_context, "request", None)
+            if request is not None and hasattr(request, "_messages"):
+                messages.error(request, MAIL_NOT_SENT.format(email=email))
 
     def set_password(self, user, password) -> None:
         """Password reset (proof of the mailbox) or change: also lift a lockout of the account."""
