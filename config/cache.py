@@ -1,0 +1,117 @@
+"""The Redis cache, failing open: when Redis is down, the site keeps working without it.
+
+The cache holds only what can be lost: DRF's throttle histories and allauth's rate-limit histories
+(sessions live in the database, lockouts in axes' tables). So when Redis cannot be reached, each
+operation logs a warning (at most one every ``WARN_EVERY`` seconds per process) and answers as an
+empty cache that stores nothing: ``get`` returns the default, ``add`` and ``set`` report success.
+Throttles and rate limits therefore let requests through ("fail open") instead of turning log-in,
+the token endpoint and answers into 500s. ``/healthz`` still reports the outage: it calls
+``check()``, which raises.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger("mallard.cache")
+
+#: Errors meaning "Redis is unreachable or not answering" (not programming errors).
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+WARN_EVERY = 60.0
+
+
+class FailOpenRedisCache(RedisCache):
+    _last_warning = 0.0
+
+    def _unavailable(self, operation: str, exc: Exception) -> None:
+        now = time.monotonic()
+        if now - FailOpenRedisCache._last_warning >= WARN_EVERY:
+            FailOpenRedisCache._last_warning = now
+            logger.warning("cache unavailable, %s skipped (failing open): %s: %s", operation, type(exc).__name__, exc)
+
+    def check(self) -> None:
+        """Write and read a value through Redis itself; raise if it is unreachable (for /healthz)."""
+        super().set("healthz", "ok", 5)
+        if super().get("healthz") != "ok":
+            raise RuntimeError("cache did not return the value just written")
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except UNAVAILABLE as exc:
+            self._unavailable("get", exc)
+            return default
+
+    def get_many(self, keys, version=None):
+        try:
+            return super().get_many(keys, version)
+        except UNAVAILABLE as exc:
+            self._unavailable("get_many", exc)
+            return {}
+
+    def has_key(self, key, version=None):
+        try:
+            return super().has_key(key, version)
+        except UNAVAILABLE as exc:
+            self._unavailable("has_key", exc)
+            return False
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().add(key, value, timeout, version)
+        except UNAVAILABLE as exc:
+            self._unavailable("add", exc)
+            return True  # as if the key was free: a lock taken, a first hit counted
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().set(key, value, timeout, version)
+        except UNAVAILABLE as exc:
+            self._unavailable("set", exc)
+            return None
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().set_many(data, timeout, version)
+        except UNAVAILABLE as exc:
+            self._unavailable("set_many", exc)
+            return []
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            return super().touch(key, timeout, version)
+        except UNAVAILABLE as exc:
+            self._unavailable("touch", exc)
+            return False
+
+    def delete(self, key, version=None):
+        try:
+            return super().delete(key, version)
+        except UNAVAILABLE as exc:
+            self._unavailable("delete", exc)
+            return False
+
+    def delete_many(self, keys, version=None):
+        try:
+            return super().delete_many(keys, version)
+        except UNAVAILABLE as exc:
+            self._unavailable("delete_many", exc)
+            return None
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            return super().incr(key, delta, version)
+        except UNAVAILABLE as exc:
+            self._unavailable("incr", exc)
+            raise ValueError(f"Key '{key}' not found (cache unavailable)") from exc
+
+    def clear(self):
+        try:
+            return super().clear()
+        except UNAVAILABLE as exc:
+            self._unavailable("clear", exc)
+            return False
