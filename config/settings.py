@@ -28,8 +28,10 @@ PRODUCTION = DJANGO_ENV == "production"
 TESTING = DJANGO_ENV == "test"
 
 if PRODUCTION:
-    # No default: production refuses to start without a real key.
+    # No default: production refuses to start without a real key — nor with an empty or blank one.
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
+    if not SECRET_KEY.strip():
+        raise environ.ImproperlyConfigured("Set the DJANGO_SECRET_KEY environment variable (it is empty)")
 else:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-mallard-key-not-for-production-use-0123456789")
 
@@ -119,7 +121,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down: throttles and rate limits fail open with a logged warning (config/cache.py).
+            "BACKEND": "config.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mallard"),
         }
@@ -238,6 +241,8 @@ else:
         "password": _email.get("EMAIL_HOST_PASSWORD"),
         "use_tls": _email.get("EMAIL_USE_TLS"),
         "use_ssl": _email.get("EMAIL_USE_SSL"),
+        # A mail server that does not answer must not hold a sign-up request for long.
+        "timeout": env.int("EMAIL_TIMEOUT", default=10),
     }
     _email_is_smtp = _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
     MAILERS = {
@@ -315,6 +320,8 @@ MALLARD_HEART_REFILL_PRICE_GEMS = env.int("MALLARD_HEART_REFILL_PRICE_GEMS", def
 MALLARD_ACTIVITY_RETENTION_DAYS = env.int("MALLARD_ACTIVITY_RETENTION_DAYS", default=180)
 MALLARD_AUDIO_MAX_UPLOAD_BYTES = env.int("MALLARD_AUDIO_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 MALLARD_JOB_BATCH_SIZE = env.int("MALLARD_JOB_BATCH_SIZE", default=5000)
+# The largest course file the admin import form accepts (the demo course is about 85 KB).
+MALLARD_COURSE_FILE_MAX_BYTES = env.int("MALLARD_COURSE_FILE_MAX_BYTES", default=5 * 1024 * 1024)
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CSP = {
