@@ -37,15 +37,18 @@ def _nav_stats(user) -> NavStats:
             "streak__current",
             "streak__last_day",
             "streak__last_activity_at",
+            "streak__alive_until",
         )
         .first()
     )
     if row is None:
         return NavStats(streak=0, gems=0, hearts=MAX_HEARTS, xp=0)
-    xp, gems, hearts, anchor, streak, last_day, last_activity_at = row
+    xp, gems, hearts, anchor, streak, last_day, last_activity_at, alive_until = row
     # The streak as the learner sees it now (0 once a whole day passed without XP, even before the
     # nightly job has written that down): the same test as the profile selector.
-    alive = streak_alive(user, last_day=last_day, last_activity_at=last_activity_at, now=now)
+    alive = streak_alive(
+        user, last_day=last_day, last_activity_at=last_activity_at, alive_until=alive_until, now=now
+    )
     hearts_now = MAX_HEARTS if hearts is None else current_hearts(hearts, anchor, now)[0]
     return NavStats(streak=(streak or 0) if alive else 0, gems=gems or 0, hearts=hearts_now, xp=xp or 0)
 

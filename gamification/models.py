@@ -103,6 +103,9 @@ class Streak(models.Model):
     longest = models.PositiveIntegerField(default=0)
     last_day = models.DateField(null=True, blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    # The streak is alive until this instant: the end of the day after its latest streak day, in the
+    # zone of that XP (docs/game-rules.md "Streaks"); a change of zone does not move it.
+    alive_until = models.DateTimeField(null=True, blank=True)
     # The nightly close job records the local day it last closed, so a second run changes nothing.
     closed_through = models.DateField(null=True, blank=True)
     freezes_used = models.PositiveIntegerField(default=0)

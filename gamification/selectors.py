@@ -221,7 +221,11 @@ def _live_streak(user, streak: Streak | None, now: datetime) -> int:
     """The current streak as the learner sees it now: 0 once a whole day has passed without XP, even
     before the nightly job has written that down."""
     if streak is None or not streak_alive(
-        user, last_day=streak.last_day, last_activity_at=streak.last_activity_at, now=now
+        user,
+        last_day=streak.last_day,
+        last_activity_at=streak.last_activity_at,
+        alive_until=streak.alive_until,
+        now=now,
     ):
         return 0
     return streak.current

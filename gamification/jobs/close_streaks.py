@@ -2,13 +2,14 @@
 
 For each distinct ``User.time_zone`` (a few hundred at most) we compute, with zoneinfo, the local
 date at ``now`` and so *yesterday*: the latest local day that has fully ended, and the instant it
-started (``midnight``, DST-safe). A learner's streak is broken for that day exactly when
-``gamification.services.activity.streak_alive`` would say so — the same test as the learner's loop,
-with the same "yesterday" (``activity.local_yesterday``):
+started (``midnight``, DST-safe), with the same "yesterday" as the loop (``activity.local_yesterday``).
+A learner's streak is broken exactly when ``gamification.services.activity.streak_alive`` would say so
+— the same test as the learner's loop:
 
     current > 0
-    AND (last_day IS NULL OR last_day < yesterday)                -- no XP recorded on yesterday or later
-    AND (last_activity_at IS NULL OR last_activity_at < midnight)  -- nor any XP since yesterday began
+    AND alive_until <= now                                   -- the streak's deadline has passed
+        (rows without alive_until: no XP recorded on yesterday or later, by last_day or by the
+         instant of the last XP in the learner's zone)
     AND (closed_through IS NULL OR closed_through < yesterday)     -- not closed already
 
 For each such learner, in one transaction per batch:
@@ -16,8 +17,9 @@ For each such learner, in one transaction per batch:
 - ``missed`` = days without XP = yesterday - the latest local day with XP (``last_day`` or the local
   date of ``last_activity_at``, whichever is later). Normally 1 (the job runs every hour).
 - If the wallet holds at least ``missed`` streak freezes, they are spent: ``Wallet.streak_freezes -=
-  missed``, ``Streak.freezes_used += missed``, ``last_day = yesterday`` (the frozen days count as kept,
-  so XP today extends the streak) and ``current`` is unchanged (a frozen day adds no length).
+  missed``, ``Streak.freezes_used += missed``, ``last_day = yesterday`` and ``alive_until`` = the end
+  of today (the frozen days count as kept, so XP today extends the streak) and ``current`` is
+  unchanged (a frozen day adds no length).
 - Otherwise ``current = 0`` and no freeze is spent (freezes that cannot save the streak are kept).
 - Either way ``closed_through = yesterday``: a second run at the same ``now`` finds nothing.
 
@@ -32,7 +34,7 @@ a streak without a wallet would be skipped.)
 """
 
 import zoneinfo
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
@@ -44,9 +46,9 @@ from ..services.activity import local_yesterday
 from .base import JobResult, aware, id_ranges, require_postgresql
 
 
-def zone_days(*, now: datetime, zones: list[str]) -> tuple[dict[str, tuple[date, datetime]], list[str]]:
-    """``{zone: (local yesterday, the instant local yesterday began)}`` and the unknown zone names."""
-    known: dict[str, tuple[date, datetime]] = {}
+def zone_days(*, now: datetime, zones: list[str]) -> tuple[dict[str, tuple[date, datetime, datetime]], list[str]]:
+    """``{zone: (local yesterday, the instant it began, the instant today ends)}`` and the unknown zones."""
+    known: dict[str, tuple[date, datetime, datetime]] = {}
     unknown: list[str] = []
     for name in zones:
         try:
@@ -54,14 +56,17 @@ def zone_days(*, now: datetime, zones: list[str]) -> tuple[dict[str, tuple[date,
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             unknown.append(name)
             continue
-        known[name] = local_yesterday(zone, now)
+        yesterday, midnight = local_yesterday(zone, now)
+        known[name] = (yesterday, midnight, datetime.combine(yesterday + timedelta(days=2), time(0), tzinfo=zone))
     return known, unknown
 
 
 # The zones of the distinct User.time_zone values, with each zone's local yesterday and the instant it began.
 _ZONES = """
-    zones(tz, yday, midnight) AS (
-        SELECT * FROM unnest(%(tz)s::text[], %(yday)s::date[], %(midnight)s::timestamptz[])
+    zones(tz, yday, midnight, deadline) AS (
+        SELECT * FROM unnest(
+            %(tz)s::text[], %(yday)s::date[], %(midnight)s::timestamptz[], %(deadline)s::timestamptz[]
+        )
     )
 """
 
@@ -70,7 +75,7 @@ _ZONES = """
 # before the per-zone test. OFFSET 0 keeps PostgreSQL from joining the zones before the learners.
 _CANDIDATES = """
     candidates AS (
-        SELECT s.id, s.user_id, s.last_day, s.last_activity_at, s.closed_through, u.time_zone
+        SELECT s.id, s.user_id, s.last_day, s.last_activity_at, s.alive_until, s.closed_through, u.time_zone
         FROM {streak} s JOIN {user} u ON u.id = s.user_id
         WHERE {where}
           AND s.current > 0
@@ -84,12 +89,14 @@ _CANDIDATES = """
 _DUE_IN_ZONE = """
     FROM candidates c
     JOIN zones z ON z.tz = c.time_zone
-    WHERE (c.last_day IS NULL OR c.last_day < z.yday)
-      AND (c.last_activity_at IS NULL OR c.last_activity_at < z.midnight)
+    WHERE CASE WHEN c.alive_until IS NOT NULL THEN c.alive_until <= %(now)s
+               ELSE (c.last_day IS NULL OR c.last_day < z.yday)
+                    AND (c.last_activity_at IS NULL OR c.last_activity_at < z.midnight) END
       AND (c.closed_through IS NULL OR c.closed_through < z.yday)
 """
 
-_MISSED = "(z.yday - GREATEST(c.last_day, (c.last_activity_at AT TIME ZONE z.tz)::date))"
+# At least 1: after a move west the last XP's date may not be before yesterday in the new zone.
+_MISSED = "GREATEST(1, z.yday - GREATEST(c.last_day, (c.last_activity_at AT TIME ZONE z.tz)::date))"
 
 _DUE = (
     ("WITH " + _ZONES + ", " + _CANDIDATES + "SELECT w.user_id, <missed> AS missed, w.streak_freezes" + _DUE_IN_ZONE)
@@ -103,7 +110,7 @@ _DUE = (
 
 _CLOSE_TAIL = """,
     due AS (
-        SELECT c.id, c.user_id, z.yday, <missed> AS missed
+        SELECT c.id, c.user_id, z.yday, z.deadline, <missed> AS missed
         <due_in_zone>
     ),
     spent AS (
@@ -116,7 +123,9 @@ _CLOSE_TAIL = """,
         UPDATE {streak} s SET
             closed_through = d.yday,
             current = CASE WHEN sp.user_id IS NULL THEN 0 ELSE s.current END,
-            last_day = CASE WHEN sp.user_id IS NULL THEN s.last_day ELSE d.yday END,
+            last_day = CASE WHEN sp.user_id IS NULL THEN s.last_day ELSE GREATEST(s.last_day, d.yday) END,
+            alive_until = CASE WHEN sp.user_id IS NULL THEN s.alive_until
+                               ELSE GREATEST(s.alive_until, d.deadline) END,
             freezes_used = s.freezes_used + COALESCE(sp.missed, 0)
         FROM due d LEFT JOIN spent sp ON sp.user_id = d.user_id
         WHERE s.id = d.id
@@ -154,9 +163,11 @@ def run_close_streaks(
     days, unknown = zone_days(now=now, zones=names)
     params = {
         "tz": list(days),
-        "yday": [d for d, _ in days.values()],
-        "midnight": [m for _, m in days.values()],
-        "latest": max((d for d, _ in days.values()), default=now.date()),
+        "yday": [d for d, _, _ in days.values()],
+        "midnight": [m for _, m, _ in days.values()],
+        "deadline": [e for _, _, e in days.values()],
+        "latest": max((d for d, _, _ in days.values()), default=now.date()),
+        "now": now,
     }
     bounds = Streak.objects.using(using).filter(current__gt=0).order_by()
     lo = bounds.order_by("id").values_list("id", flat=True).first()

@@ -2,19 +2,27 @@
 
 A learner's *day* is the calendar date in ``user.time_zone`` at the moment of the activity.
 
-Streak extension (the first XP of a local day ``D``), one UPDATE, under the wallet lock:
+One streak rule, used by the learner's loop, the profile, the header and the nightly close job:
 
-- ``last_day >= D`` → already counted (this covers flying west into a date already counted):
-  ``current`` unchanged, ``last_day`` unchanged;
-- previous streak day was *yesterday* → ``current + 1``; "yesterday" holds when either
-  ``last_day == D - 1`` (the date recorded, in the zone of that moment) **or** the instant of the last
-  XP, ``last_activity_at``, falls on ``D - 1`` in the learner's *current* zone (flying east across
-  midnight can skip a date on the calendar; no whole day passed without XP, so the streak holds);
-- otherwise → ``current = 1``.
+- **alive**: a streak is alive until ``Streak.alive_until``, the instant its latest streak day's
+  *next* day ends, in the zone the learner was in when they earned XP: XP on day ``D`` in zone ``Z``
+  sets ``alive_until = max(alive_until, start of D + 2 in Z)``. It is an instant, so changing zone
+  never shortens (nor lengthens) it: a zone change never breaks a streak. (Rows from before this
+  column existed fall back to: latest day is today or yesterday in the current zone, by the recorded
+  date or by the instant of the last XP.)
+- **extend** (the first XP of local day ``D``, one UPDATE, under the wallet lock):
+  - not **alive** → ``current = 1`` and ``last_day = D`` (a new streak starts today);
+  - alive and *already counted today* — ``last_day >= D`` (the date was already counted, e.g.
+    after flying west) **or** the last XP, ``last_activity_at``, happened on ``D`` in the current
+    zone (e.g. after flying east across the date line: no local midnight has passed since) →
+    ``current`` unchanged;
+  - otherwise (alive, a new day) → ``current + 1``.
 
-``longest = max(longest, current)``; ``last_day = max(last_day, D)``; ``last_activity_at = now``
-(every XP). A day is therefore never counted twice, and a zone change never breaks a streak.
-The nightly close job must use the same "yesterday" test (docs/game-rules.md).
+A new streak day therefore needs a local midnight between two XPs in the zone of the second, and a
+date later than every date counted before: hopping zones never banks more than the one day a
+midnight gives (at most two streak days within about 22 hours, as for anyone doing XP just before
+and just after midnight). ``longest = max(longest, current)``; ``last_day = max(last_day, D)`` (while alive);
+``last_activity_at = now`` (every XP).
 """
 
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -58,10 +66,25 @@ def local_yesterday(zone: tzinfo, now: datetime) -> tuple[date, datetime]:
     return yesterday, datetime.combine(yesterday, time(0), tzinfo=zone)
 
 
-def streak_alive(user, *, last_day: date | None, last_activity_at: datetime | None, now: datetime) -> bool:
-    """Whether a streak is still unbroken at ``now``: its latest day is today or yesterday, by the
-    recorded date or by the instant of the last XP in the learner's current zone. The nightly close
-    job breaks exactly the streaks for which this is False (it must use the same test)."""
+def streak_deadline(user, day: date) -> datetime:
+    """``alive_until`` earned by XP on ``day`` in the learner's current zone: the end of the next day."""
+    return local_midnight(user, day + timedelta(days=2))
+
+
+def streak_alive(
+    user,
+    *,
+    last_day: date | None,
+    last_activity_at: datetime | None,
+    alive_until: datetime | None,
+    now: datetime,
+) -> bool:
+    """Whether a streak is still unbroken at ``now`` (docs/game-rules.md "Streaks"): ``now`` is before
+    ``alive_until``. Rows without ``alive_until`` (older than the column): the latest day is today or
+    yesterday in the learner's current zone. The close job breaks exactly the streaks for which this
+    is False, and ``_extend_streak`` restarts exactly those."""
+    if alive_until is not None:
+        return now < alive_until
     yesterday, began = local_yesterday(user.zone, now)
     if last_day is not None and last_day >= yesterday:
         return True
@@ -103,19 +126,25 @@ def _upsert_day(*, user, day: date, xp: int, activities: int, seconds: int) -> i
 
 def _extend_streak(*, user, day: date, now: datetime) -> None:
     yesterday = day - timedelta(days=1)
-    was_yesterday = Q(last_day=yesterday) | Q(
-        last_activity_at__gte=local_midnight(user, yesterday), last_activity_at__lt=local_midnight(user, day)
+    counted_today = Q(last_day__gte=day) | Q(last_activity_at__gte=local_midnight(user, day))
+    # streak_alive() in SQL: the same test, so "alive" and "extend" never disagree.
+    alive = Q(alive_until__gt=now) | Q(
+        Q(alive_until__isnull=True)
+        & (Q(last_day__gte=yesterday) | Q(last_activity_at__gte=local_midnight(user, yesterday)))
     )
     new_current = Case(
-        When(last_day__gte=day, then=F("current")),
-        When(was_yesterday, then=F("current") + 1),
+        When(alive & counted_today, then=F("current")),
+        When(alive, then=F("current") + 1),
         default=Value(1),
     )
+    deadline = streak_deadline(user, day)
     updated = Streak.objects.filter(user=user).update(
         current=new_current,
         longest=Greatest(F("longest"), new_current),
-        last_day=Case(When(last_day__gte=day, then=F("last_day")), default=Value(day)),
+        # A restarted streak starts today, whatever dates an earlier streak reached in other zones.
+        last_day=Case(When(alive & Q(last_day__gte=day), then=F("last_day")), default=Value(day)),
         last_activity_at=now,
+        alive_until=Case(When(alive_until__gt=deadline, then=F("alive_until")), default=Value(deadline)),
     )
     if not updated:
-        Streak.objects.create(user=user, current=1, longest=1, last_day=day, last_activity_at=now)
+        Streak.objects.create(user=user, current=1, longest=1, last_day=day, last_activity_at=now, alive_until=deadline)
