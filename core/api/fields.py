@@ -33,6 +33,19 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+class QueryIntegerField(serializers.IntegerField):
+    """An integer in a query string: decimal digits only (DRF's own field also takes ``7.0``, ``+7``,
+    `` 7 `` or thousands of digits)."""
+
+    default_error_messages = {"invalid": "A whole number is required (digits only)."}
+    MAX_DIGITS = 9
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not data.isascii() or not data.isdigit() or len(data) > self.MAX_DIGITS:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class StrictBooleanField(serializers.BooleanField):
     default_error_messages = {"invalid": "true or false is required."}
 

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.fields import StrictIntegerField, StrictUUIDField
+from core.api.fields import QueryIntegerField, StrictIntegerField, StrictUUIDField
 from courses.api.serializers import CourseSerializer
 from progress.api.serializers import PublicExerciseSerializer
 
@@ -169,7 +169,7 @@ class DayXpSerializer(serializers.Serializer):
 
 
 class DailyXpQuerySerializer(serializers.Serializer):
-    days = serializers.IntegerField(min_value=1, max_value=365, default=14, help_text="How many days, today included.")
+    days = QueryIntegerField(min_value=1, max_value=365, default=14, help_text="How many days, today included.")
 
 
 class DailyXpSerializer(serializers.Serializer):
