@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from core.errors import NotFound
-from courses.exercise_types import get_type
+from courses.exercise_types import get_type, served_payload
 from courses.models import Course, Exercise, Lesson, Token
 from courses.selectors import attach_image_urls
 from progress.models import Enrollment, LessonProgress, LessonRun, TokenMastery
@@ -309,7 +309,9 @@ def run_state(*, user, run_id: int, now: datetime | None = None) -> RunState:
             .first()
         )
         if exercise is not None:
-            public = get_type(exercise.type).public_payload(exercise.payload)
+            kind = get_type(exercise.type)
+            # Choices and tiles in this run's shuffled order (the answer check uses the same order).
+            public = kind.public_payload(served_payload(kind, exercise.payload, run_id=run.pk, exercise_id=exercise.pk))
             attach_image_urls([public])
             tokens = list(exercise.tokens.all())
     wallet = Wallet.objects.filter(user=user).values_list("hearts", "hearts_anchor_at").first()

@@ -22,17 +22,30 @@ from gamification.services import ensure_learner
 API = "/api/v1/"
 _codes = itertools.count(1)
 
-#: A right answer over the API for each type's ``example`` payload.
+#: A right answer over the API for each type's ``example`` payload (choice and tile types: see right_answer).
 RIGHT_ANSWERS = {
     "fill_blank": "soy",
     "listen": "Buenos días",
     "match_pairs": [["el perro", "the dog"], ["el gato", "the cat"], ["el pájaro", "the bird"]],
-    "multiple_choice": 0,
-    "picture": 0,
     "speak": {"self_assessed": True},
     "translate": "Hello",
-    "word_bank": [1, 3, 0],
 }
+
+
+def right_answer(exercise: dict):
+    """The right answer to a served exercise (``{"type", "public"}`` of a run) with the type's
+    ``example`` payload. Choices, pictures and tiles are served in the run's own order, so their
+    answer is found by identity in the served lists."""
+    kind, public = exercise["type"], exercise["public"]
+    example = get_type(kind).example
+    if kind == "multiple_choice":
+        return public["choices"].index(example["choices"][example["answer"]])
+    if kind == "picture":
+        right = example["choices"][example["answer"]]["image"]
+        return next(i for i, c in enumerate(public["choices"]) if c.get("emoji") == right)
+    if kind == "word_bank":
+        return [public["tiles"].index(word) for word in ("Yo", "como", "pan")]
+    return RIGHT_ANSWERS[kind]
 
 
 def client_for(user) -> APIClient:

@@ -4,8 +4,13 @@ Every module of this package (except the private ``_*`` helpers and ``base``) is
 of this file, so ``REGISTRY`` is complete as soon as anything imports ``courses.exercise_types``.
 """
 
+import hashlib
+import hmac
 import importlib
 import pkgutil
+import random
+
+from django.conf import settings
 
 from .base import ExerciseType
 
@@ -35,6 +40,27 @@ def answer_language_code(exercise_type: ExerciseType, payload: dict, course) -> 
     return (course.from_language if side == "source" else course.to_language).code
 
 
+def run_rng(*, run_id: int, exercise_id: int) -> random.Random:
+    """The random order of one exercise in one run: the same on every reload of the run, different
+    between runs, and not computable by a learner (keyed with the secret key)."""
+    key = settings.SECRET_KEY.encode()
+    seed = hmac.new(key, f"mallard-order:{run_id}:{exercise_id}".encode(), hashlib.sha256).digest()
+    return random.Random(seed)
+
+
+def served_payload(exercise_type: ExerciseType, payload: dict, *, run_id: int, exercise_id: int) -> dict:
+    """The payload as one run serves it: choices, pictures, tiles in the run's shuffled order
+    (docs/exercise-types.md "Order"). Both the public payload shown and the answer check use it."""
+    return exercise_type.shuffle(payload, run_rng(run_id=run_id, exercise_id=exercise_id))
+
+
+def permuted(items: list, rng: random.Random) -> tuple[list, list[int]]:
+    """``(items in a random order, order)`` where ``order[i]`` is the authored index of served item ``i``."""
+    order = list(range(len(items)))
+    rng.shuffle(order)
+    return [items[i] for i in order], order
+
+
 def type_choices() -> list[tuple[str, str]]:
     return [(t.name, t.label) for t in sorted(REGISTRY.values(), key=lambda t: t.name)]
 
@@ -47,4 +73,14 @@ def _import_all() -> None:
 
 _import_all()
 
-__all__ = ["REGISTRY", "ExerciseType", "answer_language_code", "get_type", "register", "type_choices"]
+__all__ = [
+    "REGISTRY",
+    "ExerciseType",
+    "answer_language_code",
+    "get_type",
+    "permuted",
+    "register",
+    "run_rng",
+    "served_payload",
+    "type_choices",
+]

@@ -1,5 +1,6 @@
 """The contract every exercise type implements. One module per type; see docs/exercise-types.md."""
 
+import random
 from typing import Any, ClassVar, Literal
 
 from courses.answers import NO_LEXICON, Lexicon, Verdict
@@ -25,6 +26,13 @@ class ExerciseType:
     def public_payload(self, payload: dict) -> dict:
         """What a learner may see before answering: never a solution, nor anything that gives it away."""
         raise NotImplementedError
+
+    def shuffle(self, payload: dict, rng: random.Random) -> dict:
+        """The payload as served in one run: lists whose authored order could give the answer away
+        (choices, tiles) in ``rng``'s order, with whatever points into them (an answer index) moved
+        along, so that ``check`` and ``solution_display`` on the result judge the served positions.
+        Use ``courses.exercise_types.served_payload`` (seeded per run and exercise). Default: as is."""
+        return payload
 
     def parse_answer(self, data: Any) -> Any:
         """Turn a submitted answer (form value or JSON) into this type's answer, or raise ValidationError."""

@@ -1,11 +1,12 @@
 """``fill_blank``: complete a sentence with one missing word or phrase (typed, or chosen from choices)."""
 
+import random
 import re
 from typing import Any
 
 from courses.answers import NO_LEXICON, Lexicon, Verdict
 
-from . import _fields, _text, register
+from . import _fields, _text, permuted, register
 from .base import ExerciseType
 
 BLANK = "___"
@@ -56,6 +57,11 @@ class FillBlank(ExerciseType):
         if payload.get("choices"):
             public["choices"] = list(payload["choices"])
         return public
+
+    def shuffle(self, payload: dict, rng: random.Random) -> dict:
+        if not payload.get("choices"):
+            return payload
+        return {**payload, "choices": permuted(payload["choices"], rng)[0]}
 
     def parse_answer(self, data: Any) -> str:
         return _fields.as_single_string(data)

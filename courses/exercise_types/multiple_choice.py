@@ -1,10 +1,11 @@
 """``multiple_choice``: pick the right answer among 2 to 6 choices."""
 
+import random
 from typing import Any
 
 from courses.answers import NO_LEXICON, Lexicon, Verdict
 
-from . import _fields, register
+from . import _fields, permuted, register
 from .base import ExerciseType
 
 
@@ -36,6 +37,10 @@ class MultipleChoice(ExerciseType):
 
     def public_payload(self, payload: dict) -> dict:
         return {"question": payload["question"], "choices": list(payload["choices"])}
+
+    def shuffle(self, payload: dict, rng: random.Random) -> dict:
+        choices, order = permuted(payload["choices"], rng)
+        return {**payload, "choices": choices, "answer": order.index(payload["answer"])}
 
     def parse_answer(self, data: Any) -> int:
         return _fields.as_index(data)

@@ -1,10 +1,11 @@
 """``picture``: choose the picture that matches a word or question."""
 
+import random
 from typing import Any
 
 from courses.answers import NO_LEXICON, Lexicon, Verdict
 
-from . import _fields, register
+from . import _fields, permuted, register
 from .base import ExerciseType
 
 
@@ -83,6 +84,10 @@ class Picture(ExerciseType):
                 public["label"] = choice["label"]
             choices.append(public)
         return {"question": payload["question"], "choices": choices, "hide_labels": hide}
+
+    def shuffle(self, payload: dict, rng: random.Random) -> dict:
+        choices, order = permuted(payload["choices"], rng)
+        return {**payload, "choices": choices, "answer": order.index(payload["answer"])}
 
     def parse_answer(self, data: Any) -> int:
         return _fields.as_index(data)

@@ -1,5 +1,6 @@
 """``word_bank``: build the translation of a sentence by tapping word tiles in order."""
 
+import random
 from collections import Counter
 from typing import Any
 
@@ -7,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from courses.answers import NO_LEXICON, Lexicon, Verdict
 
-from . import _fields, _text, register
+from . import _fields, _text, permuted, register
 from .base import ExerciseType
 
 
@@ -65,6 +66,10 @@ class WordBank(ExerciseType):
 
     def public_payload(self, payload: dict) -> dict:
         return {"text": payload["text"], "tiles": list(payload["tiles"])}
+
+    def shuffle(self, payload: dict, rng: random.Random) -> dict:
+        # The answer is checked as the sentence the chosen tiles spell, so reordering is all it takes.
+        return {**payload, "tiles": permuted(payload["tiles"], rng)[0]}
 
     def parse_answer(self, data: Any) -> list[int] | str:
         """Tile indices in order (a JSON list of ints, or the form's repeated ``answer`` values), or — the

@@ -19,7 +19,9 @@ def run_view(*, user, run_id, now: datetime) -> RunView:
     """``run_state`` + every exercise of the run (public payloads) + the end-of-run summary once the
     run is over. Someone else's run → NotFound (from the selectors)."""
     state = run_state(user=user, run_id=run_id, now=now)
-    exercises = run_exercises(exercise_ids=state.run.exercise_ids, audio_quality=user.audio_quality)
+    exercises = run_exercises(
+        run_id=state.run_id, exercise_ids=state.run.exercise_ids, audio_quality=user.audio_quality
+    )
     current = None
     if state.exercise is not None:
         current = next((e for e in exercises if e.id == state.exercise.pk), None)

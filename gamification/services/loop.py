@@ -18,7 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from core.errors import NotFound
-from courses.exercise_types import ExerciseType, answer_language_code, get_type
+from courses.exercise_types import ExerciseType, answer_language_code, get_type, served_payload
 from courses.models import Course, Exercise, Lesson
 from courses.selectors import answer_lexicon
 from progress import services as progress
@@ -167,7 +167,7 @@ def _check_answerable(run: LessonRun, exercise_pk: int) -> None:
         raise ExerciseNotInRun()
 
 
-def _judge(exercise_type: ExerciseType, exercise: Exercise, answer: Any, *, course: Course):
+def _judge(exercise_type: ExerciseType, payload: dict, answer: Any, *, course: Course):
     """Parse and check the answer in the language it is written in, with the course's lexicon in that
     language (read lazily). A malformed answer → InvalidAnswer (also one that only the payload shows
     to be malformed)."""
@@ -176,9 +176,9 @@ def _judge(exercise_type: ExerciseType, exercise: Exercise, answer: Any, *, cour
     except ValidationError as error:
         raise InvalidAnswer("; ".join(error.messages) or None) from None
     try:
-        language = answer_language_code(exercise_type, exercise.payload, course)
+        language = answer_language_code(exercise_type, payload, course)
         lexicon = answer_lexicon(course=course, language_code=language)
-        return exercise_type.check(exercise.payload, parsed, language=language, lexicon=lexicon)
+        return exercise_type.check(payload, parsed, language=language, lexicon=lexicon)
     except ValidationError as error:
         raise InvalidAnswer("; ".join(error.messages) or None) from None
 
@@ -205,7 +205,9 @@ def _submit(*, user, run_pk, exercise_pk, answer, client_uuid, now, time_spent_m
     # 3. Judge the answer (courses: the exercise type, in the answer's language).
     exercise = _load_exercise(exercise_pk)
     exercise_type = get_type(exercise.type)
-    verdict = _judge(exercise_type, exercise, answer, course=run.course)
+    # Judged against the payload as this run served it: choices and tiles in the run's order.
+    payload = served_payload(exercise_type, exercise.payload, run_id=run.pk, exercise_id=exercise_pk)
+    verdict = _judge(exercise_type, payload, answer, course=run.course)
     correct = bool(verdict.correct)
     is_review = run.kind == LessonRun.Kind.REVIEW
     # 4. Hearts after the answer (pure rule) and XP for it.
@@ -242,7 +244,7 @@ def _submit(*, user, run_pk, exercise_pk, answer, client_uuid, now, time_spent_m
         exercise_id=exercise_pk,
         correct=correct,
         note=verdict.note,
-        solution=exercise_type.solution_display(exercise.payload),
+        solution=exercise_type.solution_display(payload),
         best_match=verdict.best_match,
         xp_awarded=xp,
         run_xp=after.xp_earned,

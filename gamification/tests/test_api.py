@@ -6,10 +6,10 @@ import uuid
 import pytest
 from rest_framework.throttling import ScopedRateThrottle
 
-from courses.exercise_types import REGISTRY, get_type
+from courses.exercise_types import REGISTRY, get_type, served_payload
 from gamification.models import Wallet
 from progress.models import ExerciseAttempt, LessonRun
-from tests_api.helpers import API, RIGHT_ANSWERS, assert_error, client_for, every_type_course, new_course, set_wallet
+from tests_api.helpers import API, assert_error, client_for, every_type_course, new_course, right_answer, set_wallet
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,9 @@ def test_run_payloads_never_hold_a_solution_for_any_exercise_type(user, api):
         for key in ('"solutions"', '"answer"', '"pairs"', '"explanation"'):
             assert key not in text
     for name, exercise in by_type.items():
-        assert exercise["public"] == get_type(name).public_payload(get_type(name).example)
+        kind = get_type(name)
+        served = served_payload(kind, kind.example, run_id=run["id"], exercise_id=exercise["id"])
+        assert exercise["public"] == kind.public_payload(served)  # choices and tiles in the run's order
     text = json.dumps(run, ensure_ascii=False)
     assert "Buenos días" not in text  # listen: the text is the answer
     assert "Hello" not in text  # translate
@@ -78,7 +80,7 @@ def test_every_exercise_type_can_be_answered_over_the_api(user, api):
     body = None
     while run["current_exercise"]:
         exercise = run["current_exercise"]
-        response = answer(api, run, text=RIGHT_ANSWERS[exercise["type"]])
+        response = answer(api, run, text=right_answer(exercise))
         assert response.status_code == 200, (exercise["type"], response.content)
         body = response.json()
         assert body["correct"], (exercise["type"], body)

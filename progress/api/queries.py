@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from courses.exercise_types import get_type
+from courses.exercise_types import get_type, served_payload
 from courses.models import Exercise
 from courses.selectors import attach_image_urls
 from media_assets.models import AssetVariant
@@ -27,18 +27,20 @@ class PublicExercise:
     audio: dict | None
 
 
-def public_exercise(exercise: Exercise, *, audio_quality: str) -> PublicExercise:
+def public_exercise(exercise: Exercise, *, audio_quality: str, run_id: int) -> PublicExercise:
+    """``run_id``: choices and tiles come in that run's shuffled order (docs/exercise-types.md "Order")."""
+    kind = get_type(exercise.type)
     return PublicExercise(
         id=exercise.pk,
         type=exercise.type,
         prompt=exercise.prompt,
         hint=exercise.hint,
-        public=get_type(exercise.type).public_payload(exercise.payload),
+        public=kind.public_payload(served_payload(kind, exercise.payload, run_id=run_id, exercise_id=exercise.pk)),
         audio=audio_payload(asset=exercise.audio, quality=audio_quality) if exercise.audio_id else None,
     )
 
 
-def run_exercises(*, exercise_ids: list[int], audio_quality: str) -> list[PublicExercise]:
+def run_exercises(*, run_id: int, exercise_ids: list[int], audio_quality: str) -> list[PublicExercise]:
     """The run's exercises in serving order, each once. Two queries (exercises, audio variants)."""
     order = list(dict.fromkeys(exercise_ids))
     exercises = (
@@ -47,6 +49,6 @@ def run_exercises(*, exercise_ids: list[int], audio_quality: str) -> list[Public
         .prefetch_related(Prefetch("audio__variants", queryset=AssetVariant.objects.order_by("pk")))
     )
     by_id = {e.pk: e for e in exercises}
-    result = [public_exercise(by_id[pk], audio_quality=audio_quality) for pk in order if pk in by_id]
+    result = [public_exercise(by_id[pk], audio_quality=audio_quality, run_id=run_id) for pk in order if pk in by_id]
     attach_image_urls(item.public for item in result)  # a third query only when a picture uses assets
     return result

@@ -7,6 +7,7 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from core.errors import NotFound
+from courses.exercise_types import get_type, served_payload
 from courses.tests.factories import ExerciseFactory
 from gamification import services
 from gamification.errors import ClientIdConflict, ExerciseNotInRun, InvalidAnswer, RunFinished
@@ -141,9 +142,12 @@ def test_structured_answers_of_other_types(user):
     with pytest.raises(InvalidAnswer):
         answer(user, run, text="the second one")
     assert _counts() == before
-    wrong = answer(user, run, text=0)
+    # Choices are served in the run's own order: find "Hello" where this run shows it.
+    served = served_payload(get_type("multiple_choice"), choice.payload, run_id=run.pk, exercise_id=choice.pk)
+    hello = served["choices"].index("Hello")
+    wrong = answer(user, run, text=1 - hello)
     assert (wrong.correct, wrong.solution, wrong.hearts) == (False, "Hello", 4)
-    right = answer(user, run, text=1)
+    right = answer(user, run, text=hello)
     assert (right.correct, right.run_status, right.xp_awarded) == (True, "passed", 10)
 
 
