@@ -11,9 +11,8 @@ from courses.exercise_types import get_type, served_payload
 from courses.tests.factories import ExerciseFactory
 from gamification import services
 from progress.models import LessonRun
+from progress.tests.helpers import T0, answer, make_course
 from tests_api.helpers import API, client_for
-
-from .helpers import T0, answer, make_course
 
 pytestmark = pytest.mark.django_db
 
