@@ -80,14 +80,22 @@ class HeartsAfterAnswer:
 
 
 def after_answer(
-    *, hearts: int, anchor: datetime, now: datetime, correct: bool, is_review: bool, passes_run: bool
+    *,
+    hearts: int,
+    anchor: datetime,
+    now: datetime,
+    correct: bool,
+    is_review: bool,
+    passes_run: bool,
+    review_paid: bool = True,
 ) -> HeartsAfterAnswer:
     """The heart rules after an answer (pure), from the stored ``(hearts, anchor)``:
 
     1. regeneration is materialised (logged ``regenerated`` when a heart came back);
     2. a wrong answer in a lesson run costs one heart (``wrong_answer``; never below 0), and leaves
        the learner out of hearts when none is left; review answers cost nothing;
-    3. an answer that passes a review gives one heart back (``review_passed``; anchor unchanged).
+    3. an answer that passes a review gives one heart back (``review_passed``; anchor unchanged) —
+       only if the review earned XP (``review_paid``): a review with nothing new gives no heart.
     """
     clock, steps = materialise(hearts, anchor, now)
     lesson_mistake = not correct and not is_review
@@ -96,7 +104,7 @@ def after_answer(
         steps.append((clock.hearts, lost.hearts, HeartsLog.Reason.WRONG_ANSWER))
         clock = lost
     out_of_hearts = lesson_mistake and clock.hearts == 0
-    if passes_run and is_review:
+    if passes_run and is_review and review_paid:
         gained = gain(clock)
         steps.append((clock.hearts, gained.hearts, HeartsLog.Reason.REVIEW_PASSED))
         clock = gained

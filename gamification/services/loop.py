@@ -210,7 +210,10 @@ def _submit(*, user, run_pk, exercise_pk, answer, client_uuid, now, time_spent_m
     verdict = _judge(exercise_type, payload, answer, course=run.course)
     correct = bool(verdict.correct)
     is_review = run.kind == LessonRun.Kind.REVIEW
-    # 4. Hearts after the answer (pure rule) and XP for it.
+    # 4. XP for the answer, and hearts after it (pure rule).
+    xp = _xp_for_answer(run, correct=correct)
+    if xp and is_review and progress.review_credited_today(user=user, exercise_id=exercise_pk, now=now):
+        xp = 0  # a review pays only for exercises no review has paid for yet today: no farming
     hearts = hearts_rules.after_answer(
         hearts=wallet.hearts,
         anchor=wallet.hearts_anchor_at,
@@ -218,8 +221,8 @@ def _submit(*, user, run_pk, exercise_pk, answer, client_uuid, now, time_spent_m
         correct=correct,
         is_review=is_review,
         passes_run=answer_passes_run(run.queue, exercise_pk, correct=correct),
+        review_paid=run.xp_earned + xp > 0,  # a review that paid nothing earns no heart (nor gems)
     )
-    xp = _xp_for_answer(run, correct=correct)
     # 5. Progress: word mastery, the run's queue and counters, a pass (tier, or review gems).
     progress.record_token_answers(
         user=user,

@@ -13,6 +13,7 @@ from .runs import (
     record_attempt,
     record_pass,
     record_review_pass,
+    review_credited_today,
     visible_lesson,
 )
 from .scheduling import get_scheduler, is_mastered
@@ -34,6 +35,7 @@ __all__ = [
     "record_pass",
     "record_review_pass",
     "record_token_answers",
+    "review_credited_today",
     "set_current_course",
     "visible_lesson",
 ]

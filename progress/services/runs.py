@@ -7,7 +7,7 @@ gems, hearts or streaks.
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -241,6 +241,20 @@ def record_pass(*, run: LessonRun, gems: int, now: datetime) -> tuple[int, int]:
     LessonRun.objects.filter(pk=run.pk).update(tier_before=before, tier_after=after, gems_earned=gems)
     run.tier_before, run.tier_after, run.gems_earned = before, after, gems
     return before, after
+
+
+def review_credited_today(*, user, exercise_id: int, now: datetime) -> bool:
+    """Whether a review session already paid XP for this exercise on the learner's local day
+    (docs/game-rules.md "Review sessions": a review pays only for what is new that day). One query."""
+    zone = user.zone
+    day_start = datetime.combine(now.astimezone(zone).date(), time(0), tzinfo=zone)
+    return ExerciseAttempt.objects.filter(
+        user=user,
+        exercise_id=exercise_id,
+        run__kind=LessonRun.Kind.REVIEW,
+        xp_awarded__gt=0,
+        created_at__gte=day_start,
+    ).exists()
 
 
 def record_review_pass(*, run: LessonRun, gems: int) -> None:
