@@ -33,6 +33,26 @@ class Verdict:
     best_match: str | None = None  # the accepted solution matched, or the closest one
 
 
+def storable(text: str) -> bool:
+    """Whether PostgreSQL can store ``text``: no NUL character, no lone UTF-16 surrogate."""
+    return "\x00" not in text and not any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+
+
+def storable_answer(value):
+    """A learner's answer (any JSON value) with text PostgreSQL cannot store made storable: NUL
+    characters dropped, lone surrogates (from ``\\ud800``-style escapes) replaced by U+FFFD. Such an
+    answer is then judged like any other (wrong) answer instead of failing in the database."""
+    if isinstance(value, str):
+        if not storable(value):
+            value = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in value.replace("\x00", ""))
+        return value
+    if isinstance(value, list | tuple):
+        return [storable_answer(item) for item in value]
+    if isinstance(value, dict):
+        return {storable_answer(str(key)): storable_answer(item) for key, item in value.items()}
+    return value
+
+
 #: ``expand_alternates`` refuses a solution that stands for more sentences than this.
 MAX_EXPANSIONS = 256
 #: a single typo is forgiven only in a word with at least this many letters (DESIGN §4).

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
 from . import services
+from .answers import storable
 from .exercise_types import REGISTRY, type_choices
 from .models import Exercise, Lesson, LessonExercise, LessonPrerequisite
 
@@ -77,7 +78,9 @@ class PrettyJSONField(forms.JSONField):
     def prepare_value(self, value):
         if isinstance(value, forms.fields.InvalidJSONInput):
             return value
-        return json.dumps(value, ensure_ascii=False, indent=2)
+        text = json.dumps(value, ensure_ascii=False, indent=2)
+        # A lone surrogate (from a "\\ud800" escape the author typed) cannot be sent as UTF-8: escape it.
+        return text if storable(text) else json.dumps(value, ensure_ascii=True, indent=2)
 
 
 class ExerciseAdminForm(forms.ModelForm):

@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+from courses.answers import storable
+
 BOOL_TAG = "tag:yaml.org,2002:bool"
 INT_TAG = "tag:yaml.org,2002:int"
 FLOAT_TAG = "tag:yaml.org,2002:float"
@@ -92,11 +94,6 @@ class Loader(yaml.SafeLoader):
                 None, None, "a NUL character or a lone surrogate (\\0, \\ud800 …) cannot be stored", node.start_mark
             )
         return value
-
-
-def storable(text: str) -> bool:
-    """Whether PostgreSQL can store ``text``: no NUL, no lone UTF-16 surrogate."""
-    return "\x00" not in text and not any(0xD800 <= ord(c) <= 0xDFFF for c in text)
 
 
 Loader.yaml_implicit_resolvers = {}

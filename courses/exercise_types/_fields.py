@@ -74,6 +74,9 @@ def text(errors: Errors, key: str, value: Any, *, alternates: bool = False) -> b
     if not value.strip():
         errors.add(key, "Must not be empty.")
         return False
+    if not answers.storable(value):
+        errors.add(key, "Contains a NUL character or a lone surrogate (\\0, \\ud800 …), which cannot be stored.")
+        return False
     if alternates:
         problem = alternates_problem(value)
         if problem:

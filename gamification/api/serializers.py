@@ -88,26 +88,8 @@ class RunSerializer(serializers.Serializer):
     }
 )
 class AnswerValueField(serializers.JSONField):
-    """Any JSON value; the exercise type's ``parse_answer`` (in the service) judges its shape.
-
-    Text that PostgreSQL cannot store — NUL characters, lone UTF-16 surrogates from ``\\ud800``-style
-    escapes — is cleaned here (NUL dropped, surrogates → U+FFFD) so such an answer is judged like any
-    other wrong answer instead of failing in the database."""
-
-    def to_internal_value(self, data):
-        return _clean(super().to_internal_value(data))
-
-
-def _clean(value):
-    if isinstance(value, str):
-        if "\x00" in value or any(0xD800 <= ord(c) <= 0xDFFF for c in value):
-            value = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in value.replace("\x00", ""))
-        return value
-    if isinstance(value, list):
-        return [_clean(item) for item in value]
-    if isinstance(value, dict):
-        return {_clean(key): _clean(item) for key, item in value.items()}
-    return value
+    """Any JSON value; the exercise type's ``parse_answer`` (in the service) judges its shape, and the
+    service makes text PostgreSQL cannot store (NUL, lone surrogates) storable, for pages and API alike."""
 
 
 class AnswerInputSerializer(serializers.Serializer):

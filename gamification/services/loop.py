@@ -18,6 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from core.errors import NotFound
+from courses.answers import storable_answer
 from courses.exercise_types import ExerciseType, answer_language_code, get_type, served_payload
 from courses.models import Course, Exercise, Lesson
 from courses.selectors import answer_lexicon
@@ -107,6 +108,7 @@ def submit_answer(
 
     Fixed number of queries whatever the size of the lesson or the learner's history.
     """
+    answer = storable_answer(answer)  # NUL / lone surrogates: judged, never a database error
     try:
         client_uuid = client_id if isinstance(client_id, uuid.UUID) else uuid.UUID(str(client_id))
     except (TypeError, ValueError, AttributeError):
