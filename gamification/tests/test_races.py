@@ -102,3 +102,27 @@ def test_concurrent_wrong_answers_never_drive_hearts_below_zero(user):
     assert LessonRun.objects.get(pk=run.pk).status == "failed"
     losses = HeartsLog.objects.filter(user=user, reason="wrong_answer")
     assert losses.count() == 2 and all(log.hearts_after >= 0 for log in losses)
+
+
+def enrol_and_start(user, lesson):
+    return services.start_lesson_run(user=user, lesson=lesson, now=T0)
+
+
+def enrol_only(user, course):
+    from progress import services as progress_services
+
+    return progress_services.enroll(user=user, course=course, now=T0)
+
+
+@race
+def test_concurrent_enrolment_in_two_courses_is_serialised_on_the_learner(user):
+    from progress.models import Enrollment
+
+    courses = [make_course(lessons_per_unit=1) for _ in range(4)]
+    for _ in range(3):  # a few rounds: the race needs the threads to interleave
+        starts = run_threads(enrol_and_start, [(user, lessons[0]) for _course, lessons in courses])
+        assert not [r for r in starts if isinstance(r, Exception)], starts
+        enrols = run_threads(enrol_only, [(user, course) for course, _lessons in courses] * 2)
+        assert not [r for r in enrols if isinstance(r, Exception)], enrols
+        assert Enrollment.objects.filter(user=user, is_current=True).count() == 1
+    assert Enrollment.objects.filter(user=user).count() == 4

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from core.errors import NotFound
@@ -11,14 +12,24 @@ from ..errors import NotEnrolled
 from ..models import Enrollment
 
 
+def lock_learner(user) -> None:
+    """Serialise a learner's enrolment changes: a row lock on the learner (``FOR NO KEY UPDATE``, so
+    rows that merely reference the user are not blocked). Two requests enrolling one learner in two
+    courses at once would otherwise race on the "one current enrolment" index: each clears the other's
+    ``is_current`` then inserts its own, and one fails (a deadlock, or a unique violation)."""
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk").first()
+
+
 def enroll(*, user, course: Course, now: datetime) -> Enrollment:
     """Enrol ``user`` in ``course`` (idempotent) and make it their current course.
 
-    Unpublished course → NotFound. A concurrent double enrol is absorbed by the unique constraint.
+    Unpublished course → NotFound. Serialised per learner (``lock_learner``); a concurrent double
+    enrol is also absorbed by the unique constraint.
     """
     if not course.is_published:
         raise NotFound("No such course.")
     with transaction.atomic():
+        lock_learner(user)
         Enrollment.objects.filter(user=user, is_current=True).exclude(course=course).update(is_current=False)
         try:
             with transaction.atomic():
@@ -36,6 +47,7 @@ def enroll(*, user, course: Course, now: datetime) -> Enrollment:
 def set_current_course(*, user, course: Course) -> Enrollment:
     """Make an existing enrolment the current one. Not enrolled → NotEnrolled."""
     with transaction.atomic():
+        lock_learner(user)
         enrollment = Enrollment.objects.filter(user=user, course=course).first()
         if enrollment is None:
             raise NotEnrolled()
