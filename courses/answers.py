@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
+from core.text import storable
 from courses import answer_languages as languages
 
 
@@ -31,11 +32,6 @@ class Verdict:
     correct: bool
     note: str | None = None  # learner-facing, e.g. the accent or typo that was forgiven
     best_match: str | None = None  # the accepted solution matched, or the closest one
-
-
-def storable(text: str) -> bool:
-    """Whether PostgreSQL can store ``text``: no NUL character, no lone UTF-16 surrogate."""
-    return "\x00" not in text and not any(0xD800 <= ord(c) <= 0xDFFF for c in text)
 
 
 def storable_answer(value):

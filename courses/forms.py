@@ -9,8 +9,9 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
+from core.text import storable
+
 from . import services
-from .answers import storable
 from .exercise_types import REGISTRY, type_choices
 from .models import Exercise, Lesson, LessonExercise, LessonPrerequisite
 

@@ -22,8 +22,11 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import ServiceError
 
+from .parsers import RequestTooLarge
+
 #: DRF exception class → our code (more specific classes first).
 _DRF_CODES: list[tuple[type[exceptions.APIException], str]] = [
+    (RequestTooLarge, "request_too_large"),
     (exceptions.ValidationError, "invalid"),
     (exceptions.ParseError, "malformed_request"),
     (exceptions.NotAuthenticated, "not_authenticated"),

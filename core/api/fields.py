@@ -7,20 +7,31 @@ serializers use these.
 
 from rest_framework import serializers
 
+from core.text import storable
+
+#: DRF's CharField already refuses NUL; a lone surrogate ("\ud800" in JSON) is refused here.
+UNSTORABLE = "Contains a lone surrogate (such as \\ud800), which is not text."
+
 
 class StrictCharField(serializers.CharField):
-    default_error_messages = {"invalid": "A JSON string is required."}
+    default_error_messages = {"invalid": "A JSON string is required.", "unstorable": UNSTORABLE}
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        if not storable(data.replace("\x00", "")):
+            self.fail("unstorable")
         return super().to_internal_value(data)
 
 
 class StrictEmailField(serializers.EmailField):
+    default_error_messages = {"unstorable": UNSTORABLE}
+
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        if not storable(data.replace("\x00", "")):
+            self.fail("unstorable")
         return super().to_internal_value(data)
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from courses.answers import storable
+from core.text import storable
 
 BOOL_TAG = "tag:yaml.org,2002:bool"
 INT_TAG = "tag:yaml.org,2002:int"
