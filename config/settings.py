@@ -107,6 +107,9 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 # SQLite on a bare laptop; PostgreSQL (psycopg 3) when DATABASE_URL is set.
+if PRODUCTION and not env.str("DATABASE_URL", default="").strip():
+    # Not the laptop's SQLite file by accident: production names its database.
+    raise environ.ImproperlyConfigured("Set the DATABASE_URL environment variable (it is missing or empty)")
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))

@@ -53,6 +53,18 @@ def test_production_refuses_to_start_with_an_empty_secret_key():
         assert "ImproperlyConfigured: Set the DJANGO_SECRET_KEY environment variable" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_database_url():
+    for empty in (None, "", " "):
+        env = production_env()
+        if empty is None:
+            del env["DATABASE_URL"]
+        else:
+            env["DATABASE_URL"] = empty
+        result = run([sys.executable, "-c", "import django; django.setup()"], env)
+        assert result.returncode != 0
+        assert "ImproperlyConfigured: Set the DATABASE_URL environment variable" in result.stderr
+
+
 def test_production_refuses_an_unknown_email_verification_mode():
     result = run(
         [sys.executable, "-c", "import django; django.setup()"], production_env(ACCOUNT_EMAIL_VERIFICATION="maybe")
