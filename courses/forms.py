@@ -9,6 +9,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
+from core.api.parsers import MAX_DEPTH, nesting_depth
 from core.text import storable
 
 from . import services
@@ -74,7 +75,18 @@ def apply_exercise_errors(form: forms.ModelForm, error: ValidationError) -> None
 
 
 class PrettyJSONField(forms.JSONField):
-    """Shows the payload indented, with non-ASCII text as typed (ñ, not \\u00f1)."""
+    """Shows the payload indented, with non-ASCII text as typed (ñ, not \\u00f1). Refuses JSON nested
+    deeper than the API accepts, before decoding it (``json`` recurses once per level)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and nesting_depth(value.encode(), stop_at=MAX_DEPTH) > MAX_DEPTH:
+            raise ValidationError(f"The JSON is nested more than {MAX_DEPTH} levels deep.", code="invalid")
+        return super().to_python(value)
+
+    def bound_data(self, data, initial):
+        if isinstance(data, str) and nesting_depth(data.encode(), stop_at=MAX_DEPTH) > MAX_DEPTH:
+            return forms.fields.InvalidJSONInput(data)  # shown back as typed, never decoded
+        return super().bound_data(data, initial)
 
     def prepare_value(self, value):
         if isinstance(value, forms.fields.InvalidJSONInput):

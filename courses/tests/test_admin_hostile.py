@@ -38,3 +38,12 @@ def test_admin_exercise_form_with_invalid_utf8_is_not_a_500(client, editor, tree
     assert response.status_code == 200  # the form again: "Null characters are not allowed."
     assert "prompt" in response.context["adminform"].form.errors
     assert not Exercise.objects.filter(prompt__startswith="\ufffd").exists()
+
+
+def test_admin_exercise_payload_nested_10000_deep_is_a_form_error(client, editor, tree):  # noqa: F811
+    before = Exercise.objects.count()
+    payload = '{"question": "q", "choices": ' + "[" * 10_000 + "]" * 10_000 + ', "answer": 0}'
+    response = client.post(reverse("admin:courses_exercise_add"), exercise_post(tree["course"], payload=payload))
+    assert response.status_code == 200
+    assert "nested more than" in " ".join(response.context["adminform"].form.errors["payload"])
+    assert Exercise.objects.count() == before
