@@ -5,7 +5,7 @@ import pytest
 from accounts.tests.factories import UserFactory
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Give every transactional test ``serialized_rollback``.
 
     A transactional test empties the tables when it ends. Django then either re-creates content
@@ -20,6 +20,23 @@ def pytest_collection_modifyitems(items):
             item.add_marker(
                 pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}), append=False
             )
+    _deselect_other_databases(config, items)
+
+
+def _deselect_other_databases(config, items):
+    """``sqlite_only`` tests run only on SQLite, ``postgresql_only`` tests only on PostgreSQL; the others
+    on either. Deselected, not skipped: the suite on PostgreSQL runs the SQLite tests in a subprocess
+    on a SQLite file (config/tests/test_sqlite_run.py) and checks that they ran."""
+    from django.conf import settings
+
+    vendor = "sqlite" if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else "postgresql"
+    other = {"sqlite": "postgresql_only", "postgresql": "sqlite_only"}[vendor]
+    kept, dropped = [], []
+    for item in items:
+        (dropped if item.get_closest_marker(other) else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture

@@ -118,7 +118,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # ordinals inside one transaction. The service layer reorders in two steps either way.
     SILENCED_SYSTEM_CHECKS = ["models.W038"]
     DATABASES["default"].setdefault("OPTIONS", {})
+    # One writer at a time, and the others wait for it (docs/operations.md, "SQLite"): WAL lets pages
+    # read while a command writes; IMMEDIATE takes the write lock when a transaction begins, so a
+    # request waits (up to `timeout` seconds) for another writer to commit instead of failing with
+    # "database is locked" when its read transaction has to become a write transaction.
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        # Tests on SQLite use a file beside the database (like `make run`), not a shared in-memory one,
+        # so WAL and locking behave as they do on a laptop.
+        _sqlite_file = Path(DATABASES["default"]["NAME"])
+        DATABASES["default"].setdefault("TEST", {}).setdefault(
+            "NAME", str(_sqlite_file.with_name(f"test_{_sqlite_file.name}"))
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------------------------

@@ -1,0 +1,41 @@
+"""The SQLite run: the tests that must hold on SQLite (the `make run` default) run there too.
+
+The suite's database is PostgreSQL. This test runs the job tests and the SQLite write tests again in
+a subprocess, with ``DATABASE_URL`` pointing at a SQLite file in a temporary directory and no Redis
+(as on a bare laptop): pytest-django migrates a SQLite test database beside it, and every job runs
+its real SQL on SQLite, checked by the same assertions as on PostgreSQL. Tests marked
+``postgresql_only`` (parallel connections, the benchmark data generator) and the real Celery worker
+test are left out of that run; tests marked ``sqlite_only`` run only there.
+"""
+
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.postgresql_only
+
+BASE = Path(settings.BASE_DIR)
+#: Test modules the SQLite run covers.
+SQLITE_RUN = ["gamification/tests/test_sqlite_writes.py"]
+
+
+def test_jobs_and_writes_pass_on_a_sqlite_file(tmp_path):
+    report = tmp_path / "report.xml"
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'mallard.sqlite3'}"
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not celery_worker"]
+    command += ["--create-db", f"--junitxml={report}", *SQLITE_RUN]
+    done = subprocess.run(command, cwd=BASE, env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
+
+    cases = ET.parse(report).getroot().iter("testcase")  # noqa: S314 - our own subprocess wrote it
+    outcomes = {f"{c.get('classname')}.{c.get('name')}": [child.tag for child in c] for c in cases}
+    assert not [name for name, tags in outcomes.items() if tags], "not passed on SQLite"
+    modules = {name.split(".")[2] for name in outcomes}
+    assert modules == {Path(p).stem for p in SQLITE_RUN}, modules  # every module ran some tests there
+    assert any("test_an_answer_waits_for_a_command_holding_the_write_lock" in name for name in outcomes)
