@@ -33,9 +33,32 @@ class Language(models.Model):
         return self.name
 
 
-class PublishedQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
+# --- Visible to a learner ----------------------------------------------------------------------
+#
+# A learner sees a row when it is published and so is every row above it: a lesson needs its unit,
+# section and course published; an exercise needs to be published and in such a lesson. This is
+# the one definition; pages, the API, services and selectors all use it (``visible_q`` inside
+# other queries, ``.visible()`` on a model's queryset, ``Token.objects.taught_in`` for words).
+
+#: Each level's parent, as the lookup from a row of the level.
+_PARENT = {"course": None, "section": "course", "unit": "section", "lesson": "unit"}
+
+
+def visible_q(level: str, prefix: str = "") -> Q:
+    """``Q`` for the rows of ``level`` (course, section, unit, lesson, exercise) reached through
+    ``prefix`` (e.g. ``"lesson__"``) that a learner may see. Use it inside one ``filter()`` call with
+    the other conditions on the same related row (an exercise's lesson link, say)."""
+    if level == "exercise":
+        return Q(**{f"{prefix}is_published": True}) & visible_q("lesson", f"{prefix}lesson_links__lesson__")
+    condition = Q(**{f"{prefix}is_published": True})
+    parent = _PARENT[level]
+    return condition & visible_q(parent, f"{prefix}{parent}__") if parent else condition
+
+
+class VisibleQuerySet(models.QuerySet):
+    def visible(self):
+        """The rows a learner may see (``visible_q`` of this model's level)."""
+        return self.filter(visible_q(self.model._meta.model_name))
 
 
 class Course(models.Model):
@@ -69,7 +92,7 @@ class Course(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = PublishedQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -119,7 +142,7 @@ class Section(models.Model):
     slug = models.SlugField(max_length=40, unique=True, validators=[slug_validator])
     is_published = models.BooleanField(default=True)
 
-    objects = PublishedQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["course", "ordinal"]
@@ -148,7 +171,7 @@ class Unit(models.Model):
     slug = models.SlugField(max_length=40, unique=True, validators=[slug_validator])
     is_published = models.BooleanField(default=True)
 
-    objects = PublishedQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["section", "ordinal"]
@@ -194,7 +217,7 @@ class Lesson(models.Model):
     )
     exercises = models.ManyToManyField("Exercise", through="LessonExercise", related_name="lessons", blank=True)
 
-    objects = PublishedQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit", "ordinal"]
@@ -224,6 +247,17 @@ class LessonPrerequisite(models.Model):
         return f"{self.prerequisite.slug} → {self.lesson.slug}"
 
 
+class TokenQuerySet(models.QuerySet):
+    def taught_in(self, *course_ids: int):
+        """Tokens the courses teach: those of each course's visible exercises in its own visible
+        lessons. A token may repeat (one row per exercise link); add ``.distinct()`` as needed."""
+        return self.filter(
+            visible_q("exercise", "exercises__"),
+            exercises__course_id__in=course_ids,
+            exercises__lesson_links__lesson__unit__section__course_id=F("exercises__course_id"),
+        )
+
+
 class Token(models.Model):
     """A lexicon item of a language: a word or short phrase that exercises teach."""
 
@@ -235,6 +269,8 @@ class Token(models.Model):
     audio = models.ForeignKey(
         "media_assets.Asset", on_delete=models.SET_NULL, null=True, blank=True, related_name="tokens"
     )
+
+    objects = TokenQuerySet.as_manager()
 
     class Meta:
         ordering = ["language", "text"]
@@ -269,7 +305,7 @@ class Exercise(models.Model):
     is_published = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = PublishedQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["slug"]

@@ -14,7 +14,7 @@ LEXICON_CACHE_SECONDS = 600
 
 def published_courses() -> QuerySet[Course]:
     """Courses a learner may see, with their languages, for the catalog."""
-    return Course.objects.published().select_related("from_language", "to_language").order_by("title")
+    return Course.objects.visible().select_related("from_language", "to_language").order_by("title")
 
 
 def attach_image_urls(publics: Iterable[dict]) -> None:

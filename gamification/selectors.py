@@ -3,16 +3,15 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from core.errors import NotFound
 from courses.exercise_types import get_type, served_payload
-from courses.models import Course, Exercise, Lesson, Token
+from courses.models import Course, Exercise, Lesson, Token, visible_q
 from courses.selectors import attach_image_urls
 from progress.models import Enrollment, LessonProgress, LessonRun, TokenMastery
 from progress.rules import percent
-from progress.selectors import course_tokens
 from progress.services.scheduling import mastered_q
 
 from .models import MAX_HEARTS, DailyActivity, Streak, UserAchievement, Wallet
@@ -157,20 +156,15 @@ class Profile:
 def _course_progress(*, user, enrollments: list[Enrollment]) -> list[CourseProgress]:
     """Completion and mastery for each enrolled course in four queries, however many courses."""
     course_ids = [e.course_id for e in enrollments]
-    published = Q(
-        is_published=True,
-        unit__is_published=True,
-        unit__section__is_published=True,
-        unit__section__course__is_published=True,
-    )
     lessons = dict(
-        Lesson.objects.filter(published, unit__section__course_id__in=course_ids)
+        Lesson.objects.visible()
+        .filter(unit__section__course_id__in=course_ids)
         .values("unit__section__course_id")
         .annotate(n=Count("pk"))
         .values_list("unit__section__course_id", "n")
     )
     passed = dict(
-        LessonProgress.objects.filter(user=user, passes__gte=1, lesson__in=Lesson.objects.filter(published))
+        LessonProgress.objects.filter(user=user, passes__gte=1, lesson__in=Lesson.objects.visible())
         .filter(lesson__unit__section__course_id__in=course_ids)
         .values("lesson__unit__section__course_id")
         .annotate(n=Count("pk"))
@@ -179,7 +173,8 @@ def _course_progress(*, user, enrollments: list[Enrollment]) -> list[CourseProgr
     tokens: dict[int, set[int]] = {}
     for course_id in course_ids:
         tokens[course_id] = set()
-    for token_id, course_id in course_tokens_many(course_ids).values_list("pk", "exercises__course_id").distinct():
+    taught = Token.objects.taught_in(*course_ids).values_list("pk", "exercises__course_id").distinct()
+    for token_id, course_id in taught:
         tokens.setdefault(course_id, set()).add(token_id)
     all_tokens = set().union(*tokens.values()) if tokens else set()
     mastered = set(
@@ -205,18 +200,6 @@ def _course_progress(*, user, enrollments: list[Enrollment]) -> list[CourseProgr
     return result
 
 
-def course_tokens_many(course_ids):
-    from courses.models import Token
-
-    return Token.objects.filter(
-        exercises__course_id__in=course_ids,
-        exercises__is_published=True,
-        exercises__lesson_links__lesson__is_published=True,
-        exercises__lesson_links__lesson__unit__is_published=True,
-        exercises__lesson_links__lesson__unit__section__is_published=True,
-    )
-
-
 def _live_streak(user, streak: Streak | None, now: datetime) -> int:
     """The current streak as the learner sees it now: 0 once a whole day has passed without XP, even
     before the nightly job has written that down."""
@@ -240,7 +223,7 @@ def profile(*, user, now: datetime) -> Profile:
     today_row = DailyActivity.objects.filter(user=user, day=today).values_list("goal", "goal_met").first()
     goal = user.daily_xp_goal
     enrollments = list(
-        Enrollment.objects.filter(user=user, course__is_published=True)
+        Enrollment.objects.filter(visible_q("course", "course__"), user=user)
         .select_related("course__to_language", "course__from_language")
         .order_by("-is_current", "course__title")
     )
@@ -339,7 +322,6 @@ __all__ = [
     "Profile",
     "RunState",
     "RunSummary",
-    "course_tokens",
     "daily_xp",
     "hearts_state",
     "profile",

@@ -64,7 +64,7 @@ def start_lesson(request, slug: str):
 @service_errors(back=lambda request, slug: reverse("course_path", args=[slug]))
 def start_review(request, slug: str):
     """Start a review session of the learner's due words and recent mistakes (costs no hearts)."""
-    course = get_object_or_404(Course.objects.published(), slug=slug)
+    course = get_object_or_404(Course.objects.visible(), slug=slug)
     run = services.start_review_session(user=request.user, course=course, now=timezone.now())
     return redirect("run", run_id=run.pk)
 

@@ -72,29 +72,18 @@ class CoursePath:
 
 def _published_units(course: Course):
     return (
-        Unit.objects.filter(section__course=course, section__is_published=True, is_published=True)
+        Unit.objects.visible()
+        .filter(section__course=course)
         .select_related("section")
         .order_by("section__ordinal", "ordinal")
     )
-
-
-def course_tokens(course_id: int):
-    """Tokens the course teaches: those of published exercises in its published lessons."""
-    return Token.objects.filter(
-        exercises__course_id=course_id,
-        exercises__is_published=True,
-        exercises__lesson_links__lesson__is_published=True,
-        exercises__lesson_links__lesson__unit__is_published=True,
-        exercises__lesson_links__lesson__unit__section__is_published=True,
-        exercises__lesson_links__lesson__unit__section__course_id=course_id,
-    ).distinct()
 
 
 def mastery_counts(*, user, course_id: int) -> tuple[int, int]:
     """(course tokens, mastered by the learner) in one query; the mastery look-up is per token and
     learner (the ``token_mastery_unique`` index), never a scan of other learners' rows."""
     mine = TokenMastery.objects.filter(mastered_q(), user=user, token=OuterRef("pk"))
-    row = Token.objects.filter(pk__in=course_tokens(course_id).values("pk")).aggregate(
+    row = Token.objects.filter(pk__in=Token.objects.taught_in(course_id).values("pk")).aggregate(
         total=Count("pk"), mastered=Count("pk", filter=Exists(mine))
     )
     return row["total"], row["mastered"]
@@ -106,9 +95,7 @@ def course_path(*, user, course: Course) -> CoursePath:
     if not course.is_published:
         raise NotFound("No such course.")
     units = list(_published_units(course))
-    lessons = list(
-        Lesson.objects.filter(unit__in=[u.pk for u in units], is_published=True).order_by("unit_id", "ordinal")
-    )
+    lessons = list(Lesson.objects.visible().filter(unit__in=[u.pk for u in units]).order_by("unit_id", "ordinal"))
     by_unit: dict[int, list[Lesson]] = {}
     for lesson in lessons:
         by_unit.setdefault(lesson.unit_id, []).append(lesson)
@@ -125,6 +112,7 @@ def course_path(*, user, course: Course) -> CoursePath:
     next_id = next_lesson_id(ordered_ids, states)
 
     unit_tokens: dict[int, list[Token]] = {}
+    # The words of the visible lessons above (``ordered_ids``): the exercise's own flag decides.
     token_rows = (
         Token.objects.filter(
             exercises__is_published=True,
@@ -193,7 +181,7 @@ def course_path(*, user, course: Course) -> CoursePath:
 
 def due_token_count(*, user, course: Course, now: datetime) -> int:
     """How many of the course's words are due for review (for a "Review" button)."""
-    return TokenMastery.objects.filter(user=user, due_at__lte=now, token__in=course_tokens(course.pk)).count()
+    return TokenMastery.objects.filter(user=user, due_at__lte=now, token__in=Token.objects.taught_in(course.pk)).count()
 
 
 __all__ = ["CoursePath", "course_path", "due_token_count", "mastery_counts"]

@@ -36,7 +36,7 @@ def home(request):
 @service_errors(back="home")
 def enroll(request, slug: str):
     """Enrol in a course (idempotent) and make it the current one, then open its path."""
-    course = get_object_or_404(Course.objects.published(), slug=slug)
+    course = get_object_or_404(Course.objects.visible(), slug=slug)
     services.enroll(user=request.user, course=course, now=timezone.now())
     return redirect("course_path", slug=course.slug)
 
@@ -44,7 +44,7 @@ def enroll(request, slug: str):
 @login_required
 @require_GET
 def course_path(request, slug: str):
-    course = get_object_or_404(Course.objects.published().select_related("to_language", "from_language"), slug=slug)
+    course = get_object_or_404(Course.objects.visible().select_related("to_language", "from_language"), slug=slug)
     path = selectors.course_path(user=request.user, course=course)
     # The word list's audio buttons: fetch every token's asset and variants in two queries.
     tokens = [token for section in path.sections for unit in section.units for token in unit.tokens if token.audio_id]

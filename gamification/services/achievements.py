@@ -19,7 +19,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 
-from courses.models import Unit
+from courses.models import Unit, visible_q
 from progress.models import LessonProgress
 
 from ..models import Achievement, LedgerEntry, Streak, UserAchievement, Wallet
@@ -53,15 +53,14 @@ def _stats(user) -> dict[str, int]:
         .values("stat_xp", "stat_streak", "stat_passes", "stat_perfect")
         .get()
     )
-    published = Q(
-        lessons__is_published=True, is_published=True, section__is_published=True, section__course__is_published=True
-    )
+    published = Q(lessons__is_published=True) & visible_q("unit")  # a visible lesson of the unit
     passed_here = LessonProgress.objects.filter(user=user, passes__gte=1, lesson__unit=OuterRef("pk"))
     units = (
         Unit.objects.filter(pk__in=LessonProgress.objects.filter(user=user, passes__gte=1).values("lesson__unit"))
         .annotate(
             total=Count("lessons", filter=published, distinct=True),
             done=Subquery(
+                # Only visible units count (total > 0 below), so the lesson's own flag decides here.
                 passed_here.filter(lesson__is_published=True)
                 .values("lesson__unit")
                 .annotate(c=Count("pk"))

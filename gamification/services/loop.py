@@ -63,7 +63,7 @@ def start_review_session(*, user, course: Course | int, now: datetime) -> Lesson
     """Start (or return the active) review session of a course: exercises teaching due tokens and
     recent mistakes. Needs no hearts. Unpublished course → NotFound; nothing due → NothingToReview."""
     course_id = course.pk if isinstance(course, Course) else course
-    course = Course.objects.filter(pk=course_id, is_published=True).first()
+    course = Course.objects.visible().filter(pk=course_id).first()
     if course is None:
         raise NotFound("No such course.")
     progress.enroll(user=user, course=course, now=now)

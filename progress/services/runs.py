@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 
 from core.errors import NotFound
-from courses.models import Course, Exercise, Lesson, LessonExercise
+from courses.models import Course, Exercise, Lesson, LessonExercise, visible_q
 
 from ..errors import EmptyLesson, LessonLocked, NothingToReview
 from ..models import ExerciseAttempt, LessonProgress, LessonRun, TokenMastery
@@ -27,17 +27,7 @@ RECENT_MISTAKES_DAYS = 14
 
 def visible_lesson(*, lesson_id: int) -> Lesson:
     """The lesson with unit/section/course, if the whole chain is published; else NotFound."""
-    lesson = (
-        Lesson.objects.select_related("unit__section__course")
-        .filter(
-            pk=lesson_id,
-            is_published=True,
-            unit__is_published=True,
-            unit__section__is_published=True,
-            unit__section__course__is_published=True,
-        )
-        .first()
-    )
+    lesson = Lesson.objects.visible().select_related("unit__section__course").filter(pk=lesson_id).first()
     if lesson is None:
         raise NotFound("No such lesson.")
     return lesson
@@ -45,6 +35,7 @@ def visible_lesson(*, lesson_id: int) -> Lesson:
 
 def lesson_exercise_ids(lesson: Lesson) -> list[int]:
     return list(
+        # The lesson is visible (``visible_lesson``), so the exercise's own flag decides.
         LessonExercise.objects.filter(lesson=lesson, exercise__is_published=True)
         .order_by("ordinal")
         .values_list("exercise_id", flat=True)
@@ -88,13 +79,7 @@ def review_exercise_ids(*, user, course: Course, now: datetime, limit: int = REV
     """Exercises for a review session: first those answered wrongly in the last 14 days (most recent
     first), then those teaching the learner's due tokens (most overdue first). Only published
     exercises that appear in a published lesson of the course. Three queries."""
-    visible = Q(
-        course=course,
-        is_published=True,
-        lesson_links__lesson__is_published=True,
-        lesson_links__lesson__unit__is_published=True,
-        lesson_links__lesson__unit__section__is_published=True,
-    )
+    visible = Q(course=course) & visible_q("exercise")
     mistakes = (
         ExerciseAttempt.objects.filter(
             user=user, correct=False, run__course=course, created_at__gte=now - timedelta(days=RECENT_MISTAKES_DAYS)

@@ -8,13 +8,11 @@ from ..rules import lesson_states
 
 def published_lessons(course_id: int):
     """The course's published lessons (whole published chain), in course order."""
-    return Lesson.objects.filter(
-        unit__section__course_id=course_id,
-        unit__section__course__is_published=True,
-        unit__section__is_published=True,
-        unit__is_published=True,
-        is_published=True,
-    ).order_by("unit__section__ordinal", "unit__ordinal", "ordinal")
+    return (
+        Lesson.objects.visible()
+        .filter(unit__section__course_id=course_id)
+        .order_by("unit__section__ordinal", "unit__ordinal", "ordinal")
+    )
 
 
 def course_lesson_states(*, user, course: Course | int) -> tuple[list[int], dict[int, str]]:
