@@ -40,8 +40,10 @@ run: install  ## migrate, load the demo course, create demo users, serve on 127.
 system-packages:  ## install the Debian packages the tests need (as root; otherwise name the apt-get command)
 	@scripts/ensure-system-packages
 
-test: system-packages install  ## lint, Django checks, migrations check and the whole pytest suite on PostgreSQL
+test: system-packages install  ## lint, import layers, Django checks, migrations check and the whole pytest suite on PostgreSQL
 	$(VENV)/bin/ruff check .
+	@# No app imports a higher layer (docs/architecture.md; the contracts are in .importlinter).
+	$(VENV)/bin/lint-imports --no-logo
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) manage.py check --fail-level WARNING
 	@# Missing migrations are found from the models alone: no database needed.
 	DATABASE_URL=sqlite:///:memory: $(PY) manage.py makemigrations --check --dry-run

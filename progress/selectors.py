@@ -1,5 +1,5 @@
 """Reads of the progress app for pages and the API. Each selector runs a fixed number of queries,
-whatever the size of the course or the learner's history (asserted in progress/tests)."""
+whatever the size of the course or the learner's history (asserted in gamification/tests/test_selectors.py)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime

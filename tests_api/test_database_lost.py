@@ -7,10 +7,10 @@ import psycopg
 import pytest
 from django.db import connection
 
+from core.tests.api import API, assert_error, client_for
+from courses.tests.sample_courses import new_course
 from gamification.models import Wallet
 from progress.models import ExerciseAttempt, LessonRun
-
-from .helpers import API, assert_error, client_for, new_course
 
 
 def kill_backend(pid: int) -> None:

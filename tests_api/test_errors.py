@@ -4,7 +4,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from tests_api.helpers import API, assert_error, client_for
+from core.tests.api import API, assert_error, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .helpers import API, assert_error, client_for
+from core.tests.api import API, assert_error, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -36,9 +36,8 @@ def test_deep_json_on_the_anonymous_token_endpoint_is_a_400():
 
 
 def test_deep_json_in_an_answer_is_a_400_and_writes_nothing(user):
+    from courses.tests.sample_courses import new_course
     from progress.models import ExerciseAttempt
-
-    from .helpers import new_course
 
     _course, lessons = new_course()
     api = client_for(user)
@@ -93,8 +92,7 @@ def test_api_form_body_over_the_upload_limit_is_in_the_error_shape(settings):
 
 def test_api_500_is_in_the_error_shape_and_logged(user, caplog):
     from courses.models import Exercise
-
-    from .helpers import new_course
+    from courses.tests.sample_courses import new_course
 
     _course, lessons = new_course()
     api = client_for(user)

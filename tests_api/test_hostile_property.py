@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from .helpers import API, assert_error, client_for, new_course
+from core.tests.api import API, assert_error, client_for
+from courses.tests.sample_courses import new_course
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,10 @@ from django.forms.models import model_to_dict
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
+from core.tests.api import API, assert_error, client_for
+from courses.tests.sample_courses import new_course
 from gamification.models import Wallet
 from progress.models import Enrollment, ExerciseAttempt, LessonProgress, LessonRun
-from tests_api.helpers import API, assert_error, client_for, new_course
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,9 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from config.cache import FailOpenRedisCache
+from core.tests.api import API, client_for
+from courses.tests.sample_courses import new_course
 from progress.models import ExerciseAttempt
-
-from .helpers import API, client_for, new_course
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,8 @@ from schemathesis.checks import (
 )
 
 from accounts.tests.factories import UserFactory
-from tests_api.helpers import API, client_for, every_type_course
+from core.tests.api import API, client_for
+from courses.tests.sample_courses import every_type_course
 
 MAX_EXAMPLES = 25
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -107,7 +108,8 @@ def test_happy_path_responses_conform_to_the_schema(live_server):
     each response validated against its operation in the served schema."""
     from django.utils import timezone
 
-    from tests_api.helpers import right_answer, set_wallet
+    from courses.tests.sample_courses import right_answer
+    from gamification.tests.helpers import set_wallet
 
     user = UserFactory()
     course, lesson = every_type_course()

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.tests.factories import UserFactory
-from tests_api.helpers import API, assert_error, client_for
+from core.tests.api import API, assert_error, client_for
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery"

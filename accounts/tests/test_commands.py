@@ -1,7 +1,6 @@
 """Management commands: bootstrap_demo, export_user, erase_user."""
 
 import io
-import json
 import re
 
 import pytest
@@ -11,8 +10,6 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.tests.factories import UserFactory
-from gamification.models import Streak
 
 pytestmark = pytest.mark.django_db
 
@@ -81,17 +78,6 @@ def test_bootstrap_demo_takes_the_password_from_the_environment(monkeypatch):
 # --- export_user ------------------------------------------------------------------------------
 
 
-def test_export_user_to_stdout_and_file(tmp_path, user):
-    Streak.objects.create(user=user, current=4, longest=4)
-    data = json.loads(run("export_user", user.email.upper()))
-    assert data["profile"]["email"] == user.email
-    assert data["data"]["gamification.streak"][0]["current"] == 4
-
-    target = tmp_path / "export.json"
-    assert run("export_user", user.email, "-o", str(target)) == ""
-    assert json.loads(target.read_text())["profile"]["id"] == user.pk
-
-
 def test_export_user_unknown_address():
     with pytest.raises(CommandError, match="No user"):
         run("export_user", "ghost@example.com")
@@ -121,15 +107,3 @@ def test_erase_user_asks_interactively(monkeypatch, user):
     output = run("erase_user", user.email)
     assert "accounts.User: 1" in output
     assert not User.objects.filter(pk=user.pk).exists()
-
-
-def test_erase_user_with_yes_prints_what_was_deleted(user):
-    other = UserFactory()
-    Streak.objects.create(user=user, current=1, longest=1)
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    output = run("erase_user", user.email, "--yes")
-    assert "accounts.User: 1" in output
-    assert "gamification.Streak: 1" in output
-    assert "account.EmailAddress: 1" in output
-    assert "total: 3" in output
-    assert list(User.objects.all()) == [other]

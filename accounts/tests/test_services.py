@@ -1,20 +1,12 @@
 """accounts.services against the real database."""
 
-import datetime as dt
-import json
-
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.socialaccount.models import SocialAccount
-from axes.models import AccessAttempt
 from django.core.exceptions import ValidationError
-from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from accounts import services
 from accounts.models import User
 from accounts.tests.factories import UserFactory
-from gamification.models import Streak
 
 pytestmark = pytest.mark.django_db
 
@@ -109,58 +101,7 @@ def test_update_settings_normalises_display_name_and_accepts_every_goal(user):
 # --- export -----------------------------------------------------------------------------------
 
 
-def test_export_collects_profile_and_rows_of_every_app_generically(user):
-    other = UserFactory()
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    SocialAccount.objects.create(user=user, provider="tiktok", uid="tt-1", extra_data={"display_name": "P"})
-    Streak.objects.create(user=user, current=3, longest=7, last_day=dt.date(2026, 1, 2))
-    Streak.objects.create(user=other, current=1, longest=1)
-    Token.objects.create(user=user)
-    now = timezone.now()
-
-    export = services.export_user_data(user=user, now=now)
-    json.dumps(export)  # JSON-ready
-
-    assert export["exported_at"] == now.isoformat()
-    profile = export["profile"]
-    assert profile["email"] == user.email and profile["id"] == user.pk
-    assert "password" not in profile
-    data = export["data"]
-    assert [row["email"] for row in data["account.emailaddress"]] == [user.email]
-    assert data["socialaccount.socialaccount"][0]["uid"] == "tt-1"
-    (streak,) = data["gamification.streak"]  # only this user's row, not the other learner's
-    assert {key: streak[key] for key in ("id", "user", "current", "longest", "last_day")} == {
-        "id": user.streak.pk,
-        "user": user.pk,
-        "current": 3,
-        "longest": 7,
-        "last_day": "2026-01-02",
-    }
-    assert "authtoken.token" not in data  # secrets are never exported
-    # Every model with a relation to the user is listed, even when empty (e.g. progress runs).
-    assert "progress.lessonrun" in data and data["progress.lessonrun"] == []
-
-
 # --- erase ------------------------------------------------------------------------------------
-
-
-def test_erase_user_deletes_everything_that_is_theirs_and_nothing_else(user):
-    other = UserFactory()
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    Streak.objects.create(user=user, current=1, longest=1)
-    Streak.objects.create(user=other, current=2, longest=2)
-    AccessAttempt.objects.create(username=user.email, ip_address="203.0.113.1", failures_since_start=2)
-    AccessAttempt.objects.create(username=other.email, ip_address="203.0.113.1", failures_since_start=1)
-
-    deleted = services.erase_user(user=user)
-
-    assert deleted["accounts.User"] == 1
-    assert deleted["account.EmailAddress"] == 1
-    assert deleted["gamification.Streak"] == 1
-    assert deleted["axes.AccessAttempt"] == 1
-    assert not User.objects.filter(email=user.email).exists()
-    assert Streak.objects.get().user == other
-    assert AccessAttempt.objects.get().username == other.email
 
 
 def test_clean_display_name():

@@ -4,9 +4,9 @@ import itertools
 
 import pytest
 
+from core.tests.api import API, assert_error, client_for
 from courses.tests.factories import CourseFactory as _CourseFactory
 from courses.tests.factories import LanguageFactory
-from tests_api.helpers import API, assert_error, client_for
 
 pytestmark = pytest.mark.django_db
 _codes = itertools.count(1)

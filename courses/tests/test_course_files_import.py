@@ -2,7 +2,6 @@
 
 import pytest
 from django.db import IntegrityError
-from django.utils import timezone
 
 from courses.course_files import CourseFileError, import_course
 from courses.course_files import importer as importer_module
@@ -79,21 +78,6 @@ def test_reimport_of_an_edited_file_updates_in_place_and_deletes_what_is_gone(tm
     assert report.deleted == {"lessons": ["mini-l-01-01-02"], "exercises": ["mini-e-01-01-02-01"]}
     assert "deleted lessons: mini-l-01-01-02" in str(report)
     assert LessonExercise.objects.count() == 1
-
-
-def test_the_report_names_learner_rows_deleted_with_a_lesson(tmp_path, user):
-    from progress.models import LessonRun  # a higher app, used here only to show the cascade is reported
-
-    import_course(source=fixture("minimal.yaml"))
-    goodbye = Lesson.objects.get(slug="mini-l-01-01-02")
-    LessonRun.objects.create(user=user, course=goodbye.unit.section.course, lesson=goodbye, started_at=timezone.now())
-    text = fixture("minimal.yaml").read_text()
-
-    report = import_course(source=write(tmp_path, "cut.yaml", text[: text.index("          - ordinal: 2")]))
-
-    assert report.cascaded == {"progress.LessonRun": 1}
-    assert "also deleted with them: 1 progress.LessonRun" in str(report)
-    assert not LessonRun.objects.exists()
 
 
 def test_reordering_through_the_file_uses_the_deferred_ordinal_constraints(tmp_path):

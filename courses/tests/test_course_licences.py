@@ -5,11 +5,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from core.tests.api import API, client_for
 from courses import licences, services
 from courses.course_files import CourseFileError, export_course, import_course
 from courses.models import Course
 from courses.special_characters import keys_for
-from tests_api.helpers import API, client_for
 
 from .course_files.helpers import fixture
 from .factories import CourseFactory, LanguageFactory

@@ -6,10 +6,12 @@ import uuid
 import pytest
 from rest_framework.throttling import ScopedRateThrottle
 
+from core.tests.api import API, assert_error, client_for
 from courses.exercise_types import REGISTRY, get_type, served_payload
+from courses.tests.sample_courses import every_type_course, new_course, right_answer
 from gamification.models import Wallet
+from gamification.tests.helpers import set_wallet
 from progress.models import ExerciseAttempt, LessonRun
-from tests_api.helpers import API, assert_error, client_for, every_type_course, new_course, right_answer, set_wallet
 
 pytestmark = pytest.mark.django_db
 

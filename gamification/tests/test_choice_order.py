@@ -7,12 +7,13 @@ from collections import Counter
 import pytest
 from django.urls import reverse
 
+from core.tests.api import API, client_for
 from courses.exercise_types import get_type, served_payload
 from courses.tests.factories import ExerciseFactory
+from courses.tests.sample_courses import make_course
 from gamification import services
+from gamification.tests.helpers import T0, answer
 from progress.models import LessonRun
-from progress.tests.helpers import T0, answer, make_course
-from tests_api.helpers import API, client_for
 
 pytestmark = pytest.mark.django_db
 

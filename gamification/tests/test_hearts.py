@@ -8,11 +8,12 @@ from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from courses.tests.sample_courses import make_course
 from gamification import selectors, services
 from gamification.errors import HeartsFull, NotEnoughGems
 from gamification.models import HeartsLog, LedgerEntry, Wallet
 from gamification.services import hearts as rules
-from progress.tests.helpers import T0, answer, make_course
+from gamification.tests.helpers import T0, answer
 
 H = timedelta(hours=1)
 START = datetime(2026, 1, 1, tzinfo=UTC)

@@ -5,8 +5,8 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from courses.tests.sample_courses import make_course
 from progress.models import ExerciseAttempt, LessonRun
-from progress.tests.helpers import make_course
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,11 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from accounts.tests.factories import UserFactory
+from courses.tests.sample_courses import make_course
 from gamification import selectors, services
 from gamification.models import Achievement, LedgerEntry, UserAchievement, Wallet
 from gamification.services.ledger import check_ledger
-from progress.tests.helpers import T0, answer, make_course, pass_lesson
+from gamification.tests.helpers import T0, answer, pass_lesson
 
 pytestmark = pytest.mark.django_db
 

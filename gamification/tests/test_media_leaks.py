@@ -21,12 +21,13 @@ from django.urls import reverse
 from django.utils.text import slugify
 from PIL import Image
 
+from core.tests.api import API, client_for
 from courses.tests.factories import ExerciseFactory, LessonExerciseFactory
+from courses.tests.sample_courses import new_course
 from media_assets.models import Asset
 from media_assets.services import add_variant
 from media_assets.tests.helpers import stored_files, wav_bytes
 from progress.models import LessonRun
-from tests_api.helpers import API, client_for, new_course
 
 pytestmark = pytest.mark.django_db
 

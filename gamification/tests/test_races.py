@@ -11,11 +11,12 @@ import pytest
 from django.db import connection
 
 from core.errors import ServiceError
+from courses.tests.sample_courses import make_course
 from gamification import services
 from gamification.models import HeartsLog, LedgerEntry, Wallet
 from gamification.services.ledger import check_ledger
+from gamification.tests.helpers import RIGHT, T0, WRONG, answer
 from progress.models import ExerciseAttempt, LessonProgress, LessonRun
-from progress.tests.helpers import RIGHT, T0, WRONG, answer, make_course
 
 race = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -5,9 +5,10 @@ from datetime import timedelta
 
 import pytest
 
+from courses.tests.sample_courses import make_course
 from gamification import services
 from gamification.models import HeartsLog, LedgerEntry, Wallet
-from progress.tests.helpers import T0, answer, make_course
+from gamification.tests.helpers import T0, answer
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,10 @@ import uuid
 import pytest
 from django.db import connection
 
+from core.tests.api import API, client_for
+from courses.tests.sample_courses import new_course
 from gamification.models import Wallet
 from progress.models import ExerciseAttempt
-from tests_api.helpers import API, client_for, new_course
 
 pytestmark = [pytest.mark.sqlite_only, pytest.mark.django_db(transaction=True)]
 

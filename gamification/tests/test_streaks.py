@@ -6,9 +6,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from courses.tests.sample_courses import make_course
 from gamification import selectors, services
 from gamification.models import DailyActivity, Streak
-from progress.tests.helpers import answer, make_course, pass_lesson
+from gamification.tests.helpers import answer, pass_lesson
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,9 @@
 
 import pytest
 
+from core.tests.api import API, assert_error, client_for
+from courses.tests.sample_courses import new_course
 from progress.models import Enrollment
-from tests_api.helpers import API, assert_error, client_for, new_course
 
 pytestmark = pytest.mark.django_db
 

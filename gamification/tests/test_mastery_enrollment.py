@@ -1,17 +1,15 @@
-"""Token mastery on every answer (counts, streak, SM-2 grades), and enrolment."""
+"""Token mastery on every answer (counts, streak, SM-2 grades), and the current course on a start."""
 
 from datetime import timedelta
 
 import pytest
 
-from core.errors import NotFound
 from courses.tests.factories import ExerciseFactory, LessonExerciseFactory, LessonFactory, TokenFactory
+from courses.tests.sample_courses import make_course
 from gamification import services
-from progress.errors import NotEnrolled
 from progress.models import Enrollment, TokenMastery
-from progress.services import enroll, set_current_course
 
-from .helpers import T0, answer, make_course
+from .helpers import T0, answer
 
 pytestmark = pytest.mark.django_db
 
@@ -70,31 +68,6 @@ def test_accent_note_grades_four(user):
     outcome = answer(user, run, text="cafe")
     assert outcome.correct and outcome.note
     assert _mastery(user, word).ease_factor == pytest.approx(2.5)  # quality 4 leaves 2.5 unchanged
-
-
-def test_enroll_is_idempotent_and_switches_the_current_course(user):
-    first, _ = make_course()
-    second, _ = make_course()
-    a = enroll(user=user, course=first, now=T0)
-    assert enroll(user=user, course=first, now=T0 + timedelta(days=1)).pk == a.pk
-    enroll(user=user, course=second, now=T0)
-    assert list(Enrollment.objects.filter(user=user, is_current=True).values_list("course", flat=True)) == [second.pk]
-    set_current_course(user=user, course=first)
-    assert Enrollment.objects.get(user=user, is_current=True).course == first
-    assert Enrollment.objects.get(user=user, course=first).enrolled_at == T0
-    assert Enrollment.objects.filter(user=user).count() == 2
-
-
-def test_enroll_in_unpublished_course_and_switch_to_unenrolled(user):
-    course, _ = make_course()
-    other, _ = make_course()
-    course.is_published = False
-    course.save()
-    with pytest.raises(NotFound):
-        enroll(user=user, course=course, now=T0)
-    with pytest.raises(NotEnrolled):
-        set_current_course(user=user, course=other)
-    assert not Enrollment.objects.exists()
 
 
 def test_starting_a_lesson_in_another_course_makes_it_current(user):

@@ -9,12 +9,13 @@ from accounts.tests.factories import UserFactory
 from core.errors import NotFound
 from courses.exercise_types import get_type, served_payload
 from courses.tests.factories import ExerciseFactory
+from courses.tests.sample_courses import add_exercises, make_course
 from gamification import services
 from gamification.errors import ClientIdConflict, ExerciseNotInRun, InvalidAnswer, RunFinished
 from gamification.models import DailyActivity, HeartsLog, LedgerEntry, Streak, Wallet
 from progress.models import ExerciseAttempt, LessonProgress, LessonRun, TokenMastery
 
-from .helpers import RIGHT, T0, WRONG, add_exercises, answer, make_course, pass_lesson
+from .helpers import RIGHT, T0, WRONG, answer, pass_lesson
 
 pytestmark = pytest.mark.django_db
 

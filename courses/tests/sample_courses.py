@@ -1,10 +1,6 @@
-"""Shared helpers of the API tests (``*/tests/test_api*.py`` and ``tests_api/``)."""
+"""Small published courses for page and API tests, and a right answer for each type's example."""
 
 import itertools
-
-from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from courses.exercise_types import REGISTRY, get_type
 from courses.tests.factories import (
@@ -14,12 +10,11 @@ from courses.tests.factories import (
     LessonExerciseFactory,
     LessonFactory,
     SectionFactory,
+    TokenFactory,
     UnitFactory,
 )
-from gamification.models import Wallet
-from gamification.services import ensure_learner
 
-API = "/api/v1/"
+_languages = itertools.count(1)
 _codes = itertools.count(1)
 
 #: A right answer over the API for each type's ``example`` payload (choice and tile types: see right_answer).
@@ -48,28 +43,6 @@ def right_answer(exercise: dict):
     return RIGHT_ANSWERS[kind]
 
 
-def client_for(user) -> APIClient:
-    """An API client authenticated with the user's token, as a non-browser client would be."""
-    token, _ = Token.objects.get_or_create(user=user)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-def assert_error(response, status: int, code: str | None = None, field: str | None = None) -> dict:
-    """The response is an error in the API's one shape."""
-    assert response.status_code == status, (response.status_code, response.content)
-    body = response.json()
-    assert set(body) == {"error", "detail", "fields"}, body
-    assert isinstance(body["detail"], str) and body["detail"]
-    assert isinstance(body["fields"], dict)
-    if code is not None:
-        assert body["error"] == code, body
-    if field is not None:
-        assert field in body["fields"], body
-    return body
-
-
 def new_course(*, lessons: int = 2, exercises: int = 3, published: bool = True):
     """A course (one section, one unit) with ``lessons`` lessons of translate exercises ("Hola" → "Hello")."""
     code = f"a{next(_codes)}"
@@ -95,7 +68,33 @@ def every_type_course():
     return course, lesson
 
 
-def set_wallet(user, **fields) -> Wallet:
-    ensure_learner(user=user, now=timezone.now())
-    Wallet.objects.filter(user=user).update(**fields)
-    return Wallet.objects.get(user=user)
+def add_exercises(lesson, count: int, *, tokens_per_exercise: int = 0, start: int = 1):
+    course = lesson.unit.section.course
+    exercises = []
+    for i in range(start, start + count):
+        exercise = ExerciseFactory(course=course)
+        if tokens_per_exercise:
+            exercise.tokens.set(
+                [
+                    TokenFactory(language=course.to_language, text=f"{exercise.slug}-w{j}")
+                    for j in range(tokens_per_exercise)
+                ]
+            )
+        LessonExerciseFactory(lesson=lesson, exercise=exercise, ordinal=i)
+        exercises.append(exercise)
+    return exercises
+
+
+def make_course(*, units: int = 1, lessons_per_unit: int = 2, exercises: int = 3, tokens: int = 1, **lesson_kwargs):
+    """A published course: one section, ``units`` units of ``lessons_per_unit`` lessons each."""
+    code = f"x{next(_languages)}"
+    course = CourseFactory(to_language=LanguageFactory(code=code, name=f"Language {code}", native_name=code))
+    section = SectionFactory(course=course, ordinal=1)
+    lessons = []
+    for u in range(1, units + 1):
+        unit = UnitFactory(section=section, ordinal=u)
+        for n in range(1, lessons_per_unit + 1):
+            lesson = LessonFactory(unit=unit, ordinal=n, **lesson_kwargs)
+            add_exercises(lesson, exercises, tokens_per_exercise=tokens)
+            lessons.append(lesson)
+    return course, lessons

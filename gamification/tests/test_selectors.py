@@ -8,12 +8,13 @@ import pytest
 from accounts.tests.factories import UserFactory
 from core.errors import NotFound
 from courses.tests.factories import LessonFactory, SectionFactory, UnitFactory
+from courses.tests.sample_courses import add_exercises, make_course
 from gamification import selectors as game_selectors
 from gamification import services
 from progress import selectors
 from progress.models import TokenMastery
 
-from .helpers import T0, add_exercises, answer, make_course, pass_lesson
+from .helpers import T0, answer, pass_lesson
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,14 @@ import pytest
 from core.errors import NotFound
 from courses.models import LessonPrerequisite
 from courses.tests.factories import LessonFactory
+from courses.tests.sample_courses import make_course
 from gamification import services
 from gamification.errors import OutOfHearts
 from gamification.models import HeartsLog, LedgerEntry, Wallet
 from progress.errors import EmptyLesson, LessonLocked, NothingToReview
 from progress.models import Enrollment, LessonProgress, LessonRun
 
-from .helpers import T0, answer, make_course, pass_lesson
+from .helpers import T0, answer, pass_lesson
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def test_second_lesson_is_locked_until_the_first_is_passed(user):
 def test_explicit_prerequisite_unlocks_out_of_order(user):
     _, lessons = make_course(units=2, lessons_per_unit=1)
     third = LessonFactory(unit=lessons[1].unit, ordinal=2)
-    from .helpers import add_exercises
+    from courses.tests.sample_courses import add_exercises
 
     add_exercises(third, 2)
     LessonPrerequisite.objects.create(lesson=third, prerequisite=lessons[0])
