@@ -49,6 +49,13 @@ def other_user(db):
     return UserFactory()
 
 
+@pytest.fixture
+def learner(client, user):
+    """``user``, logged in on the test client."""
+    client.force_login(user)
+    return user
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Throttles and lockouts live in the cache: every test starts with an empty one."""

@@ -6,12 +6,6 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def learner(client, user):
-    client.force_login(user)
-    return user
-
-
 def valid(**overrides):
     data = {
         "display_name": "Duck Learner",

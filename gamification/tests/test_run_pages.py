@@ -35,12 +35,6 @@ def course(lesson):
     return lesson.unit.section.course
 
 
-@pytest.fixture
-def learner(client, user):
-    client.force_login(user)
-    return user
-
-
 def start_run(client, lesson) -> LessonRun:
     response = client.post(reverse("start_lesson", args=[lesson.slug]))
     assert response.status_code == 302

@@ -14,12 +14,6 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def learner(client, user):
-    client.force_login(user)
-    return user
-
-
 def make_wallet(user, **fields):
     defaults = {"hearts_anchor_at": NOW, "hearts": 5}
     defaults.update(fields)

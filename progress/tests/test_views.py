@@ -90,12 +90,6 @@ def course(lesson):
     return lesson.unit.section.course
 
 
-@pytest.fixture
-def learner(client, user):
-    client.force_login(user)
-    return user
-
-
 # --- Path -------------------------------------------------------------------------------------
 
 
