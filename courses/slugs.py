@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
-if TYPE_CHECKING:  # courses.models uses SLUG_PATTERN, so the models are imported where used
+if TYPE_CHECKING:  # courses.models uses SLUG_PATTERN: this module takes the model classes from the rows
     from .models import Course, Lesson
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -77,10 +77,9 @@ def free_slug(model: type[models.Model], natural: str, *, taken: set[str] | None
 
 def loose_exercise_slug(*, course: Course, taken: set[str] | None = None) -> str:
     """A slug for an exercise created outside a lesson: ``es-e-0001``, ``es-e-0002``, … (first free)."""
-    from .models import Exercise
-
     prefix = f"{course.slug}-e-"
-    used = set(Exercise.objects.filter(slug__startswith=prefix).values_list("slug", flat=True)) | (taken or set())
+    exercises = course.exercises.model.objects  # the Exercise model, without importing courses.models
+    used = set(exercises.filter(slug__startswith=prefix).values_list("slug", flat=True)) | (taken or set())
     n = 1
     while f"{prefix}{n:04d}" in used:
         n += 1
@@ -90,25 +89,24 @@ def loose_exercise_slug(*, course: Course, taken: set[str] | None = None) -> str
 def assign_slug(obj: models.Model, *, lesson: Lesson | None = None, position: int | None = None) -> str:
     """Give a new Section, Unit, Lesson or Exercise its slug (no-op when it already has one). An exercise
     created inside a lesson passes ``lesson`` and its ``position`` there. Does not save."""
-    from .models import Exercise, Lesson, Section, Unit
-
     if obj.slug:
         return obj.slug
-    if isinstance(obj, Section):
-        obj.slug = free_slug(Section, section_slug(obj.course.slug, obj.ordinal))
-    elif isinstance(obj, Unit):
+    model, kind = type(obj), obj._meta.label
+    if kind == "courses.Section":
+        obj.slug = free_slug(model, section_slug(obj.course.slug, obj.ordinal))
+    elif kind == "courses.Unit":
         section = obj.section
-        obj.slug = free_slug(Unit, unit_slug(section.course.slug, section.ordinal, obj.ordinal))
-    elif isinstance(obj, Lesson):
+        obj.slug = free_slug(model, unit_slug(section.course.slug, section.ordinal, obj.ordinal))
+    elif kind == "courses.Lesson":
         section = obj.unit.section
-        obj.slug = free_slug(Lesson, lesson_slug(section.course.slug, section.ordinal, obj.unit.ordinal, obj.ordinal))
-    elif isinstance(obj, Exercise):
+        obj.slug = free_slug(model, lesson_slug(section.course.slug, section.ordinal, obj.unit.ordinal, obj.ordinal))
+    elif kind == "courses.Exercise":
         if lesson is not None and position is not None:
             unit = lesson.unit
             natural = exercise_slug(
                 unit.section.course.slug, unit.section.ordinal, unit.ordinal, lesson.ordinal, position
             )
-            obj.slug = free_slug(Exercise, natural)
+            obj.slug = free_slug(model, natural)
         else:
             obj.slug = loose_exercise_slug(course=obj.course)
     else:
