@@ -181,7 +181,7 @@ def clear_lockout(*, email: str) -> int:
     return reset_lockout(username=normalize_email(email))
 
 
-# --- Export and erasure (seed 001 FR-5) -------------------------------------------------------
+# --- Export and erasure (docs/accounts.md) -------------------------------------------------------
 
 
 def _owned_relations():

@@ -1,4 +1,4 @@
-"""Server-side checking of typed answers (DESIGN §4). Pure functions: no database, no Django models.
+"""Server-side checking of typed answers (docs/answers.md). Pure functions: no database, no Django models.
 
 Public:
 
@@ -51,7 +51,7 @@ def storable_answer(value):
 
 #: ``expand_alternates`` refuses a solution that stands for more sentences than this.
 MAX_EXPANSIONS = 256
-#: a single typo is forgiven only in a word with at least this many letters (DESIGN §4).
+#: a single typo is forgiven only in a word with at least this many letters.
 TYPO_MIN_LETTERS = 5
 #: an answer longer than 4 times the longest solution plus this is wrong without further ado (bounds the work).
 ANSWER_SLACK_CHARS = 1000
@@ -608,7 +608,7 @@ def check_answer_text(
     strict_contractions: Iterable[str] = (),
     lexicon: Lexicon = NO_LEXICON,
 ) -> Verdict:
-    """Judge a typed answer against the accepted ``solutions`` (alternates syntax allowed), DESIGN §4.
+    """Judge a typed answer against the accepted ``solutions`` (alternates syntax allowed).
 
     In order: an exact match after normalisation (no note); a match once the language's equivalences
     are applied — digits for spelt numbers, contractions, US/UK spellings (no note); a match but for

@@ -72,7 +72,7 @@ class LedgerEntry(models.Model):
 
 
 class HeartsLog(models.Model):
-    """Every change of a learner's hearts (seed 001 ``user_hearts_log``)."""
+    """Every change of a learner's hearts, with its reason (an audit trail beside ``Wallet.hearts``)."""
 
     class Reason(models.TextChoices):
         WRONG_ANSWER = "wrong_answer", "Wrong answer"

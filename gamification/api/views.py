@@ -1,7 +1,7 @@
 """Lesson runs, answers, the learner's profile, daily XP, course progress and hearts.
 
 Thin views: parse input with a serializer, call one service or selector from
-``gamification``/``progress`` (CONTRACT.md), serialise the result. Every object is looked up
+``gamification``/``progress`` (docs/game-rules.md names them), serialise the result. Every object is looked up
 through the caller's own data, so another learner's run is a 404, never a 403.
 """
 

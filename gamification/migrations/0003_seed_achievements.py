@@ -1,4 +1,4 @@
-"""Seed the five achievements of DESIGN §3 (seed 001). Idempotent by code; authors may add more in admin."""
+"""Create the five starting achievements (docs/game-rules.md, "Achievements"). Idempotent by code; authors may add more in admin."""
 
 from django.db import migrations
 

@@ -1,4 +1,4 @@
-"""manage.py erase_user EMAIL [--yes]: hard-delete a user and everything that is theirs (seed 001 FR-5)."""
+"""manage.py erase_user EMAIL [--yes]: hard-delete a user and everything that is theirs (docs/accounts.md)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
