@@ -9,10 +9,14 @@ export DJANGO_SETTINGS_MODULE := config.settings
 # PostgreSQL for the test suite (the local server by default).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mallard
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# pytest-xdist workers: the suite is faster on two than on one, even on two cores (docs/testing.md).
+PYTEST_WORKERS ?= 2
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
 
+# Two stamps: .installed for what production installs (requirements.txt), .installed-dev for the
+# development and test tools on top (requirements-dev.txt). Each is redone when its file changes.
 $(VENV)/.installed: requirements.txt scripts/find-python
 	@set -e; PYTHON="$$(scripts/find-python)"; \
 	  echo "Using $$PYTHON ($$($$PYTHON --version))"; \
@@ -21,7 +25,13 @@ $(VENV)/.installed: requirements.txt scripts/find-python
 	  $(PIP) install --quiet -r requirements.txt
 	@touch $@
 
-install: $(VENV)/.installed  ## create .venv (Python >= 3.12) and install the pinned requirements
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed  ## create .venv (Python >= 3.12) and install the pinned requirements.txt
+
+install-dev: $(VENV)/.installed-dev  ## .venv plus the pinned development and test tools (requirements-dev.txt)
 
 run: install  ## migrate, load the demo course, create demo users, serve on 127.0.0.1:8000
 	$(PY) manage.py migrate --no-input
@@ -40,8 +50,10 @@ run: install  ## migrate, load the demo course, create demo users, serve on 127.
 system-packages:  ## install the Debian packages the tests need (as root; otherwise name the apt-get command)
 	@scripts/ensure-system-packages
 
-test: system-packages install  ## lint, import layers, Django checks, migrations check and the whole pytest suite on PostgreSQL
+test: system-packages install-dev  ## lint, types, import layers, Django checks, migrations check and the whole pytest suite on PostgreSQL
 	$(VENV)/bin/ruff check .
+	@# Types of the app code (pyproject.toml [tool.mypy]; django-stubs and the DRF stubs).
+	$(VENV)/bin/mypy
 	@# No app imports a higher layer (docs/architecture.md; the contracts are in .importlinter).
 	$(VENV)/bin/lint-imports --no-logo
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) manage.py check --fail-level WARNING
@@ -50,10 +62,10 @@ test: system-packages install  ## lint, import layers, Django checks, migrations
 	@# The OpenAPI schema of /api/ must generate with no warning (docs/api.md).
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-	  $(VENV)/bin/pytest $(PYTEST_ARGS)
+	  $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 worker: install  ## Celery worker with the beat scheduler embedded (needs REDIS_URL; docs/jobs.md)
 	@[ -n "$$REDIS_URL" ] || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run the worker and beat."; exit 1; }
 	$(VENV)/bin/celery -A config worker -B -l info --schedule $(VENV)/celerybeat-schedule
 
-.PHONY: help install system-packages run test worker
+.PHONY: help install install-dev system-packages run test worker

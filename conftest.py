@@ -4,9 +4,12 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 
+# Tests with these markers are slow too (a browser, a real Celery worker): they also get ``slow``.
+SLOW_MARKERS = ("browser", "celery_worker")
+
 
 def pytest_collection_modifyitems(config, items):
-    """Give every transactional test ``serialized_rollback``.
+    """Mark browser and Celery-worker tests ``slow``, and give every transactional test ``serialized_rollback``.
 
     A transactional test empties the tables when it ends. Django then either re-creates content
     types and permissions through post_migrate (plain tests) or restores the serialized rows,
@@ -15,6 +18,8 @@ def pytest_collection_modifyitems(config, items):
     runs serialized, and the seeded rows are present for each of them.
     """
     for item in items:
+        if any(item.get_closest_marker(name) for name in SLOW_MARKERS):
+            item.add_marker(pytest.mark.slow)
         marker = item.get_closest_marker("django_db")
         if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
             item.add_marker(
@@ -56,10 +61,52 @@ def learner(client, user):
     return user
 
 
+@pytest.fixture
+def assert_valid_saved_row():
+    """assert_valid_saved_row(row): the row is saved and passes model validation (field choices and
+    limits, check and unique constraints). An empty JSON list or object counts as a value."""
+    from django.db.models import JSONField
+
+    def check(row) -> None:
+        assert type(row)._default_manager.filter(pk=row.pk).exists()
+        fields = row._meta.fields
+        empty_json = {f.name for f in fields if isinstance(f, JSONField) and getattr(row, f.attname) in ([], {})}
+        row.full_clean(exclude=empty_json)
+
+    return check
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_of_this_worker(worker_id):
+    """Under pytest-xdist the workers share one Redis database: each keeps its keys under a prefix of its own."""
+    if worker_id == "master":
+        yield
+        return
+    from django.conf import settings
+    from django.test import override_settings
+
+    caches = {**settings.CACHES, "default": {**settings.CACHES["default"]}}
+    caches["default"]["KEY_PREFIX"] = f"{caches['default'].get('KEY_PREFIX', '')}-{worker_id}"
+    with override_settings(CACHES=caches):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Throttles and lockouts live in the cache: every test starts with an empty one."""
-    from django.core.cache import cache
+    """Throttles and lockouts live in the cache: every test starts with an empty one.
 
-    cache.clear()
+    On Redis only the keys under this run's (and this worker's) prefix are deleted: ``clear()``
+    would empty the whole Redis database, which other pytest-xdist workers may be using.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(None, write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
     yield

@@ -3,12 +3,11 @@
 Modes (DJANGO_ENV):
 - ``development`` (default): DEBUG on, SQLite unless DATABASE_URL is set, tasks run eagerly unless
   REDIS_URL is set, e-mail printed to the console.
-- ``test``: like development, with a fast password hasher, in-memory e-mail and temporary media.
+- ``test`` (set by pytest.ini): like development, with a fast password hasher, in-memory e-mail and temporary media.
 - ``production``: DEBUG off, DJANGO_SECRET_KEY required, HTTPS-only cookies, HSTS, CSP;
   passes ``manage.py check --deploy`` with no warnings.
 """
 
-import sys
 import tempfile
 from pathlib import Path
 
@@ -20,8 +19,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
 
-# Under pytest the default mode is "test".
-DJANGO_ENV = env.str("DJANGO_ENV", default="test" if "pytest" in sys.modules else "development")
+# pytest.ini sets DJANGO_ENV=test for the test suite.
+DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 if DJANGO_ENV not in {"development", "test", "production"}:
     raise environ.ImproperlyConfigured(f"DJANGO_ENV must be development, test or production, not {DJANGO_ENV!r}")
 PRODUCTION = DJANGO_ENV == "production"
@@ -167,7 +166,7 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",  # Argon2id (seed 001 NFR-6)
+    "django.contrib.auth.hashers.Argon2PasswordHasher",  # Argon2id for every new password
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 if TESTING:
@@ -334,7 +333,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.api_schema.postprocess"],
 }
 
-# --- Game rules that are settings (DESIGN §3) ----------------------------------------------
+# --- Game rules that are settings (docs/game-rules.md) ----------------------------------------------
 MALLARD_HEART_REFILL_PRICE_GEMS = env.int("MALLARD_HEART_REFILL_PRICE_GEMS", default=50)
 MALLARD_ACTIVITY_RETENTION_DAYS = env.int("MALLARD_ACTIVITY_RETENTION_DAYS", default=180)
 MALLARD_AUDIO_MAX_UPLOAD_BYTES = env.int("MALLARD_AUDIO_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)

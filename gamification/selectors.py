@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
+from accounts.models import User
 from core.errors import NotFound
 from courses.exercise_types import get_type, served_payload
 from courses.models import Course, Exercise, Lesson, Token, visible_q
@@ -21,13 +22,13 @@ from .services.types import HeartsState
 from .services.wallet import hearts_state_of
 
 
-def hearts_state(*, user, now: datetime) -> HeartsState:
+def hearts_state(*, user: User, now: datetime) -> HeartsState:
     """Hearts after lazy regeneration, the next heart's time and whether a refill is possible. One
     query, no write."""
     return hearts_state_of(Wallet.objects.filter(user=user).first(), now)
 
 
-def daily_xp(*, user, days: int, now: datetime) -> list[tuple[date, int]]:
+def daily_xp(*, user: User, days: int, now: datetime) -> list[tuple[date, int]]:
     """XP per learner-local day for the last ``days`` days (today included), oldest first, zero-filled.
     One query."""
     today = local_day(user, now)
@@ -87,7 +88,7 @@ def _tier_label(tier: int | None) -> str:
     return LessonProgress.Tier(tier).label if tier is not None else ""
 
 
-def run_summary(*, user, run_id: int) -> RunSummary:
+def run_summary(*, user: User, run_id: int) -> RunSummary:
     """The end screen of a run. Four queries. Someone else's run → NotFound."""
     try:
         run_pk = int(run_id)
@@ -153,7 +154,7 @@ class Profile:
     achievements: list[EarnedAchievement]
 
 
-def _course_progress(*, user, enrollments: list[Enrollment]) -> list[CourseProgress]:
+def _course_progress(*, user: User, enrollments: list[Enrollment]) -> list[CourseProgress]:
     """Completion and mastery for each enrolled course in four queries, however many courses."""
     course_ids = [e.course_id for e in enrollments]
     lessons = dict(
@@ -200,7 +201,7 @@ def _course_progress(*, user, enrollments: list[Enrollment]) -> list[CourseProgr
     return result
 
 
-def _live_streak(user, streak: Streak | None, now: datetime) -> int:
+def _live_streak(user: User, streak: Streak | None, now: datetime) -> int:
     """The current streak as the learner sees it now: 0 once a whole day has passed without XP, even
     before the nightly job has written that down."""
     if streak is None or not streak_alive(
@@ -214,7 +215,7 @@ def _live_streak(user, streak: Streak | None, now: datetime) -> int:
     return streak.current
 
 
-def profile(*, user, now: datetime) -> Profile:
+def profile(*, user: User, now: datetime) -> Profile:
     """Everything the profile page shows. Seven queries whatever the history or number of courses."""
     wallet = Wallet.objects.filter(user=user).first()
     streak = Streak.objects.filter(user=user).first()
@@ -263,7 +264,7 @@ class RunState:
     xp_earned: int
 
 
-def run_state(*, user, run_id: int, now: datetime | None = None) -> RunState:
+def run_state(*, user: User, run_id: int, now: datetime | None = None) -> RunState:
     """The run, its current exercise with its public payload, progress and hearts. Four queries
     (two when the run is finished). Someone else's run → NotFound.
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db.models import Count, Exists, F, OuterRef
 
+from accounts.models import User
 from core.errors import NotFound
 from courses.models import Course, Lesson, LessonPrerequisite, Token, Unit
 
@@ -79,7 +80,7 @@ def _published_units(course: Course):
     )
 
 
-def mastery_counts(*, user, course_id: int) -> tuple[int, int]:
+def mastery_counts(*, user: User, course_id: int) -> tuple[int, int]:
     """(course tokens, mastered by the learner) in one query; the mastery look-up is per token and
     learner (the ``token_mastery_unique`` index), never a scan of other learners' rows."""
     mine = TokenMastery.objects.filter(mastered_q(), user=user, token=OuterRef("pk"))
@@ -89,7 +90,7 @@ def mastery_counts(*, user, course_id: int) -> tuple[int, int]:
     return row["total"], row["mastered"]
 
 
-def course_path(*, user, course: Course) -> CoursePath:
+def course_path(*, user: User, course: Course) -> CoursePath:
     """The course's published tree with each lesson's state, tier and the next lesson; completion
     and mastery %; each unit's words. Six queries."""
     if not course.is_published:
@@ -179,7 +180,7 @@ def course_path(*, user, course: Course) -> CoursePath:
     )
 
 
-def due_token_count(*, user, course: Course, now: datetime) -> int:
+def due_token_count(*, user: User, course: Course, now: datetime) -> int:
     """How many of the course's words are due for review (for a "Review" button)."""
     return TokenMastery.objects.filter(user=user, due_at__lte=now, token__in=Token.objects.taught_in(course.pk)).count()
 

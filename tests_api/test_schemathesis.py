@@ -41,6 +41,7 @@ def _known_parameters(operation, known: dict[str, str]) -> dict | None:
     return {"slug": known["lesson"] if operation.path.startswith("/api/v1/lessons/") else known["course"]}
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server):
     user = UserFactory()
@@ -102,6 +103,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server)
     assert not failures, "\n\n".join(failures[:10])
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_happy_path_responses_conform_to_the_schema(live_server):
     """A scripted walk through every operation's success response (fuzzing rarely reaches them),

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -29,6 +31,7 @@ def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(args, cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_check_deploy_passes_with_no_warnings():
     result = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env())
     output = result.stdout + result.stderr
@@ -37,6 +40,7 @@ def test_check_deploy_passes_with_no_warnings():
     assert "WARNING" not in output.upper().replace("--FAIL-LEVEL WARNING", "")
 
 
+@pytest.mark.slow
 def test_production_refuses_to_start_without_a_secret_key():
     env = production_env()
     del env["DJANGO_SECRET_KEY"]
@@ -73,6 +77,7 @@ def test_production_refuses_an_unknown_email_verification_mode():
     assert "ACCOUNT_EMAIL_VERIFICATION" in result.stderr
 
 
+@pytest.mark.slow
 def test_production_hashes_passwords_with_argon2id_and_requires_verification():
     code = (
         "import django; django.setup()\n"
@@ -92,3 +97,12 @@ def test_production_hashes_passwords_with_argon2id_and_requires_verification():
     assert scheme == "argon2 argon2id"
     assert check == "True"
     assert verification == "mandatory"
+
+
+def test_the_suite_runs_in_test_mode_chosen_by_pytest_ini():
+    """pytest.ini sets DJANGO_ENV=test (pytest-env); settings no longer guess from the running program."""
+    from django.conf import settings
+
+    assert os.environ["DJANGO_ENV"] == "test"
+    assert settings.TESTING and not settings.DEBUG
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]

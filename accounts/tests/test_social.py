@@ -106,6 +106,7 @@ def test_social_signup_form_validates_time_zone(client, providers):
     assert "time_zone" in response.context["form"].errors
 
 
+@pytest.mark.slow
 def test_providers_come_from_environment_variables():
     env = {
         **os.environ,

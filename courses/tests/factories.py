@@ -1,8 +1,18 @@
-"""Content factories. Slugs follow the seed-000 pattern from the ordinals, as the real code does."""
+"""Content factories. Slugs are built from the ordinals in the pattern the real code uses (courses.slugs)."""
 
 import factory
 
-from courses.models import Course, Exercise, Language, Lesson, LessonExercise, Section, Token, Unit
+from courses.models import (
+    Course,
+    Exercise,
+    Language,
+    Lesson,
+    LessonExercise,
+    LessonPrerequisite,
+    Section,
+    Token,
+    Unit,
+)
 
 
 class LanguageFactory(factory.django.DjangoModelFactory):
@@ -86,8 +96,18 @@ class LessonExerciseFactory(factory.django.DjangoModelFactory):
         model = LessonExercise
 
     lesson = factory.SubFactory(LessonFactory)
-    exercise = factory.SubFactory(ExerciseFactory)
+    exercise = factory.SubFactory(ExerciseFactory, course=factory.SelfAttribute("..lesson.unit.section.course"))
     ordinal = factory.Sequence(lambda n: n + 1)
+
+
+class LessonPrerequisiteFactory(factory.django.DjangoModelFactory):
+    """``prerequisite`` must be passed before ``lesson``: two lessons of one unit by default."""
+
+    class Meta:
+        model = LessonPrerequisite
+
+    lesson = factory.SubFactory(LessonFactory)
+    prerequisite = factory.SubFactory(LessonFactory, unit=factory.SelfAttribute("..lesson.unit"))
 
 
 def lesson_with_exercises(*, count: int = 3, lesson: Lesson | None = None, **lesson_kwargs) -> Lesson:

@@ -1,4 +1,4 @@
-"""Typed-answer checking (DESIGN §4, docs/answers.md). Pure functions: no database needed."""
+"""Typed-answer checking (docs/answers.md). Pure functions: no database needed."""
 
 # ruff: noqa: RUF001  (curly apostrophes and dashes are what these tests are about)
 
@@ -526,6 +526,7 @@ _group = st.lists(_alternative, min_size=2, max_size=3).filter(lambda a: any(a))
 _solution = st.lists(st.one_of(_word, _word, _group), min_size=1, max_size=5).map(" ".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(solution=_solution, language=st.sampled_from(["es", "fr", "de", "en"]))
 def test_every_expansion_is_accepted_without_a_note(solution, language):
@@ -570,6 +571,7 @@ def test_an_answer_without_any_accent_is_accepted_with_a_note_naming_the_words(w
         assert verdict.note is None
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(
     words=st.lists(

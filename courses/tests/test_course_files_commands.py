@@ -65,6 +65,7 @@ def test_export_of_an_unknown_course_names_the_known_ones():
         run("export_course", "nope")
 
 
+@pytest.mark.slow
 def test_import_command_exit_status_in_a_real_process():
     """The process exits 1 on a bad file (no database needed: the file is refused before any write)."""
     result = subprocess.run(

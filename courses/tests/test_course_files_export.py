@@ -28,6 +28,7 @@ def test_export_of_an_import_reproduces_a_canonical_file_byte_for_byte(name):
     assert exported == fixture(name).read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_the_demo_course_round_trips_byte_for_byte():
     """The demo course is kept in canonical form (``export_course es -o demo/spanish.yaml``)."""
     assert DEMO.exists(), "demo/spanish.yaml is missing"
@@ -35,7 +36,7 @@ def test_the_demo_course_round_trips_byte_for_byte():
     assert exported == DEMO.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("source", ["rich.yaml", "noncanonical.yaml", "demo"])
+@pytest.mark.parametrize("source", ["rich.yaml", "noncanonical.yaml", pytest.param("demo", marks=pytest.mark.slow)])
 def test_import_export_import_gives_the_same_database_content(source, tmp_path):
     path = DEMO if source == "demo" else fixture(source)
     slug, exported = round_trip(path)
@@ -105,6 +106,7 @@ def test_payload_keys_follow_the_documented_order():
     assert exported == fixture("minimal.yaml").read_text()
 
 
+@pytest.mark.slow
 def test_export_takes_the_same_number_of_queries_whatever_the_size(django_assert_max_num_queries):
     import_course(source=fixture("minimal.yaml"))
     with CaptureQueriesContext(connection) as small:

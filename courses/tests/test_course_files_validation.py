@@ -182,6 +182,7 @@ def mutations():
             yield f"map-{i + 1}", [*lines[:i], f"{head}: {{x: 1}}", *lines[i + 1 :]]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_no_mutation_of_a_valid_file_crashes_the_importer(tmp_path):
     """Each mutant either imports (dry run) or is refused with problems that carry a line: never a crash."""

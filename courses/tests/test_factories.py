@@ -1,5 +1,6 @@
 import pytest
 
+from courses.tests import factories
 from courses.tests.factories import lesson_with_exercises
 
 
@@ -13,3 +14,24 @@ def test_lesson_with_exercises_builds_a_consistent_tree():
     )
     assert list(lesson.lesson_exercises.values_list("ordinal", flat=True)) == [1, 2, 3]
     assert {e.course_id for e in lesson.exercises.all()} == {course.id}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "factory",
+    [
+        factories.LanguageFactory,
+        factories.CourseFactory,
+        factories.SectionFactory,
+        factories.UnitFactory,
+        factories.LessonFactory,
+        factories.TokenFactory,
+        factories.ExerciseFactory,
+        factories.LessonExerciseFactory,
+        factories.LessonPrerequisiteFactory,
+    ],
+    ids=lambda f: f.__name__,
+)
+def test_factory_builds_a_valid_saved_row(factory, assert_valid_saved_row):
+    row = factory()
+    assert_valid_saved_row(row)

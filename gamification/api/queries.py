@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from accounts.models import User
 from gamification.selectors import RunState, RunSummary, run_state, run_summary
 from progress.api.queries import PublicExercise, run_exercises
 
@@ -15,7 +16,7 @@ class RunView:
     summary: RunSummary | None
 
 
-def run_view(*, user, run_id, now: datetime) -> RunView:
+def run_view(*, user: User, run_id, now: datetime) -> RunView:
     """``run_state`` + every exercise of the run (public payloads) + the end-of-run summary once the
     run is over. Someone else's run → NotFound (from the selectors)."""
     state = run_state(user=user, run_id=run_id, now=now)

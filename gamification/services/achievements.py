@@ -19,6 +19,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 
+from accounts.models import User
 from courses.models import Unit, visible_q
 from progress.models import LessonProgress
 
@@ -28,7 +29,7 @@ from .activity import record_activity
 from .wallet import lock_wallet
 
 
-def _stats(user) -> dict[str, int]:
+def _stats(user: User) -> dict[str, int]:
     """All condition measures in two queries."""
     from accounts.models import User
 
@@ -79,7 +80,7 @@ def _stats(user) -> dict[str, int]:
     }
 
 
-def evaluate(*, user, now: datetime, run=None) -> list[UserAchievement]:
+def evaluate(*, user: User, now: datetime, run=None) -> list[UserAchievement]:
     """Award every active achievement whose condition the learner now meets and does not hold yet.
 
     Locks the learner's wallet (re-locking inside a caller's transaction is a no-op).
@@ -88,7 +89,7 @@ def evaluate(*, user, now: datetime, run=None) -> list[UserAchievement]:
         return evaluate_locked(user=user, wallet=lock_wallet(user=user, now=now), now=now, run=run)
 
 
-def evaluate_locked(*, user, wallet: Wallet, now: datetime, run=None) -> list[UserAchievement]:
+def evaluate_locked(*, user: User, wallet: Wallet, now: datetime, run=None) -> list[UserAchievement]:
     """``evaluate`` for a caller that already holds the wallet lock (``wallet`` is that locked row).
 
     One query when nothing is left to earn or nothing is met; otherwise two for the measures plus

@@ -31,6 +31,8 @@ from django.db import connection
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Greatest
 
+from accounts.models import User
+
 from ..models import DailyActivity, Streak
 
 #: The time an answer reports (``time_spent_ms``) is kept between 0 and one hour on the attempt.
@@ -50,11 +52,11 @@ def seconds_counted(time_spent_ms: int) -> int:
     return min(round(clamp_time_spent_ms(time_spent_ms) / 1000), MAX_SECONDS_PER_ANSWER)
 
 
-def local_day(user, moment: datetime) -> date:
+def local_day(user: User, moment: datetime) -> date:
     return moment.astimezone(user.zone).date()
 
 
-def local_midnight(user, day: date) -> datetime:
+def local_midnight(user: User, day: date) -> datetime:
     """The instant the local day starts in the learner's zone (DST-safe)."""
     return datetime.combine(day, time(0), tzinfo=user.zone)
 
@@ -66,13 +68,13 @@ def local_yesterday(zone: tzinfo, now: datetime) -> tuple[date, datetime]:
     return yesterday, datetime.combine(yesterday, time(0), tzinfo=zone)
 
 
-def streak_deadline(user, day: date) -> datetime:
+def streak_deadline(user: User, day: date) -> datetime:
     """``alive_until`` earned by XP on ``day`` in the learner's current zone: the end of the next day."""
     return local_midnight(user, day + timedelta(days=2))
 
 
 def streak_alive(
-    user,
+    user: User,
     *,
     last_day: date | None,
     last_activity_at: datetime | None,
@@ -91,7 +93,7 @@ def streak_alive(
     return last_activity_at is not None and last_activity_at >= began
 
 
-def record_activity(*, user, now: datetime, xp: int = 0, activities: int = 0, seconds: int = 0) -> int:
+def record_activity(*, user: User, now: datetime, xp: int = 0, activities: int = 0, seconds: int = 0) -> int:
     """Add to today's DailyActivity row (upsert, one query) and, when ``xp > 0``, extend the streak
     (one UPDATE). Returns the day's XP after the change. Caller holds the wallet lock."""
     day = local_day(user, now)
@@ -101,7 +103,7 @@ def record_activity(*, user, now: datetime, xp: int = 0, activities: int = 0, se
     return day_xp
 
 
-def _upsert_day(*, user, day: date, xp: int, activities: int, seconds: int) -> int:
+def _upsert_day(*, user: User, day: date, xp: int, activities: int, seconds: int) -> int:
     """INSERT … ON CONFLICT DO UPDATE adding to the counters (works on PostgreSQL and SQLite ≥ 3.35).
 
     ``goal`` is the learner's goal at the latest activity of the day; ``goal_met`` once true stays true.
@@ -124,7 +126,7 @@ def _upsert_day(*, user, day: date, xp: int, activities: int, seconds: int) -> i
         return cursor.fetchone()[0]
 
 
-def _extend_streak(*, user, day: date, now: datetime) -> None:
+def _extend_streak(*, user: User, day: date, now: datetime) -> None:
     yesterday = day - timedelta(days=1)
     counted_today = Q(last_day__gte=day) | Q(last_activity_at__gte=local_midnight(user, day))
     # streak_alive() in SQL: the same test, so "alive" and "extend" never disagree.

@@ -22,23 +22,25 @@ from datetime import datetime
 from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from accounts.models import User
+
 from ..models import LedgerEntry, Wallet
 from .hearts import HeartClock
 
 
-def xp_entry(*, user, amount: int, reason: str, key: str, source=None, now: datetime) -> LedgerEntry:
+def xp_entry(*, user: User, amount: int, reason: str, key: str, source=None, now: datetime) -> LedgerEntry:
     return _entry(
         user=user, currency=LedgerEntry.Currency.XP, amount=amount, reason=reason, key=key, source=source, now=now
     )
 
 
-def gems_entry(*, user, amount: int, reason: str, key: str, source=None, now: datetime) -> LedgerEntry:
+def gems_entry(*, user: User, amount: int, reason: str, key: str, source=None, now: datetime) -> LedgerEntry:
     return _entry(
         user=user, currency=LedgerEntry.Currency.GEMS, amount=amount, reason=reason, key=key, source=source, now=now
     )
 
 
-def _entry(*, user, currency, amount, reason, key, source, now) -> LedgerEntry:
+def _entry(*, user: User, currency, amount, reason, key, source, now) -> LedgerEntry:
     return LedgerEntry(
         user=user,
         currency=currency,

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
+from accounts.models import User
 from core.errors import NotFound
 from courses.answers import storable_answer
 from courses.exercise_types import ExerciseType, answer_language_code, get_type, served_payload
@@ -35,7 +36,7 @@ from .types import AnswerOutcome
 from .wallet import ensure_learner, hearts_logs, lock_wallet
 
 
-def start_lesson_run(*, user, lesson: Lesson | int, now: datetime) -> LessonRun:
+def start_lesson_run(*, user: User, lesson: Lesson | int, now: datetime) -> LessonRun:
     """Start (or return the active) run of a lesson.
 
     Unpublished/unknown lesson → NotFound; enrols the learner if needed (the course is published);
@@ -59,7 +60,7 @@ def start_lesson_run(*, user, lesson: Lesson | int, now: datetime) -> LessonRun:
         return progress.create_lesson_run(user=user, lesson=lesson, now=now)
 
 
-def start_review_session(*, user, course: Course | int, now: datetime) -> LessonRun:
+def start_review_session(*, user: User, course: Course | int, now: datetime) -> LessonRun:
     """Start (or return the active) review session of a course: exercises teaching due tokens and
     recent mistakes. Needs no hearts. Unpublished course → NotFound; nothing due → NothingToReview."""
     course_id = course.pk if isinstance(course, Course) else course
@@ -73,7 +74,7 @@ def start_review_session(*, user, course: Course | int, now: datetime) -> Lesson
         return progress.create_review_run(user=user, course=course, now=now)
 
 
-def abandon_run(*, user, run_id: int, now: datetime) -> LessonRun:
+def abandon_run(*, user: User, run_id: int, now: datetime) -> LessonRun:
     """Abandon an active run: XP already earned stays; no pass, no gems. Locks wallet, then run."""
     with transaction.atomic():
         lock_wallet(user=user, now=now)
@@ -91,7 +92,7 @@ def _as_int(value: Any, error: Exception) -> int:
 
 def submit_answer(
     *,
-    user,
+    user: User,
     run_id: int,
     exercise_id: int,
     answer: Any,
@@ -194,7 +195,7 @@ def _xp_for_answer(run: LessonRun, *, correct: bool) -> int:
     return xp_per_exercise(kind=run.lesson.kind, difficulty=run.lesson.difficulty)
 
 
-def _submit(*, user, run_pk, exercise_pk, answer, client_uuid, now, time_spent_ms) -> AnswerOutcome:
+def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_spent_ms) -> AnswerOutcome:
     """The answer, step by step (docs/game-rules.md). Caller opened the transaction."""
     # 1. Lock the learner; a repeated client_id replays the stored outcome.
     wallet = lock_wallet(user=user, now=now)

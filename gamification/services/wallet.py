@@ -12,6 +12,8 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 
+from accounts.models import User
+
 from ..errors import HeartsFull, NotEnoughGems
 from ..models import MAX_HEARTS, HeartsLog, LedgerEntry, Streak, Wallet
 from . import hearts as hearts_rules
@@ -19,14 +21,14 @@ from .ledger import credit
 from .types import HeartsState
 
 
-def ensure_learner(*, user, now: datetime) -> Wallet:
+def ensure_learner(*, user: User, now: datetime) -> Wallet:
     """Create the learner's Wallet (5 hearts) and Streak rows if missing. Idempotent, race-safe."""
     wallet, _ = Wallet.objects.get_or_create(user=user, defaults={"hearts": MAX_HEARTS, "hearts_anchor_at": now})
     Streak.objects.get_or_create(user=user)
     return wallet
 
 
-def lock_wallet(*, user, now: datetime) -> Wallet:
+def lock_wallet(*, user: User, now: datetime) -> Wallet:
     """Lock and return the learner's wallet (creating it first if needed). Call inside atomic()."""
     wallet = Wallet.objects.select_for_update(no_key=True).filter(user=user).first()
     if wallet is None:
@@ -35,7 +37,7 @@ def lock_wallet(*, user, now: datetime) -> Wallet:
     return wallet
 
 
-def hearts_logs(*, user, steps: list[tuple[int, int, str]], run=None, now: datetime) -> list[HeartsLog]:
+def hearts_logs(*, user: User, steps: list[tuple[int, int, str]], run=None, now: datetime) -> list[HeartsLog]:
     """HeartsLog rows for (before, after, reason) steps that change something."""
     return [
         HeartsLog(user=user, hearts_before=b, hearts_after=a, reason=r, run=run, created_at=now)
@@ -58,7 +60,7 @@ def hearts_state_of(wallet: Wallet | None, now: datetime) -> HeartsState:
     )
 
 
-def refill_hearts(*, user, now: datetime) -> HeartsState:
+def refill_hearts(*, user: User, now: datetime) -> HeartsState:
     """Spend ``MALLARD_HEART_REFILL_PRICE_GEMS`` gems to fill the hearts. HeartsFull / NotEnoughGems.
 
     Locks the wallet. Writes: the regeneration (if any) and the refill in HeartsLog, a negative gems

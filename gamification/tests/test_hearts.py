@@ -184,6 +184,7 @@ def test_hearts_state_for_a_learner_without_wallet(user):
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(

@@ -132,6 +132,7 @@ def test_profile_and_level(user):
     assert len(profile.achievements) == 3
 
 
+@pytest.mark.slow
 def test_profile_and_summary_query_counts_are_fixed(django_assert_num_queries):
     newbie, veteran = UserFactory(), UserFactory()
     courses = [make_course(units=2, lessons_per_unit=2, exercises=2) for _ in range(3)]

@@ -151,6 +151,7 @@ def test_out_of_hearts_start_is_refused_until_a_heart_regenerates(user):
     assert run.status == "active"
 
 
+@pytest.mark.slow
 def test_tiers_climb_with_passes_and_legendary_needs_five_perfect(user):
     _, (first, _) = make_course()
     tiers = []

@@ -96,6 +96,7 @@ def _big_course(units: int, lessons_per_unit: int, exercises: int):
     return course, lessons
 
 
+@pytest.mark.slow
 def test_course_path_query_count_is_fixed(django_assert_num_queries):
     small_course, _ = _big_course(1, 1, 3)
     big_course, big_lessons = make_course(units=4, lessons_per_unit=4, exercises=3, tokens=2)
@@ -112,6 +113,7 @@ def test_course_path_query_count_is_fixed(django_assert_num_queries):
     assert len(path.sections) == 2 and path.lessons_passed == 6
 
 
+@pytest.mark.slow
 def test_run_state_query_count_is_fixed(django_assert_num_queries, user):
     _, (small, _) = make_course(exercises=3, tokens=1)
     _, (big, _) = make_course(exercises=15, tokens=3)

@@ -235,6 +235,7 @@ def _queries_for_run(django_assert_num_queries, user, lesson, *, expected: dict)
     assert outcome.run_status == "passed"
 
 
+@pytest.mark.slow
 def test_submit_answer_query_count_is_fixed(django_assert_num_queries):
     """Same count for a 3- and a 15-exercise lesson and for a learner with a long history.
 

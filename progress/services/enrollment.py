@@ -5,6 +5,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
+from accounts.models import User
 from core.errors import NotFound
 from courses.models import Course
 
@@ -12,7 +13,7 @@ from ..errors import NotEnrolled
 from ..models import Enrollment
 
 
-def lock_learner(user) -> None:
+def lock_learner(user: User) -> None:
     """Serialise a learner's enrolment changes: a row lock on the learner (``FOR NO KEY UPDATE``, so
     rows that merely reference the user are not blocked). Two requests enrolling one learner in two
     courses at once would otherwise race on the "one current enrolment" index: each clears the other's
@@ -20,7 +21,7 @@ def lock_learner(user) -> None:
     get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk").first()
 
 
-def enroll(*, user, course: Course, now: datetime) -> Enrollment:
+def enroll(*, user: User, course: Course, now: datetime) -> Enrollment:
     """Enrol ``user`` in ``course`` (idempotent) and make it their current course.
 
     Unpublished course → NotFound. Serialised per learner (``lock_learner``); a concurrent double
@@ -44,7 +45,7 @@ def enroll(*, user, course: Course, now: datetime) -> Enrollment:
     return enrollment
 
 
-def set_current_course(*, user, course: Course) -> Enrollment:
+def set_current_course(*, user: User, course: Course) -> Enrollment:
     """Make an existing enrolment the current one. Not enrolled → NotEnrolled."""
     with transaction.atomic():
         lock_learner(user)

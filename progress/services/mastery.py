@@ -3,12 +3,14 @@
 from collections.abc import Sequence
 from datetime import datetime
 
+from accounts.models import User
+
 from ..models import TokenMastery
 from .scheduling import CardState, answer_quality, get_scheduler
 
 
 def record_token_answers(
-    *, user, token_ids: Sequence[int], correct: bool, note: str | None, retry: bool, now: datetime
+    *, user: User, token_ids: Sequence[int], correct: bool, note: str | None, retry: bool, now: datetime
 ) -> None:
     """Update seen/correct counts, the correct streak and the schedule of each token. Two queries
     (read existing rows, one upsert) whatever the number of tokens; none when there are no tokens.

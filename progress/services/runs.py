@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Max, Q
 
+from accounts.models import User
 from core.errors import NotFound
 from courses.models import Course, Exercise, Lesson, LessonExercise, visible_q
 
@@ -42,7 +43,7 @@ def lesson_exercise_ids(lesson: Lesson) -> list[int]:
     )
 
 
-def create_lesson_run(*, user, lesson: Lesson, now: datetime) -> LessonRun:
+def create_lesson_run(*, user: User, lesson: Lesson, now: datetime) -> LessonRun:
     """Return the learner's active run of ``lesson`` or start a new one.
 
     Lesson not open → LessonLocked; no published exercises → EmptyLesson. The caller holds the
@@ -75,7 +76,7 @@ def create_lesson_run(*, user, lesson: Lesson, now: datetime) -> LessonRun:
     return run
 
 
-def review_exercise_ids(*, user, course: Course, now: datetime, limit: int = REVIEW_SIZE) -> list[int]:
+def review_exercise_ids(*, user: User, course: Course, now: datetime, limit: int = REVIEW_SIZE) -> list[int]:
     """Exercises for a review session: first those answered wrongly in the last 14 days (most recent
     first), then those teaching the learner's due tokens (most overdue first). Only published
     exercises that appear in a published lesson of the course. Three queries."""
@@ -108,7 +109,7 @@ def review_exercise_ids(*, user, course: Course, now: datetime, limit: int = REV
     return chosen
 
 
-def create_review_run(*, user, course: Course, now: datetime) -> LessonRun:
+def create_review_run(*, user: User, course: Course, now: datetime) -> LessonRun:
     """Return the learner's active review of ``course`` or build a new one (NothingToReview if empty).
     Caller holds the wallet lock."""
     existing = LessonRun.objects.filter(user=user, course=course, kind=LessonRun.Kind.REVIEW, status="active").first()
@@ -128,12 +129,12 @@ def create_review_run(*, user, course: Course, now: datetime) -> LessonRun:
     )
 
 
-def previous_attempt(*, user, client_id: uuid.UUID) -> ExerciseAttempt | None:
+def previous_attempt(*, user: User, client_id: uuid.UUID) -> ExerciseAttempt | None:
     """The learner's attempt stored under ``client_id``, if any (a repeated submission). One query."""
     return ExerciseAttempt.objects.filter(user=user, client_id=client_id).first()
 
 
-def lock_run(*, user, run_id: int) -> LessonRun:
+def lock_run(*, user: User, run_id: int) -> LessonRun:
     """Lock (``select_for_update(no_key=True)``) and return the learner's run, with its lesson and
     course languages, to apply an answer to it. One query. Unknown or someone else's run → NotFound.
     The caller holds the learner's wallet lock (the lock order: wallet, then run).
@@ -228,7 +229,7 @@ def record_pass(*, run: LessonRun, gems: int, now: datetime) -> tuple[int, int]:
     return before, after
 
 
-def review_credited_today(*, user, exercise_id: int, now: datetime) -> bool:
+def review_credited_today(*, user: User, exercise_id: int, now: datetime) -> bool:
     """Whether a review session already paid XP for this exercise on the learner's local day
     (docs/game-rules.md "Review sessions": a review pays only for what is new that day). One query."""
     zone = user.zone
@@ -285,7 +286,7 @@ def _jsonable_answer(answer: Any) -> Any:
     return str(answer)
 
 
-def mark_run_abandoned(*, user, run_id: int, now: datetime) -> LessonRun:
+def mark_run_abandoned(*, user: User, run_id: int, now: datetime) -> LessonRun:
     """Set an active run's status to abandoned (XP earned stays; no pass, no gems); a finished run is
     returned as it is. The learner's-loop entry point ``gamification.services.abandon_run`` calls this
     with the wallet locked."""

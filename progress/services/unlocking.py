@@ -1,5 +1,6 @@
 """Database side of unlocking: which of a course's lessons a learner may start (rule in progress.rules)."""
 
+from accounts.models import User
 from courses.models import Course, Lesson, LessonPrerequisite
 
 from ..models import LessonProgress
@@ -15,7 +16,7 @@ def published_lessons(course_id: int):
     )
 
 
-def course_lesson_states(*, user, course: Course | int) -> tuple[list[int], dict[int, str]]:
+def course_lesson_states(*, user: User, course: Course | int) -> tuple[list[int], dict[int, str]]:
     """Ordered published lesson ids and their states for ``user``. Three queries."""
     course_id = course if isinstance(course, int) else course.pk
     ordered = list(published_lessons(course_id).values_list("pk", flat=True))
@@ -32,7 +33,7 @@ def course_lesson_states(*, user, course: Course | int) -> tuple[list[int], dict
     return ordered, lesson_states(ordered_lesson_ids=ordered, prerequisites=prerequisites, passed_ids=passed)
 
 
-def lesson_state(*, user, lesson: Lesson) -> str | None:
+def lesson_state(*, user: User, lesson: Lesson) -> str | None:
     """``"passed" | "open" | "locked"``, or None when the lesson is not published (not visible)."""
     _, states = course_lesson_states(user=user, course=lesson.unit.section.course_id)
     return states.get(lesson.pk)
