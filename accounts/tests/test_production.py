@@ -69,6 +69,7 @@ def test_production_refuses_to_start_without_a_database_url():
         assert "ImproperlyConfigured: Set the DATABASE_URL environment variable" in result.stderr
 
 
+@pytest.mark.slow
 def test_production_refuses_an_unknown_email_verification_mode():
     result = run(
         [sys.executable, "-c", "import django; django.setup()"], production_env(ACCOUNT_EMAIL_VERIFICATION="maybe")

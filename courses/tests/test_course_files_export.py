@@ -117,6 +117,7 @@ def test_export_takes_the_same_number_of_queries_whatever_the_size(django_assert
         export_course(course=Course.objects.get(slug="es"))
 
 
+@pytest.mark.slow
 def test_every_valid_mutant_of_the_rich_file_survives_an_export_round_trip(tmp_path):
     """import(export(import(F))) == import(F) for many valid variations F of the rich fixture."""
     lines = fixture("rich.yaml").read_text().splitlines()

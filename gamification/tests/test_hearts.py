@@ -97,6 +97,7 @@ def _apply(clock: rules.HeartClock, now: datetime, op: str) -> tuple[rules.Heart
     return clock, gained
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(ops)
 def test_property_no_time_lost_none_granted_twice(sequence):

@@ -167,6 +167,7 @@ def test_tiers_climb_with_passes_and_legendary_needs_five_perfect(user):
     assert progress.first_passed_at == T0
 
 
+@pytest.mark.slow
 def test_pass_restores_the_tier_counts_earn_after_decay(user):
     _, (first, _) = make_course()
     for i in range(3):
