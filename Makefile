@@ -45,7 +45,14 @@ run: install  ## migrate, load the demo course, create demo users, serve on 127.
 	      "Install with: sudo apt-get install espeak-ng lame vorbis-tools, then run make run again."; \
 	  fi
 	$(PY) manage.py bootstrap_demo
+	@# No Redis, no Celery beat: catch the periodic jobs up now (docs/jobs.md, "Without Redis").
+	$(PY) manage.py run_jobs || echo "Note: a job reported a problem (above); the site runs anyway."
+	@[ -n "$$REDIS_URL" ] || echo "Note: without REDIS_URL nothing runs the periodic jobs while the server runs;" \
+	  "run 'make jobs' (in another terminal) whenever streaks should close and tiers decay."
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+jobs: install  ## run every periodic job once, now (what Celery beat does over a day; for laptops without Redis)
+	$(PY) manage.py run_jobs
 
 system-packages:  ## install the Debian packages the tests need (as root; otherwise name the apt-get command)
 	@scripts/ensure-system-packages
@@ -68,4 +75,4 @@ worker: install  ## Celery worker with the beat scheduler embedded (needs REDIS_
 	@[ -n "$$REDIS_URL" ] || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run the worker and beat."; exit 1; }
 	$(VENV)/bin/celery -A config worker -B -l info --schedule $(VENV)/celerybeat-schedule
 
-.PHONY: help install install-dev system-packages run test worker
+.PHONY: help install install-dev system-packages run jobs test worker

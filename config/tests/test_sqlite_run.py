@@ -20,8 +20,9 @@ from django.conf import settings
 pytestmark = [pytest.mark.postgresql_only, pytest.mark.slow]
 
 BASE = Path(settings.BASE_DIR)
-#: Test modules the SQLite run covers.
-SQLITE_RUN = ["gamification/tests/test_sqlite_writes.py"]
+#: Test modules the SQLite run covers: every job test and the SQLite write race.
+JOB_TESTS = sorted(str(p.relative_to(BASE)) for p in (BASE / "gamification" / "tests").glob("test_jobs_*.py"))
+SQLITE_RUN = [*JOB_TESTS, "gamification/tests/test_sqlite_writes.py"]
 
 
 def test_jobs_and_writes_pass_on_a_sqlite_file(tmp_path):
@@ -39,3 +40,5 @@ def test_jobs_and_writes_pass_on_a_sqlite_file(tmp_path):
     modules = {name.split(".")[2] for name in outcomes}
     assert modules == {Path(p).stem for p in SQLITE_RUN}, modules  # every module ran some tests there
     assert any("test_an_answer_waits_for_a_command_holding_the_write_lock" in name for name in outcomes)
+    assert any("test_sqlite_has_one_writer_so_workers_are_refused" in name for name in outcomes)
+    assert len(outcomes) >= 50

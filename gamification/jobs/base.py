@@ -1,4 +1,4 @@
-"""Shared pieces of the nightly jobs: the result type, PostgreSQL guard, primary-key batching."""
+"""Shared pieces of the nightly jobs: the result type, the database, primary-key batching."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,12 +21,27 @@ class JobError(Exception):
     """A job cannot run with the given input (bad --day, unsupported database …)."""
 
 
-def require_postgresql(using: str = DEFAULT_DB_ALIAS):
-    """The jobs are set-based SQL written for PostgreSQL (AT TIME ZONE, UPDATE … FROM, CTEs)."""
+def job_connection(using: str = DEFAULT_DB_ALIAS):
+    """The connection a job runs on: PostgreSQL (production) or SQLite (the laptop default). Where the
+    two need different SQL, a job has one statement for each (``connection.vendor``)."""
     connection = connections[using]
-    if connection.vendor != "postgresql":
-        raise JobError(f"The nightly jobs need PostgreSQL (DATABASE_URL); this database is {connection.vendor}.")
+    if connection.vendor not in {"postgresql", "sqlite"}:
+        raise JobError(f"The nightly jobs run on PostgreSQL or SQLite; this database is {connection.vendor}.")
     return connection
+
+
+def db_datetime(connection, moment: datetime):
+    """``moment`` as a raw-SQL parameter: as is on PostgreSQL; on SQLite the naive UTC text Django stores,
+    so that comparisons with stored values are exact."""
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+def changed_rows(connection, cursor) -> int:
+    """Rows changed by the statement just executed (sqlite3 reports -1 for a statement starting WITH)."""
+    if connection.vendor == "sqlite":
+        cursor.execute("SELECT changes()")
+        return cursor.fetchone()[0]
+    return cursor.rowcount
 
 
 def table(model) -> str:

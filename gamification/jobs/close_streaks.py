@@ -34,7 +34,7 @@ a streak without a wallet would be skipped.)
 """
 
 import zoneinfo
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
@@ -43,7 +43,7 @@ from accounts.models import User
 
 from ..models import Streak, Wallet
 from ..services.activity import local_yesterday
-from .base import JobResult, aware, id_ranges, require_postgresql
+from .base import JobResult, aware, db_datetime, id_ranges, job_connection
 
 
 def zone_days(*, now: datetime, zones: list[str]) -> tuple[dict[str, tuple[date, datetime, datetime]], list[str]]:
@@ -152,7 +152,7 @@ def run_close_streaks(
 ) -> JobResult:
     now = aware(now)
     batch_size = batch_size or settings.MALLARD_JOB_BATCH_SIZE
-    connection = require_postgresql(using)
+    connection = job_connection(using)
     qn = connection.ops.quote_name
     tables = {
         "streak": qn(Streak._meta.db_table),
@@ -176,6 +176,15 @@ def run_close_streaks(
     frozen = reset = freezes = batches = 0
     due_sql = _DUE.format(**tables)
     close_sql = _CLOSE.format(**tables)
+    if connection.vendor == "sqlite":
+        for a, b in id_ranges(lo, hi, batch_size) if days else ():
+            batches += 1
+            with transaction.atomic(using=using), connection.cursor() as cursor:
+                f, r, n = _close_sqlite_batch(
+                    cursor, connection=connection, tables=tables, days=days, now=now, lo=a, hi=b, dry_run=dry_run
+                )
+            frozen, reset, freezes = frozen + f, reset + r, freezes + n
+        lo = hi = None  # done: the PostgreSQL loop below has nothing to do
     for a, b in id_ranges(lo, hi, batch_size):
         batches += 1
         with transaction.atomic(using=using), connection.cursor() as cursor:
@@ -207,3 +216,75 @@ def run_close_streaks(
     if unknown:
         detail += f"; skipped unknown time zones: {', '.join(sorted(unknown))}"
     return JobResult(rows_changed=frozen + reset, detail=detail)
+
+
+# SQLite: no arrays, no AT TIME ZONE, no data-modifying CTEs. The zones are a VALUES list; the same
+# candidate and per-zone tests select the due streaks; the days missed are computed with zoneinfo for
+# those rows only, and the writes are three prepared statements run for the batch's rows.
+_DUE_SQLITE = """
+    WITH zones(tz, yday, midnight) AS (VALUES {zones})
+    SELECT s.id, s.user_id, u.time_zone, s.last_day, s.last_activity_at, w.streak_freezes
+    FROM {streak} s
+    JOIN {user} u ON u.id = s.user_id
+    JOIN zones z ON z.tz = u.time_zone
+    JOIN {wallet} w ON w.user_id = s.user_id
+    WHERE s.id > %s AND s.id <= %s AND s.current > 0
+      AND (s.last_day IS NULL OR s.last_day < %s)
+      AND (s.closed_through IS NULL OR s.closed_through < %s)
+      AND CASE WHEN s.alive_until IS NOT NULL THEN s.alive_until <= %s
+               ELSE (s.last_day IS NULL OR s.last_day < z.yday)
+                    AND (s.last_activity_at IS NULL OR s.last_activity_at < z.midnight) END
+      AND (s.closed_through IS NULL OR s.closed_through < z.yday)
+    ORDER BY s.id
+"""
+
+_SPEND_SQLITE = "UPDATE {wallet} SET streak_freezes = streak_freezes - %s WHERE user_id = %s"
+# SQLite's two-argument max() is NULL when either is: COALESCE gives PostgreSQL's GREATEST.
+_KEEP_SQLITE = """
+    UPDATE {streak} SET closed_through = %s, last_day = max(COALESCE(last_day, %s), %s),
+        alive_until = max(COALESCE(alive_until, %s), %s), freezes_used = freezes_used + %s
+    WHERE id = %s
+"""
+_RESET_SQLITE = "UPDATE {streak} SET closed_through = %s, current = 0 WHERE id = %s"
+
+
+def _close_sqlite_batch(
+    cursor, *, connection, tables: dict, days: dict, now: datetime, lo: int, hi: int, dry_run: bool
+) -> tuple[int, int, int]:
+    """One batch on SQLite, inside the caller's transaction. Django opens SQLite transactions
+    IMMEDIATE (config/settings.py): the write lock is held from BEGIN, so no learner's XP can be
+    recorded between this read and the writes below, which is what the wallet row locks ensure on
+    PostgreSQL. Returns (frozen, reset, freezes spent)."""
+    zones = ", ".join(["(%s, %s, %s)"] * len(days))
+    params = [v for tz, (yday, midnight, _) in days.items() for v in (tz, yday, db_datetime(connection, midnight))]
+    latest = max(yday for yday, _, _ in days.values())
+    cursor.execute(
+        _DUE_SQLITE.format(zones=zones, **tables), [*params, lo, hi, latest, latest, db_datetime(connection, now)]
+    )
+    spend, keep, reset = [], [], []
+    for streak_id, user_id, tz, last_day, last_activity_at, held in cursor.fetchall():
+        yday, _, deadline = days[tz]
+        last_days = [d for d in (last_day, _local_date(last_activity_at, tz)) if d is not None]
+        missed = max(1, (yday - max(last_days)).days) if last_days else 1  # as GREATEST(1, …) in _MISSED
+        if held >= missed:
+            spend.append((missed, user_id))
+            deadline = db_datetime(connection, deadline)
+            keep.append((yday, yday, yday, deadline, deadline, missed, streak_id))
+        else:
+            reset.append((yday, streak_id))
+    if not dry_run:
+        cursor.executemany(_SPEND_SQLITE.format(**tables), spend)
+        cursor.executemany(_KEEP_SQLITE.format(**tables), keep)
+        cursor.executemany(_RESET_SQLITE.format(**tables), reset)
+    return len(keep), len(reset), sum(missed for missed, _ in spend)
+
+
+def _local_date(moment: datetime | str | None, tz: str) -> date | None:
+    """The local date in ``tz`` of a datetime read raw from SQLite (naive UTC)."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zoneinfo.ZoneInfo(tz)).date()

@@ -18,18 +18,21 @@ Batches are keyset pages in id order (``id > last id of the previous batch``, ``
 one short statement each, so the work is linear in the rows due and an interrupted run has committed
 whole batches only: the next run simply finishes the rest. The selection ``tier IN (2, 3)`` matches
 the partial index ``lesson_progress_decayable``, which PostgreSQL uses when few rows are due.
+
+On SQLite (the laptop default) each batch reads the same due rows and writes ``decayed_tier``'s
+result for each (``_decay_sqlite``); ``workers`` must be 1 there.
 """
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from progress.models import LessonProgress
-from progress.rules import DECAY_FLOOR, DECAY_PERIOD, DECAYABLE_TIERS
+from progress.rules import DECAY_FLOOR, DECAY_PERIOD, DECAYABLE_TIERS, decayed_tier
 
-from .base import JobError, JobResult, aware, require_postgresql
+from .base import JobError, JobResult, aware, job_connection
 
 #: ``tier IN (2, 3)``: also the predicate of the partial index ``lesson_progress_decayable``.
 _DECAYABLE_SQL = ", ".join(str(int(tier)) for tier in DECAYABLE_TIERS)
@@ -77,7 +80,9 @@ def run_decay_tiers(
     batch_size = batch_size or settings.MALLARD_JOB_BATCH_SIZE
     if workers < 1:
         raise JobError("workers must be at least 1")
-    connection = require_postgresql(using)
+    connection = job_connection(using)
+    if workers > 1 and connection.vendor != "postgresql":
+        raise JobError("--workers needs PostgreSQL: SQLite has one writer at a time, so use one worker.")
     cutoff = now - DECAY_PERIOD
     # tier IN (2, 3) matches the partial index's predicate, so PostgreSQL answers from it.
     due = LessonProgress.objects.using(using).filter(tier__in=DECAYABLE_TIERS, tier_anchor_at__lte=cutoff).order_by()
@@ -96,7 +101,9 @@ def run_decay_tiers(
         "floor": int(DECAY_FLOOR),
         "limit": batch_size,
     }
-    if workers == 1:
+    if connection.vendor == "sqlite":
+        changed, batches = _decay_sqlite(using=using, now=now, cutoff=cutoff, batch_size=batch_size)
+    elif workers == 1:
         changed, batches = _work_slice(connection, sql, params, after=0, upto=_MAX_ID)
     else:
         top = LessonProgress.objects.using(using).order_by("-id").values_list("id", flat=True).first() or 0
@@ -135,3 +142,28 @@ def _work_slice(connection, sql: str, params: dict, *, after: int, upto: int) ->
             changed += count
             batches += 1
             after = last
+
+
+def _decay_sqlite(*, using: str, now: datetime, cutoff: datetime, batch_size: int) -> tuple[int, int]:
+    """SQLite: the same keyset batches, each one immediate transaction (SQLite's write lock is taken
+    at BEGIN, so no pass can land between the read and the write) that reads the due rows and writes
+    the rule's own result, ``decayed_tier`` row by row, in one ``bulk_update``. SQLite has no interval
+    arithmetic, and its datetimes are text, so this avoids re-implementing the rule in text SQL."""
+    changed = batches = after = 0
+    while True:
+        with transaction.atomic(using=using):
+            rows = list(
+                LessonProgress.objects.using(using)
+                .filter(tier__in=DECAYABLE_TIERS, tier_anchor_at__lte=cutoff, id__gt=after)
+                .order_by("id")
+                .only("id", "tier", "tier_anchor_at")[:batch_size]
+            )
+            if not rows:
+                return changed, batches
+            for row in rows:
+                row.tier, row.tier_anchor_at = decayed_tier(tier=row.tier, anchor=row.tier_anchor_at, now=now)
+                row.last_decayed_at = now
+            LessonProgress.objects.using(using).bulk_update(rows, ["tier", "tier_anchor_at", "last_decayed_at"])
+        changed += len(rows)
+        batches += 1
+        after = rows[-1].id

@@ -15,7 +15,7 @@ An interrupted purge has deleted whole batches only; the next run deletes the re
 at the same ``now`` finds nothing to delete.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
@@ -23,7 +23,7 @@ from django.db import DEFAULT_DB_ALIAS
 from progress.models import ExerciseAttempt, LessonRun
 
 from ..models import CourseDailyMetric, HeartsLog
-from .base import JobResult, aware, require_postgresql
+from .base import JobResult, aware, db_datetime, job_connection
 from .rollup_daily_metrics import retention_cutoff, run_rollup_daily_metrics
 
 _UNROLLED_DAYS = """
@@ -31,6 +31,9 @@ _UNROLLED_DAYS = """
     EXCEPT SELECT day FROM {metric}
     ORDER BY day
 """
+
+# SQLite stores a datetime as UTC text: its day is date(created_at).
+_UNROLLED_DAYS_SQLITE = _UNROLLED_DAYS.replace("(created_at AT TIME ZONE 'UTC')::date", "date(created_at)")
 
 _DELETE_ATTEMPTS = """
     WITH doomed AS (
@@ -52,6 +55,21 @@ _DELETE_HEARTS = """
     SELECT count(*), max(id) FROM gone
 """
 
+# SQLite has no data-modifying CTE nor DELETE … USING: the same batch as a subquery, RETURNING the ids.
+_DELETE_ATTEMPTS_SQLITE = """
+    DELETE FROM {attempt} WHERE id IN (
+        SELECT a.id FROM {attempt} a JOIN {run} r ON r.id = a.run_id
+        WHERE a.created_at < %(cutoff)s AND r.status <> 'active' AND a.id > %(after)s
+        ORDER BY a.id LIMIT %(limit)s
+    ) RETURNING id
+"""
+
+_DELETE_HEARTS_SQLITE = """
+    DELETE FROM {hearts} WHERE id IN (
+        SELECT id FROM {hearts} WHERE created_at < %(cutoff)s AND id > %(after)s ORDER BY id LIMIT %(limit)s
+    ) RETURNING id
+"""
+
 _COUNT_ATTEMPTS = """
     SELECT count(*) FROM {attempt} a JOIN {run} r ON r.id = a.run_id
     WHERE a.created_at < %(cutoff)s AND r.status <> 'active'
@@ -67,7 +85,8 @@ def run_purge_activity(
 ) -> JobResult:
     now = aware(now)
     batch_size = batch_size or settings.MALLARD_JOB_BATCH_SIZE
-    connection = require_postgresql(using)
+    connection = job_connection(using)
+    sqlite = connection.vendor == "sqlite"
     qn = connection.ops.quote_name
     tables = {
         "attempt": qn(ExerciseAttempt._meta.db_table),
@@ -76,10 +95,10 @@ def run_purge_activity(
         "metric": qn(CourseDailyMetric._meta.db_table),
     }
     cutoff = retention_cutoff(now)
-    params = {"cutoff": cutoff}
+    params = {"cutoff": db_datetime(connection, cutoff)}
     with connection.cursor() as cursor:
-        cursor.execute(_UNROLLED_DAYS.format(**tables), params)
-        unrolled = [row[0] for row in cursor.fetchall()]
+        cursor.execute((_UNROLLED_DAYS_SQLITE if sqlite else _UNROLLED_DAYS).format(**tables), params)
+        unrolled = [date.fromisoformat(day) if isinstance(day, str) else day for (day,) in cursor.fetchall()]
         if dry_run:
             cursor.execute(_COUNT_ATTEMPTS.format(**tables), params)
             attempts = cursor.fetchone()[0]
@@ -94,8 +113,11 @@ def run_purge_activity(
     for day in unrolled:
         rolled_rows += run_rollup_daily_metrics(now=now, day=day, using=using).rows_changed
 
-    attempts = _delete_in_batches(connection, _DELETE_ATTEMPTS.format(**tables), cutoff, batch_size)
-    hearts = _delete_in_batches(connection, _DELETE_HEARTS.format(**tables), cutoff, batch_size)
+    delete_attempts, delete_hearts = (
+        (_DELETE_ATTEMPTS_SQLITE, _DELETE_HEARTS_SQLITE) if sqlite else (_DELETE_ATTEMPTS, _DELETE_HEARTS)
+    )
+    attempts = _delete_in_batches(connection, delete_attempts.format(**tables), params["cutoff"], batch_size)
+    hearts = _delete_in_batches(connection, delete_hearts.format(**tables), params["cutoff"], batch_size)
     return JobResult(
         rows_changed=attempts + hearts + rolled_rows,
         detail=f"rolled up {len(unrolled)} days first ({rolled_rows} metric rows), deleted {attempts} attempts "
@@ -104,12 +126,17 @@ def run_purge_activity(
     )
 
 
-def _delete_in_batches(connection, sql: str, cutoff: datetime, batch_size: int) -> int:
+def _delete_in_batches(connection, sql: str, cutoff, batch_size: int) -> int:
+    """One statement per batch; PostgreSQL's returns ``(count, max id)``, SQLite's the deleted ids."""
     deleted, after = 0, 0
     with connection.cursor() as cursor:
         while True:
             cursor.execute(sql, {"cutoff": cutoff, "after": after, "limit": batch_size})
-            count, last = cursor.fetchone()
+            if connection.vendor == "sqlite":
+                ids = [row[0] for row in cursor.fetchall()]
+                count, last = len(ids), max(ids, default=None)
+            else:
+                count, last = cursor.fetchone()
             if not count:
                 return deleted
             deleted += count

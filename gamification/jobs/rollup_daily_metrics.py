@@ -4,8 +4,10 @@ Per course: active learners (distinct learners who started a run or answered tha
 started, runs passed (finished as passed that day), XP earned from answers, answers and correct
 answers (accuracy = correct / answers). Per exercise: attempts and errors (error rate).
 
-Two ``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`` statements (aggregated in PostgreSQL,
-nothing loaded into Python). The update only touches rows whose numbers differ, so re-running a day
+Two ``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`` statements (aggregated in the database,
+nothing loaded into Python), the same SQL on PostgreSQL and SQLite (``FILTER``, upsert and
+``IS DISTINCT FROM`` are in both; ``WHERE true`` keeps SQLite from reading ``ON CONFLICT`` as a join's
+``ON``). The update only touches rows whose numbers differ, so re-running a day
 reports 0 rows changed. The default day is the UTC day before ``now``; ``--day`` backfills.
 
 The rollups outlive the attempt detail (``purge_activity`` deletes attempts older than the retention
@@ -22,7 +24,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from progress.models import ExerciseAttempt, LessonRun
 
 from ..models import CourseDailyMetric, ExerciseDailyMetric
-from .base import JobError, JobResult, aware, require_postgresql
+from .base import JobError, JobResult, aware, changed_rows, db_datetime, job_connection
 
 _COURSE = """
     WITH started AS (
@@ -55,13 +57,15 @@ _COURSE = """
     LEFT JOIN passed p ON p.course_id = c.course_id
     LEFT JOIN answered an ON an.course_id = c.course_id
     LEFT JOIN active ac ON ac.course_id = c.course_id
+    WHERE true
     ON CONFLICT (course_id, day) DO UPDATE SET
         active_learners = EXCLUDED.active_learners, runs_started = EXCLUDED.runs_started,
         runs_passed = EXCLUDED.runs_passed, xp_earned = EXCLUDED.xp_earned,
         answers = EXCLUDED.answers, correct_answers = EXCLUDED.correct_answers
-    WHERE (m.active_learners, m.runs_started, m.runs_passed, m.xp_earned, m.answers, m.correct_answers)
-          IS DISTINCT FROM (EXCLUDED.active_learners, EXCLUDED.runs_started, EXCLUDED.runs_passed,
-                            EXCLUDED.xp_earned, EXCLUDED.answers, EXCLUDED.correct_answers)
+    WHERE m.active_learners IS DISTINCT FROM EXCLUDED.active_learners
+       OR m.runs_started IS DISTINCT FROM EXCLUDED.runs_started OR m.runs_passed IS DISTINCT FROM EXCLUDED.runs_passed
+       OR m.xp_earned IS DISTINCT FROM EXCLUDED.xp_earned OR m.answers IS DISTINCT FROM EXCLUDED.answers
+       OR m.correct_answers IS DISTINCT FROM EXCLUDED.correct_answers
 """
 
 _EXERCISE = """
@@ -71,7 +75,7 @@ _EXERCISE = """
     WHERE created_at >= %(start)s AND created_at < %(end)s
     GROUP BY exercise_id
     ON CONFLICT (exercise_id, day) DO UPDATE SET attempts = EXCLUDED.attempts, errors = EXCLUDED.errors
-    WHERE (m.attempts, m.errors) IS DISTINCT FROM (EXCLUDED.attempts, EXCLUDED.errors)
+    WHERE m.attempts IS DISTINCT FROM EXCLUDED.attempts OR m.errors IS DISTINCT FROM EXCLUDED.errors
 """
 
 
@@ -92,7 +96,7 @@ def run_rollup_daily_metrics(
     """Upsert the metrics of one UTC ``day`` (default: the day before ``now``). ``batch_size`` is
     unused: the work is two aggregate statements whose output is one row per course/exercise."""
     now = aware(now)
-    connection = require_postgresql(using)
+    connection = job_connection(using)
     day = day or now.date() - timedelta(days=1)
     start = datetime.combine(day, time(0), tzinfo=UTC)
     end = start + timedelta(days=1)
@@ -108,12 +112,12 @@ def run_rollup_daily_metrics(
         "run": qn(LessonRun._meta.db_table),
         "attempt": qn(ExerciseAttempt._meta.db_table),
     }
-    params = {"day": day, "start": start, "end": end}
+    params = {"day": day, "start": db_datetime(connection, start), "end": db_datetime(connection, end)}
     with transaction.atomic(using=using), connection.cursor() as cursor:
         cursor.execute(_COURSE.format(metric=qn(CourseDailyMetric._meta.db_table), **tables), params)
-        courses = cursor.rowcount
+        courses = changed_rows(connection, cursor)
         cursor.execute(_EXERCISE.format(metric=qn(ExerciseDailyMetric._meta.db_table), **tables), params)
-        exercises = cursor.rowcount
+        exercises = changed_rows(connection, cursor)
         if dry_run:
             transaction.set_rollback(True, using=using)
     verb = "would write" if dry_run else "wrote"

@@ -47,7 +47,8 @@ class JobCommand(BaseCommand):
         """Extra keyword arguments for the job (subclasses add their own flags)."""
         return {}
 
-    def handle(self, *args, **options):
+    def acting_now(self, options) -> datetime:
+        """``--now`` (default: the real time); CommandError when it is too far ahead (FUTURE_TOLERANCE)."""
         real_now = timezone.now()
         now = options["now"] or real_now
         if now > real_now + FUTURE_TOLERANCE and not (options["dry_run"] or options["allow_future"]):
@@ -56,6 +57,10 @@ class JobCommand(BaseCommand):
                 f"(it is {real_now:%Y-%m-%dT%H:%M:%SZ}); nothing was changed. Check the date, or pass --dry-run to "
                 "preview, or --allow-future to run the job as of that time."
             )
+        return now
+
+    def handle(self, *args, **options):
+        now = self.acting_now(options)
         kwargs = self.job_kwargs(options)
         if options["batch_size"] is not None:
             if options["batch_size"] < 1:

@@ -7,7 +7,7 @@ import pytest
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from courses.tests.factories import LessonFactory, UnitFactory
-from gamification.jobs import run_close_streaks, run_decay_tiers
+from gamification.jobs import JobError, run_close_streaks, run_decay_tiers
 from gamification.management.benchdata import ZONES, fill
 from gamification.models import Streak, Wallet
 from progress.models import LessonProgress
@@ -127,6 +127,7 @@ def test_dry_run_counts_and_changes_nothing(make):
     assert fresh(row).tier == GOLD
 
 
+@pytest.mark.postgresql_only
 def test_benchmark_data_generator_smoke():
     """bench_jobs' generator with tiny numbers: consistent rows the jobs can run on (no timing here)."""
     fill(using="default", learners=60, progress_rows=180, now=T0, analyze=False)
@@ -142,6 +143,7 @@ def test_benchmark_data_generator_smoke():
     assert run_close_streaks(now=T0).rows_changed == 0
 
 
+@pytest.mark.postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_parallel_workers_give_the_same_result_as_one():
     user, unit = UserFactory(), UnitFactory()
@@ -156,3 +158,11 @@ def test_parallel_workers_give_the_same_result_as_one():
     assert "on 2 connections" in result.detail
     assert [fresh(r).tier for r in rows] == [1, 1, 3] * 3
     assert run_decay_tiers(now=T0, workers=2).rows_changed == 0
+
+
+@pytest.mark.sqlite_only
+def test_sqlite_has_one_writer_so_workers_are_refused(make):
+    row = make(GOLD, T0 - timedelta(days=30))
+    with pytest.raises(JobError, match="--workers needs PostgreSQL"):
+        run_decay_tiers(now=T0, workers=2)
+    assert fresh(row).tier == GOLD
