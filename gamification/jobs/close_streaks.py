@@ -31,6 +31,10 @@ rows (ordered by id) — the same lock the learner's loop takes before it extend
 updates wallets and streaks in one statement that re-reads the rows, so a learner earning XP at the
 same moment is never reset. (Every learner has a wallet — ``ensure_learner`` creates both rows;
 a streak without a wallet would be skipped.)
+
+On SQLite (the laptop default) each batch is ``_close_sqlite_batch``: the same tests in one SELECT
+with the zones as a VALUES list, the days missed computed with zoneinfo for the due rows, and three
+prepared UPDATEs, all in one immediate transaction (docs/jobs.md, "PostgreSQL and SQLite").
 """
 
 import zoneinfo

@@ -12,7 +12,8 @@ go at once.
 3. ``HeartsLog`` rows before the cut-off are deleted the same way.
 
 An interrupted purge has deleted whole batches only; the next run deletes the rest. A second run
-at the same ``now`` finds nothing to delete.
+at the same ``now`` finds nothing to delete. SQLite has its own day and delete statements (no
+``AT TIME ZONE``, no ``DELETE … USING``): ``*_SQLITE`` below.
 """
 
 from datetime import date, datetime
