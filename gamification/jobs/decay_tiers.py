@@ -161,6 +161,7 @@ def _decay_sqlite(*, using: str, now: datetime, cutoff: datetime, batch_size: in
             if not rows:
                 return changed, batches
             for row in rows:
+                assert row.tier_anchor_at is not None  # selected by tier_anchor_at <= cutoff
                 row.tier, row.tier_anchor_at = decayed_tier(tier=row.tier, anchor=row.tier_anchor_at, now=now)
                 row.last_decayed_at = now
             LessonProgress.objects.using(using).bulk_update(rows, ["tier", "tier_anchor_at", "last_decayed_at"])

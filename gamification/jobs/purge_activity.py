@@ -135,7 +135,7 @@ def _delete_in_batches(connection, sql: str, cutoff, batch_size: int) -> int:
             cursor.execute(sql, {"cutoff": cutoff, "after": after, "limit": batch_size})
             if connection.vendor == "sqlite":
                 ids = [row[0] for row in cursor.fetchall()]
-                count, last = len(ids), max(ids, default=None)
+                count, last = len(ids), max(ids, default=0)
             else:
                 count, last = cursor.fetchone()
             if not count:
