@@ -30,4 +30,5 @@ app.conf.beat_schedule = {
     "check-ledger-nightly": {"task": "gamification.check_ledger", "schedule": crontab(hour=2, minute=15)},
     "purge-activity-nightly": {"task": "gamification.purge_activity", "schedule": crontab(hour=3, minute=15)},
     "send-reengagement-daily": {"task": "gamification.send_reengagement", "schedule": crontab(hour=16, minute=0)},
+    "fit-memory-models-nightly": {"task": "gamification.fit_memory_models", "schedule": crontab(hour=4, minute=15)},
 }

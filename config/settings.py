@@ -336,10 +336,16 @@ SPECTACULAR_SETTINGS = {
 # --- Game rules that are settings (docs/game-rules.md) ----------------------------------------------
 MALLARD_HEART_REFILL_PRICE_GEMS = env.int("MALLARD_HEART_REFILL_PRICE_GEMS", default=50)
 MALLARD_ACTIVITY_RETENTION_DAYS = env.int("MALLARD_ACTIVITY_RETENTION_DAYS", default=180)
+# The memory model that schedules words (docs/learning.md): "fsrs" (FSRS-6, default) or "sm2".
+MALLARD_SCHEDULER = env.str("MALLARD_SCHEDULER", default="fsrs")
+if MALLARD_SCHEDULER not in ("fsrs", "sm2"):
+    raise environ.ImproperlyConfigured(f"MALLARD_SCHEDULER must be 'fsrs' or 'sm2', not {MALLARD_SCHEDULER!r}")
 MALLARD_AUDIO_MAX_UPLOAD_BYTES = env.int("MALLARD_AUDIO_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 MALLARD_JOB_BATCH_SIZE = env.int("MALLARD_JOB_BATCH_SIZE", default=5000)
 # The largest course file the admin import form accepts (the demo course is about 85 KB).
 MALLARD_COURSE_FILE_MAX_BYTES = env.int("MALLARD_COURSE_FILE_MAX_BYTES", default=5 * 1024 * 1024)
+# Learners fitted per fit_memory_models run (each fit takes about a second; docs/learning.md).
+MALLARD_FIT_BATCH_SIZE = env.int("MALLARD_FIT_BATCH_SIZE", default=500)
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CSP = {

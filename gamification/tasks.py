@@ -46,3 +46,8 @@ def purge_activity(now: str | None = None, dry_run: bool = False) -> dict:
 @shared_task(name="gamification.send_reengagement")
 def send_reengagement(now: str | None = None, dry_run: bool = False) -> dict:
     return _run("send_reengagement", now, dry_run)
+
+
+@shared_task(name="gamification.fit_memory_models")
+def fit_memory_models(now: str | None = None, dry_run: bool = False) -> dict:
+    return _run("fit_memory_models", now, dry_run)

@@ -161,7 +161,12 @@ class LessonProgress(models.Model):
 
 
 class TokenMastery(models.Model):
-    """Per-word state: how often seen, the running correct streak and the SM-2 schedule."""
+    """Per-word state: how often seen, the running correct streak and the memory model's schedule.
+
+    FSRS (the default scheduler) keeps ``stability`` (days until predicted recall falls to 90%),
+    ``difficulty`` (1-10), the last review (``last_seen_at``) and ``due_at``; SM-2 keeps its ease,
+    interval and repetitions and reports its interval as the stability. See docs/learning.md.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="token_mastery")
     token = models.ForeignKey("courses.Token", on_delete=models.CASCADE, related_name="mastery")
@@ -171,8 +176,10 @@ class TokenMastery(models.Model):
     ease_factor = models.FloatField(default=2.5)
     interval_days = models.PositiveIntegerField(default=0)
     repetitions = models.PositiveIntegerField(default=0)
+    stability = models.FloatField(null=True, blank=True, help_text="Days until predicted recall falls to 90%")
+    difficulty = models.FloatField(null=True, blank=True, help_text="FSRS difficulty, 1 (easy) to 10 (hard)")
     due_at = models.DateTimeField(null=True, blank=True)
-    last_seen_at = models.DateTimeField(null=True, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True, help_text="The last review")
 
     class Meta:
         constraints = [
@@ -183,3 +190,61 @@ class TokenMastery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.token}"
+
+
+class ReviewLog(models.Model):
+    """One review of one word: every answer logs a row per word its exercise teaches. The data
+    the memory model learns from; kept when the attempt itself is purged (``attempt`` → null)."""
+
+    class Rating(models.IntegerChoices):
+        AGAIN = 1, "Again"
+        HARD = 2, "Hard"
+        GOOD = 3, "Good"
+        EASY = 4, "Easy"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_log")
+    token = models.ForeignKey("courses.Token", on_delete=models.CASCADE, related_name="review_log")
+    reviewed_at = models.DateTimeField()
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    exercise = models.ForeignKey(
+        "courses.Exercise", on_delete=models.SET_NULL, null=True, blank=True, related_name="review_log"
+    )
+    attempt = models.ForeignKey(
+        ExerciseAttempt, on_delete=models.SET_NULL, null=True, blank=True, related_name="review_log"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1) & Q(rating__lte=4), name="review_log_rating_range")
+        ]
+        indexes = [models.Index(fields=["user", "reviewed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.token_id} · {self.get_rating_display()}"
+
+
+class MemoryParameters(models.Model):
+    """A learner's FSRS parameters and the record of their last fit (``fit_memory_models``).
+
+    ``parameters`` is null while the learner uses the defaults. A fit is *adopted* only when it
+    predicts the learner's most recent reviews better (lower log loss) than the set in use.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="memory_parameters"
+    )
+    parameters = models.JSONField(null=True, blank=True, help_text="21 FSRS-6 parameters; null = the defaults")
+    fitted_at = models.DateTimeField(null=True, blank=True, help_text="When the parameters in use were adopted")
+    reviews_used = models.PositiveIntegerField(default=0, help_text="Reviews the adopted fit learnt from")
+    loss_previous = models.FloatField(null=True, blank=True, help_text="Validation log loss of the set it replaced")
+    loss_fitted = models.FloatField(null=True, blank=True, help_text="Validation log loss of the adopted set")
+    # The last attempt, adopted or not: the fit job refits only when enough new reviews arrived.
+    attempted_at = models.DateTimeField(null=True, blank=True)
+    log_size_at_attempt = models.PositiveIntegerField(default=0, help_text="Review-log rows at the last attempt")
+    last_outcome = models.TextField(blank=True, help_text="What the last attempt did, or why it failed")
+
+    class Meta:
+        verbose_name_plural = "memory parameters"
+
+    def __str__(self) -> str:
+        return f"{self.user}: {'fitted' if self.parameters else 'defaults'}"

@@ -13,6 +13,7 @@ from .base import JobError, JobResult, parse_now
 from .check_ledger import run_check_ledger
 from .close_streaks import run_close_streaks
 from .decay_tiers import run_decay_tiers
+from .fit_memory_models import run_fit_memory_models
 from .purge_activity import run_purge_activity
 from .recording import record
 from .rollup_daily_metrics import run_rollup_daily_metrics
@@ -25,6 +26,7 @@ JOBS: dict[str, Callable[..., JobResult]] = {
     "check_ledger": run_check_ledger,
     "purge_activity": run_purge_activity,
     "send_reengagement": run_send_reengagement,
+    "fit_memory_models": run_fit_memory_models,
 }
 
 
@@ -44,6 +46,7 @@ __all__ = [
     "run_check_ledger",
     "run_close_streaks",
     "run_decay_tiers",
+    "run_fit_memory_models",
     "run_job",
     "run_purge_activity",
     "run_rollup_daily_metrics",

@@ -234,6 +234,9 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
         note=verdict.note,
         retry=exercise_pk in run.missed_ids,
         now=now,
+        exercise_type=exercise.type,
+        time_spent_ms=time_spent_ms,
+        exercise_id=exercise_pk,
     )
     after = progress.apply_answer(
         run=run, exercise_id=exercise_pk, correct=correct, xp=xp, out_of_hearts=hearts.out_of_hearts, now=now

@@ -1,4 +1,4 @@
-"""Token mastery on every answer (counts, streak, SM-2 grades), and the current course on a start."""
+"""Token mastery on every answer (counts, streak, SM-2 when selected), and the current course on a start."""
 
 from datetime import timedelta
 
@@ -18,7 +18,8 @@ def _mastery(user, token):
     return TokenMastery.objects.get(user=user, token=token)
 
 
-def test_every_answer_updates_every_token_of_the_exercise(user):
+def test_every_answer_updates_every_token_of_the_exercise(user, settings):
+    settings.MALLARD_SCHEDULER = "sm2"
     _, (first, _) = make_course(exercises=3, tokens=2)
     run = services.start_lesson_run(user=user, lesson=first, now=T0)
     head = run.queue[0]
@@ -41,7 +42,8 @@ def test_every_answer_updates_every_token_of_the_exercise(user):
         assert m.due_at == later + timedelta(days=1)
 
 
-def test_first_try_correct_is_quality_five_and_early_repeats_do_not_advance(user):
+def test_first_try_correct_is_quality_five_and_early_repeats_do_not_advance(user, settings):
+    settings.MALLARD_SCHEDULER = "sm2"
     course, (first, _) = make_course(exercises=2, tokens=0)
     word = TokenFactory(language=course.to_language, text="hola")
     for link in first.lesson_exercises.all():

@@ -38,14 +38,14 @@ def test_mastery_percent_counts_mastered_words(user):
     course, lessons = make_course(units=1, lessons_per_unit=1, exercises=4, tokens=1)
     pass_lesson(user, lessons[0])
     tokens = list(TokenMastery.objects.filter(user=user))
-    assert len(tokens) == 4 and all(t.seen_count == 1 and t.correct_streak == 1 for t in tokens)
-    TokenMastery.objects.filter(pk=tokens[0].pk).update(correct_streak=3)
-    TokenMastery.objects.filter(pk=tokens[1].pk).update(interval_days=21)
+    assert len(tokens) == 4 and all(t.seen_count == 1 and t.stability < 21 for t in tokens)
+    # Mastered = stability of at least 21 days; a correct streak alone no longer counts.
+    TokenMastery.objects.filter(pk=tokens[0].pk).update(stability=21)
+    TokenMastery.objects.filter(pk=tokens[1].pk).update(stability=80.5)
+    TokenMastery.objects.filter(pk=tokens[2].pk).update(stability=20.9, correct_streak=9)
     # Another learner's mastered words do not count for this one.
     other = UserFactory()
-    TokenMastery.objects.bulk_create(
-        TokenMastery(user=other, token_id=t.token_id, correct_streak=9, interval_days=30) for t in tokens
-    )
+    TokenMastery.objects.bulk_create(TokenMastery(user=other, token_id=t.token_id, stability=30) for t in tokens)
     path = selectors.course_path(user=user, course=course)
     assert (path.tokens_mastered, path.tokens_total, path.mastery_pct) == (2, 4, 50)
     assert selectors.course_path(user=other, course=course).mastery_pct == 100

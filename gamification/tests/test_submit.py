@@ -254,11 +254,12 @@ def test_submit_answer_query_count_is_fixed(django_assert_num_queries):
         )
         # Open the big lesson by passing the small one first (outside the counted blocks).
         pass_lesson(u, small, now=T0 - timedelta(hours=1))
-    # wrong: savepoint, wallet lock, attempt look-up, run lock, exercise, 2 mastery, run update,
-    #   attempt insert, hearts log, wallet update, day upsert, release  = 13
-    # right: … no hearts log; + ledger insert, streak update, achievements look-up = 15
-    # last right: + lesson progress read/update, run tiers update = 18
-    expected = {"wrong": 13, "right": 15, "last": 18}
+    # wrong: savepoint, wallet lock, attempt look-up, run lock, exercise, 4 memory (learner's
+    #   parameters, word rows, word upsert, review-log insert), run update, attempt insert,
+    #   hearts log, wallet update, day upsert, release  = 15
+    # right: … no hearts log; + ledger insert, streak update, achievements look-up = 17
+    # last right: + lesson progress read/update, run tiers update = 20
+    expected = {"wrong": 15, "right": 17, "last": 20}
     _queries_for_run(django_assert_num_queries, users[0], small, expected=expected)
     _queries_for_run(django_assert_num_queries, users[1], big, expected=expected)
     _queries_for_run(django_assert_num_queries, users[2], big, expected=expected)

@@ -1,38 +1,52 @@
-"""Token (word) mastery, updated on every answer for every token the exercise teaches."""
+"""Word (token) memory, updated on every answer for every token the exercise teaches."""
 
 from collections.abc import Sequence
 from datetime import datetime
 
 from accounts.models import User
 
-from ..models import TokenMastery
-from .scheduling import CardState, answer_quality, get_scheduler
+from ..models import MemoryParameters, ReviewLog, TokenMastery
+from .scheduling import CardState, get_scheduler, rating_for_answer
+
+
+def learner_parameters(user: User) -> list[float] | None:
+    """The learner's adopted FSRS parameters, or None for the defaults (one query)."""
+    return MemoryParameters.objects.filter(user=user).values_list("parameters", flat=True).first()
 
 
 def record_token_answers(
-    *, user: User, token_ids: Sequence[int], correct: bool, note: str | None, retry: bool, now: datetime
-) -> None:
-    """Update seen/correct counts, the correct streak and the schedule of each token. Two queries
-    (read existing rows, one upsert) whatever the number of tokens; none when there are no tokens.
+    *,
+    user: User,
+    token_ids: Sequence[int],
+    correct: bool,
+    note: str | None,
+    retry: bool,
+    now: datetime,
+    exercise_type: str = "",
+    time_spent_ms: int = 0,
+    exercise_id: int | None = None,
+    attempt_id: int | None = None,
+) -> int:
+    """Rate the answer (``rating_for_answer``), update each token's counts and schedule and log one
+    review per token. Returns the rating.
 
-    Caller holds the learner's wallet lock (the per-learner mutex), so no two answers of the same
-    learner interleave here.
+    Four queries whatever the number of tokens and the length of the learner's history: the
+    learner's parameters, the tokens' rows, one upsert, one review-log insert; none when there are
+    no tokens. Caller holds the learner's wallet lock (the per-learner mutex), so no two answers of
+    the same learner interleave here.
     """
+    rating = rating_for_answer(
+        correct=correct, note=note, retry=retry, exercise_type=exercise_type, time_spent_ms=time_spent_ms
+    )
     if not token_ids:
-        return
-    scheduler = get_scheduler()
-    quality = answer_quality(correct=correct, note=note, retry=retry)
+        return rating
+    scheduler = get_scheduler(learner_parameters(user))
     existing = {m.token_id: m for m in TokenMastery.objects.filter(user=user, token_id__in=token_ids)}
     rows = []
+    logs = []
     for token_id in sorted(set(token_ids)):
         m = existing.get(token_id) or TokenMastery(user=user, token_id=token_id)
-        card = scheduler.review(
-            CardState(
-                ease_factor=m.ease_factor, interval_days=m.interval_days, repetitions=m.repetitions, due_at=m.due_at
-            ),
-            quality=quality,
-            now=now,
-        )
+        card = scheduler.review(card_state(m), rating=rating, now=now)
         rows.append(
             TokenMastery(
                 user=user,
@@ -43,8 +57,20 @@ def record_token_answers(
                 ease_factor=card.ease_factor,
                 interval_days=card.interval_days,
                 repetitions=card.repetitions,
+                stability=card.stability,
+                difficulty=card.difficulty,
                 due_at=card.due_at,
                 last_seen_at=now,
+            )
+        )
+        logs.append(
+            ReviewLog(
+                user=user,
+                token_id=token_id,
+                reviewed_at=now,
+                rating=rating,
+                exercise_id=exercise_id,
+                attempt_id=attempt_id,
             )
         )
     TokenMastery.objects.bulk_create(
@@ -58,7 +84,23 @@ def record_token_answers(
             "ease_factor",
             "interval_days",
             "repetitions",
+            "stability",
+            "difficulty",
             "due_at",
             "last_seen_at",
         ],
+    )
+    ReviewLog.objects.bulk_create(logs)
+    return rating
+
+
+def card_state(m: TokenMastery) -> CardState:
+    return CardState(
+        stability=m.stability,
+        difficulty=m.difficulty,
+        last_review_at=m.last_seen_at,
+        due_at=m.due_at,
+        ease_factor=m.ease_factor,
+        interval_days=m.interval_days,
+        repetitions=m.repetitions,
     )

@@ -1,5 +1,6 @@
 """Pure rules: XP, the run queue, tiers, unlocking, SM-2 (no database)."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,7 +17,7 @@ from progress.rules import (
     tier_for_counts,
     xp_per_exercise,
 )
-from progress.services.scheduling import SM2, CardState, answer_quality, is_mastered
+from progress.services.scheduling import AGAIN, GOOD, HARD, SM2, CardState, is_mastered
 
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
 
@@ -99,48 +100,51 @@ def test_passed_lesson_stays_passed_and_completion_is_floored():
     assert percent(3, 3) == 100
 
 
-def test_answer_quality_grades():
-    assert answer_quality(correct=True, note=None, retry=False) == 5
-    assert answer_quality(correct=True, note="accent", retry=False) == 4
-    assert answer_quality(correct=True, note=None, retry=True) == 4
-    assert answer_quality(correct=False, note=None, retry=False) == 2
-
-
 def test_sm2_intervals_grow_and_reset():
     sm2 = SM2()
-    card = sm2.review(CardState(), quality=5, now=NOW)
+    card = sm2.review(CardState(), rating=GOOD, now=NOW)
     assert (card.repetitions, card.interval_days, card.due_at) == (1, 1, NOW + timedelta(days=1))
     assert card.ease_factor == pytest.approx(2.6)
+    assert card.stability == 1.0
     later = NOW + timedelta(days=1)
-    card = sm2.review(card, quality=5, now=later)
+    card = sm2.review(card, rating=GOOD, now=later)
     assert (card.repetitions, card.interval_days) == (2, 6)
     later += timedelta(days=6)
-    card = sm2.review(card, quality=4, now=later)
+    card = sm2.review(card, rating=HARD, now=later)
     assert card.repetitions == 3
     assert card.interval_days == round(6 * 2.7)
-    wrong = sm2.review(card, quality=2, now=later)
+    wrong = sm2.review(card, rating=AGAIN, now=later)
     assert (wrong.repetitions, wrong.interval_days) == (0, 1)
     assert wrong.ease_factor == pytest.approx(card.ease_factor - 0.32)
 
 
 def test_sm2_correct_before_due_does_not_advance_but_wrong_always_resets():
     sm2 = SM2()
-    card = sm2.review(CardState(), quality=5, now=NOW)
-    assert sm2.review(card, quality=5, now=NOW + timedelta(hours=1)) == card
-    assert sm2.review(card, quality=2, now=NOW + timedelta(hours=1)).repetitions == 0
+    card = sm2.review(CardState(), rating=GOOD, now=NOW)
+    soon = NOW + timedelta(hours=1)
+    assert sm2.review(card, rating=GOOD, now=soon) == replace(card, last_review_at=soon)
+    assert sm2.review(card, rating=AGAIN, now=soon).repetitions == 0
 
 
 def test_sm2_ease_never_below_floor():
     card = CardState(ease_factor=1.35)
     for _ in range(5):
-        card = SM2().review(card, quality=2, now=NOW)
+        card = SM2().review(card, rating=AGAIN, now=NOW)
     assert card.ease_factor == 1.3
 
 
+def test_sm2_predicted_recall_is_ninety_percent_after_one_interval():
+    card = SM2().review(CardState(), rating=GOOD, now=NOW)
+    assert SM2().recall(card, now=NOW + timedelta(days=1)) == pytest.approx(0.9)
+    assert SM2().recall(card, now=NOW + timedelta(days=2)) == pytest.approx(0.81)
+
+
 def test_mastered_definition():
-    assert is_mastered(interval_days=21, correct_streak=0)
-    assert is_mastered(interval_days=1, correct_streak=3)
-    assert not is_mastered(interval_days=20, correct_streak=2)
+    assert is_mastered(stability=21)
+    assert is_mastered(stability=400.5)
+    assert not is_mastered(stability=20.99)
+    assert not is_mastered(stability=None)
+
 
 
 def test_an_answer_passes_the_run_only_when_it_empties_the_queue():
