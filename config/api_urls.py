@@ -25,6 +25,7 @@ v1 = [
     path("courses/<str:slug>/enrol/", progress.EnrolView.as_view(), name="enrol"),
     path("courses/<str:slug>/path/", progress.CoursePathView.as_view(), name="course-path"),
     path("courses/<str:slug>/review/", game.StartReviewView.as_view(), name="review"),
+    path("courses/<str:slug>/words/", progress.CourseWordsView.as_view(), name="course-words"),
     path("lessons/<str:slug>/runs/", game.StartRunView.as_view(), name="lesson-runs"),
     path("runs/<str:id>/", game.RunDetailView.as_view(), name="run"),
     path("runs/<str:id>/answers/", game.AnswerView.as_view(), name="run-answers"),

@@ -4,15 +4,17 @@ whatever the size of the course or the learner's history (asserted in gamificati
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, F, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Prefetch
+from django.utils import timezone
 
 from accounts.models import User
 from core.errors import NotFound
 from courses.models import Course, Lesson, LessonPrerequisite, Token, Unit
+from media_assets.models import AssetVariant
 
-from .models import LessonProgress, TokenMastery
+from .models import LessonProgress, MemoryParameters, TokenMastery
 from .rules import lesson_states, next_lesson_id, percent
-from .services.scheduling import mastered_q
+from .services.scheduling import DEFAULT_DECAY, is_mastered, mastered_q, word_strength
 
 
 @dataclass
@@ -69,6 +71,7 @@ class CoursePath:
     tokens_total: int
     tokens_mastered: int
     mastery_pct: int
+    words_due: int = 0  # the learner's words of this course due for review now
 
 
 def _published_units(course: Course):
@@ -80,19 +83,22 @@ def _published_units(course: Course):
     )
 
 
-def mastery_counts(*, user: User, course_id: int) -> tuple[int, int]:
-    """(course tokens, mastered by the learner) in one query; the mastery look-up is per token and
-    learner (the ``token_mastery_unique`` index), never a scan of other learners' rows."""
-    mine = TokenMastery.objects.filter(mastered_q(), user=user, token=OuterRef("pk"))
+def mastery_counts(*, user: User, course_id: int, now: datetime | None = None) -> tuple[int, int, int]:
+    """(course tokens, mastered by the learner, due now) in one query; the look-ups are per token
+    and learner (the ``token_mastery_unique`` index), never a scan of other learners' rows."""
+    now = now or timezone.now()
+    mine = TokenMastery.objects.filter(user=user, token=OuterRef("pk"))
     row = Token.objects.filter(pk__in=Token.objects.taught_in(course_id).values("pk")).aggregate(
-        total=Count("pk"), mastered=Count("pk", filter=Exists(mine))
+        total=Count("pk"),
+        mastered=Count("pk", filter=Exists(mine.filter(mastered_q()))),
+        due=Count("pk", filter=Exists(mine.filter(due_at__lte=now))),
     )
-    return row["total"], row["mastered"]
+    return row["total"], row["mastered"], row["due"]
 
 
-def course_path(*, user: User, course: Course) -> CoursePath:
+def course_path(*, user: User, course: Course, now: datetime | None = None) -> CoursePath:
     """The course's published tree with each lesson's state, tier and the next lesson; completion
-    and mastery %; each unit's words. Six queries."""
+    and mastery %; the number of words due; each unit's words. Six queries."""
     if not course.is_published:
         raise NotFound("No such course.")
     units = list(_published_units(course))
@@ -165,7 +171,7 @@ def course_path(*, user: User, course: Course) -> CoursePath:
                 next_lesson = item
             path_unit.lessons.append(item)
         sections[-1].units.append(path_unit)
-    tokens_total, tokens_mastered = mastery_counts(user=user, course_id=course.pk)
+    tokens_total, tokens_mastered, words_due = mastery_counts(user=user, course_id=course.pk, now=now)
     lessons_passed = len(passed & set(ordered_ids))
     return CoursePath(
         course=course,
@@ -177,6 +183,7 @@ def course_path(*, user: User, course: Course) -> CoursePath:
         tokens_total=tokens_total,
         tokens_mastered=tokens_mastered,
         mastery_pct=percent(tokens_mastered, tokens_total),
+        words_due=words_due,
     )
 
 
@@ -185,4 +192,92 @@ def due_token_count(*, user: User, course: Course, now: datetime) -> int:
     return TokenMastery.objects.filter(user=user, due_at__lte=now, token__in=Token.objects.taught_in(course.pk)).count()
 
 
-__all__ = ["CoursePath", "course_path", "due_token_count", "mastery_counts"]
+#: The orders of the Words list: most recently practised first (default), weakest first, A-Z.
+WORD_ORDERS = ("recent", "weakest", "alphabetical")
+
+
+@dataclass
+class Word:
+    """A word the learner has met, with what the memory model says about it now."""
+
+    token_id: int
+    text: str
+    translation: str
+    audio: object  # media_assets.Asset with its variants prefetched, or None
+    strength: float  # predicted recall now, 0-1
+    last_practised_at: datetime | None
+    due_at: datetime | None
+    is_due: bool
+    is_mastered: bool
+    seen_count: int
+    stability_days: float | None
+
+    @property
+    def strength_pct(self) -> int:
+        return round(100 * self.strength)
+
+
+@dataclass
+class CourseWords:
+    words: list[Word]
+    due_count: int
+    mastered_count: int
+
+
+def learner_decay(user) -> float:
+    """The forgetting curve's decay (w20) of the learner's parameters (one query)."""
+    parameters = MemoryParameters.objects.filter(user=user).values_list("parameters", flat=True).first()
+    return parameters[20] if parameters else DEFAULT_DECAY
+
+
+def course_words(*, user: User, course: Course, now: datetime, order: str = "recent") -> CourseWords:
+    """Every word of the course the learner has met, with its strength now, last practice and due
+    date, in ``order`` (``WORD_ORDERS``). Three queries (the learner's decay, the words with their
+    audio, the audio variants), whatever the number of words."""
+    if order not in WORD_ORDERS:
+        raise ValueError(f"order must be one of {', '.join(WORD_ORDERS)}")
+    decay = learner_decay(user)
+    rows = (
+        TokenMastery.objects.filter(user=user, token__in=Token.objects.taught_in(course.pk), seen_count__gt=0)
+        .select_related("token__audio")
+        .prefetch_related(Prefetch("token__audio__variants", queryset=AssetVariant.objects.order_by("pk")))
+    )
+    words = [
+        Word(
+            token_id=m.token_id,
+            text=m.token.text,
+            translation=m.token.translation,
+            audio=m.token.audio,
+            strength=word_strength(stability=m.stability, last_review_at=m.last_seen_at, now=now, decay=decay),
+            last_practised_at=m.last_seen_at,
+            due_at=m.due_at,
+            is_due=m.due_at is not None and m.due_at <= now,
+            is_mastered=is_mastered(stability=m.stability),
+            seen_count=m.seen_count,
+            stability_days=m.stability,
+        )
+        for m in rows
+    ]
+    if order == "weakest":
+        words.sort(key=lambda w: (w.strength, w.text.casefold(), w.token_id))
+    elif order == "alphabetical":
+        words.sort(key=lambda w: (w.text.casefold(), w.token_id))
+    else:
+        epoch = datetime.min.replace(tzinfo=now.tzinfo)
+        words.sort(key=lambda w: (w.last_practised_at or epoch, w.token_id), reverse=True)
+    return CourseWords(
+        words=words,
+        due_count=sum(w.is_due for w in words),
+        mastered_count=sum(w.is_mastered for w in words),
+    )
+
+
+__all__ = [
+    "CoursePath",
+    "CourseWords",
+    "Word",
+    "course_path",
+    "course_words",
+    "due_token_count",
+    "mastery_counts",
+]

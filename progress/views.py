@@ -45,9 +45,31 @@ def enroll(request, slug: str):
 @require_GET
 def course_path(request, slug: str):
     course = get_object_or_404(Course.objects.visible().select_related("to_language", "from_language"), slug=slug)
-    path = selectors.course_path(user=request.user, course=course)
+    path = selectors.course_path(user=request.user, course=course, now=timezone.now())
     # The word list's audio buttons: fetch every token's asset and variants in two queries.
     tokens = [token for section in path.sections for unit in section.units for token in unit.tokens if token.audio_id]
     if tokens:
         prefetch_related_objects(tokens, "audio__variants")
     return render(request, "progress/path.html", {"course": course, "path": path, "audio_template": audio_template()})
+
+
+@login_required
+@require_GET
+def course_words(request, slug: str):
+    """Every word of the course the learner has practised: strength now, last practice, due date."""
+    course = get_object_or_404(Course.objects.visible().select_related("to_language"), slug=slug)
+    order = request.GET.get("order", "recent")
+    if order not in selectors.WORD_ORDERS:
+        order = "recent"
+    words = selectors.course_words(user=request.user, course=course, now=timezone.now(), order=order)
+    return render(
+        request,
+        "progress/words.html",
+        {
+            "course": course,
+            "words": words,
+            "order": order,
+            "orders": [("recent", "Recently practised"), ("weakest", "Weakest first"), ("alphabetical", "A to Z")],
+            "audio_template": audio_template(),
+        },
+    )

@@ -59,7 +59,10 @@ class CoursePathSerializer(serializers.Serializer):
     completion_pct = serializers.IntegerField(min_value=0, max_value=100)
     tokens_total = serializers.IntegerField()
     tokens_mastered = serializers.IntegerField()
-    mastery_pct = serializers.IntegerField(min_value=0, max_value=100)
+    mastery_pct = serializers.IntegerField(
+        min_value=0, max_value=100, help_text="Mastered words (stability ≥ 21 days) / the course's words, floored."
+    )
+    words_due = serializers.IntegerField(help_text="The caller's words of this course due for review now.")
 
     @extend_schema_field(serializers.CharField(allow_null=True, help_text="Slug of the lesson to do next."))
     def get_next_lesson(self, path) -> str | None:
@@ -99,3 +102,35 @@ class PublicExerciseSerializer(serializers.Serializer):
     hint = serializers.CharField()
     public = PublicPayloadField()
     audio = AudioSerializer(allow_null=True)
+
+
+class LearnerWordSerializer(serializers.Serializer):
+    token_id = serializers.IntegerField()
+    text = serializers.CharField()
+    translation = serializers.CharField()
+    strength = serializers.FloatField(
+        min_value=0, max_value=1, help_text="Predicted probability of recalling the word now (the memory model)."
+    )
+    last_practised_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True, help_text="When the word is due for review.")
+    is_due = serializers.BooleanField()
+    is_mastered = serializers.BooleanField(help_text="Stability of at least 21 days.")
+    seen_count = serializers.IntegerField()
+    stability_days = serializers.FloatField(
+        allow_null=True, help_text="Days after the last practice until predicted recall falls to 90%."
+    )
+    audio = serializers.SerializerMethodField()
+
+    @extend_schema_field(AudioSerializer(allow_null=True))
+    def get_audio(self, word) -> dict | None:
+        from media_assets.selectors import audio_payload
+
+        if word.audio is None:
+            return None
+        return audio_payload(asset=word.audio, quality=self.context["audio_quality"])
+
+
+class CourseWordsSerializer(serializers.Serializer):
+    due_count = serializers.IntegerField(help_text="How many of these words are due for review now.")
+    mastered_count = serializers.IntegerField()
+    words = LearnerWordSerializer(many=True, help_text="Every word of the course the caller has practised.")

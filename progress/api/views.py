@@ -1,7 +1,8 @@
 """Enrolment and the learner's path through a course."""
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -10,7 +11,7 @@ from core.api.params import slug_parameter
 from courses.api.views import published_course
 from progress import selectors, services
 
-from .serializers import CoursePathSerializer, EnrollmentSerializer
+from .serializers import CoursePathSerializer, CourseWordsSerializer, EnrollmentSerializer
 
 
 @extend_schema(
@@ -35,5 +36,30 @@ class EnrolView(APIView):
 )
 class CoursePathView(APIView):
     def get(self, request, slug: str):
-        path = selectors.course_path(user=request.user, course=published_course(slug))
+        path = selectors.course_path(user=request.user, course=published_course(slug), now=timezone.now())
         return Response(CoursePathSerializer(path).data)
+
+
+@extend_schema(
+    tags=["courses"],
+    summary="The words of a course the caller has practised, with their strength now and due dates",
+    parameters=[
+        slug_parameter(description="The course's slug."),
+        OpenApiParameter(
+            "order",
+            str,
+            enum=list(selectors.WORD_ORDERS),
+            description="recent (last practised first, the default), weakest (lowest strength first) or alphabetical.",
+        ),
+    ],
+    responses={200: CourseWordsSerializer, **error_responses(400, 404)},
+)
+class CourseWordsView(APIView):
+    def get(self, request, slug: str):
+        course = published_course(slug)
+        order = request.query_params.getlist("order") or ["recent"]
+        if len(order) != 1 or order[0] not in selectors.WORD_ORDERS:
+            raise ValidationError({"order": [f"One of {', '.join(selectors.WORD_ORDERS)}."]})
+        words = selectors.course_words(user=request.user, course=course, now=timezone.now(), order=order[0])
+        context = {"audio_quality": request.user.audio_quality}
+        return Response(CourseWordsSerializer(words, context=context).data)
