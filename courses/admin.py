@@ -185,7 +185,10 @@ class LessonAdmin(SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
     autocomplete_fields = ["unit"]
     fieldsets = [
         (None, {"fields": ["unit", "ordinal", "title", "slug", "is_published"]}),
-        ("Lesson", {"fields": ["kind", "difficulty", "estimated_minutes", "notes", "prerequisite_lessons"]}),
+        (
+            "Lesson",
+            {"fields": ["kind", "difficulty", "estimated_minutes", "notes", "prerequisite_lessons", "adaptive_order"]},
+        ),
     ]
     inlines = [LessonExerciseInline]
     change_form_template = "admin/courses/lesson/change_form.html"

@@ -206,6 +206,11 @@ class Lesson(models.Model):
     notes = models.TextField(blank=True, help_text="Tips shown before the lesson (Markdown-free plain text)")
     slug = models.SlugField(max_length=40, unique=True, validators=[slug_validator])
     is_published = models.BooleanField(default=True)
+    adaptive_order = models.BooleanField(
+        default=True,
+        help_text="A word the learner has seen fewer than 4 times is met in a recognition exercise before a "
+        "production exercise asks for it (docs/learning.md). Off: always the order below.",
+    )
     prerequisites = models.ManyToManyField(
         "self",
         through="LessonPrerequisite",

@@ -135,3 +135,100 @@ def next_lesson_id(ordered_lesson_ids: Sequence[int], states: Mapping[int, str])
 def percent(part: int, whole: int) -> int:
     """A whole-number percentage, floored (100 only when complete)."""
     return (100 * part) // whole if whole else 0
+
+
+# --- Adaptive reviews ------------------------------------------------------------------------
+
+
+def pick_review_exercises(
+    *,
+    mistakes: Sequence[int],
+    weak_tokens: Sequence[int],
+    teaching: Mapping[int, Sequence[tuple[int, str]]],
+    types: Mapping[int, str],
+    limit: int,
+) -> list[int]:
+    """The exercises of a review session, each at most once.
+
+    First the recent mistakes (most recent first) — at most half the session when there are weak
+    words too — then, for each weak word in order (lowest predicted recall first) not yet taught
+    by a chosen exercise, one exercise that teaches it (``teaching[token] = [(exercise_id, type)]``):
+    the one whose type the session has used least so far, avoiding the previous exercise's type on a
+    tie, then the lowest id. ``types`` gives the types of the mistakes' exercises. Varies the
+    exercise type while covering the weakest words first.
+    """
+    chosen: list[int] = []
+    used_types: dict[str, int] = {}
+
+    def take(exercise_id: int, exercise_type: str) -> None:
+        chosen.append(exercise_id)
+        used_types[exercise_type] = used_types.get(exercise_type, 0) + 1
+
+    mistake_cap = limit if not weak_tokens else max(1, limit // 2)
+    for exercise_id in mistakes:
+        if len(chosen) >= mistake_cap:
+            break
+        if exercise_id not in chosen and exercise_id in types:
+            take(exercise_id, types[exercise_id])
+    covered = {token for exercise_id in chosen for token, options in teaching.items() if exercise_id in dict(options)}
+    for token in weak_tokens:
+        if len(chosen) >= limit:
+            break
+        if token in covered:
+            continue
+        options = [(e, t) for e, t in teaching.get(token, ()) if e not in chosen]
+        if not options:
+            continue
+        previous = types.get(chosen[-1]) if chosen else None
+        exercise_id, exercise_type = min(options, key=lambda o: (used_types.get(o[1], 0), o[1] == previous, o[0]))
+        take(exercise_id, exercise_type)
+        types = {**types, exercise_id: exercise_type}
+        covered |= {t for t, opts in teaching.items() if exercise_id in dict(opts)}
+    for exercise_id in mistakes:  # fill up with the remaining mistakes
+        if len(chosen) >= limit:
+            break
+        if exercise_id not in chosen and exercise_id in types:
+            take(exercise_id, types[exercise_id])
+    return chosen
+
+
+# --- The lesson adapts -----------------------------------------------------------------------
+
+#: A word the learner has seen fewer times than this is met in a recognition exercise first.
+NEW_WORD_SEEN_BELOW = 4
+
+
+def adapt_lesson_order(
+    exercises: Sequence[tuple[int, bool, Sequence[int]]], *, seen: Mapping[int, int]
+) -> list[int]:
+    """The lesson's exercise ids in serving order. ``exercises`` are ``(id, is_recognition,
+    token_ids)`` in the author's order; ``seen`` the learner's ``seen_count`` per token.
+
+    The author's order, except: before a production exercise that asks for a word the learner has
+    seen fewer than ``NEW_WORD_SEEN_BELOW`` times and has not yet met in a recognition exercise of
+    this run, the first later recognition exercise teaching that word is moved up. When the lesson
+    has no such recognition exercise the order stays as written.
+    """
+    placed: list[int] = []
+    done: set[int] = set()
+    met: set[int] = set()
+    for index, (exercise_id, recognition, tokens) in enumerate(exercises):
+        if exercise_id in done:
+            continue
+        if not recognition:
+            for token in tokens:
+                if token in met or seen.get(token, 0) >= NEW_WORD_SEEN_BELOW:
+                    continue
+                later = next(
+                    (e for e in exercises[index + 1 :] if e[1] and token in e[2] and e[0] not in done),
+                    None,
+                )
+                if later is not None:
+                    placed.append(later[0])
+                    done.add(later[0])
+                    met.update(later[2])
+        else:
+            met.update(tokens)
+        placed.append(exercise_id)
+        done.add(exercise_id)
+    return placed

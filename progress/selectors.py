@@ -12,9 +12,10 @@ from core.errors import NotFound
 from courses.models import Course, Lesson, LessonPrerequisite, Token, Unit
 from media_assets.models import AssetVariant
 
-from .models import LessonProgress, MemoryParameters, TokenMastery
+from .models import LessonProgress, TokenMastery
 from .rules import lesson_states, next_lesson_id, percent
-from .services.scheduling import DEFAULT_DECAY, is_mastered, mastered_q, word_strength
+from .services.mastery import learner_decay
+from .services.scheduling import is_mastered, mastered_q, word_strength
 
 
 @dataclass
@@ -222,12 +223,6 @@ class CourseWords:
     words: list[Word]
     due_count: int
     mastered_count: int
-
-
-def learner_decay(user) -> float:
-    """The forgetting curve's decay (w20) of the learner's parameters (one query)."""
-    parameters = MemoryParameters.objects.filter(user=user).values_list("parameters", flat=True).first()
-    return parameters[20] if parameters else DEFAULT_DECAY
 
 
 def course_words(*, user: User, course: Course, now: datetime, order: str = "recent") -> CourseWords:

@@ -277,6 +277,7 @@ def course_document(*, course: Course) -> dict:
                 _put(ls, "notes", Prose(lesson.notes), "")
                 _put(ls, "prerequisites", flow(prerequisites.get(lesson.pk, [])), [])
                 _put(ls, "published", lesson.is_published, True)
+                _put(ls, "adaptive_order", lesson.adaptive_order, True)
                 items = []
                 for position, link in enumerate(links.get(lesson.pk, []), start=1):
                     exercise = link.exercise

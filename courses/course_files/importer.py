@@ -332,6 +332,7 @@ class _Writer:
                     "estimated_minutes": spec.minutes,
                     "notes": spec.notes,
                     "is_published": spec.published,
+                    "adaptive_order": spec.adaptive_order,
                 }
                 specs.append(spec)
                 rows.append((existing.get(spec.slug), values))

@@ -90,6 +90,7 @@ class LessonSpec:
     exercises: list[ExerciseUse]
     where: Where
     prerequisites_where: Where | None = None
+    adaptive_order: bool = True
 
 
 @dataclass

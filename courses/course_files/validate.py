@@ -134,6 +134,7 @@ LESSON_KEYS = (
     _str("notes"),
     Key("prerequisites", "strlist", default=()),
     Key("published", "bool", default=True),
+    Key("adaptive_order", "bool", default=True),
     Key("exercises", "list", default=()),
 )
 EXERCISE_KEYS = (
@@ -543,6 +544,7 @@ class Validator:
             exercises=exercises,
             where=Where(node_line(node, line), path),
             prerequisites_where=prereq_where,
+            adaptive_order=values["adaptive_order"],
         )
 
     def exercise_use(self, node: Any, line: int, path: str, default_slug: str) -> ExerciseUse | None:

@@ -6,12 +6,18 @@ from datetime import datetime
 from accounts.models import User
 
 from ..models import MemoryParameters, ReviewLog, TokenMastery
-from .scheduling import CardState, get_scheduler, rating_for_answer
+from .scheduling import DEFAULT_DECAY, CardState, get_scheduler, rating_for_answer
 
 
 def learner_parameters(user: User) -> list[float] | None:
     """The learner's adopted FSRS parameters, or None for the defaults (one query)."""
     return MemoryParameters.objects.filter(user=user).values_list("parameters", flat=True).first()
+
+
+def learner_decay(user: User) -> float:
+    """The forgetting curve's decay (w20) of the learner's parameters (one query)."""
+    parameters = learner_parameters(user)
+    return parameters[20] if parameters else DEFAULT_DECAY
 
 
 def record_token_answers(

@@ -19,7 +19,9 @@ from courses.models import Course, Exercise, Lesson, LessonExercise, visible_q
 
 from ..errors import EmptyLesson, LessonLocked, NothingToReview
 from ..models import ExerciseAttempt, LessonProgress, LessonRun, TokenMastery
-from ..rules import queue_after_answer, tier_for_counts
+from ..rules import adapt_lesson_order, pick_review_exercises, queue_after_answer, tier_for_counts
+from .mastery import learner_decay
+from .scheduling import is_recognition, word_strength
 from .unlocking import lesson_state
 
 REVIEW_SIZE = 10
@@ -34,13 +36,27 @@ def visible_lesson(*, lesson_id: int) -> Lesson:
     return lesson
 
 
-def lesson_exercise_ids(lesson: Lesson) -> list[int]:
-    return list(
+def lesson_exercise_ids(lesson: Lesson, *, user: User | None = None) -> list[int]:
+    """The lesson's published exercises in serving order: the author's order, adapted to ``user``
+    (``rules.adapt_lesson_order``) unless the lesson's ``adaptive_order`` is off. Two queries."""
+    rows = (
         # The lesson is visible (``visible_lesson``), so the exercise's own flag decides.
         LessonExercise.objects.filter(lesson=lesson, exercise__is_published=True)
-        .order_by("ordinal")
-        .values_list("exercise_id", flat=True)
+        .order_by("ordinal", "exercise_id")
+        .values_list("exercise_id", "exercise__type", "exercise__tokens")
     )
+    exercises: dict[int, tuple[int, bool, list[int]]] = {}
+    for exercise_id, exercise_type, token_id in rows:
+        entry = exercises.setdefault(exercise_id, (exercise_id, is_recognition(exercise_type), []))
+        if token_id is not None:
+            entry[2].append(token_id)
+    if user is None or not lesson.adaptive_order:
+        return list(exercises)
+    tokens = {t for _, _, ts in exercises.values() for t in ts}
+    seen = dict(
+        TokenMastery.objects.filter(user=user, token_id__in=tokens).values_list("token_id", "seen_count")
+    )
+    return adapt_lesson_order(list(exercises.values()), seen=seen)
 
 
 def create_lesson_run(*, user: User, lesson: Lesson, now: datetime) -> LessonRun:
@@ -58,7 +74,7 @@ def create_lesson_run(*, user: User, lesson: Lesson, now: datetime) -> LessonRun
         raise NotFound("No such lesson.")
     if state == "locked":
         raise LessonLocked()
-    exercise_ids = lesson_exercise_ids(lesson)
+    exercise_ids = lesson_exercise_ids(lesson, user=user)
     if not exercise_ids:
         raise EmptyLesson()
     run = LessonRun.objects.create(
@@ -76,12 +92,20 @@ def create_lesson_run(*, user: User, lesson: Lesson, now: datetime) -> LessonRun
     return run
 
 
-def review_exercise_ids(*, user: User, course: Course, now: datetime, limit: int = REVIEW_SIZE) -> list[int]:
-    """Exercises for a review session: first those answered wrongly in the last 14 days (most recent
-    first), then those teaching the learner's due tokens (most overdue first). Only published
-    exercises that appear in a published lesson of the course. Three queries."""
+#: At most this many of the learner's words are weighed for a review (the most overdue first).
+REVIEW_WORDS_WEIGHED = 200
+
+
+def review_exercise_ids(
+    *, user: User, course: Course, now: datetime, limit: int = REVIEW_SIZE, ahead: bool = False
+) -> list[int]:
+    """Exercises for a review session (``rules.pick_review_exercises``): recent mistakes (answered
+    wrongly in the last 14 days), then exercises teaching the learner's words with the lowest
+    predicted recall now among those due — or, ``ahead``, among all the words they have practised —
+    with the exercise type varied. Only published exercises in a published lesson of the course.
+    Five queries whatever the learner's history."""
     visible = Q(course=course) & visible_q("exercise")
-    mistakes = (
+    mistakes = list(
         ExerciseAttempt.objects.filter(
             user=user, correct=False, run__course=course, created_at__gte=now - timedelta(days=RECENT_MISTAKES_DAYS)
         )
@@ -90,23 +114,33 @@ def review_exercise_ids(*, user: User, course: Course, now: datetime, limit: int
         .order_by("-last")
         .values_list("exercise_id", flat=True)[: limit * 3]
     )
-    due_tokens = TokenMastery.objects.filter(user=user, due_at__lte=now, token__exercises__course=course)
-    due = (
-        Exercise.objects.filter(visible, tokens__mastery__in=due_tokens)
-        .annotate(oldest=Max("tokens__mastery__due_at", filter=Q(tokens__mastery__user=user)))
-        .order_by("oldest", "pk")
-        .values_list("pk", flat=True)
-        .distinct()[: limit * 3]
+    course_tokens = Exercise.objects.filter(visible).values("tokens")
+    words = TokenMastery.objects.filter(user=user, seen_count__gt=0, token__in=course_tokens)
+    if not ahead:
+        words = words.filter(due_at__lte=now)
+    rows = words.order_by("due_at", "token_id").values_list("token_id", "stability", "last_seen_at")
+    decay = learner_decay(user)
+    weak = sorted(
+        (word_strength(stability=s, last_review_at=seen, now=now, decay=decay), token_id)
+        for token_id, s, seen in rows[:REVIEW_WORDS_WEIGHED]
     )
-    candidates = list(mistakes) + [pk for pk in due]
-    allowed = set(Exercise.objects.filter(visible, pk__in=candidates).values_list("pk", flat=True))
-    chosen: list[int] = []
-    for pk in candidates:
-        if pk in allowed and pk not in chosen:
-            chosen.append(pk)
-        if len(chosen) == limit:
-            break
-    return chosen
+    weak_tokens = list(dict.fromkeys(token_id for _, token_id in weak))[: limit * 3]
+    teaching: dict[int, list[tuple[int, str]]] = {}
+    types: dict[int, str] = {}
+    for exercise_id, exercise_type, token_id in (
+        Exercise.objects.filter(visible)
+        .filter(Q(tokens__in=weak_tokens) | Q(pk__in=mistakes))
+        .values_list("pk", "type", "tokens")
+        .distinct()
+    ):
+        types[exercise_id] = exercise_type
+        if token_id is not None:
+            options = teaching.setdefault(token_id, [])
+            if (exercise_id, exercise_type) not in options:
+                options.append((exercise_id, exercise_type))
+    return pick_review_exercises(
+        mistakes=mistakes, weak_tokens=weak_tokens, teaching=teaching, types=types, limit=limit
+    )
 
 
 def create_review_run(*, user: User, course: Course, now: datetime) -> LessonRun:
