@@ -226,18 +226,8 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
         passes_run=answer_passes_run(run.queue, exercise_pk, correct=correct),
         review_paid=run.xp_earned + xp > 0,  # a review that paid nothing earns no heart (nor gems)
     )
-    # 5. Progress: word mastery, the run's queue and counters, a pass (tier, or review gems).
-    progress.record_token_answers(
-        user=user,
-        token_ids=exercise.token_ids,
-        correct=correct,
-        note=verdict.note,
-        retry=exercise_pk in run.missed_ids,
-        now=now,
-        exercise_type=exercise.type,
-        time_spent_ms=time_spent_ms,
-        exercise_id=exercise_pk,
-    )
+    # 5. Progress: the run's queue and counters, a pass (tier, or review gems).
+    retry = exercise_pk in run.missed_ids  # answered wrongly earlier in this run (read before the queue moves)
     after = progress.apply_answer(
         run=run, exercise_id=exercise_pk, correct=correct, xp=xp, out_of_hearts=hearts.out_of_hearts, now=now
     )
@@ -274,6 +264,20 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
         time_spent_ms=time_spent_ms,
         result=outcome.stored_result(),
         now=now,
+    )
+    # 6b. Progress: the memory of every word the exercise teaches, and their review-log rows (with
+    # the attempt they came from).
+    progress.record_token_answers(
+        user=user,
+        token_ids=exercise.token_ids,
+        correct=correct,
+        note=verdict.note,
+        retry=retry,
+        now=now,
+        exercise_type=exercise.type,
+        time_spent_ms=time_spent_ms,
+        exercise_id=exercise_pk,
+        attempt_id=attempt.pk,
     )
     # 7. Gamification credits the ledger (XP, gems) and stores the hearts: one INSERT, one UPDATE.
     ledger.credit(

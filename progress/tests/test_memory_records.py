@@ -36,6 +36,8 @@ def test_every_answer_logs_one_review_per_word_with_its_rating(user):
     assert [log.rating for log in logs] == [AGAIN, GOOD, HARD]
     assert logs[0].token_id == logs[2].token_id != logs[1].token_id
     assert all(log.exercise_id for log in logs)
+    attempts = list(ExerciseAttempt.objects.filter(user=user).order_by("created_at", "id"))
+    assert [log.attempt_id for log in logs] == [a.pk for a in attempts]
     first = TokenMastery.objects.get(user=user, token_id=logs[1].token_id)
     assert first.stability == pytest.approx(DEFAULT_PARAMETERS[GOOD - 1])
     assert first.due_at == T0 + timedelta(minutes=1) + timedelta(days=round(first.stability))
