@@ -7,15 +7,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from tests_api.helpers import assert_error, client_for
 
 from accounts.tests.factories import UserFactory
+from core.tests.api import assert_error, client_for
 from courses.models import Token
+from courses.tests.sample_courses import make_course
 from media_assets.tests.factories import AssetFactory
 from progress import selectors
 from progress.models import MemoryParameters, TokenMastery
 
-from .helpers import T0, make_course, pass_lesson
+from .helpers import T0, pass_lesson
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,12 @@ from django.apps import apps
 
 from accounts.services import erase_user, export_user_data
 from courses.tests.factories import TokenFactory
+from courses.tests.sample_courses import make_course
 from gamification import services
 from progress.models import ExerciseAttempt, MemoryParameters, ReviewLog, TokenMastery
 from progress.services.scheduling import AGAIN, DEFAULT_PARAMETERS, GOOD, HARD
 
-from .helpers import T0, answer, make_course
+from .helpers import T0, answer
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,12 @@ from datetime import timedelta
 import pytest
 
 from courses.tests.factories import ExerciseFactory, LessonExerciseFactory, TokenFactory
+from courses.tests.sample_courses import make_course
 from gamification import services
 from progress.models import TokenMastery
 from progress.rules import pick_review_exercises
 
-from .helpers import T0, answer, make_course
+from .helpers import T0, answer
 
 pytestmark = pytest.mark.django_db
 
@@ -50,12 +51,16 @@ def test_pick_mistakes_take_at_most_half_when_words_are_weak():
 
 
 def _answer_head(user, run, *, now, correct=True):
+    from courses.exercise_types import get_type, served_payload
     from courses.models import Exercise
 
     run.refresh_from_db()
-    kind = Exercise.objects.get(pk=run.queue[0]).type
-    if kind == "multiple_choice":
-        return answer(user, run, now=now, text=0 if correct else 1)
+    exercise = Exercise.objects.get(pk=run.queue[0])
+    if exercise.type == "multiple_choice":
+        # The run serves the choices in its own order: answer the index it shows.
+        served = served_payload(get_type("multiple_choice"), exercise.payload, run_id=run.pk, exercise_id=exercise.pk)
+        right = served["answer"]
+        return answer(user, run, now=now, text=right if correct else 1 - right)
     return answer(user, run, now=now, text="Hello" if correct else "Goodbye")
 
 

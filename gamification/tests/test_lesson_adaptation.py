@@ -7,11 +7,12 @@ import pytest
 
 from courses.course_files import export_course, import_course
 from courses.tests.factories import ExerciseFactory, LessonExerciseFactory, TokenFactory
+from courses.tests.sample_courses import make_course
 from gamification import services
 from progress.models import TokenMastery
 from progress.rules import adapt_lesson_order
 
-from .helpers import T0, make_course
+from .helpers import T0
 
 MC = {"question": "Hello?", "choices": ["Hello", "Bye"], "answer": 0}
 
