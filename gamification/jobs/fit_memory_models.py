@@ -34,7 +34,7 @@ def run_fit_memory_models(
     seconds = 0.0
     for user_id, rows in due:
         fit = fit_learner(user_id=user_id, log_rows=rows, now=now)
-        if fit.error:
+        if fit.error or fit.outcome is None:
             failures.append(f"learner {user_id}: {fit.error}")
             continue
         seconds += fit.outcome.seconds

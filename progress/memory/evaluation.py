@@ -37,7 +37,8 @@ def replay(reviews: Sequence[Review], scheduler: Scheduler) -> list[Prediction]:
     predictions = []
     for review in reviews:
         card = states.get(review.card)
-        if card is not None and elapsed_days(card.last_review_at, review.at) >= 1:
+        last = card.last_review_at if card is not None else None
+        if card is not None and last is not None and elapsed_days(last, review.at) >= 1:
             predictions.append(
                 Prediction(
                     at=review.at, card=review.card, p=scheduler.recall(card, now=review.at), passed=review.rating > 1

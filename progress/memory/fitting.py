@@ -106,7 +106,8 @@ def fit_and_validate(reviews: Sequence[Review], *, current: Sequence[float] | No
     fitted = fit_parameters(older)
     loss_current = validation_loss(reviews, current, since=split)
     loss_fitted = validation_loss(reviews, fitted, since=split)
-    adopted = loss_fitted < loss_current
+    # Both are numbers: at least one review is at or after ``split`` (it is a scored review's time).
+    adopted = loss_fitted is not None and loss_current is not None and loss_fitted < loss_current
     return FitOutcome(
         adopted=adopted,
         parameters=fitted if adopted else current,

@@ -147,7 +147,8 @@ class FSRS:
         self.decay = self.parameters[20]
 
     def _card(self, card: CardState) -> fsrs.Card:
-        new = card.stability is None or card.difficulty is None or card.last_review_at is None
+        last = card.last_review_at
+        new = card.stability is None or card.difficulty is None or last is None
         return fsrs.Card(
             card_id=1,
             state=fsrs.State.Learning if new else fsrs.State.Review,
@@ -155,7 +156,7 @@ class FSRS:
             stability=None if new else card.stability,
             difficulty=None if new else card.difficulty,
             due=card.due_at or card.last_review_at or datetime(1970, 1, 1, tzinfo=UTC),
-            last_review=None if new else card.last_review_at.astimezone(UTC),
+            last_review=last.astimezone(UTC) if last is not None and not new else None,
         )
 
     def review(self, card: CardState, *, rating: int, now: datetime) -> CardState:
