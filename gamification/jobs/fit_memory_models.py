@@ -1,6 +1,6 @@
 """``fit_memory_models`` (nightly): fit each eligible learner's FSRS parameters from their review
 log, adopting them only when they predict the learner's most recent reviews better
-(progress.services.memory_fit; docs/learning.md).
+(progress.memory.learners; docs/learning.md).
 
 Eligible: at least ``MIN_LOG_ROWS`` reviews and ``REFIT_NEW_REVIEWS`` new ones since the learner's
 last attempt (one set-based query). At most ``batch_size`` learners per run, in user order; the
@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.conf import settings
 
-from progress.services.memory_fit import fit_learner, learners_due_for_fit
+from progress.memory.learners import fit_learner, learners_due_for_fit
 
 from .base import JobResult, aware
 

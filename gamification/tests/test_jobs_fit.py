@@ -11,9 +11,9 @@ from courses.tests.factories import LanguageFactory
 from gamification.jobs import run_job
 from gamification.models import JobRun
 from progress.memory import fitting
+from progress.memory.learners import REFIT_NEW_REVIEWS, learners_due_for_fit
 from progress.models import MemoryParameters, ReviewLog, TokenMastery
 from progress.services import record_token_answers
-from progress.services.memory_fit import REFIT_NEW_REVIEWS, learners_due_for_fit
 from progress.services.scheduling import DEFAULT_PARAMETERS, GOOD
 from progress.tests.memory_sim import simulate
 

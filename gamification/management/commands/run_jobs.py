@@ -13,7 +13,15 @@ from gamification.jobs import JOBS
 from gamification.management.jobcommand import JobCommand
 
 #: The nightly schedule's order (config/celery.py): streaks, then the rollup before the purge.
-ORDER = ["close_streaks", "rollup_daily_metrics", "decay_tiers", "check_ledger", "purge_activity", "send_reengagement"]
+ORDER = [
+    "close_streaks",
+    "rollup_daily_metrics",
+    "decay_tiers",
+    "check_ledger",
+    "purge_activity",
+    "fit_memory_models",
+    "send_reengagement",
+]
 
 
 class Command(JobCommand):

@@ -14,9 +14,9 @@ from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from ..memory import fitting
-from ..memory.reviewlog import Review
 from ..models import MemoryParameters, ReviewLog
+from . import fitting
+from .reviewlog import Review
 
 #: Learners with fewer reviews in their log are not considered (a fit needs
 #: ``fitting.MIN_SCORED_REVIEWS`` reviews spaced at least a day apart, a subset of the log).
