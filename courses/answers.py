@@ -643,8 +643,13 @@ def check_answer_text(
     repaired, apostrophes = _repair_apostrophes(learner, known, language, strict)
     repaired_slots = _slots(repaired, None, language, strict) if apostrophes else slots
     ordered = sorted(candidates, key=lambda c: c.words != repaired) if apostrophes else candidates
+    # A learner's word that is also a contraction (German "im") may still be the solution's word
+    # but for its accents ("ím"): compare the words as typed too, not only their expansions.
+    plain_slots = tuple(_plain_slot(word, language) for word in repaired)
     for candidate in ordered:
         note = _marks_only(repaired_slots, apostrophes, candidate, language)
+        if not note and plain_slots != repaired_slots:
+            note = _marks_only(plain_slots, apostrophes, candidate, language)
         if note:
             return Verdict(correct=True, note=note, best_match=candidate.display)
     another_word = None

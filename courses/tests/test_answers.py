@@ -107,6 +107,8 @@ CASES = [
     ("de", ["Guten Morgen!"], "Guten Mrogen", 'You have a typo: "Morgen"'),
     ("de", ["Guten Morgen!"], "Gute Morgen", wrong('"gute" is another word; did you mean "Guten"?')),  # inflection
     ("de", ["Guten Morgen!"], "Gute Morgn", WRONG),  # typos in two words
+    # a typed word that is also a contraction (im = in dem) still matches its accented twin
+    ("de", ["ím a"], "im a", 'Watch out for the accent: "ím"'),
     ("de", ["Ich habe Hunger."], "ich hab hunger", WRONG),  # "habe" has 4 letters
     ("de", ["Ich habe Hunger."], "ich habe Hungre", 'You have a typo: "Hunger"'),
     ("de", ["Ich habe Hunger."], "ich habe Hunger Hunger", WRONG),
