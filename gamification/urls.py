@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("courses/<slug:slug>/review/", views.start_review, name="start_review"),
+    path("courses/<slug:slug>/review/nothing-due/", views.review_nothing_due, name="review_nothing_due"),
     path("lessons/<slug:slug>/start/", views.start_lesson, name="start_lesson"),
     path("runs/<int:run_id>/", views.run, name="run"),
     path("runs/<int:run_id>/answer/", views.answer, name="answer"),

@@ -23,6 +23,7 @@ from core.errors import ServiceError
 from core.pages import service_errors
 from courses.fragments import audio_template, exercise_template
 from courses.models import Course, Exercise, Lesson
+from progress.errors import NothingToReview
 from progress.models import Enrollment, ExerciseAttempt
 
 from . import selectors, services
@@ -59,14 +60,32 @@ def start_lesson(request, slug: str):
     return redirect("run", run_id=run.pk)
 
 
+def _to_nothing_due_page(request, exc, *, slug: str):
+    return redirect("review_nothing_due", slug=slug)
+
+
 @login_required
 @require_POST
-@service_errors(back=lambda request, slug: reverse("course_path", args=[slug]))
+@service_errors(
+    back=lambda request, slug: reverse("course_path", args=[slug]),
+    on={NothingToReview: _to_nothing_due_page},
+)
 def start_review(request, slug: str):
-    """Start a review session of the learner's due words and recent mistakes (costs no hearts)."""
+    """Start a review session of the learner's due words and recent mistakes (costs no hearts);
+    ``ahead=1``: practise ahead, the weakest words even though none is due. Nothing due → the
+    nothing-due page, which offers practice ahead."""
     course = get_object_or_404(Course.objects.visible(), slug=slug)
-    run = services.start_review_session(user=request.user, course=course, now=timezone.now())
+    ahead = request.POST.get("ahead") == "1"
+    run = services.start_review_session(user=request.user, course=course, now=timezone.now(), ahead=ahead)
     return redirect("run", run_id=run.pk)
+
+
+@login_required
+@require_GET
+def review_nothing_due(request, slug: str):
+    """Nothing is due for review: say so and offer practice ahead (XP for new evidence only)."""
+    course = get_object_or_404(Course.objects.visible(), slug=slug)
+    return render(request, "gamification/nothing_due.html", {"course": course})
 
 
 # --- The player ----------------------------------------------------------------------------------

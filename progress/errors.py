@@ -24,4 +24,12 @@ class NotEnrolled(ServiceError):
 class NothingToReview(ServiceError):
     code = "nothing_to_review"
     status = 409
-    default_message = "Nothing to review yet: no words are due and you have made no recent mistakes."
+    default_message = "Nothing is due for review: no words are due and you have made no recent mistakes."
+
+
+class NothingToPractise(ServiceError):
+    """Practice ahead needs words: the learner has practised none of the course's words yet."""
+
+    code = "nothing_to_practise"
+    status = 409
+    default_message = "You have not practised any word of this course yet: start a lesson first."

@@ -59,6 +59,9 @@ class LessonRun(models.Model):
     # The lesson's tier just before and just after this run passed (null until it passes; reviews: null).
     tier_before = models.PositiveSmallIntegerField(null=True, blank=True)
     tier_after = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A review started when nothing was due ("practise ahead"): XP for new evidence only, no gems,
+    # no heart (docs/game-rules.md, "Practice ahead").
+    ahead = models.BooleanField(default=False, help_text="Practice ahead: a review started when nothing was due")
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -88,6 +91,7 @@ class LessonRun(models.Model):
                 condition=Q(status="active", kind="review"),
                 name="run_one_active_review_per_course",
             ),
+            models.CheckConstraint(condition=Q(ahead=False) | Q(kind="review"), name="run_ahead_only_review"),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ serializers use these.
 """
 
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from core.text import storable
 
@@ -55,6 +56,19 @@ class QueryIntegerField(serializers.IntegerField):
         if not isinstance(data, str) or not data.isascii() or not data.isdigit() or len(data) > self.MAX_DIGITS:
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class QueryBooleanField(serializers.BooleanField):
+    """A boolean in a query string: exactly ``true`` or ``false`` (DRF's own field also takes ``yes``,
+    ``on``, ``1``…). Absent: the field's default (DRF reads an absent boolean of a form as false)."""
+
+    default_error_messages = {"invalid": "true or false is required."}
+    default_empty_html = empty
+
+    def to_internal_value(self, data):
+        if data not in ("true", "false"):
+            self.fail("invalid")
+        return data == "true"
 
 
 class StrictBooleanField(serializers.BooleanField):

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.fields import QueryIntegerField, StrictIntegerField, StrictUUIDField
+from core.api.fields import QueryBooleanField, QueryIntegerField, StrictIntegerField, StrictUUIDField
 from courses.api.serializers import CourseSerializer
 from progress.api.serializers import PublicExerciseSerializer
 
@@ -53,6 +53,10 @@ class RunSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(source="state.run_id")
     kind = serializers.ChoiceField(choices=["lesson", "review"], source="state.run.kind")
+    ahead = serializers.BooleanField(
+        source="state.run.ahead",
+        help_text="A review started as practice ahead: XP for new evidence only, no gems, no heart.",
+    )
     status = serializers.ChoiceField(choices=RUN_STATUSES, source="state.status")
     course = serializers.CharField(source="state.course.slug", help_text="The course's slug.")
     lesson = serializers.CharField(
@@ -148,6 +152,14 @@ class MeSerializer(serializers.Serializer):
 class DayXpSerializer(serializers.Serializer):
     date = serializers.DateField()
     xp = serializers.IntegerField()
+
+
+class StartReviewQuerySerializer(serializers.Serializer):
+    ahead = QueryBooleanField(
+        default=False,
+        help_text="`true`: practise ahead — the words with the lowest predicted recall even though none is "
+        "due. XP only for exercises no review has paid for today; no gems, no heart.",
+    )
 
 
 class DailyXpQuerySerializer(serializers.Serializer):

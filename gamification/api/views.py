@@ -30,6 +30,7 @@ from .serializers import (
     HeartsSerializer,
     MeSerializer,
     RunSerializer,
+    StartReviewQuerySerializer,
 )
 
 RUN_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The run's id (yours only).", required=True)
@@ -61,15 +62,20 @@ class StartRunView(APIView):
 @extend_schema(
     tags=["runs"],
     summary="Start (or resume) a review session of a course",
-    description="Exercises teaching the words due for review and recent mistakes. Needs no hearts.",
-    parameters=[slug_parameter(description="The course's slug.")],
+    description="Exercises teaching the words due for review and recent mistakes. Needs no hearts. "
+    "Nothing due → 409 `nothing_to_review`; then `?ahead=true` practises ahead: the words with the lowest "
+    "predicted recall even though not due, a run with `ahead: true` that pays XP only for exercises no "
+    "review has paid for today, and no gems and no heart (409 `nothing_to_practise` when you have no "
+    "word of the course yet). An active review of the course is returned as it is.",
+    parameters=[slug_parameter(description="The course's slug."), StartReviewQuerySerializer],
     request=None,
-    responses={201: RunSerializer, **error_responses(404, 409)},
+    responses={201: RunSerializer, **error_responses(400, 404, 409)},
 )
 class StartReviewView(APIView):
     def post(self, request, slug: str):
+        ahead = parse_query(request, StartReviewQuerySerializer)["ahead"]
         course = published_course(slug)
-        run = services.start_review_session(user=request.user, course=course, now=timezone.now())
+        run = services.start_review_session(user=request.user, course=course, now=timezone.now(), ahead=ahead)
         return _run_response(request, run.pk, status_code=status.HTTP_201_CREATED)
 
 

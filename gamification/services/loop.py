@@ -60,9 +60,13 @@ def start_lesson_run(*, user: User, lesson: Lesson | int, now: datetime) -> Less
         return progress.create_lesson_run(user=user, lesson=lesson, now=now)
 
 
-def start_review_session(*, user: User, course: Course | int, now: datetime) -> LessonRun:
+def start_review_session(*, user: User, course: Course | int, now: datetime, ahead: bool = False) -> LessonRun:
     """Start (or return the active) review session of a course: exercises teaching due tokens and
-    recent mistakes. Needs no hearts. Unpublished course → NotFound; nothing due → NothingToReview."""
+    recent mistakes. Needs no hearts. Unpublished course → NotFound; nothing due → NothingToReview.
+
+    ``ahead`` (practice ahead, offered when nothing is due): the words with the lowest predicted
+    recall even though not due; the run pays XP for new evidence only — no gems, no heart
+    (docs/game-rules.md, "Practice ahead"); no practised word → NothingToPractise."""
     course_id = course.pk if isinstance(course, Course) else course
     course = Course.objects.visible().filter(pk=course_id).first()
     if course is None:
@@ -71,7 +75,7 @@ def start_review_session(*, user: User, course: Course | int, now: datetime) -> 
     ensure_learner(user=user, now=now)
     with transaction.atomic():
         lock_wallet(user=user, now=now)
-        return progress.create_review_run(user=user, course=course, now=now)
+        return progress.create_review_run(user=user, course=course, now=now, ahead=ahead)
 
 
 def abandon_run(*, user: User, run_id: int, now: datetime) -> LessonRun:
@@ -224,14 +228,15 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
         correct=correct,
         is_review=is_review,
         passes_run=answer_passes_run(run.queue, exercise_pk, correct=correct),
-        review_paid=run.xp_earned + xp > 0,  # a review that paid nothing earns no heart (nor gems)
+        # A review that paid nothing earns no heart (nor gems); practice ahead never gives one.
+        review_paid=run.xp_earned + xp > 0 and not run.ahead,
     )
     # 5. Progress: the run's queue and counters, a pass (tier, or review gems).
     retry = exercise_pk in run.missed_ids  # answered wrongly earlier in this run (read before the queue moves)
     after = progress.apply_answer(
         run=run, exercise_id=exercise_pk, correct=correct, xp=xp, out_of_hearts=hearts.out_of_hearts, now=now
     )
-    gems = gems_for_pass(after.xp_earned) if after.passed else 0
+    gems = gems_for_pass(after.xp_earned) if after.passed and not run.ahead else 0  # ahead: no gems
     if after.passed:
         if is_review:
             progress.record_review_pass(run=run, gems=gems)

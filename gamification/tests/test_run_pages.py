@@ -390,8 +390,8 @@ def test_answer_queries_do_not_grow_with_the_lesson(client, learner, django_asse
 
 def test_review_with_nothing_to_review_explains_why(client, learner, course):
     response = client.post(reverse("start_review", args=[course.slug]), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("course_path", args=[course.slug])
-    assert "Nothing to review" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("review_nothing_due", args=[course.slug])
+    assert "Nothing is due for review" in response.content.decode()
     assert not LessonRun.objects.exists()
 
 

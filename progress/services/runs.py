@@ -17,7 +17,7 @@ from accounts.models import User
 from core.errors import NotFound
 from courses.models import Course, Exercise, Lesson, LessonExercise, visible_q
 
-from ..errors import EmptyLesson, LessonLocked, NothingToReview
+from ..errors import EmptyLesson, LessonLocked, NothingToPractise, NothingToReview
 from ..models import ExerciseAttempt, LessonProgress, LessonRun, TokenMastery
 from ..rules import adapt_lesson_order, pick_review_exercises, queue_after_answer, tier_for_counts
 from .mastery import learner_decay
@@ -143,20 +143,27 @@ def review_exercise_ids(
     )
 
 
-def create_review_run(*, user: User, course: Course, now: datetime) -> LessonRun:
-    """Return the learner's active review of ``course`` or build a new one (NothingToReview if empty).
-    Caller holds the wallet lock."""
+def create_review_run(*, user: User, course: Course, now: datetime, ahead: bool = False) -> LessonRun:
+    """Return the learner's active review of ``course`` (of either kind: one active review per
+    course) or build a new one. Caller holds the wallet lock.
+
+    A review serves due words and recent mistakes; nothing due → NothingToReview. ``ahead``
+    ("practise ahead", offered when nothing is due) serves the words with the lowest predicted recall
+    even though they are not due, and the run is flagged ``ahead`` (no gems, no heart: the loop reads
+    the flag); no practised word and no recent mistake → NothingToPractise.
+    """
     existing = LessonRun.objects.filter(user=user, course=course, kind=LessonRun.Kind.REVIEW, status="active").first()
     if existing is not None:
         return existing
-    exercise_ids = review_exercise_ids(user=user, course=course, now=now)
+    exercise_ids = review_exercise_ids(user=user, course=course, now=now, ahead=ahead)
     if not exercise_ids:
-        raise NothingToReview()
+        raise NothingToPractise() if ahead else NothingToReview()
     return LessonRun.objects.create(
         user=user,
         course=course,
         lesson=None,
         kind=LessonRun.Kind.REVIEW,
+        ahead=ahead,
         exercise_ids=exercise_ids,
         queue=exercise_ids,
         started_at=now,
