@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "media_assets",
     "courses",
     "progress",
+    "analytics",  # course analytics for authors: rollup tables and their admin pages
     "gamification",
 ]
 

@@ -219,6 +219,16 @@ def _words(text: str, *, elision: bool) -> tuple[str, ...]:
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
+def normalized_answer(text: str, language: str) -> str:
+    """The comparison form of a whole answer, for grouping answers that differ only in case,
+    punctuation, spacing, apostrophe look-alikes or Unicode form (``¡Estoy bien, gracias!`` and
+    ``estoy  bien gracias`` → ``estoy bien gracias``): the words the checker compares, each folded
+    as the checker folds it. Accents are kept (``está`` and ``esta`` stay apart)."""
+    language = _primary_language(language)
+    words = _words(_prepare(storable_answer(text), language), elision=language in ELISION_LANGUAGES)
+    return " ".join(_fold(word) for word in words)
+
+
 @lru_cache(maxsize=65536)
 def _fold(word: str) -> str:
     """The comparison form of a word: one apostrophe, case-folded (ß → ss), ligatures spelt out, NFC."""

@@ -2,7 +2,8 @@
 
 Per course: active learners (distinct learners who started a run or answered that day), runs
 started, runs passed (finished as passed that day), XP earned from answers, answers and correct
-answers (accuracy = correct / answers). Per exercise: attempts and errors (error rate).
+answers (accuracy = correct / answers). Per exercise: attempts and errors (error rate). Then, in
+the same transaction, the course-analytics rollups of the same day (``analytics.rollup``).
 
 Two ``INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`` statements (aggregated in the database,
 nothing loaded into Python), the same SQL on PostgreSQL and SQLite (``FILTER``, upsert and
@@ -21,6 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
 
+from analytics.rollup import rollup_analytics
 from progress.models import ExerciseAttempt, LessonRun
 
 from ..models import CourseDailyMetric, ExerciseDailyMetric
@@ -118,10 +120,11 @@ def run_rollup_daily_metrics(
         courses = changed_rows(connection, cursor)
         cursor.execute(_EXERCISE.format(metric=qn(ExerciseDailyMetric._meta.db_table), **tables), params)
         exercises = changed_rows(connection, cursor)
+        analytics = rollup_analytics(day=day, using=using)
         if dry_run:
             transaction.set_rollback(True, using=using)
     verb = "would write" if dry_run else "wrote"
     return JobResult(
-        rows_changed=courses + exercises,
-        detail=f"{day}: {verb} {courses} course and {exercises} exercise metric rows",
+        rows_changed=courses + exercises + analytics.total,
+        detail=f"{day}: {verb} {courses} course and {exercises} exercise metric rows; {analytics}",
     )

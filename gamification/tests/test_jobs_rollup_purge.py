@@ -58,7 +58,8 @@ def test_rollup_counts_a_course_day_and_its_exercises(content):
     attempt(r3, ex1, correct=True, at=NOON + timedelta(days=1))
 
     result = run_rollup_daily_metrics(now=NEXT_NIGHT)
-    assert result.rows_changed == 3  # one course row, two exercise rows
+    # one course row, two exercise rows, and 8 course-analytics rows (gamification/tests/test_jobs_course_analytics.py)
+    assert result.rows_changed == 3 + 8
     m = CourseDailyMetric.objects.get(course=course, day=DAY)
     assert (m.active_learners, m.runs_started, m.runs_passed, m.xp_earned, m.answers, m.correct_answers) == (
         2, 2, 1, 20, 4, 2,
@@ -74,10 +75,11 @@ def test_rollup_is_idempotent_and_updates_only_rows_that_differ(content):
     r = run(UserFactory(), course, lesson, at=NOON)
     attempt(r, ex1, correct=True, at=NOON)
     attempt(r, ex2, correct=True, at=NOON)
-    assert run_rollup_daily_metrics(now=NEXT_NIGHT).rows_changed == 3
+    assert run_rollup_daily_metrics(now=NEXT_NIGHT).rows_changed == 3 + 6  # + course-analytics rows
     assert run_rollup_daily_metrics(now=NEXT_NIGHT).rows_changed == 0
-    attempt(r, ex2, correct=False, at=NOON + timedelta(hours=1))  # late detail: only two rows change
-    assert run_rollup_daily_metrics(now=NEXT_NIGHT).rows_changed == 2
+    attempt(r, ex2, correct=False, at=NOON + timedelta(hours=1))
+    # late detail: only two metric rows change (+ the analytics rows of that exercise: day, time, answer)
+    assert run_rollup_daily_metrics(now=NEXT_NIGHT).rows_changed == 2 + 3
     assert CourseDailyMetric.objects.get().answers == 3
     assert CourseDailyMetric.objects.count() == 1
 
@@ -87,7 +89,7 @@ def test_rollup_backfills_a_given_day_and_refuses_an_unfinished_one(content):
     r = run(UserFactory(), course, lesson, at=NOON - timedelta(days=5))
     attempt(r, ex1, correct=True, at=NOON - timedelta(days=5))
     assert run_rollup_daily_metrics(now=NEXT_NIGHT).rows_changed == 0
-    assert run_rollup_daily_metrics(now=NEXT_NIGHT, day=DAY - timedelta(days=5)).rows_changed == 2
+    assert run_rollup_daily_metrics(now=NEXT_NIGHT, day=DAY - timedelta(days=5)).rows_changed == 2 + 4
     with pytest.raises(JobError, match="has not ended"):
         run_rollup_daily_metrics(now=NEXT_NIGHT, day=date(2026, 3, 3))
 
@@ -95,7 +97,7 @@ def test_rollup_backfills_a_given_day_and_refuses_an_unfinished_one(content):
 def test_rollup_dry_run_writes_nothing(content):
     course, lesson, ex1, _ = content
     attempt(run(UserFactory(), course, lesson, at=NOON), ex1, correct=True, at=NOON)
-    assert run_rollup_daily_metrics(now=NEXT_NIGHT, dry_run=True).rows_changed == 2
+    assert run_rollup_daily_metrics(now=NEXT_NIGHT, dry_run=True).rows_changed == 2 + 4
     assert not CourseDailyMetric.objects.exists()
     assert not ExerciseDailyMetric.objects.exists()
 
