@@ -110,3 +110,26 @@ def _clear_cache():
     else:
         cache.clear()
     yield
+
+
+@pytest.fixture
+def fake_llm(settings, monkeypatch):
+    """A fake model provider on 127.0.0.1 (core/tests/fake_llm.py), configured as the provider.
+
+    The client's retry waits are recorded in ``fake_llm.sleeps`` instead of slept."""
+    import core.llm.client as llm_client
+    from core.tests.fake_llm import FakeLLMServer
+
+    server = FakeLLMServer().start()
+    settings.LLM_BASE_URL = server.base_url
+    settings.LLM_MODEL = server.model
+    settings.LLM_API_KEY = "test-key"
+    settings.LLM_TIMEOUT = 5.0
+    settings.LLM_MAX_RETRIES = 2
+    settings.LLM_MAX_RETRY_WAIT = 30.0
+    settings.LLM_MONTHLY_COST_CAP = None
+    settings.LLM_PRICE_PROMPT_PER_MILLION = "0"
+    settings.LLM_PRICE_COMPLETION_PER_MILLION = "0"
+    monkeypatch.setattr(llm_client, "default_sleep", server.sleeps.append)
+    yield server
+    server.stop()

@@ -9,6 +9,7 @@ Modes (DJANGO_ENV):
 """
 
 import tempfile
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import environ
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI files served locally for /api/docs/ (no CDN)
+    "core.llm",  # the language model client's usage ledger (docs/llm.md)
     "accounts",
     "media_assets",
     "courses",
@@ -347,6 +349,32 @@ MALLARD_JOB_BATCH_SIZE = env.int("MALLARD_JOB_BATCH_SIZE", default=5000)
 MALLARD_COURSE_FILE_MAX_BYTES = env.int("MALLARD_COURSE_FILE_MAX_BYTES", default=5 * 1024 * 1024)
 # Learners fitted per fit_memory_models run (each fit takes about a second; docs/learning.md).
 MALLARD_FIT_BATCH_SIZE = env.int("MALLARD_FIT_BATCH_SIZE", default=500)
+
+# --- Language model (docs/llm.md) ------------------------------------------------------------
+# Any server speaking the OpenAI-compatible chat-completions API: OpenAI, Ollama, vLLM, llama.cpp's
+# server. LLM_BASE_URL is the part before /chat/completions (usually ending in /v1). Without a base
+# URL and a model, the features built on the model are hidden from learners and admin says why.
+LLM_BASE_URL = env.str("LLM_BASE_URL", default="")
+LLM_MODEL = env.str("LLM_MODEL", default="")
+LLM_API_KEY = env.str("LLM_API_KEY", default="")
+# Seconds to connect (at most 10) and between two pieces of an answer: a local model can be slow.
+LLM_TIMEOUT = env.float("LLM_TIMEOUT", default=60.0)
+# Retries after a 429, a 5xx or a failed connection; each waits what Retry-After asks (else 1, 2, 4 s …),
+# never more than LLM_MAX_RETRY_WAIT seconds.
+LLM_MAX_RETRIES = env.int("LLM_MAX_RETRIES", default=2)
+LLM_MAX_RETRY_WAIT = env.float("LLM_MAX_RETRY_WAIT", default=30.0)
+# Estimated spending per calendar month (UTC) after which no more requests are sent; empty = no cap.
+# The estimate is tokens times the prices below (in the currency the prices are in; 0 for a local model).
+LLM_MONTHLY_COST_CAP = env.str("LLM_MONTHLY_COST_CAP", default="") or None
+LLM_PRICE_PROMPT_PER_MILLION = env.str("LLM_PRICE_PROMPT_PER_MILLION", default="0")
+LLM_PRICE_COMPLETION_PER_MILLION = env.str("LLM_PRICE_COMPLETION_PER_MILLION", default="0")
+for _name in ("LLM_MONTHLY_COST_CAP", "LLM_PRICE_PROMPT_PER_MILLION", "LLM_PRICE_COMPLETION_PER_MILLION"):
+    _value = globals()[_name]
+    try:
+        if _value is not None and Decimal(_value) < 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        raise environ.ImproperlyConfigured(f"{_name} must be a number of at least 0, not {_value!r}") from None
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CSP = {
