@@ -79,6 +79,11 @@ class User(AbstractUser):
     sound_effects = models.BooleanField(default=True)
     audio_quality = models.CharField(max_length=8, choices=AudioQuality.choices, default=AudioQuality.MEDIUM)
     notify_streak_reminders = models.BooleanField("streak reminder e-mails", default=True)
+    # The local hour (0 to 23, in ``time_zone``) from which a learner who has not practised that day gets
+    # the streak reminder (docs/jobs.md, "send_streak_reminders").
+    streak_reminder_hour = models.PositiveSmallIntegerField(
+        "streak reminder time", default=19, choices=[(h, f"{h:02d}:00") for h in range(24)]
+    )
     notify_reengagement = models.BooleanField("we-miss-you e-mails", default=True)
     notify_product_news = models.BooleanField("product news e-mails", default=False)
 
@@ -91,6 +96,7 @@ class User(AbstractUser):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(daily_xp_goal__in=[10, 20, 30, 50]), name="user_daily_goal_valid"),
+            models.CheckConstraint(condition=Q(streak_reminder_hour__lte=23), name="user_reminder_hour_valid"),
         ]
 
     def __str__(self) -> str:

@@ -35,6 +35,7 @@ v1 = [
     path("me/daily-xp/", game.DailyXpView.as_view(), name="me-daily-xp"),
     path("me/courses/", game.MyCoursesView.as_view(), name="me-courses"),
     path("me/hearts/refill/", game.RefillHeartsView.as_view(), name="me-hearts-refill"),
+    path("me/streak-freezes/", game.StreakFreezesView.as_view(), name="me-streak-freezes"),
 ]
 
 

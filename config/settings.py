@@ -338,6 +338,8 @@ SPECTACULAR_SETTINGS = {
 
 # --- Game rules that are settings (docs/game-rules.md) ----------------------------------------------
 MALLARD_HEART_REFILL_PRICE_GEMS = env.int("MALLARD_HEART_REFILL_PRICE_GEMS", default=50)
+# Gems one streak freeze costs in the shop (a learner holds at most two; docs/game-rules.md).
+MALLARD_STREAK_FREEZE_PRICE_GEMS = env.int("MALLARD_STREAK_FREEZE_PRICE_GEMS", default=100)
 MALLARD_ACTIVITY_RETENTION_DAYS = env.int("MALLARD_ACTIVITY_RETENTION_DAYS", default=180)
 # The memory model that schedules words (docs/learning.md): "fsrs" (FSRS-6, default) or "sm2".
 MALLARD_SCHEDULER = env.str("MALLARD_SCHEDULER", default="fsrs")

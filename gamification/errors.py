@@ -52,3 +52,9 @@ class HeartsFull(ServiceError):
     code = "hearts_full"
     status = 409
     default_message = "Your hearts are already full."
+
+
+class FreezesFull(ServiceError):
+    code = "freezes_full"
+    status = 409
+    default_message = "You already hold as many streak freezes as you can (2)."

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 
 MAX_HEARTS = 5
+#: A learner holds at most this many streak freezes (docs/game-rules.md, "Streak freezes").
+MAX_STREAK_FREEZES = 2
 
 
 class Wallet(models.Model):
@@ -25,6 +27,9 @@ class Wallet(models.Model):
             models.CheckConstraint(condition=Q(hearts__gte=0) & Q(hearts__lte=MAX_HEARTS), name="wallet_hearts_range"),
             models.CheckConstraint(condition=Q(gems__gte=0), name="wallet_gems_nonnegative"),
             models.CheckConstraint(condition=Q(xp_total__gte=0), name="wallet_xp_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(streak_freezes__lte=MAX_STREAK_FREEZES), name="wallet_streak_freezes_max"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -109,6 +114,10 @@ class Streak(models.Model):
     # The nightly close job records the local day it last closed, so a second run changes nothing.
     closed_through = models.DateField(null=True, blank=True)
     freezes_used = models.PositiveIntegerField(default=0)
+    # Set by the close job when it spends freezes, cleared when the learner has seen the notice
+    # ("Your streak freeze saved your 12-day streak"): the streak length saved and the freezes spent.
+    freeze_notice_streak = models.PositiveIntegerField(null=True, blank=True)
+    freeze_notice_freezes = models.PositiveSmallIntegerField(default=0)
     reengagement_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -119,6 +128,39 @@ class Streak(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.current} days"
+
+
+class FrozenDay(models.Model):
+    """A learner-local day without XP that a streak freeze kept (written by the close job), for the
+    streak calendar."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="frozen_days")
+    day = models.DateField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="frozen_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.day} kept by a streak freeze"
+
+
+class StreakReminder(models.Model):
+    """The streak reminder e-mail of one learner-day (learner-local date). The row is the claim: the
+    hourly job inserts it before sending (unique, so two runs never both send), sets ``sent_at`` once
+    sent, and deletes it when sending failed, so the next hour tries again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="streak_reminders")
+    day = models.DateField()
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="streak_reminder_unique")]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"Streak reminder for {self.user} on {self.day}"
 
 
 class DailyActivity(models.Model):

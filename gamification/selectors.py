@@ -18,6 +18,7 @@ from progress.services.scheduling import mastered_q
 from .models import MAX_HEARTS, DailyActivity, Streak, UserAchievement, Wallet
 from .services.activity import local_day, streak_alive
 from .services.hearts import current
+from .services.shop import FreezeShop, freeze_shop_of
 from .services.types import HeartsState
 from .services.wallet import hearts_state_of
 
@@ -35,6 +36,11 @@ def daily_xp(*, user: User, days: int, now: datetime) -> list[tuple[date, int]]:
     first = today - timedelta(days=days - 1)
     xp = dict(DailyActivity.objects.filter(user=user, day__gte=first, day__lte=today).values_list("day", "xp"))
     return [(first + timedelta(days=i), xp.get(first + timedelta(days=i), 0)) for i in range(days)]
+
+
+def freeze_shop(*, user: User) -> FreezeShop:
+    """Streak freezes held, the price and whether one can be bought now. One query, no write."""
+    return freeze_shop_of(Wallet.objects.filter(user=user).first())
 
 
 @dataclass
@@ -145,6 +151,7 @@ class Profile:
     hearts: HeartsState
     streak_current: int
     streak_longest: int
+    streak_freezes: int
     today: date
     today_xp: int
     daily_goal: int
@@ -236,6 +243,7 @@ def profile(*, user: User, now: datetime) -> Profile:
         hearts=hearts_state_of(wallet, now),
         streak_current=_live_streak(user, streak, now),
         streak_longest=streak.longest if streak else 0,
+        streak_freezes=wallet.streak_freezes if wallet else 0,
         today=today,
         today_xp=today_xp,
         daily_goal=goal,
@@ -324,6 +332,7 @@ __all__ = [
     "RunState",
     "RunSummary",
     "daily_xp",
+    "freeze_shop",
     "hearts_state",
     "profile",
     "run_state",

@@ -14,4 +14,6 @@ urlpatterns = [
     path("me/", views.profile, name="profile"),
     path("hearts/", views.out_of_hearts, name="out_of_hearts"),
     path("hearts/refill/", views.refill_hearts, name="refill_hearts"),
+    path("shop/", views.shop, name="shop"),
+    path("shop/streak-freeze/", views.buy_streak_freeze, name="buy_streak_freeze"),
 ]

@@ -285,6 +285,36 @@ def out_of_hearts(request):
 
 
 @login_required
+@require_GET
+def shop(request):
+    """The gem shop: streak freezes (and a link to the hearts refill)."""
+    return render(
+        request,
+        "gamification/shop.html",
+        {
+            "shop": selectors.freeze_shop(user=request.user),
+            "hearts": selectors.hearts_state(user=request.user, now=timezone.now()),
+            "client_id": uuid.uuid4(),  # a double submit of this form buys once
+        },
+    )
+
+
+@login_required
+@require_POST
+@service_errors(back="shop")
+def buy_streak_freeze(request):
+    try:
+        client_id = uuid.UUID(request.POST.get("client_id", ""))
+    except ValueError:
+        messages.error(request, "The form was missing its purchase id; please try again.")
+        return redirect("shop")
+    result = services.buy_streak_freeze(user=request.user, client_id=client_id, now=timezone.now())
+    if not result.repeated:
+        messages.success(request, f"Streak freeze bought. You hold {result.held} of {result.max}.")
+    return redirect("shop")
+
+
+@login_required
 @require_POST
 @service_errors(back="out_of_hearts")
 def refill_hearts(request):

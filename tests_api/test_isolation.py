@@ -101,6 +101,8 @@ ATTACKS = [
     ("daily xp", "get", lambda w: "me/daily-xp/?days=30", None, 200),
     ("my courses", "get", lambda w: "me/courses/", None, 200),
     ("refill", "post", lambda w: "me/hearts/refill/", None, 409),
+    ("streak freezes", "get", lambda w: "me/streak-freezes/", None, 200),
+    ("buy a streak freeze", "post", lambda w: "me/streak-freezes/", lambda w: {"client_id": str(uuid.uuid4())}, 409),
 ]
 
 
@@ -158,6 +160,7 @@ def test_every_api_operation_is_covered(world):
         "me/daily-xp/",
         "me/courses/",
         "me/hearts/refill/",
+        "me/streak-freezes/",
     }
     tried |= {f"/api/v1/{t}" for t in templates}
     assert paths == tried

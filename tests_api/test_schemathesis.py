@@ -98,7 +98,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server)
             print(f"  {operation.label} {bool(path_parameters)}: {time.monotonic() - started:.1f}s")
 
     print(f"schemathesis: {len(operations)} operations, {examples} examples, {len(failures)} failures")
-    assert len(operations) == 17 or only
+    assert len(operations) == 19 or only
     assert examples >= len(operations) * 5
     assert not failures, "\n\n".join(failures[:10])
 
@@ -155,5 +155,8 @@ def test_happy_path_responses_conform_to_the_schema(live_server):
     call("GET", "me/courses/", 200)
     set_wallet(user, hearts=2, hearts_anchor_at=timezone.now(), gems=100)
     call("POST", "me/hearts/refill/", 200)
+    set_wallet(user, gems=150)
+    call("GET", "me/streak-freezes/", 200)
+    call("POST", "me/streak-freezes/", 200, json={"client_id": str(uuid.uuid4())})
     operations = {result.ok().label for result in schema.get_all_operations()}
     assert {label for label, _ in seen} == {label.replace("/api/v1/", "") for label in operations}

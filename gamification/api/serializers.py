@@ -129,6 +129,23 @@ class AnswerOutcomeSerializer(serializers.Serializer):
 class StreakSerializer(serializers.Serializer):
     current = serializers.IntegerField()
     longest = serializers.IntegerField()
+    freezes = serializers.IntegerField(help_text="Streak freezes held (at most 2).")
+
+
+class FreezeShopSerializer(serializers.Serializer):
+    held = serializers.IntegerField(help_text="Streak freezes held now.")
+    max = serializers.IntegerField(help_text="The most a learner may hold.")
+    price = serializers.IntegerField(help_text="Gems one streak freeze costs.")
+    gems = serializers.IntegerField(help_text="Your gems now.")
+    can_buy = serializers.BooleanField()
+    reason = serializers.CharField(help_text="Why a purchase is not possible now; empty when it is.", allow_blank=True)
+    repeated = serializers.BooleanField(help_text="True when this client_id already bought a freeze (nothing changed).")
+
+
+class FreezePurchaseSerializer(serializers.Serializer):
+    client_id = StrictUUIDField(
+        help_text="A UUID the client makes per purchase; sending it again buys nothing more (retries, double clicks)."
+    )
 
 
 class TodaySerializer(serializers.Serializer):

@@ -27,6 +27,8 @@ from .serializers import (
     CourseProgressSerializer,
     DailyXpQuerySerializer,
     DailyXpSerializer,
+    FreezePurchaseSerializer,
+    FreezeShopSerializer,
     HeartsSerializer,
     MeSerializer,
     RunSerializer,
@@ -147,7 +149,7 @@ class MeView(APIView):
             "level": p.level,
             "gems": p.gems,
             "hearts": p.hearts,
-            "streak": {"current": p.streak_current, "longest": p.streak_longest},
+            "streak": {"current": p.streak_current, "longest": p.streak_longest, "freezes": p.streak_freezes},
             "today": {"date": p.today, "xp": p.today_xp, "goal": p.daily_goal, "met": p.goal_met},
         }
         return Response(MeSerializer(data).data)
@@ -190,3 +192,25 @@ class RefillHeartsView(APIView):
     def post(self, request):
         hearts = services.refill_hearts(user=request.user, now=timezone.now())
         return Response(HeartsSerializer(hearts).data)
+
+
+@extend_schema(tags=["me"], summary="Your streak freezes: held, the price, whether you can buy one")
+class StreakFreezesView(APIView):
+    @extend_schema(responses={200: FreezeShopSerializer, **error_responses()})
+    def get(self, request):
+        return Response(FreezeShopSerializer(selectors.freeze_shop(user=request.user)).data)
+
+    @extend_schema(
+        summary="Buy a streak freeze with gems",
+        description="Idempotent by `client_id`: the same `client_id` again buys nothing more and answers "
+        "`repeated: true`. 409 `freezes_full` at 2 held, 409 `not_enough_gems`.",
+        request=FreezePurchaseSerializer,
+        responses={200: FreezeShopSerializer, **error_responses(400, 409)},
+    )
+    def post(self, request):
+        data = FreezePurchaseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        shop = services.buy_streak_freeze(
+            user=request.user, client_id=data.validated_data["client_id"], now=timezone.now()
+        )
+        return Response(FreezeShopSerializer(shop).data)

@@ -20,7 +20,11 @@ For each such learner, in one transaction per batch:
   missed``, ``Streak.freezes_used += missed``, ``last_day = yesterday`` and ``alive_until`` = the end
   of today (the frozen days count as kept, so XP today extends the streak) and ``current`` is
   unchanged (a frozen day adds no length).
-- Otherwise ``current = 0`` and no freeze is spent (freezes that cannot save the streak are kept).
+  Each kept day is recorded as a ``FrozenDay`` (the streak calendar shows it), and the streak keeps a
+  notice for the learner's next visit (``freeze_notice_streak`` = the length saved,
+  ``freeze_notice_freezes`` += the freezes spent; ``gamification.services.notices``).
+- Otherwise ``current = 0`` and no freeze is spent (freezes that cannot save the streak are kept); a
+  pending freeze notice is dropped (the streak it announced is over).
 - Either way ``closed_through = yesterday``: a second run at the same ``now`` finds nothing.
 
 Not a minute early: at 23:59 local time, *yesterday* is still the day before, so today is untouched.
@@ -45,7 +49,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 
 from accounts.models import User
 
-from ..models import Streak, Wallet
+from ..models import FrozenDay, Streak, Wallet
 from ..services.activity import local_yesterday
 from .base import JobResult, aware, db_datetime, id_ranges, job_connection
 
@@ -123,10 +127,19 @@ _CLOSE_TAIL = """,
         WHERE w.user_id = d.user_id AND d.missed IS NOT NULL AND w.streak_freezes >= d.missed
         RETURNING w.user_id, d.missed
     ),
+    frozen_days AS (
+        INSERT INTO {frozen_day} (user_id, day, created_at)
+        SELECT sp.user_id, d.yday - g.n, %(now)s
+        FROM spent sp JOIN due d ON d.user_id = sp.user_id CROSS JOIN generate_series(0, sp.missed - 1) AS g(n)
+        ON CONFLICT (user_id, day) DO NOTHING
+    ),
     closed AS (
         UPDATE {streak} s SET
             closed_through = d.yday,
             current = CASE WHEN sp.user_id IS NULL THEN 0 ELSE s.current END,
+            freeze_notice_streak = CASE WHEN sp.user_id IS NULL THEN NULL ELSE s.current END,
+            freeze_notice_freezes = CASE WHEN sp.user_id IS NULL THEN 0
+                                         ELSE s.freeze_notice_freezes + sp.missed END,
             last_day = CASE WHEN sp.user_id IS NULL THEN s.last_day ELSE GREATEST(s.last_day, d.yday) END,
             alive_until = CASE WHEN sp.user_id IS NULL THEN s.alive_until
                                ELSE GREATEST(s.alive_until, d.deadline) END,
@@ -162,6 +175,7 @@ def run_close_streaks(
         "streak": qn(Streak._meta.db_table),
         "user": qn(User._meta.db_table),
         "wallet": qn(Wallet._meta.db_table),
+        "frozen_day": qn(FrozenDay._meta.db_table),
     }
     names = list(User.objects.using(using).order_by().values_list("time_zone", flat=True).distinct())
     days, unknown = zone_days(now=now, zones=names)
@@ -246,10 +260,17 @@ _SPEND_SQLITE = "UPDATE {wallet} SET streak_freezes = streak_freezes - %s WHERE 
 # SQLite's two-argument max() is NULL when either is: COALESCE gives PostgreSQL's GREATEST.
 _KEEP_SQLITE = """
     UPDATE {streak} SET closed_through = %s, last_day = max(COALESCE(last_day, %s), %s),
-        alive_until = max(COALESCE(alive_until, %s), %s), freezes_used = freezes_used + %s
+        alive_until = max(COALESCE(alive_until, %s), %s), freezes_used = freezes_used + %s,
+        freeze_notice_streak = current, freeze_notice_freezes = freeze_notice_freezes + %s
     WHERE id = %s
 """
-_RESET_SQLITE = "UPDATE {streak} SET closed_through = %s, current = 0 WHERE id = %s"
+_RESET_SQLITE = """
+    UPDATE {streak} SET closed_through = %s, current = 0, freeze_notice_streak = NULL, freeze_notice_freezes = 0
+    WHERE id = %s
+"""
+_FROZEN_DAY_SQLITE = """
+    INSERT INTO {frozen_day} (user_id, day, created_at) VALUES (%s, %s, %s) ON CONFLICT (user_id, day) DO NOTHING
+"""
 
 
 def _close_sqlite_batch(
@@ -265,7 +286,7 @@ def _close_sqlite_batch(
     cursor.execute(
         _DUE_SQLITE.format(zones=zones, **tables), [*params, lo, hi, latest, latest, db_datetime(connection, now)]
     )
-    spend, keep, reset = [], [], []
+    spend, keep, reset, frozen_days = [], [], [], []
     for streak_id, user_id, tz, last_day, last_activity_at, held in cursor.fetchall():
         yday, _, deadline = days[tz]
         last_days = [d for d in (last_day, _local_date(last_activity_at, tz)) if d is not None]
@@ -273,13 +294,16 @@ def _close_sqlite_batch(
         if held >= missed:
             spend.append((missed, user_id))
             deadline = db_datetime(connection, deadline)
-            keep.append((yday, yday, yday, deadline, deadline, missed, streak_id))
+            keep.append((yday, yday, yday, deadline, deadline, missed, missed, streak_id))
+            stamp = db_datetime(connection, now)
+            frozen_days += [(user_id, yday - timedelta(days=n), stamp) for n in range(missed)]
         else:
             reset.append((yday, streak_id))
     if not dry_run:
         cursor.executemany(_SPEND_SQLITE.format(**tables), spend)
         cursor.executemany(_KEEP_SQLITE.format(**tables), keep)
         cursor.executemany(_RESET_SQLITE.format(**tables), reset)
+        cursor.executemany(_FROZEN_DAY_SQLITE.format(**tables), frozen_days)
     return len(keep), len(reset), sum(missed for missed, _ in spend)
 
 

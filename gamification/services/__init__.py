@@ -4,13 +4,16 @@ from .achievements import evaluate as evaluate_achievements
 from .activity import local_day, record_activity
 from .ledger import check_ledger
 from .loop import abandon_run, start_lesson_run, start_review_session, submit_answer
+from .shop import FreezeShop, buy_streak_freeze
 from .types import AnswerOutcome, HeartsState
 from .wallet import ensure_learner, refill_hearts
 
 __all__ = [
     "AnswerOutcome",
+    "FreezeShop",
     "HeartsState",
     "abandon_run",
+    "buy_streak_freeze",
     "check_ledger",
     "ensure_learner",
     "evaluate_achievements",

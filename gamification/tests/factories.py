@@ -13,10 +13,12 @@ from gamification.models import (
     CourseDailyMetric,
     DailyActivity,
     ExerciseDailyMetric,
+    FrozenDay,
     HeartsLog,
     JobRun,
     LedgerEntry,
     Streak,
+    StreakReminder,
     UserAchievement,
     Wallet,
 )
@@ -132,3 +134,22 @@ class ExerciseDailyMetricFactory(factory.django.DjangoModelFactory):
     day = DAY0
     attempts = 4
     errors = 1
+
+
+class FrozenDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FrozenDay
+
+    user = factory.SubFactory(UserFactory)
+    day = DAY0
+    created_at = T0
+
+
+class StreakReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StreakReminder
+
+    user = factory.SubFactory(UserFactory)
+    day = DAY0
+    claimed_at = T0
+    sent_at = T0

@@ -20,6 +20,8 @@ pytestmark = pytest.mark.django_db
         factories.JobRunFactory,
         factories.CourseDailyMetricFactory,
         factories.ExerciseDailyMetricFactory,
+        factories.FrozenDayFactory,
+        factories.StreakReminderFactory,
     ],
     ids=lambda f: f.__name__,
 )

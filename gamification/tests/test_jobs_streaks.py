@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from gamification.jobs import run_close_streaks
-from gamification.models import Wallet
+from gamification.models import FrozenDay, Wallet
 from gamification.services.activity import record_activity
 
 from .jobs_factories import learner, streak
@@ -103,15 +103,38 @@ def test_freezes_run_out_then_the_streak_breaks():
 
 
 def test_after_a_missed_run_freezes_are_spent_only_if_they_cover_every_missed_day():
-    # The job did not run for three days; both learners missed 2, 3 and 4 March.
-    covered = learner(current=5, last_day=date(2026, 3, 1), freezes=3)
-    short = learner(current=5, last_day=date(2026, 3, 1), freezes=2)
-    run_close_streaks(now=utc(2026, 3, 5, 1))
+    # The job did not run for two days; both learners missed 2 and 3 March.
+    covered = learner(current=5, last_day=date(2026, 3, 1), freezes=2)
+    short = learner(current=5, last_day=date(2026, 3, 1), freezes=1)
+    run_close_streaks(now=utc(2026, 3, 4, 1))
     c, s = streak(covered), streak(short)
-    assert (c.current, c.last_day, c.freezes_used) == (5, date(2026, 3, 4), 3)
+    assert (c.current, c.last_day, c.freezes_used) == (5, date(2026, 3, 3), 2)
+    assert (c.freeze_notice_streak, c.freeze_notice_freezes) == (5, 2)
     assert Wallet.objects.get(user=covered).streak_freezes == 0
-    assert (s.current, s.freezes_used) == (0, 0)
-    assert Wallet.objects.get(user=short).streak_freezes == 2
+    assert set(FrozenDay.objects.filter(user=covered).values_list("day", flat=True)) == {
+        date(2026, 3, 2),
+        date(2026, 3, 3),
+    }
+    assert (s.current, s.freezes_used, s.freeze_notice_streak) == (0, 0, None)
+    assert Wallet.objects.get(user=short).streak_freezes == 1
+    assert not FrozenDay.objects.filter(user=short).exists()
+
+
+def test_a_spent_freeze_leaves_a_notice_and_a_frozen_day_once():
+    user = learner(current=12, last_day=date(2026, 3, 1), freezes=1)
+    run_close_streaks(now=utc(2026, 3, 3, 0, 5))
+    run_close_streaks(now=utc(2026, 3, 3, 1, 5))  # idempotent: nothing more
+    s = streak(user)
+    assert (s.freeze_notice_streak, s.freeze_notice_freezes) == (12, 1)
+    assert list(FrozenDay.objects.filter(user=user).values_list("day", flat=True)) == [date(2026, 3, 2)]
+
+
+def test_a_broken_streak_drops_a_pending_freeze_notice():
+    user = learner(current=4, last_day=date(2026, 3, 1), freezes=1)
+    run_close_streaks(now=utc(2026, 3, 3, 1))  # 2 March kept by the freeze
+    run_close_streaks(now=utc(2026, 3, 4, 1))  # 3 March missed, no freeze left
+    s = streak(user)
+    assert (s.current, s.freeze_notice_streak, s.freeze_notice_freezes) == (0, None, 0)
 
 
 def test_xp_after_local_midnight_yesterday_keeps_the_streak_after_a_zone_change():
