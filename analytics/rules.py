@@ -66,3 +66,8 @@ def median(histogram: Iterable[tuple[int, int]], buckets: Buckets) -> Median | N
 
 def rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
+
+
+#: a unit's lessons marked "hardest": at most this many, each with at least this many answers
+HARDEST_LESSONS = 3
+HARDEST_MIN_ANSWERS = 5

@@ -1,0 +1,130 @@
+"""Small SVG charts drawn on the server (no JavaScript, no chart library): the geometry here, the
+markup in ``templates/admin/analytics/charts.html``. Each chart has a title and a description for
+screen readers, and its figures are also in the page's tables."""
+
+from dataclasses import dataclass
+
+from .selectors import DayPoint, Row
+
+WIDTH = 640
+TREND_HEIGHT = 200
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 44, 12, 14, 28
+BAR_ROW = 22
+LABEL_WIDTH = 170
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    css_class: str
+    points: str  # "x,y x,y …" for <polyline>
+    dots: list[tuple[float, float, str]]  # x, y, tooltip
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    width: int
+    height: int
+    series: list[Series]
+    y_max: int
+    axis: dict  # x0, x1, y0 (the baseline), y1 (the top)
+    x_labels: list[tuple[float, str]]
+    description: str
+
+
+def trend_chart(points: list[DayPoint]) -> TrendChart | None:
+    """Lesson runs started and passed per day. None when the period has no run at all."""
+    if not points or not any(p.started or p.passed for p in points):
+        return None
+    y_max = max(max(p.started, p.passed) for p in points)
+    x0, x1 = PAD_LEFT, WIDTH - PAD_RIGHT
+    y0, y1 = TREND_HEIGHT - PAD_BOTTOM, PAD_TOP
+    step = (x1 - x0) / max(len(points) - 1, 1)
+
+    def xy(i: int, value: int) -> tuple[float, float]:
+        return round(x0 + i * step, 1), round(y0 - (y0 - y1) * value / y_max, 1)
+
+    series = []
+    for name, css, attr in (("Started", "started", "started"), ("Passed", "passed", "passed")):
+        coords = [xy(i, getattr(p, attr)) for i, p in enumerate(points)]
+        series.append(
+            Series(
+                name=name,
+                css_class=css,
+                points=" ".join(f"{x},{y}" for x, y in coords),
+                dots=[
+                    (x, y, f"{p.day:%d %b}: {getattr(p, attr)} {name.lower()}")
+                    for (x, y), p in zip(coords, points, strict=True)
+                ],
+            )
+        )
+    picks = sorted({0, len(points) // 2, len(points) - 1})
+    x_labels = [(xy(i, 0)[0], f"{points[i].day:%d %b}") for i in picks]
+    started, passed = sum(p.started for p in points), sum(p.passed for p in points)
+    busiest = max(points, key=lambda p: p.started)
+    description = (
+        f"From {points[0].day:%d %B %Y} to {points[-1].day:%d %B %Y}: {started} runs started and {passed} passed; "
+        f"the busiest day was {busiest.day:%d %B} with {busiest.started} started."
+    )
+    return TrendChart(
+        width=WIDTH,
+        height=TREND_HEIGHT,
+        series=series,
+        y_max=y_max,
+        axis={"x0": x0, "x1": x1, "y0": y0, "y1": y1},
+        x_labels=x_labels,
+        description=description,
+    )
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value_text: str
+    y: float
+    width: float
+    low: bool
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    label_width: int
+    plot_width: int
+    bars: list[Bar]
+    description: str
+
+
+def accuracy_chart(rows: list[Row]) -> BarChart | None:
+    """First-try accuracy per exercise, one horizontal bar each (exercises not answered are left
+    out). None when no exercise was answered."""
+    answered = [r for r in rows if r.figures.first_try_accuracy is not None]
+    if not answered:
+        return None
+    plot_width = WIDTH - LABEL_WIDTH - 60
+    bars = []
+    for i, row in enumerate(answered):
+        accuracy = row.figures.first_try_accuracy or 0.0
+        bars.append(
+            Bar(
+                label=row.label,
+                value_text=f"{accuracy:.0%}",
+                y=i * BAR_ROW + 4,
+                width=round(max(plot_width * accuracy, 1), 1),
+                low=accuracy < 0.5,
+            )
+        )
+    lowest = min(answered, key=lambda r: r.figures.first_try_accuracy or 0.0)
+    description = (
+        f"{len(answered)} exercises; the lowest first-try accuracy is {lowest.label} "
+        f"at {lowest.figures.first_try_accuracy:.0%}."
+    )
+    return BarChart(
+        width=WIDTH,
+        height=len(answered) * BAR_ROW + 8,
+        label_width=LABEL_WIDTH,
+        plot_width=plot_width,
+        bars=bars,
+        description=description,
+    )
