@@ -28,7 +28,7 @@ class TrendChart:
     series: list[Series]
     y_max: int
     axis: dict  # x0, x1, y0 (the baseline), y1 (the top)
-    x_labels: list[tuple[float, str]]
+    x_labels: list[tuple[float, str, str]]  # x, text, text-anchor
     description: str
 
 
@@ -59,7 +59,10 @@ def trend_chart(points: list[DayPoint]) -> TrendChart | None:
             )
         )
     picks = sorted({0, len(points) // 2, len(points) - 1})
-    x_labels = [(xy(i, 0)[0], f"{points[i].day:%d %b}") for i in picks]
+    last = len(points) - 1
+    x_labels = [
+        (xy(i, 0)[0], f"{points[i].day:%d %b}", "start" if i == 0 else "end" if i == last else "middle") for i in picks
+    ]
     started, passed = sum(p.started for p in points), sum(p.passed for p in points)
     busiest = max(points, key=lambda p: p.started)
     description = (
