@@ -75,6 +75,21 @@ def editor(client):
     return client
 
 
+def test_outside_content_content_editors_only_read():
+    perms = set(
+        Group.objects.get(name="Content editor")
+        .permissions.exclude(content_type__app_label__in=["courses", "media_assets"])
+        .values_list("content_type__app_label", "codename")
+    )
+    assert {
+        ("analytics", "view_lessonday"),
+        ("gamification", "view_coursedailymetric"),
+        ("gamification", "view_exercisedailymetric"),
+    } <= perms
+    assert all(codename.startswith("view_") for _, codename in perms), perms
+    assert not any(label == "accounts" for label, _ in perms)
+
+
 @pytest.mark.parametrize("page", AUTHOR_PAGES)
 def test_content_editors_read_content_and_analytics(editor, page):
     assert editor.get(reverse(page)).status_code == 200
