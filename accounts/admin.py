@@ -48,7 +48,7 @@ class UserAdmin(DjangoUserAdmin):
                     "audio_quality",
                     "notify_streak_reminders",
                     "notify_reengagement",
-                    "notify_product_news",
+                    "streak_reminder_hour",
                 )
             },
         ),

@@ -85,7 +85,6 @@ class User(AbstractUser):
         "streak reminder time", default=19, choices=[(h, f"{h:02d}:00") for h in range(24)]
     )
     notify_reengagement = models.BooleanField("we-miss-you e-mails", default=True)
-    notify_product_news = models.BooleanField("product news e-mails", default=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

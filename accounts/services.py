@@ -35,7 +35,7 @@ SETTINGS_FIELDS = frozenset(
         "native_language",
         "notify_streak_reminders",
         "notify_reengagement",
-        "notify_product_news",
+        "streak_reminder_hour",
     }
 )
 

@@ -28,7 +28,7 @@ class SettingsForm(forms.ModelForm):
             "sound_effects",
             "notify_streak_reminders",
             "notify_reengagement",
-            "notify_product_news",
+            "streak_reminder_hour",
         ]
         labels = {
             "display_name": "Display name",
@@ -37,11 +37,12 @@ class SettingsForm(forms.ModelForm):
             "sound_effects": "Sound effects in lessons",
             "notify_streak_reminders": "Remind me before my streak ends",
             "notify_reengagement": "E-mail me if I haven't practised for a while",
-            "notify_product_news": "Product news",
+            "streak_reminder_hour": "Send the streak reminder from",
         }
         help_texts = {
             "display_name": "Shown on leaderboards.",
             "daily_xp_goal": "How much XP a day counts as a good day.",
+            "streak_reminder_hour": "Your local time. One e-mail that day, only if you have not practised yet.",
         }
         widgets = {
             "display_name": forms.TextInput(attrs={"autocomplete": "nickname"}),

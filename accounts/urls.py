@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns = [
     path("settings/", views.settings_page, name="settings"),
+    path("unsubscribe/<str:token>/", views.unsubscribe_page, name="unsubscribe"),
 ]

@@ -4,10 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
 from . import services
 from .models import User
 from .settings_form import SettingsForm
+from .unsubscribe import TOPICS, InvalidUnsubscribeLink, read_token, unsubscribe
 
 
 @login_required
@@ -30,3 +33,20 @@ def settings_page(request):
             messages.success(request, "Settings saved." if changed else "Nothing to change.")
             return redirect("settings")
     return render(request, "accounts/settings.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# No CSRF token: the signed link is the credential, and mail providers' one-click unsubscribe
+# (RFC 8058: a POST of "List-Unsubscribe=One-Click" to the link) cannot carry one.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe_page(request, token: str):
+    """GET: say what the link turns off, with a button (link scanners only GET, so they change
+    nothing). POST: turn it off. No log-in needed; a tampered link is a 400 page."""
+    try:
+        if request.method == "POST":
+            _user, label = unsubscribe(token=token)
+            return render(request, "accounts/unsubscribe.html", {"done": True, "label": label})
+        _user, topic = read_token(token)
+    except InvalidUnsubscribeLink as exc:
+        return render(request, "accounts/unsubscribe.html", {"error": str(exc)}, status=400)
+    return render(request, "accounts/unsubscribe.html", {"label": TOPICS[topic][1], "token": token})

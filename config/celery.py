@@ -22,6 +22,8 @@ app.autodiscover_tasks()
 # at 16:00 UTC (morning in the Americas, afternoon in Europe, evening in Asia).
 app.conf.beat_schedule = {
     "close-streaks-hourly": {"task": "gamification.close_streaks", "schedule": crontab(minute=5)},
+    # Hourly too: each learner's reminder hour comes round in their own zone.
+    "send-streak-reminders-hourly": {"task": "gamification.send_streak_reminders", "schedule": crontab(minute=0)},
     "rollup-daily-metrics-nightly": {
         "task": "gamification.rollup_daily_metrics",
         "schedule": crontab(hour=0, minute=20),

@@ -48,6 +48,11 @@ def send_reengagement(now: str | None = None, dry_run: bool = False) -> dict:
     return _run("send_reengagement", now, dry_run)
 
 
+@shared_task(name="gamification.send_streak_reminders")
+def send_streak_reminders(now: str | None = None, dry_run: bool = False) -> dict:
+    return _run("send_streak_reminders", now, dry_run)
+
+
 @shared_task(name="gamification.fit_memory_models")
 def fit_memory_models(now: str | None = None, dry_run: bool = False) -> dict:
     return _run("fit_memory_models", now, dry_run)

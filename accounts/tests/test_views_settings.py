@@ -15,6 +15,7 @@ def valid(**overrides):
         "audio_quality": "low",
         "sound_effects": "",
         "notify_streak_reminders": "on",
+        "streak_reminder_hour": "19",
     }
     data.update(overrides)
     return data
@@ -36,7 +37,7 @@ def test_settings_page_shows_every_control_with_a_label(client, learner):
         "sound_effects",
         "notify_streak_reminders",
         "notify_reengagement",
-        "notify_product_news",
+        "streak_reminder_hour",
     ):
         assert f'name="{name}"' in html
     assert '<option value="America/New_York">' in html
@@ -54,6 +55,7 @@ def test_settings_are_saved(client, learner):
     assert learner.audio_quality == "low"
     assert learner.sound_effects is False
     assert learner.notify_streak_reminders is True and learner.notify_reengagement is False
+    assert learner.streak_reminder_hour == 19
     page = client.get(reverse("settings")).content.decode()
     assert "Settings saved." in page
     assert 'data-theme="dark"' in page  # the theme applies at once

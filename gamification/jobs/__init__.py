@@ -18,6 +18,7 @@ from .purge_activity import run_purge_activity
 from .recording import record
 from .rollup_daily_metrics import run_rollup_daily_metrics
 from .send_reengagement import run_send_reengagement
+from .send_streak_reminders import run_send_streak_reminders
 
 JOBS: dict[str, Callable[..., JobResult]] = {
     "close_streaks": run_close_streaks,
@@ -26,6 +27,7 @@ JOBS: dict[str, Callable[..., JobResult]] = {
     "check_ledger": run_check_ledger,
     "purge_activity": run_purge_activity,
     "send_reengagement": run_send_reengagement,
+    "send_streak_reminders": run_send_streak_reminders,
     "fit_memory_models": run_fit_memory_models,
 }
 
@@ -51,4 +53,5 @@ __all__ = [
     "run_purge_activity",
     "run_rollup_daily_metrics",
     "run_send_reengagement",
+    "run_send_streak_reminders",
 ]

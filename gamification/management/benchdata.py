@@ -58,10 +58,10 @@ def fill(
             INSERT INTO {t["user"]} (password, is_superuser, is_staff, is_active, date_joined, email, display_name,
                 avatar, time_zone, locale, native_language, daily_xp_goal, role, theme, sound_effects, audio_quality,
                 streak_reminder_hour,
-                notify_streak_reminders, notify_reengagement, notify_product_news)
+                notify_streak_reminders, notify_reengagement)
             SELECT '!', false, false, true, %(now)s, 'bench' || g || '@example.com', 'Learner ' || g,
                 '', (%(zones)s::text[])[1 + g %% %(nzones)s], 'en', 'en', 20, 'learner', 'system', true, 'medium', 19,
-                true, true, false
+                true, true
             FROM generate_series(1, %(learners)s) AS g
             """,  # noqa: S608 — table names only
             {"now": now, "zones": ZONES, "nzones": len(ZONES), "learners": learners},

@@ -15,6 +15,7 @@ from gamification.management.jobcommand import JobCommand
 #: The nightly schedule's order (config/celery.py): streaks, then the rollup before the purge.
 ORDER = [
     "close_streaks",
+    "send_streak_reminders",
     "rollup_daily_metrics",
     "decay_tiers",
     "check_ledger",
