@@ -15,7 +15,7 @@ from progress.models import Enrollment, LessonProgress, LessonRun, TokenMastery
 from progress.rules import percent
 from progress.services.scheduling import mastered_q
 
-from .models import MAX_HEARTS, DailyActivity, Streak, UserAchievement, Wallet
+from .models import MAX_HEARTS, DailyActivity, FrozenDay, Streak, UserAchievement, Wallet
 from .services.activity import local_day, streak_alive
 from .services.hearts import current
 from .services.shop import FreezeShop, freeze_shop_of
@@ -41,6 +41,62 @@ def daily_xp(*, user: User, days: int, now: datetime) -> list[tuple[date, int]]:
 def freeze_shop(*, user: User) -> FreezeShop:
     """Streak freezes held, the price and whether one can be bought now. One query, no write."""
     return freeze_shop_of(Wallet.objects.filter(user=user).first())
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    xp: int
+    frozen: bool  # kept by a streak freeze
+    is_today: bool
+    in_future: bool
+
+
+@dataclass(frozen=True)
+class StreakCalendar:
+    month: date  # the first day of the month shown
+    weeks: list[list[CalendarDay | None]]  # Monday first; None pads the first and last week
+    previous_month: date | None  # None before the learner joined
+    next_month: date | None  # None after the current month
+    days_with_xp: int
+    days_frozen: int
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _add_months(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def streak_calendar(*, user: User, now: datetime, month: date | None = None) -> StreakCalendar:
+    """A month of the learner's days in their own zone: XP per day, the days a streak freeze kept, and
+    today. ``month`` (any day of it) defaults to the current month; it is clamped to the months from
+    the learner's sign-up to today. Two queries, whatever the history."""
+    today = local_day(user, now)
+    current = _month_start(today)
+    first = _month_start(local_day(user, user.date_joined)) if user.date_joined else current
+    first = min(first, current)
+    shown = min(max(_month_start(month) if month else current, first), current)
+    end = _add_months(shown, 1)
+    xp = dict(DailyActivity.objects.filter(user=user, day__gte=shown, day__lt=end, xp__gt=0).values_list("day", "xp"))
+    frozen = set(FrozenDay.objects.filter(user=user, day__gte=shown, day__lt=end).values_list("day", flat=True))
+    days = [shown + timedelta(days=i) for i in range((end - shown).days)]
+    cells: list[CalendarDay | None] = [None] * shown.weekday()
+    cells += [
+        CalendarDay(day=d, xp=xp.get(d, 0), frozen=d in frozen, is_today=d == today, in_future=d > today) for d in days
+    ]
+    cells += [None] * (-len(cells) % 7)
+    return StreakCalendar(
+        month=shown,
+        weeks=[cells[i : i + 7] for i in range(0, len(cells), 7)],
+        previous_month=_add_months(shown, -1) if shown > first else None,
+        next_month=_add_months(shown, 1) if shown < current else None,
+        days_with_xp=len(xp),
+        days_frozen=len(frozen),
+    )
 
 
 @dataclass
@@ -337,4 +393,5 @@ __all__ = [
     "profile",
     "run_state",
     "run_summary",
+    "streak_calendar",
 ]

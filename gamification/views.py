@@ -8,6 +8,7 @@ instead of a redirect.
 """
 
 import uuid
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -264,7 +265,16 @@ def profile(request):
     now = timezone.now()
     data = selectors.profile(user=request.user, now=now)
     chart = xp_chart(data.last_14_days, goal=data.daily_goal, today=data.today)
-    return render(request, "gamification/profile.html", {"profile": data, "chart": chart})
+    calendar = selectors.streak_calendar(user=request.user, now=now, month=_month_param(request.GET.get("month")))
+    return render(request, "gamification/profile.html", {"profile": data, "chart": chart, "calendar": calendar})
+
+
+def _month_param(value: str | None) -> date | None:
+    """``?month=YYYY-MM`` of the streak calendar; anything else shows the current month."""
+    try:
+        return datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return None
 
 
 @login_required
