@@ -8,11 +8,9 @@ from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from . import admin_audit  # noqa: F401 — the audit trail (read-only)
 from .models import User
-
-
-def is_account_admin(user) -> bool:
-    return bool(user.is_active and user.is_staff and (user.is_superuser or user.role == User.Role.ADMIN))
+from .staff import is_account_admin
 
 
 class UserCreationForm(auth_forms.AdminUserCreationForm):

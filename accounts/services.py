@@ -12,13 +12,16 @@ from datetime import datetime
 
 from allauth.account import app_settings as allauth_settings
 from allauth.account.models import EmailAddress
+from auditlog.context import disable_auditlog
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from . import audit
 from .models import User
 
 # What ``update_settings`` may change. Anything else (email, role, staff flags, password) has its
@@ -146,7 +149,8 @@ def update_settings(*, user: User, **fields: object) -> User:
     if not fields:
         return user
     changed = _apply_settings(user=user, fields=fields)
-    user.save(update_fields=changed)
+    with disable_auditlog():  # the learner's own change: the activity log's, not the audit trail's
+        user.save(update_fields=changed)
     return user
 
 
@@ -239,8 +243,13 @@ def erase_user(*, user: User) -> dict[str, int]:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     email = user.email
+    user_id = user.pk
     avatar, storage = (user.avatar.name, user.avatar.storage) if user.avatar else ("", None)
-    _total, per_model = user.delete()
+    # The audit trail keeps its entries (who changed what stays provable) without the person's data;
+    # first, while the entries they made still point at them.
+    audit.anonymise_trail(user_id=user_id, content_type_id=ContentType.objects.get_for_model(User).pk)
+    with audit.disable_auditlog():  # the erasure's own entry, below, says more than a bare "deleted"
+        _total, per_model = user.delete()
     if avatar:
         # The file goes only once the rows are gone for good.
         transaction.on_commit(lambda: storage.delete(avatar))
@@ -249,6 +258,13 @@ def erase_user(*, user: User) -> dict[str, int]:
         deleted, _ = model.objects.filter(username__iexact=email).delete()
         if deleted:
             counts[model._meta.label] += deleted
+    user.pk = user_id  # delete() cleared it; the entry names the erased row by id only
+    audit.log_event(
+        obj=user,
+        action=audit.Action.DELETE,
+        object_repr=f"erased user #{user_id}",
+        data={"erase_user": dict(sorted(counts.items())), **audit.subject_data(user_id)},
+    )
     return dict(sorted(counts.items()))
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI files served locally for /api/docs/ (no CDN)
     "core.llm",  # the language model client's usage ledger (docs/llm.md)
+    "auditlog",  # the audit trail (accounts/audit.py); before accounts, whose admin replaces its LogEntry admin
     "accounts",
     "media_assets",
     "courses",
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The audit trail: admin requests sign their changes with the staff user and IP; others write none.
+    "accounts.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -377,6 +380,9 @@ for _name in ("LLM_MONTHLY_COST_CAP", "LLM_PRICE_PROMPT_PER_MILLION", "LLM_PRICE
             raise InvalidOperation
     except InvalidOperation:
         raise environ.ImproperlyConfigured(f"{_name} must be a number of at least 0, not {_value!r}") from None
+# --- Audit trail (django-auditlog; docs/operations.md "Audit trail") ----------------------------
+# Changes are stored as JSON {field: [old, new]} with their types.
+AUDITLOG_STORE_JSON_CHANGES = True
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CSP = {

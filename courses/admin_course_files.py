@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from .course_files import CourseFileError, export_course, import_course
+from .course_files import CourseFileError, export_course, import_course, record_export
 from .models import Course
 
 YAML_CONTENT_TYPE = "application/yaml; charset=utf-8"
@@ -24,6 +24,8 @@ YAML_CONTENT_TYPE = "application/yaml; charset=utf-8"
 def export_response(queryset) -> HttpResponse:
     """One course: ``<slug>.yaml``; several: ``courses.zip`` holding one ``<slug>.yaml`` each."""
     courses = list(queryset.select_related("from_language", "to_language").order_by("slug"))
+    for course in courses:
+        record_export(course=course, to="admin download")
     if len(courses) == 1:
         course = courses[0]
         response = HttpResponse(export_course(course=course), content_type=YAML_CONTENT_TYPE)

@@ -3,3 +3,22 @@ from django.apps import AppConfig
 
 class CoursesConfig(AppConfig):
     name = "courses"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        # The audit trail (docs/operations.md): every change of content made with save()/delete() by
+        # staff in admin, by a command or by a job records old and new values. A course import writes
+        # one summary entry instead (its rows are written in bulk).
+        for name in (
+            "Language",
+            "Course",
+            "Section",
+            "Unit",
+            "Lesson",
+            "LessonPrerequisite",
+            "Token",
+            "LessonExercise",
+        ):
+            auditlog.register(self.get_model(name))
+        auditlog.register(self.get_model("Exercise"), m2m_fields={"tokens"})

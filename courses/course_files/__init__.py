@@ -6,8 +6,16 @@
 """
 
 from .errors import CourseFileError, Problem
-from .exporter import export_course
+from .exporter import export_course, record_export
 from .importer import ImportReport, import_course
 from .parse import parse_course_file
 
-__all__ = ["CourseFileError", "ImportReport", "Problem", "export_course", "import_course", "parse_course_file"]
+__all__ = [
+    "CourseFileError",
+    "ImportReport",
+    "Problem",
+    "export_course",
+    "import_course",
+    "parse_course_file",
+    "record_export",
+]

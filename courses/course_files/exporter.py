@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from django.db.models import Prefetch
 
+from accounts.audit import Action, log_event
 from courses.models import Course, Exercise, Lesson, LessonExercise, LessonPrerequisite, Token, Unit
 from courses.slugs import exercise_slug, lesson_slug, section_slug, unit_slug
 
@@ -189,6 +190,11 @@ def _put(out: dict, key: str, value: Any, default: Any) -> None:
 def export_course(*, course: Course) -> str:
     """The course as a canonical course file (a ``str`` of YAML)."""
     return dump(course_document(course=course))
+
+
+def record_export(*, course: Course, to: str) -> None:
+    """An export leaves an entry in the audit trail (docs/operations.md): who took the course out, where to."""
+    log_event(obj=course, action=Action.ACCESS, data={"export": "course file", "to": to})
 
 
 def _language(lang) -> FlowMap:

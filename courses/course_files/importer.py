@@ -8,9 +8,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from auditlog.context import disable_auditlog
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Model
 
+from accounts.audit import Action, log_event
 from courses.models import Course, Exercise, Language, Lesson, LessonExercise, LessonPrerequisite, Section, Token, Unit
 
 from .errors import CourseFileError, Problem, Problems
@@ -123,7 +125,12 @@ def import_parsed(*, parsed: CourseFile, dry_run: bool = False) -> ImportReport:
     try:
         with transaction.atomic():
             _set_ordinal_constraints("DEFERRED")  # whatever an enclosing transaction did before
-            _Writer(parsed, report).run()
+            existed = Course.objects.filter(slug=parsed.course.slug).exists()
+            # One audit entry for the whole import instead of one per row (most rows are written in bulk).
+            with disable_auditlog():
+                _Writer(parsed, report).run()
+            if not dry_run:
+                _audit(report, created=not existed)
             # check the sibling-ordinal constraints now, so that a dry run sees what a commit would
             _set_ordinal_constraints("IMMEDIATE")
             _set_ordinal_constraints("DEFERRED")
@@ -136,6 +143,28 @@ def import_parsed(*, parsed: CourseFile, dry_run: bool = False) -> ImportReport:
             [Problem(parsed.filename, where.line, where.path, f"the database refused the import: {message}")]
         ) from exc
     return report
+
+
+def _audit(report: ImportReport, *, created: bool) -> None:
+    """The import's entry in the audit trail (docs/operations.md): on the course, in the same transaction;
+    the counts per kind of row and what was deleted, by name."""
+    course = Course.objects.get(slug=report.course_slug)
+    counts = {
+        name: {k: v for k, v in vars(c).items() if v and k != "unchanged"}
+        for name, c in report.counts.items()
+        if c.created or c.updated or c.deleted
+    }
+    log_event(
+        obj=course,
+        action=Action.CREATE if created else Action.UPDATE,
+        changes={"import": [None, report.filename]},
+        data={
+            "import": report.filename,
+            "counts": counts,
+            "deleted": report.deleted,
+            "cascaded": dict(report.cascaded),
+        },
+    )
 
 
 def _set_ordinal_constraints(mode: str) -> None:

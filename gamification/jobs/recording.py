@@ -10,6 +10,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from accounts.audit import Action, acting_as, log_event
+
 from ..models import JobRun
 from .base import JobResult, aware
 
@@ -30,7 +32,8 @@ def record(
         job=job, started_at=timezone.now(), as_of=now, dry_run=dry_run, triggered_by=triggered_by
     )
     try:
-        result = func(now=now, dry_run=dry_run, **kwargs)
+        with acting_as(f"job {job}"):
+            result = func(now=now, dry_run=dry_run, **kwargs)
     except Exception as exc:
         run.outcome = JobRun.Outcome.FAILED
         run.detail = f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc(limit=8)}"
@@ -47,4 +50,19 @@ def record(
     run.detail = result.detail
     run.finished_at = timezone.now()
     run.save(update_fields=["outcome", "rows_changed", "detail", "finished_at"])
+    if result.rows_changed and not dry_run:
+        _audit(run)
     return run, result
+
+
+def _audit(run: JobRun) -> None:
+    """A job's bulk writes leave one entry in the audit trail per run, not one per row (a nightly job
+    changes up to millions of rows with set-based SQL): which job, as of when, how many rows; the
+    JobRun it points at holds the detail."""
+    with acting_as(f"job {run.job}"):
+        log_event(
+            obj=run,
+            action=Action.UPDATE,
+            changes={"rows_changed": [None, run.rows_changed]},
+            data={"job": run.job, "as_of": run.as_of.isoformat(), "triggered_by": run.triggered_by},
+        )

@@ -1,11 +1,11 @@
 """manage.py erase_user EMAIL [--yes]: hard-delete a user and everything that is theirs (docs/accounts.md)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from accounts import selectors, services
+from accounts import audit, selectors, services
 
 
-class Command(BaseCommand):
+class Command(audit.AuditedCommand):
     help = "Erase one user for good: the account and every row that cascades from it. Asks first unless --yes."
 
     def add_arguments(self, parser):

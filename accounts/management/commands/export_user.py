@@ -2,12 +2,12 @@
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from accounts import selectors, services
+from accounts import audit, selectors, services
 
 
-class Command(BaseCommand):
+class Command(audit.AuditedCommand):
     help = "Export one user's data (profile and every row that belongs to them) as JSON."
 
     def add_arguments(self, parser):
@@ -19,6 +19,12 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user with the e-mail address {email!r}.")
         text = json.dumps(services.export_user_data(user=user), indent=2, ensure_ascii=False, sort_keys=False)
+        audit.log_event(
+            obj=user,
+            action=audit.Action.ACCESS,
+            object_repr=f"user #{user.pk}",
+            data={"export_user": output or "stdout", **audit.subject_data(user.pk)},
+        )
         if output:
             with open(output, "w", encoding="utf-8") as handle:
                 handle.write(text + "\n")

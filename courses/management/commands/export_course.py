@@ -2,13 +2,14 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from courses.course_files import export_course
+from accounts.audit import AuditedCommand
+from courses.course_files import export_course, record_export
 from courses.models import Course
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Export a course to a YAML course file in the canonical layout (stdout by default)."
 
     def add_arguments(self, parser) -> None:
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             known = ", ".join(Course.objects.order_by("slug").values_list("slug", flat=True)) or "none"
             raise CommandError(f"no course with slug {slug!r} (courses: {known})")
         text = export_course(course=course)
+        record_export(course=course, to=output or "stdout")
         if output:
             Path(output).write_text(text, encoding="utf-8")
             self.stderr.write(f"wrote {output}")

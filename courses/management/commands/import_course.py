@@ -1,11 +1,12 @@
 """python manage.py import_course FILE [--dry-run]: load a course file (docs/course-format.md)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from accounts.audit import AuditedCommand
 from courses.course_files import CourseFileError, import_course
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Import (create or update by slug) a course from a YAML course file; all-or-nothing."
 
     def add_arguments(self, parser) -> None:

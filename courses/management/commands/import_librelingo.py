@@ -1,12 +1,13 @@
 """``manage.py import_librelingo DIR``: import a LibreLingo course directory (docs/course-format.md)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from accounts.audit import AuditedCommand
 from courses.course_files import CourseFileError
 from courses.course_files.librelingo import import_librelingo
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Import a LibreLingo course directory (course.yaml, its modules and skills) as a Mallard course: "
         "lessons, lexicon and generated exercises. Idempotent by slug; nothing is written on any error."
