@@ -1,3 +1,6 @@
 """Admin of the gamification app."""
 
-from . import admin_jobs  # noqa: F401 — JobRun and the daily metrics (read-only)
+from . import (
+    admin_jobs,  # noqa: F401 — JobRun and the daily metrics (read-only)
+    admin_wallets,  # noqa: F401 — wallets (read-only) and "Adjust balance"
+)

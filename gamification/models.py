@@ -23,6 +23,8 @@ class Wallet(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        # Staff with it adjust balances in admin (gamification.admin_wallets); the Content editor group has not.
+        permissions = [("adjust_balance", "Can adjust a learner's XP, gems, hearts, freezes and streak")]
         constraints = [
             models.CheckConstraint(condition=Q(hearts__gte=0) & Q(hearts__lte=MAX_HEARTS), name="wallet_hearts_range"),
             models.CheckConstraint(condition=Q(gems__gte=0), name="wallet_gems_nonnegative"),
