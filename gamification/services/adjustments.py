@@ -7,7 +7,8 @@ Every adjustment goes through the game's own writers, never a direct field edit:
   ``ledger.credit`` with the wallet totals, so ``check_ledger`` stays clean;
 - hearts: the regeneration up to now is materialised first, then a ``HeartsLog`` row (reason
   ``adjustment``) and the wallet's hearts clock, through ``credit`` too;
-- streak freezes: ``Wallet.streak_freezes`` by an ``F()`` delta (the field the streak job spends);
+- streak freezes: ``Wallet.streak_freezes`` by an ``F()`` delta (the field the gem shop fills and the
+  streak job spends; at most ``MAX_STREAK_FREEZES``);
 - a restored streak: ``Streak.current`` (and ``longest``) set to the given length, alive until the end
   of the learner's today, as if yesterday had been a streak day.
 
@@ -25,7 +26,7 @@ from accounts.audit import Action, log_event, subject_data
 from accounts.models import User
 from core.errors import ServiceError
 
-from ..models import MAX_HEARTS, HeartsLog, LedgerEntry, Streak, Wallet
+from ..models import MAX_HEARTS, MAX_STREAK_FREEZES, HeartsLog, LedgerEntry, Streak, Wallet
 from . import hearts as hearts_rules
 from .activity import local_day, streak_deadline
 from .ledger import credit
@@ -73,10 +74,10 @@ def adjust_balance(*, user: User, kind: str, amount: int, reason: str, now: date
     """Grant (``amount`` > 0) or deduct (< 0) XP, gems, hearts or streak freezes; or, for
     ``restore_streak``, set the streak's length to ``amount`` (≥ 1). ``reason`` is required.
 
-    A result below zero (or hearts above 5) is refused with ``InvalidAdjustment`` (field ``amount``) and
-    nothing is written. Locks the learner's wallet (``select_for_update``) for the whole change, so
-    concurrent adjustments of one learner run one after the other and none is lost. The staff user and
-    IP come from the request (accounts.audit.AuditMiddleware).
+    A result below zero (or hearts above 5, freezes above ``MAX_STREAK_FREEZES``) is refused with
+    ``InvalidAdjustment`` (field ``amount``) and nothing is written. Locks the learner's wallet
+    (``select_for_update``) for the whole change, so concurrent adjustments of one learner run one after
+    the other and none is lost. The staff user and IP come from the request (accounts.audit.AuditMiddleware).
     """
     reason = (reason or "").strip()
     if not reason:
@@ -180,6 +181,11 @@ def _adjust_hearts(*, user: User, wallet: Wallet, amount: int, reason: str, now:
 def _adjust_freezes(*, user: User, wallet: Wallet, amount: int, reason: str) -> Adjustment:
     before = wallet.streak_freezes
     _refuse_below_zero("streak freezes", before, amount)
+    if before + amount > MAX_STREAK_FREEZES:
+        raise InvalidAdjustment(
+            f"A learner holds at most {MAX_STREAK_FREEZES} streak freezes; this one has {before}. "
+            f"Grant at most {MAX_STREAK_FREEZES - before}."
+        )
     Wallet.objects.filter(pk=wallet.pk).update(streak_freezes=F("streak_freezes") + amount)
     wallet.streak_freezes = before + amount
     entry = _audit(

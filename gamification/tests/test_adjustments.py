@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from gamification.jobs import run_job
-from gamification.models import HeartsLog, LedgerEntry, Streak, Wallet
+from gamification.models import MAX_STREAK_FREEZES, HeartsLog, LedgerEntry, Streak, Wallet
 from gamification.services.adjustments import InvalidAdjustment, Kind, adjust_balance
 from gamification.services.ledger import check_ledger, credit, gems_entry, xp_entry
 from gamification.tests.factories import T0, StreakFactory, WalletFactory
@@ -92,9 +92,12 @@ def test_hearts_materialise_regeneration_then_log_the_adjustment():
 
 def test_freezes_use_the_wallet_field_the_streak_job_spends():
     wallet = funded(streak_freezes=1)
-    adjust_balance(user=wallet.user, kind="streak_freezes", amount=2, reason="goodwill", now=T0)
+    adjust_balance(user=wallet.user, kind="streak_freezes", amount=1, reason="goodwill", now=T0)
     wallet.refresh_from_db()
-    assert wallet.streak_freezes == 3
+    assert wallet.streak_freezes == 2 == MAX_STREAK_FREEZES
+    with pytest.raises(InvalidAdjustment) as error:  # the most a learner may hold, as in the gem shop
+        adjust_balance(user=wallet.user, kind="streak_freezes", amount=1, reason="more", now=T0)
+    assert "at most 2" in error.value.message
 
 
 def test_restoring_a_lost_streak_makes_it_alive_until_the_end_of_today():
