@@ -380,6 +380,7 @@ for _name in ("LLM_MONTHLY_COST_CAP", "LLM_PRICE_PROMPT_PER_MILLION", "LLM_PRICE
             raise InvalidOperation
     except InvalidOperation:
         raise environ.ImproperlyConfigured(f"{_name} must be a number of at least 0, not {_value!r}") from None
+
 # --- Audit trail (django-auditlog; docs/operations.md "Audit trail") ----------------------------
 # Changes are stored as JSON {field: [old, new]} with their types.
 AUDITLOG_STORE_JSON_CHANGES = True
