@@ -70,20 +70,25 @@ _LESSON_TIME = """
     WHERE m.runs IS DISTINCT FROM EXCLUDED.runs
 """
 
-# A first try: no earlier answer to the same exercise in the same run (the run may have begun the day before).
+# A first try: the first answer (lowest id) to an exercise in its run. Per (run, exercise) answered
+# that day, the day's first answer is the run's first unless the run began on an earlier day and
+# has an earlier answer (checked only for those runs, once per pair).
 _EXERCISE_DAY = """
+    WITH pairs AS (
+        SELECT run_id, exercise_id, min(id) AS first_id FROM {attempt}
+        WHERE created_at >= %(start)s AND created_at < %(end)s GROUP BY run_id, exercise_id
+    ), firsts AS (
+        SELECT p.first_id FROM pairs p JOIN {run} r ON r.id = p.run_id
+        WHERE r.kind = 'lesson' AND (r.started_at >= %(start)s OR NOT EXISTS (
+            SELECT 1 FROM {attempt} b WHERE b.run_id = p.run_id AND b.exercise_id = p.exercise_id AND b.id < p.first_id
+        ))
+    )
     INSERT INTO {table} AS m (lesson_id, exercise_id, day, attempts, errors, first_tries, first_try_correct)
-    SELECT lesson_id, exercise_id, %(day)s, count(*), count(*) FILTER (WHERE NOT correct),
-           count(*) FILTER (WHERE is_first), count(*) FILTER (WHERE is_first AND correct)
-    FROM (
-        SELECT r.lesson_id, a.exercise_id, a.correct,
-               NOT EXISTS (
-                   SELECT 1 FROM {attempt} b WHERE b.run_id = a.run_id AND b.exercise_id = a.exercise_id AND b.id < a.id
-               ) AS is_first
-        FROM {attempt} a JOIN {run} r ON r.id = a.run_id
-        WHERE r.kind = 'lesson' AND a.created_at >= %(start)s AND a.created_at < %(end)s
-    ) AS answers
-    GROUP BY lesson_id, exercise_id
+    SELECT r.lesson_id, a.exercise_id, %(day)s, count(*), count(*) FILTER (WHERE NOT a.correct),
+           count(f.first_id), count(f.first_id) FILTER (WHERE a.correct)
+    FROM {attempt} a JOIN {run} r ON r.id = a.run_id LEFT JOIN firsts f ON f.first_id = a.id
+    WHERE r.kind = 'lesson' AND a.created_at >= %(start)s AND a.created_at < %(end)s
+    GROUP BY r.lesson_id, a.exercise_id
     ON CONFLICT (lesson_id, exercise_id, day) DO UPDATE SET
         attempts = EXCLUDED.attempts, errors = EXCLUDED.errors,
         first_tries = EXCLUDED.first_tries, first_try_correct = EXCLUDED.first_try_correct

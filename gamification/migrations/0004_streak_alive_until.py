@@ -9,8 +9,10 @@ def fill_alive_until(apps, schema_editor):
     (exactly what the rule said before the column existed)."""
     Streak = apps.get_model("gamification", "Streak")
     batch = []
-    rows = Streak.objects.filter(last_day__isnull=False).select_related("user").only(
-        "id", "last_day", "last_activity_at", "user__time_zone"
+    rows = (
+        Streak.objects.filter(last_day__isnull=False)
+        .select_related("user")
+        .only("id", "last_day", "last_activity_at", "user__time_zone")
     )
     for streak in rows.iterator(chunk_size=2000):
         try:

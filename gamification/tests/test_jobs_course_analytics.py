@@ -105,3 +105,27 @@ def test_dry_run_writes_no_analytics_rows_and_is_recorded(scene):
     recorded, _ = run_job("rollup_daily_metrics", now=NEXT_NIGHT, triggered_by="command")
     assert recorded.outcome == JobRun.Outcome.OK and recorded.rows_changed > 0
     assert LessonDay.objects.count() == 2
+
+
+@pytest.mark.postgresql_only
+def test_the_benchmark_data_rolls_up_to_its_own_counts():
+    """bench_analytics's generator (PostgreSQL: generate_series) makes runs and answers that the
+    rollup counts back exactly."""
+    from datetime import UTC, datetime
+
+    from django.db.models import Sum
+
+    from gamification.management.analytics_benchdata import fill
+
+    end = datetime(2026, 3, 1, tzinfo=UTC)
+    counts = fill(using="default", attempts=480, days=2, learners=7, units=1, end=end, analyze=False)
+    assert counts == {"learners": 7, "lessons": 10, "runs": 40, "attempts": 480}
+    for day in (1, 2):
+        run_rollup_daily_metrics(now=end, day=(end - timedelta(days=day)).date())
+    assert LessonDay.objects.aggregate(s=Sum("started"), e=Sum("passed") + Sum("failed") + Sum("quit")) == {
+        "s": 40,
+        "e": 40,
+    }
+    answers = ExerciseDay.objects.aggregate(a=Sum("attempts"), f=Sum("first_tries"))
+    assert answers == {"a": 480, "f": 400}  # 12 answers per run over 10 exercises: 10 first tries each
+    assert WrongAnswerDay.objects.aggregate(n=Sum("count"))["n"] == ExerciseDay.objects.aggregate(e=Sum("errors"))["e"]

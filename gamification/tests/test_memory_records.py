@@ -49,9 +49,7 @@ def test_the_migration_replay_rebuilds_the_log_and_the_state_from_the_attempts(u
     expected_logs = list(
         ReviewLog.objects.filter(user=user).order_by("reviewed_at", "token_id").values_list("token_id", "rating")
     )
-    expected_state = {
-        m.token_id: (m.stability, m.difficulty, m.due_at) for m in TokenMastery.objects.filter(user=user)
-    }
+    expected_state = {m.token_id: (m.stability, m.difficulty, m.due_at) for m in TokenMastery.objects.filter(user=user)}
     # A word whose attempts were purged long ago keeps only its SM-2 schedule.
     old = TokenFactory(text="antiguo")
     TokenMastery.objects.create(user=user, token=old, seen_count=3, interval_days=12, ease_factor=2.5)
