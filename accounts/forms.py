@@ -10,9 +10,20 @@ import zoneinfo
 from functools import cache
 
 from django import forms
+from django.urls import reverse_lazy
+from django.utils.safestring import mark_safe
+from django.utils.text import format_lazy
 
 from .models import User
 from .validators import validate_time_zone
+
+#: The league page (gamification's; named, not imported) explains the weekly leaderboards.
+LEADERBOARD_HELP = mark_safe(
+    format_lazy(
+        'Shown on the weekly <a href="{}">league leaderboards</a> (never your e-mail). You can change it later.',
+        reverse_lazy("league"),
+    )
+)
 
 
 @cache
@@ -25,7 +36,7 @@ class SignupForm(forms.Form):
     display_name = forms.CharField(
         label="Display name",
         max_length=User._meta.get_field("display_name").max_length,
-        help_text="Shown on leaderboards. You can change it later.",
+        help_text=LEADERBOARD_HELP,
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
     time_zone = forms.ChoiceField(

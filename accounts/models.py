@@ -85,6 +85,8 @@ class User(AbstractUser):
         "streak reminder time", default=19, choices=[(h, f"{h:02d}:00") for h in range(24)]
     )
     notify_reengagement = models.BooleanField("we-miss-you e-mails", default=True)
+    # Weekly leagues: a hidden learner joins no cohort and appears in no league table.
+    hide_from_leaderboards = models.BooleanField("hide me from leaderboards", default=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -39,6 +39,7 @@ SETTINGS_FIELDS = frozenset(
         "notify_streak_reminders",
         "notify_reengagement",
         "streak_reminder_hour",
+        "hide_from_leaderboards",
     }
 )
 

@@ -5,9 +5,23 @@ Kept apart from ``accounts/forms.py`` (allauth's sign-up form) so the two pages 
 """
 
 from django import forms
+from django.urls import reverse_lazy
+from django.utils.safestring import mark_safe
+from django.utils.text import format_lazy
 
 from .forms import time_zone_choices
 from .models import User
+
+# The league page is gamification's (named here, not imported).
+LEADERBOARD_NAME_HELP = mark_safe(
+    format_lazy('Shown on the weekly <a href="{}">league leaderboards</a>, never your e-mail.', reverse_lazy("league"))
+)
+LEADERBOARD_HIDE_HELP = mark_safe(
+    format_lazy(
+        'You then join no <a href="{}">league</a> and leave your league\'s table; your XP still counts.',
+        reverse_lazy("league"),
+    )
+)
 
 
 class SettingsForm(forms.ModelForm):
@@ -29,6 +43,7 @@ class SettingsForm(forms.ModelForm):
             "notify_streak_reminders",
             "notify_reengagement",
             "streak_reminder_hour",
+            "hide_from_leaderboards",
         ]
         labels = {
             "display_name": "Display name",
@@ -38,9 +53,11 @@ class SettingsForm(forms.ModelForm):
             "notify_streak_reminders": "Remind me before my streak ends",
             "notify_reengagement": "E-mail me if I haven't practised for a while",
             "streak_reminder_hour": "Send the streak reminder from",
+            "hide_from_leaderboards": "Hide me from leaderboards",
         }
         help_texts = {
-            "display_name": "Shown on leaderboards.",
+            "display_name": LEADERBOARD_NAME_HELP,
+            "hide_from_leaderboards": LEADERBOARD_HIDE_HELP,
             "daily_xp_goal": "How much XP a day counts as a good day.",
             "streak_reminder_hour": "Your local time. One e-mail that day, only if you have not practised yet.",
         }

@@ -15,6 +15,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from accounts.api import views as accounts
 from core.api.errors import api_not_found
 from courses.api import views as courses
+from gamification.api import league as league
 from gamification.api import views as game
 from progress.api import views as progress
 
@@ -36,6 +37,7 @@ v1 = [
     path("me/courses/", game.MyCoursesView.as_view(), name="me-courses"),
     path("me/hearts/refill/", game.RefillHeartsView.as_view(), name="me-hearts-refill"),
     path("me/streak-freezes/", game.StreakFreezesView.as_view(), name="me-streak-freezes"),
+    path("me/league/", league.LeagueView.as_view(), name="me-league"),
 ]
 
 

@@ -33,4 +33,9 @@ app.conf.beat_schedule = {
     "purge-activity-nightly": {"task": "gamification.purge_activity", "schedule": crontab(hour=3, minute=15)},
     "send-reengagement-daily": {"task": "gamification.send_reengagement", "schedule": crontab(hour=16, minute=0)},
     "fit-memory-models-nightly": {"task": "gamification.fit_memory_models", "schedule": crontab(hour=4, minute=15)},
+    # The league week ends on Sunday 24:00 UTC; its close ranks every cohort (docs/jobs.md).
+    "close-league-week-weekly": {
+        "task": "gamification.close_league_week",
+        "schedule": crontab(day_of_week=1, hour=0, minute=10),
+    },
 }

@@ -59,6 +59,7 @@ class LedgerEntry(models.Model):
         ACHIEVEMENT = "achievement", "Achievement"
         HEART_REFILL = "heart_refill", "Hearts refilled"
         STREAK_FREEZE = "streak_freeze", "Streak freeze bought"
+        LEAGUE_REWARD = "league_reward", "League reward"
         ADJUSTMENT = "adjustment", "Adjustment by staff"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ledger")
@@ -294,3 +295,123 @@ class ExerciseDailyMetric(models.Model):
     @property
     def error_rate(self) -> float | None:
         return self.errors / self.attempts if self.attempts else None
+
+
+# --- Weekly leagues (docs/game-rules.md "Leagues") ------------------------------------------------
+#: Ten divisions, lowest first; a division is stored as its index (0 = Bronze … 9 = Diamond).
+DIVISIONS = ("Bronze", "Silver", "Gold", "Sapphire", "Ruby", "Emerald", "Amethyst", "Pearl", "Obsidian", "Diamond")
+#: At most this many learners in a cohort.
+COHORT_SIZE = 30
+
+
+class LeagueWeek(models.Model):
+    """One league week (Monday 00:00 to Sunday 24:00 UTC) that has learners.
+
+    ``closed_at`` is set (under a row lock) when the week's close starts: from then on nobody joins the
+    week; ``finished_at`` when every learner of the week has a result and the gems are paid."""
+
+    week_start = models.DateField(unique=True, help_text="The Monday the week starts on (UTC)")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-week_start"]
+
+    def __str__(self) -> str:
+        return f"League week of {self.week_start}"
+
+
+class LeagueDivisionWeek(models.Model):
+    """Seats handed out in one division in one week: the ``joined``-th learner to join takes seat
+    ``(joined - 1) % 30 + 1`` of cohort ``(joined - 1) // 30 + 1`` (cohorts fill in join order). The row
+    lock on this counter serialises the joins of a division, so a cohort never gets a 31st learner."""
+
+    week_start = models.DateField()
+    division = models.PositiveSmallIntegerField()
+    joined = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["week_start", "division"], name="league_division_week_unique"),
+            models.CheckConstraint(condition=Q(division__lt=len(DIVISIONS)), name="league_division_week_division"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{DIVISIONS[self.division]} in the week of {self.week_start}: {self.joined} joined"
+
+
+class LeagueCohort(models.Model):
+    """Up to 30 learners of one division playing one week against each other."""
+
+    week_start = models.DateField()
+    division = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField(help_text="1 for the first cohort of this division and week, …")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["week_start", "division", "number"], name="league_cohort_unique"),
+            models.CheckConstraint(condition=Q(division__lt=len(DIVISIONS)), name="league_cohort_division"),
+        ]
+        indexes = [models.Index(fields=["week_start", "id"], name="league_cohort_week")]
+
+    def __str__(self) -> str:
+        return f"{DIVISIONS[self.division]} #{self.number}, week of {self.week_start}"
+
+
+class LeagueMembership(models.Model):
+    """A learner's row for one league week: their XP of the week, kept current in the same transaction
+    as the ledger entries (``gamification.services.leagues.record_league_xp``, called by
+    ``ledger.credit``), the cohort and seat they joined, and — once the week is closed — their result.
+
+    ``division`` is null while the learner waits for the previous week's close (``pending``);
+    ``cohort``/``seat`` are null for a learner hidden from leaderboards (or still pending)."""
+
+    class Move(models.IntegerChoices):
+        DOWN = -1, "Moved down"
+        STAY = 0, "Stayed"
+        UP = 1, "Moved up"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="league_weeks")
+    week_start = models.DateField()
+    division = models.PositiveSmallIntegerField(null=True, blank=True)
+    cohort = models.ForeignKey(
+        LeagueCohort, on_delete=models.CASCADE, null=True, blank=True, related_name="members"
+    )
+    seat = models.PositiveSmallIntegerField(null=True, blank=True)
+    xp = models.PositiveIntegerField(default=0)
+    # The instant the XP last went up: of two learners with the same XP, who got there first ranks higher.
+    reached_at = models.DateTimeField()
+    joined_at = models.DateTimeField()
+    # The result, written by the week's close.
+    closed_at = models.DateTimeField(null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    move = models.SmallIntegerField(choices=Move.choices, null=True, blank=True)
+    division_after = models.PositiveSmallIntegerField(null=True, blank=True)
+    gems = models.PositiveIntegerField(default=0)
+    result_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week_start"], name="league_membership_one_per_week"),
+            models.UniqueConstraint(fields=["cohort", "seat"], name="league_membership_one_per_seat"),
+            models.CheckConstraint(
+                condition=Q(seat__isnull=True) | (Q(seat__gte=1) & Q(seat__lte=COHORT_SIZE)),
+                name="league_membership_seat_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(cohort__isnull=True, seat__isnull=True) | Q(cohort__isnull=False, seat__isnull=False),
+                name="league_membership_cohort_has_seat",
+            ),
+            models.CheckConstraint(
+                condition=Q(division__isnull=True) | Q(division__lt=len(DIVISIONS)),
+                name="league_membership_division",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["week_start", "cohort"], name="league_membership_week"),
+            models.Index(fields=["cohort", "xp"], name="league_membership_cohort"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in the week of {self.week_start}: {self.xp} XP"

@@ -53,6 +53,11 @@ def send_streak_reminders(now: str | None = None, dry_run: bool = False) -> dict
     return _run("send_streak_reminders", now, dry_run)
 
 
+@shared_task(name="gamification.close_league_week")
+def close_league_week(now: str | None = None, dry_run: bool = False) -> dict:
+    return _run("close_league_week", now, dry_run)
+
+
 @shared_task(name="gamification.fit_memory_models")
 def fit_memory_models(now: str | None = None, dry_run: bool = False) -> dict:
     return _run("fit_memory_models", now, dry_run)

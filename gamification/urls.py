@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import league_views, views
 
 urlpatterns = [
     path("courses/<slug:slug>/review/", views.start_review, name="start_review"),
@@ -16,4 +16,5 @@ urlpatterns = [
     path("hearts/refill/", views.refill_hearts, name="refill_hearts"),
     path("shop/", views.shop, name="shop"),
     path("shop/streak-freeze/", views.buy_streak_freeze, name="buy_streak_freeze"),
+    path("league/", league_views.league, name="league"),
 ]

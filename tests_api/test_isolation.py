@@ -103,6 +103,7 @@ ATTACKS = [
     ("refill", "post", lambda w: "me/hearts/refill/", None, 409),
     ("streak freezes", "get", lambda w: "me/streak-freezes/", None, 200),
     ("buy a streak freeze", "post", lambda w: "me/streak-freezes/", lambda w: {"client_id": str(uuid.uuid4())}, 409),
+    ("league", "get", lambda w: "me/league/", None, 200),
 ]
 
 
@@ -161,6 +162,7 @@ def test_every_api_operation_is_covered(world):
         "me/courses/",
         "me/hearts/refill/",
         "me/streak-freezes/",
+        "me/league/",
     }
     tried |= {f"/api/v1/{t}" for t in templates}
     assert paths == tried

@@ -98,7 +98,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server)
             print(f"  {operation.label} {bool(path_parameters)}: {time.monotonic() - started:.1f}s")
 
     print(f"schemathesis: {len(operations)} operations, {examples} examples, {len(failures)} failures")
-    assert len(operations) == 19 or only
+    assert len(operations) == 20 or only
     assert examples >= len(operations) * 5
     assert not failures, "\n\n".join(failures[:10])
 
@@ -158,5 +158,7 @@ def test_happy_path_responses_conform_to_the_schema(live_server):
     set_wallet(user, gems=150)
     call("GET", "me/streak-freezes/", 200)
     call("POST", "me/streak-freezes/", 200, json={"client_id": str(uuid.uuid4())})
+    league = call("GET", "me/league/", 200)
+    assert league["status"] == "member" and league["cohort"][0]["is_me"]
     operations = {result.ok().label for result in schema.get_all_operations()}
     assert {label for label, _ in seen} == {label.replace("/api/v1/", "") for label in operations}

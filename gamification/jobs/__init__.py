@@ -11,6 +11,7 @@ from datetime import datetime
 from ..models import JobRun
 from .base import JobError, JobResult, parse_now
 from .check_ledger import run_check_ledger
+from .close_league_week import run_close_league_week
 from .close_streaks import run_close_streaks
 from .decay_tiers import run_decay_tiers
 from .fit_memory_models import run_fit_memory_models
@@ -29,6 +30,7 @@ JOBS: dict[str, Callable[..., JobResult]] = {
     "send_reengagement": run_send_reengagement,
     "send_streak_reminders": run_send_streak_reminders,
     "fit_memory_models": run_fit_memory_models,
+    "close_league_week": run_close_league_week,
 }
 
 
@@ -46,6 +48,7 @@ __all__ = [
     "JobResult",
     "parse_now",
     "run_check_ledger",
+    "run_close_league_week",
     "run_close_streaks",
     "run_decay_tiers",
     "run_fit_memory_models",

@@ -8,7 +8,9 @@ twice:
   (so "once per exercise per run" is enforced by the database too);
 - ``run:<run id>:gems`` — gems for passing a run;
 - ``achievement:<achievement id>:user:<user id>`` — an achievement's XP reward;
-- ``refill:<hearts log id>`` — gems spent on a heart refill.
+- ``refill:<hearts log id>`` — gems spent on a heart refill;
+- ``league:<week start>:user:<user id>`` — gems for a top-three finish in a league week (written
+  set-based by the week's close, with the wallets' totals, in the same transaction).
 
 ``credit()`` is the only writer of ledger rows and of those totals: it writes the entries and moves
 the totals by the same amounts, together. ``check_ledger()`` proves every total equals the sum of
@@ -26,6 +28,7 @@ from accounts.models import User
 
 from ..models import LedgerEntry, Wallet
 from .hearts import HeartClock
+from .leagues import record_league_xp
 
 
 def xp_entry(*, user: User, amount: int, reason: str, key: str, source=None, now: datetime) -> LedgerEntry:
@@ -59,7 +62,9 @@ def credit(*, wallet: Wallet, entries: Sequence[LedgerEntry], hearts: HeartClock
     transaction, with ``wallet`` locked by the caller (``lock_wallet``).
 
     ``hearts``, when given, is the learner's new hearts clock (computed under the same lock), stored in
-    the same UPDATE. At most two queries: one INSERT of the entries, one UPDATE of the wallet.
+    the same UPDATE. Two queries: one INSERT of the entries, one UPDATE of the wallet; XP also moves the
+    learner's league XP of the week (``leagues.record_league_xp``: one more UPDATE, a few on the first
+    XP of a week), so a leaderboard never sums the ledger.
     """
     entries = [e for e in entries if e.amount]
     if entries:
@@ -67,6 +72,9 @@ def credit(*, wallet: Wallet, entries: Sequence[LedgerEntry], hearts: HeartClock
     xp = sum(e.amount for e in entries if e.currency == LedgerEntry.Currency.XP)
     gems = sum(e.amount for e in entries if e.currency == LedgerEntry.Currency.GEMS)
     _update_wallet(wallet, xp=xp, gems=gems, clock=hearts)
+    if xp:
+        xp_entries = [e for e in entries if e.currency == LedgerEntry.Currency.XP]
+        record_league_xp(user=xp_entries[0].user, xp=xp, now=max(e.created_at for e in xp_entries))
 
 
 def _update_wallet(wallet: Wallet, *, xp: int, gems: int, clock: HeartClock | None) -> None:

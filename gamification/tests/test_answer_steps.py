@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import IntegrityError, transaction
 
-from gamification.models import MAX_HEARTS, LedgerEntry, Wallet
+from gamification.models import MAX_HEARTS, LeagueMembership, LedgerEntry, Wallet
 from gamification.services import ledger
 from gamification.services.activity import (
     MAX_SECONDS_PER_ANSWER,
@@ -98,17 +98,21 @@ def test_time_spent_is_clamped_in_one_place(reported, stored, seconds):
 def test_credit_writes_the_entries_and_their_totals_together(user, django_assert_num_queries):
     with transaction.atomic():
         wallet = lock_wallet(user=user, now=T)
+        # The learner's first XP of the league week makes their weekly row (a few queries, once a week).
+        credit(wallet=wallet, entries=[ledger.xp_entry(user=user, amount=5, reason="exercise", key="k:first", now=T)])
         entries = [
             ledger.xp_entry(user=user, amount=30, reason="exercise", key="k:xp", now=T),
             ledger.gems_entry(user=user, amount=7, reason="run_passed", key="k:gems", now=T),
             ledger.gems_entry(user=user, amount=0, reason="run_passed", key="k:none", now=T),
         ]
-        with django_assert_num_queries(2):  # one INSERT, one UPDATE
+        with django_assert_num_queries(3):  # one INSERT, one UPDATE of the wallet, one of the league week's XP
             credit(wallet=wallet, entries=entries, hearts=HeartClock(4, T))
-    assert (wallet.xp_total, wallet.gems, wallet.hearts) == (30, 7, 4)
+    assert (wallet.xp_total, wallet.gems, wallet.hearts) == (35, 7, 4)
     stored = Wallet.objects.get(user=user)
-    assert (stored.xp_total, stored.gems, stored.hearts, stored.hearts_anchor_at) == (30, 7, 4, T)
+    assert (stored.xp_total, stored.gems, stored.hearts, stored.hearts_anchor_at) == (35, 7, 4, T)
+    assert LeagueMembership.objects.get(user=user).xp == 35  # XP of the week, beside the ledger
     assert sorted(LedgerEntry.objects.filter(user=user).values_list("key", "currency", "amount")) == [
+        ("k:first", "xp", 5),
         ("k:gems", "gems", 7),
         ("k:xp", "xp", 30),
     ]  # a zero amount is not written

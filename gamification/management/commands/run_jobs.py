@@ -16,6 +16,7 @@ from gamification.management.jobcommand import JobCommand
 ORDER = [
     "close_streaks",
     "send_streak_reminders",
+    "close_league_week",
     "rollup_daily_metrics",
     "decay_tiers",
     "check_ledger",
