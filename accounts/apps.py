@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class AccountsConfig(AppConfig):
@@ -18,4 +18,14 @@ class AccountsConfig(AppConfig):
             mask_fields=["password"],
             mask_callable=f"{audit.__name__}.hidden",
             m2m_fields={"groups", "user_permissions"},
+        )
+        # The site's settings kept in the database: groups and their permissions, the site's name and
+        # domain, the log-in providers' apps (their secrets are never stored).
+        auditlog.register(apps.get_model("auth", "Group"), m2m_fields={"permissions"})
+        auditlog.register(apps.get_model("sites", "Site"))
+        auditlog.register(
+            apps.get_model("socialaccount", "SocialApp"),
+            mask_fields=["secret", "key"],
+            mask_callable=f"{audit.__name__}.hidden",
+            m2m_fields={"sites"},
         )

@@ -6,7 +6,9 @@ import io
 import socket
 
 import pytest
+from allauth.socialaccount.models import SocialApp
 from auditlog.models import LogEntry
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.urls import reverse
@@ -179,3 +181,17 @@ def test_erase_user_keeps_the_entries_without_personal_data(client, superuser):
     made = LogEntry.objects.get(changes={"x": [1, 2]})
     assert (made.actor_id, made.actor_email, made.remote_addr) == (None, f"erased user #{staff_id}", None)
     assert not LogEntry.objects.filter(actor_email__icontains="example.com").exclude(actor_email=superuser.email)
+
+
+def test_group_permission_changes_and_provider_secrets_are_audited_without_the_secret():
+    group = Group.objects.create(name="Support")
+    group.permissions.add(Permission.objects.get(codename="view_user"))
+    app = SocialApp.objects.create(provider="google", name="Google", client_id="id", secret="s3cr3t-value")
+    app.secret = "an0ther-s3cr3t"
+    app.save()
+
+    added = LogEntry.objects.get_for_object(group).get(changes__has_key="permissions")
+    assert added.changes["permissions"]["operation"] == "add"
+    changed = LogEntry.objects.get_for_object(app).get(action=LogEntry.Action.UPDATE)
+    assert changed.changes["secret"] == [audit.HIDDEN, audit.HIDDEN]
+    assert "s3cr3t" not in str(list(LogEntry.objects.get_for_object(app).values_list("changes", flat=True)))
