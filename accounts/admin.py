@@ -9,7 +9,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from . import admin_audit  # noqa: F401 — the audit trail (read-only)
-from .models import User
+from .models import ActivityEvent, User
 from .staff import is_account_admin
 
 
@@ -84,3 +84,34 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return is_account_admin(request.user) or super().has_delete_permission(request, obj)
+
+
+@admin.register(ActivityEvent)
+class ActivityEventAdmin(admin.ModelAdmin):
+    """The learners' activity log, read-only: only the services write it (docs/accounts.md)."""
+
+    list_display = ("created_at", "user", "kind", "ip", "user_agent")
+    list_filter = ("kind",)
+    list_select_related = ("user",)
+    search_fields = ("user__email", "user__display_name", "=ip")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-id")
+    fields = ("user", "kind", "created_at", "payload", "ip", "user_agent")
+    readonly_fields = fields
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_module_permission(self, request):
+        return is_account_admin(request.user) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        # The same staff who manage users (or anyone given the view permission explicitly).
+        return is_account_admin(request.user) or super().has_view_permission(request, obj)

@@ -29,3 +29,4 @@ class AccountsConfig(AppConfig):
             mask_callable=f"{audit.__name__}.hidden",
             m2m_fields={"sites"},
         )
+        from . import auth_events  # noqa: F401  (connects the activity log to Django's auth signals)

@@ -110,3 +110,43 @@ class User(AbstractUser):
     @property
     def name(self) -> str:
         return self.display_name or self.email.split("@", 1)[0]
+
+
+class ActivityEvent(models.Model):
+    """One thing a learner did (log-in, lesson start, answer, refill …): the learner's activity log.
+
+    Written by ``accounts.activity.record`` in the transaction of the action it records; kept for
+    ``MALLARD_ACTIVITY_LOG_RETENTION_DAYS`` (the nightly ``purge_activity`` job); exported with the
+    learner's data and deleted with the account (docs/accounts.md, "Activity log").
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "Logged in"
+        LOGOUT = "logout", "Logged out"
+        LOGIN_FAILED = "login_failed", "Failed log-in"
+        LESSON_START = "lesson_start", "Started a lesson"
+        LESSON_FINISH = "lesson_finish", "Finished a lesson"
+        LESSON_FAIL = "lesson_fail", "Ran out of hearts"
+        LESSON_QUIT = "lesson_quit", "Quit a lesson"
+        ANSWER = "answer", "Answered"
+        PURCHASE = "purchase", "Bought something"
+        REFILL = "refill", "Refilled hearts"
+        SETTINGS = "settings", "Changed settings"
+        DATA_EXPORT = "data_export", "Exported their data"
+        REPORT = "report", "Reported a problem"
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="activity_events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    payload = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="activity_user_recent"),
+            models.Index(fields=["created_at"], name="activity_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from . import audit
+from . import activity, audit
 from .models import User
 
 # What ``update_settings`` may change. Anything else (email, role, staff flags, password) has its
@@ -152,6 +152,7 @@ def update_settings(*, user: User, **fields: object) -> User:
     changed = _apply_settings(user=user, fields=fields)
     with disable_auditlog():  # the learner's own change: the activity log's, not the audit trail's
         user.save(update_fields=changed)
+    activity.record(user=user, kind=activity.Kind.SETTINGS, now=timezone.now(), payload={"fields": sorted(changed)})
     return user
 
 
@@ -212,6 +213,8 @@ def export_user_data(*, user: User, now: datetime | None = None) -> dict:
     points at the user (``"progress.lessonrun"`` …) to its rows, ordered by id.
     """
     now = now or timezone.now()
+    # Logged first, so the export holds the trace of itself.
+    activity.record(user=user, kind=activity.Kind.DATA_EXPORT, now=now)
     profile = _rows(User.objects.filter(pk=user.pk))[0]
     for name in PROFILE_EXCLUDED_FIELDS:
         profile.pop(name, None)

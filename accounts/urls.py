@@ -5,4 +5,5 @@ from . import views
 urlpatterns = [
     path("settings/", views.settings_page, name="settings"),
     path("unsubscribe/<str:token>/", views.unsubscribe_page, name="unsubscribe"),
+    path("settings/activity/", views.activity_page, name="activity"),
 ]

@@ -1,5 +1,6 @@
 """The learner's settings page. The form validates; ``accounts.services.update_settings`` writes."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -7,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from . import selectors, services
 from .models import User
 from .settings_form import SettingsForm
 from .unsubscribe import TOPICS, InvalidUnsubscribeLink, read_token, unsubscribe
@@ -50,3 +51,14 @@ def unsubscribe_page(request, token: str):
     except InvalidUnsubscribeLink as exc:
         return render(request, "accounts/unsubscribe.html", {"error": str(exc)}, status=400)
     return render(request, "accounts/unsubscribe.html", {"label": TOPICS[topic][1], "token": token})
+
+
+@login_required
+def activity_page(request):
+    """Recent activity: the learner's own activity log, newest first, paginated."""
+    page = selectors.recent_activity(user=request.user, page=request.GET.get("page") or 1)
+    return render(
+        request,
+        "accounts/activity.html",
+        {"page": page, "retention_days": settings.MALLARD_ACTIVITY_LOG_RETENTION_DAYS},
+    )

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The audit trail: admin requests sign their changes with the staff user and IP; others write none.
     "accounts.audit.AuditMiddleware",
+    # The client (IP address, user agent) of the activity-log rows written while serving a request.
+    "accounts.activity.ActivityClientMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -344,6 +346,21 @@ MALLARD_HEART_REFILL_PRICE_GEMS = env.int("MALLARD_HEART_REFILL_PRICE_GEMS", def
 # Gems one streak freeze costs in the shop (a learner holds at most two; docs/game-rules.md).
 MALLARD_STREAK_FREEZE_PRICE_GEMS = env.int("MALLARD_STREAK_FREEZE_PRICE_GEMS", default=100)
 MALLARD_ACTIVITY_RETENTION_DAYS = env.int("MALLARD_ACTIVITY_RETENTION_DAYS", default=180)
+# The learner's activity log (docs/accounts.md): how long its rows are kept (purge_activity deletes
+# older ones) and what is kept of the client's IP address: "full", "truncated" (IPv4 /24, IPv6 /48)
+# or "none".
+MALLARD_ACTIVITY_LOG_RETENTION_DAYS = env.int(
+    "MALLARD_ACTIVITY_LOG_RETENTION_DAYS", default=MALLARD_ACTIVITY_RETENTION_DAYS
+)
+MALLARD_ACTIVITY_LOG_IP = env.str("MALLARD_ACTIVITY_LOG_IP", default="full")
+if MALLARD_ACTIVITY_LOG_IP not in ("full", "truncated", "none"):
+    raise environ.ImproperlyConfigured(
+        f"MALLARD_ACTIVITY_LOG_IP must be 'full', 'truncated' or 'none', not {MALLARD_ACTIVITY_LOG_IP!r}"
+    )
+# Problem reports (docs/authoring.md, "Reports"): how many a learner may send per hour, and whether
+# the learners whose answer an author accepted get an e-mail saying so.
+MALLARD_REPORTS_PER_HOUR = env.int("MALLARD_REPORTS_PER_HOUR", default=20)
+MALLARD_REPORT_ACCEPTED_EMAIL = env.bool("MALLARD_REPORT_ACCEPTED_EMAIL", default=False)
 # The memory model that schedules words (docs/learning.md): "fsrs" (FSRS-6, default) or "sm2".
 MALLARD_SCHEDULER = env.str("MALLARD_SCHEDULER", default="fsrs")
 if MALLARD_SCHEDULER not in ("fsrs", "sm2"):

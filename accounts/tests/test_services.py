@@ -53,7 +53,7 @@ def test_create_learner_without_password_is_social_only():
 
 
 def test_update_settings_writes_only_the_given_columns(user, django_assert_num_queries):
-    with django_assert_num_queries(3):  # savepoint, UPDATE, release
+    with django_assert_num_queries(4):  # savepoint, UPDATE, the activity-log INSERT, release
         services.update_settings(user=user, daily_xp_goal="30", theme="dark", time_zone="America/Lima")
     user.refresh_from_db()
     assert (user.daily_xp_goal, user.theme, user.time_zone) == (30, "dark", "America/Lima")

@@ -10,17 +10,21 @@ go at once.
 2. ``ExerciseAttempt`` rows before the cut-off are deleted in batches of ``batch_size`` (keyset on
    id, one short statement each) — never the attempts of a run that is still ACTIVE.
 3. ``HeartsLog`` rows before the cut-off are deleted the same way.
+4. The learners' activity log (``accounts.ActivityEvent``) is kept for its own retention,
+   ``settings.MALLARD_ACTIVITY_LOG_RETENTION_DAYS`` (default: the same 180 days), cut at a UTC
+   midnight too, and deleted the same way.
 
 An interrupted purge has deleted whole batches only; the next run deletes the rest. A second run
 at the same ``now`` finds nothing to delete. SQLite has its own day and delete statements (no
 ``AT TIME ZONE``, no ``DELETE … USING``): ``*_SQLITE`` below.
 """
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 
+from accounts.models import ActivityEvent
 from progress.models import ExerciseAttempt, LessonRun
 
 from ..models import CourseDailyMetric, HeartsLog
@@ -56,6 +60,8 @@ _DELETE_HEARTS = """
     SELECT count(*), max(id) FROM gone
 """
 
+_DELETE_EVENTS = _DELETE_HEARTS.replace("{hearts}", "{events}")
+
 # SQLite has no data-modifying CTE nor DELETE … USING: the same batch as a subquery, RETURNING the ids.
 _DELETE_ATTEMPTS_SQLITE = """
     DELETE FROM {attempt} WHERE id IN (
@@ -70,6 +76,8 @@ _DELETE_HEARTS_SQLITE = """
         SELECT id FROM {hearts} WHERE created_at < %(cutoff)s AND id > %(after)s ORDER BY id LIMIT %(limit)s
     ) RETURNING id
 """
+
+_DELETE_EVENTS_SQLITE = _DELETE_HEARTS_SQLITE.replace("{hearts}", "{events}")
 
 _COUNT_ATTEMPTS = """
     SELECT count(*) FROM {attempt} a JOIN {run} r ON r.id = a.run_id
@@ -94,9 +102,11 @@ def run_purge_activity(
         "run": qn(LessonRun._meta.db_table),
         "hearts": qn(HeartsLog._meta.db_table),
         "metric": qn(CourseDailyMetric._meta.db_table),
+        "events": qn(ActivityEvent._meta.db_table),
     }
     cutoff = retention_cutoff(now)
     params = {"cutoff": db_datetime(connection, cutoff)}
+    events_cutoff = activity_log_cutoff(now)
     with connection.cursor() as cursor:
         cursor.execute((_UNROLLED_DAYS_SQLITE if sqlite else _UNROLLED_DAYS).format(**tables), params)
         unrolled = [date.fromisoformat(day) if isinstance(day, str) else day for (day,) in cursor.fetchall()]
@@ -104,27 +114,41 @@ def run_purge_activity(
             cursor.execute(_COUNT_ATTEMPTS.format(**tables), params)
             attempts = cursor.fetchone()[0]
             hearts = HeartsLog.objects.using(using).filter(created_at__lt=cutoff).count()
+            events = ActivityEvent.objects.using(using).filter(created_at__lt=events_cutoff).count()
             return JobResult(
-                rows_changed=attempts + hearts,
+                rows_changed=attempts + hearts + events,
                 detail=f"would roll up {len(unrolled)} days first, then delete {attempts} attempts and "
-                f"{hearts} hearts log rows before {cutoff:%Y-%m-%d} UTC",
+                f"{hearts} hearts log rows before {cutoff:%Y-%m-%d} UTC, and {events} activity-log rows "
+                f"before {events_cutoff:%Y-%m-%d} UTC",
             )
 
     rolled_rows = 0
     for day in unrolled:
         rolled_rows += run_rollup_daily_metrics(now=now, day=day, using=using).rows_changed
 
-    delete_attempts, delete_hearts = (
-        (_DELETE_ATTEMPTS_SQLITE, _DELETE_HEARTS_SQLITE) if sqlite else (_DELETE_ATTEMPTS, _DELETE_HEARTS)
+    delete_attempts, delete_hearts, delete_events = (
+        (_DELETE_ATTEMPTS_SQLITE, _DELETE_HEARTS_SQLITE, _DELETE_EVENTS_SQLITE)
+        if sqlite
+        else (_DELETE_ATTEMPTS, _DELETE_HEARTS, _DELETE_EVENTS)
     )
     attempts = _delete_in_batches(connection, delete_attempts.format(**tables), params["cutoff"], batch_size)
     hearts = _delete_in_batches(connection, delete_hearts.format(**tables), params["cutoff"], batch_size)
+    events = _delete_in_batches(
+        connection, delete_events.format(**tables), db_datetime(connection, events_cutoff), batch_size
+    )
     return JobResult(
-        rows_changed=attempts + hearts + rolled_rows,
+        rows_changed=attempts + hearts + events + rolled_rows,
         detail=f"rolled up {len(unrolled)} days first ({rolled_rows} metric rows), deleted {attempts} attempts "
         f"and {hearts} hearts log rows before {cutoff:%Y-%m-%d} UTC (retention "
-        f"{settings.MALLARD_ACTIVITY_RETENTION_DAYS} days)",
+        f"{settings.MALLARD_ACTIVITY_RETENTION_DAYS} days), and {events} activity-log rows before "
+        f"{events_cutoff:%Y-%m-%d} UTC (retention {settings.MALLARD_ACTIVITY_LOG_RETENTION_DAYS} days)",
     )
+
+
+def activity_log_cutoff(now: datetime) -> datetime:
+    """Activity-log rows before this instant (a UTC midnight) are purged."""
+    day = (now - timedelta(days=settings.MALLARD_ACTIVITY_LOG_RETENTION_DAYS)).date()
+    return datetime.combine(day, time(0), tzinfo=UTC)
 
 
 def _delete_in_batches(connection, sql: str, cutoff, batch_size: int) -> int:

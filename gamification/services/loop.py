@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
+from accounts import activity as activity_log
 from accounts.models import User
 from core.errors import NotFound
 from courses.answers import storable_answer
@@ -57,7 +58,9 @@ def start_lesson_run(*, user: User, lesson: Lesson | int, now: datetime) -> Less
         hearts, _ = hearts_rules.current(wallet.hearts, wallet.hearts_anchor_at, now)
         if hearts <= 0:
             raise OutOfHearts()
-        return progress.create_lesson_run(user=user, lesson=lesson, now=now)
+        run = progress.create_lesson_run(user=user, lesson=lesson, now=now)
+        activity_log.record(user=user, kind=activity_log.Kind.LESSON_START, now=now, payload=_run_payload(run))
+        return run
 
 
 def start_review_session(*, user: User, course: Course | int, now: datetime, ahead: bool = False) -> LessonRun:
@@ -75,14 +78,49 @@ def start_review_session(*, user: User, course: Course | int, now: datetime, ahe
     ensure_learner(user=user, now=now)
     with transaction.atomic():
         lock_wallet(user=user, now=now)
-        return progress.create_review_run(user=user, course=course, now=now, ahead=ahead)
+        run = progress.create_review_run(user=user, course=course, now=now, ahead=ahead)
+        if run.started_at == now:  # a new session, not the active one resumed
+            activity_log.record(user=user, kind=activity_log.Kind.LESSON_START, now=now, payload=_run_payload(run))
+        return run
 
 
 def abandon_run(*, user: User, run_id: int, now: datetime) -> LessonRun:
     """Abandon an active run: XP already earned stays; no pass, no gems. Locks wallet, then run."""
     with transaction.atomic():
         lock_wallet(user=user, now=now)
-        return progress.mark_run_abandoned(user=user, run_id=_as_int(run_id, NotFound("No such run.")), now=now)
+        run = progress.mark_run_abandoned(user=user, run_id=_as_int(run_id, NotFound("No such run.")), now=now)
+        if run.status == LessonRun.Status.ABANDONED and run.finished_at == now:  # abandoned by this call
+            activity_log.record(user=user, kind=activity_log.Kind.LESSON_QUIT, now=now, payload=_run_payload(run))
+        return run
+
+
+def _run_payload(run: LessonRun, **extra: Any) -> dict[str, Any]:
+    """The activity log's payload about a run: its id, kind and lesson slug (none for a review)."""
+    payload: dict[str, Any] = {"run": run.pk, "run_kind": run.kind}
+    if run.lesson_id is not None:
+        payload["lesson"] = run.lesson.slug
+    return {**payload, **extra}
+
+
+def _answer_events(*, run: LessonRun, attempt: ExerciseAttempt, status: str, xp: int, gems: int):
+    """The activity-log events of one answer: the answer, and the end of the run when it ended it."""
+    events: list[tuple[str, dict[str, Any] | None]] = [
+        (
+            activity_log.Kind.ANSWER,
+            {
+                "run": run.pk,
+                "exercise": attempt.exercise_id,
+                "attempt": attempt.pk,
+                "correct": attempt.correct,
+                "xp": xp,
+            },
+        )
+    ]
+    if status == LessonRun.Status.PASSED:
+        events.append((activity_log.Kind.LESSON_FINISH, _run_payload(run, xp=run.xp_earned, gems=gems)))
+    elif status == LessonRun.Status.FAILED:
+        events.append((activity_log.Kind.LESSON_FAIL, _run_payload(run)))
+    return events
 
 
 def _as_int(value: Any, error: Exception) -> int:
@@ -320,4 +358,8 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
     # 9. Achievements the answer earned.
     if xp or after.passed:
         achievements.evaluate_locked(user=user, wallet=wallet, now=now, run=run)
+    # 10. The activity log: the answer, and the end of the run if it ended it (one INSERT).
+    activity_log.record_all(
+        user=user, now=now, events=_answer_events(run=run, attempt=attempt, status=after.status, xp=xp, gems=gems)
+    )
     return AnswerOutcome.from_stored(attempt_id=attempt.pk, result=attempt.result, repeated=False)

@@ -12,6 +12,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 
+from accounts import activity as activity_log
 from accounts.models import User
 
 from ..errors import HeartsFull, NotEnoughGems
@@ -87,4 +88,7 @@ def refill_hearts(*, user: User, now: datetime) -> HeartsState:
             created_at=now,
         )
         credit(wallet=wallet, entries=[spent], hearts=hearts_rules.HeartClock(MAX_HEARTS, now))
+        activity_log.record(
+            user=user, kind=activity_log.Kind.REFILL, now=now, payload={"gems": price, "hearts": MAX_HEARTS}
+        )
         return hearts_state_of(wallet, now)

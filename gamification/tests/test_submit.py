@@ -256,11 +256,12 @@ def test_submit_answer_query_count_is_fixed(django_assert_num_queries):
         pass_lesson(u, small, now=T0 - timedelta(hours=1))
     # wrong: savepoint, wallet lock, attempt look-up, run lock, exercise, 4 memory (learner's
     #   parameters, word rows, word upsert, review-log insert), run update, attempt insert,
-    #   hearts log, wallet update, day upsert, release  = 15
-    # right: … no hearts log; + ledger insert, league XP update, streak update, achievements look-up = 18
+    #   hearts log, wallet update, day upsert, activity-log insert, release  = 16
+    # right: … no hearts log; + ledger insert, league XP update, streak update, achievements look-up = 19
     #   (the learner already has this league week's row: the first XP of a week costs a few more)
-    # last right: + lesson progress read/update, run tiers update = 21
-    expected = {"wrong": 15, "right": 18, "last": 21}
+    # last right: + lesson progress read/update, run tiers update = 22 (the answer and the lesson's
+    #   end are one activity-log INSERT)
+    expected = {"wrong": 16, "right": 19, "last": 22}
     _queries_for_run(django_assert_num_queries, users[0], small, expected=expected)
     _queries_for_run(django_assert_num_queries, users[1], big, expected=expected)
     _queries_for_run(django_assert_num_queries, users[2], big, expected=expected)
