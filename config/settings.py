@@ -337,7 +337,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"RunStatusEnum": "gamification.api.serializers.RUN_STATUSES"},
+    "ENUM_NAME_OVERRIDES": {
+        "RunStatusEnum": "gamification.api.serializers.RUN_STATUSES",
+        "ReportKindEnum": "progress.models.ProblemReport.Kind",
+        "ReportStatusEnum": "progress.models.ProblemReport.Status",
+    },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.api_schema.postprocess"],
 }
 

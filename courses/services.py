@@ -10,7 +10,8 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 
 from . import slugs
-from .exercise_types import REGISTRY
+from .answers import expand_alternates, normalized_answer
+from .exercise_types import REGISTRY, answer_language_code
 from .models import Course, Exercise, Lesson, LessonExercise, LessonPrerequisite, Section, Token, Unit
 
 #: parent model → (child model, name of the child's FK to the parent)
@@ -265,3 +266,58 @@ def publish_course(*, course: Course, published: bool = True) -> Course:
         locked.save(update_fields=["is_published", "updated_at"])
     course.is_published = locked.is_published
     return locked
+
+
+# --- Accepting a learner's answer (the report queue) -------------------------------------------
+
+#: Exercise types whose payload lists typed solutions an accepted answer can join. For listen and
+#: speak an absent ``solutions`` means ``[text]``; that is kept when the list is first written.
+TYPED_SOLUTION_TYPES = frozenset({"translate", "fill_blank", "listen", "speak", "word_bank"})
+
+
+def accepted_answer_text(answer: str) -> str:
+    """A learner's answer as a solution: single spaces, and without ``[`` ``]`` (alternates syntax in a
+    solution; punctuation to the checker anyway, so nothing the learner meant is lost)."""
+    return " ".join(answer.replace("[", " ").replace("]", " ").split())
+
+
+def _already_accepted(exercise: Exercise, solutions: list[str], text: str) -> bool:
+    """Whether ``text`` is, once normalised, one of the solutions' sentences (alternates expanded)."""
+    language = answer_language_code(REGISTRY[exercise.type], exercise.payload, exercise.course)
+    wanted = normalized_answer(text, language)
+    return any(
+        normalized_answer(sentence, language) == wanted
+        for solution in solutions
+        for sentence in expand_alternates(solution)
+    )
+
+
+def add_accepted_answer(*, exercise_id: int, answer: str) -> tuple[Exercise, bool]:
+    """Add ``answer`` to the exercise's accepted solutions, through ``validate_exercise`` — the path the
+    exercise form and the course-file import take — so the course file exports it.
+
+    Locks the exercise row. Returns the exercise and whether the payload changed: an answer that is
+    already one of the solutions once normalised (case, punctuation, spacing) changes nothing.
+    Raises ValidationError (keyed like the form's errors: ``payload.solutions.3`` …) when the type
+    has no typed solutions or the payload refuses the answer; nothing is written then.
+    """
+    text = accepted_answer_text(answer)
+    with transaction.atomic():
+        exercise = (
+            Exercise.objects.select_for_update(of=("self",))
+            .select_related("course__from_language", "course__to_language")
+            .get(pk=exercise_id)
+        )
+        if exercise.type not in TYPED_SOLUTION_TYPES:
+            raise ValidationError({"type": [f"A {exercise.type} exercise has no typed solutions to add an answer to."]})
+        if not text:
+            raise ValidationError({"payload.solutions": ["The answer is empty."]})
+        payload = dict(exercise.payload)
+        solutions = list(payload.get("solutions") or ([payload["text"]] if "text" in payload else []))
+        if _already_accepted(exercise, solutions, text):
+            return exercise, False
+        payload["solutions"] = [*solutions, text]
+        exercise.payload = payload
+        validate_exercise(exercise)
+        exercise.save(update_fields=["payload", "updated_at"])
+    return exercise, True

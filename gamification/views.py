@@ -200,6 +200,8 @@ def _feedback_context(run_id: int, outcome: dict) -> dict:
         "total": outcome["total"],
         "next_url": reverse("run_done" if finished else "run", kwargs={"run_id": run_id}),
         "finished": finished,
+        # For "Report a problem" (progress.views.report_problem); the stored result has no id.
+        "attempt_id": outcome.get("attempt_id"),
     }
 
 
@@ -227,6 +229,8 @@ def answer_feedback(request, run_id: int, attempt_id: int):
     context.update(
         {
             "attempt": attempt,
+            "attempt_id": attempt.pk,
+            "report": attempt.problem_reports.first(),
             "exercise": attempt.exercise,
             "explanation": attempt.exercise.explanation,
             "your_answer": _answer_text(attempt.answer),

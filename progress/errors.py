@@ -33,3 +33,15 @@ class NothingToPractise(ServiceError):
     code = "nothing_to_practise"
     status = 409
     default_message = "You have not practised any word of this course yet: start a lesson first."
+
+
+class InvalidReport(ServiceError):
+    code = "invalid_report"
+    status = 400
+    default_message = "This report cannot be sent."
+
+
+class TooManyReports(ServiceError):
+    code = "too_many_reports"
+    status = 429
+    default_message = "You have sent many reports in the last hour. Thank you! Please try again later."

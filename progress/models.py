@@ -252,3 +252,59 @@ class MemoryParameters(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {'fitted' if self.parameters else 'defaults'}"
+
+
+class ProblemReport(models.Model):
+    """A learner's report of a problem with an exercise, sent from the feedback of one of their answers.
+
+    One per attempt (``report_one_per_attempt``). ``answer_text`` is the learner's answer as stored
+    with the attempt (never typed into the report); ``normalized_answer`` is its comparison form
+    (``courses.answers.normalized_answer``), the key the report queue groups by. The attempt link
+    goes null when the nightly purge deletes the attempt; the report stays.
+    """
+
+    class Kind(models.TextChoices):
+        ANSWER = "answer", "My answer should be accepted"
+        AUDIO = "audio", "The audio is wrong or missing"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACCEPTED = "accepted", "Answer accepted"
+        REJECTED = "rejected", "Rejected"
+        RESOLVED = "resolved", "Resolved"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="problem_reports")
+    attempt = models.ForeignKey(
+        ExerciseAttempt, on_delete=models.SET_NULL, null=True, blank=True, related_name="problem_reports"
+    )
+    exercise = models.ForeignKey("courses.Exercise", on_delete=models.CASCADE, related_name="problem_reports")
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="problem_reports")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    answer_text = models.TextField(blank=True, help_text="The learner's answer, from the attempt")
+    normalized_answer = models.CharField(max_length=500, blank=True, help_text="The answer's comparison form")
+    message = models.CharField(max_length=280, blank=True, help_text="What the learner wrote (Something else)")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["attempt"], name="report_one_per_attempt"),
+            models.CheckConstraint(
+                condition=Q(status="open", resolved_at__isnull=True)
+                | (~Q(status="open") & Q(resolved_at__isnull=False)),
+                name="report_resolved_iff_not_open",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="report_status_recent"),
+            models.Index(fields=["exercise", "kind", "normalized_answer"], name="report_group"),
+            models.Index(fields=["user", "created_at"], name="report_user_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report #{self.pk}: {self.get_kind_display()} ({self.get_status_display()})"

@@ -4,7 +4,8 @@ whatever the size of the course or the learner's history (asserted in gamificati
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch
 from django.utils import timezone
 
 from accounts.models import User
@@ -12,7 +13,7 @@ from core.errors import NotFound
 from courses.models import Course, Lesson, LessonPrerequisite, Token, Unit
 from media_assets.models import AssetVariant
 
-from .models import LessonProgress, TokenMastery
+from .models import LessonProgress, ProblemReport, TokenMastery
 from .rules import lesson_states, next_lesson_id, percent
 from .services.mastery import learner_decay
 from .services.scheduling import is_mastered, mastered_q, word_strength
@@ -276,3 +277,59 @@ __all__ = [
     "due_token_count",
     "mastery_counts",
 ]
+
+
+# --- The report queue (admin) ------------------------------------------------------------------
+
+#: Groups a page of the report queue shows.
+REPORT_QUEUE_PAGE_SIZE = 50
+
+
+@dataclass
+class ReportGroup:
+    """The reports of one exercise, kind and normalised answer. ``report`` is the newest of them (its
+    answer or message is the one shown; the one-click actions name it)."""
+
+    report: ProblemReport
+    learners: int
+    reports: int
+    latest_at: datetime
+
+
+def report_queue(
+    *, status: str | None = "open", course_id: int | None = None, kind: str | None = None, page: int | str = 1
+) -> Page:
+    """The report queue: reports grouped by exercise, kind and normalised answer, with how many learners
+    and reports each group has, newest group first; ``status`` (None: every status), ``course_id`` and
+    ``kind`` filter the reports. Returns a Django ``Page`` of ``ReportGroup``. Three queries: the count,
+    the page of groups, their newest reports with exercise and course."""
+    reports = ProblemReport.objects.all()
+    if status:
+        reports = reports.filter(status=status)
+    if course_id:
+        reports = reports.filter(course_id=course_id)
+    if kind:
+        reports = reports.filter(kind=kind)
+    groups = (
+        reports.values("exercise_id", "kind", "normalized_answer")
+        .annotate(
+            learners=Count("user_id", distinct=True),
+            reports=Count("id"),
+            latest_at=Max("created_at"),
+            newest_id=Max("id"),
+        )
+        .order_by("-latest_at", "-newest_id")
+    )
+    result = Paginator(groups, REPORT_QUEUE_PAGE_SIZE).get_page(page)
+    rows = list(result.object_list)
+    newest = ProblemReport.objects.select_related("exercise", "course").in_bulk([row["newest_id"] for row in rows])
+    groups_shown = [
+        ReportGroup(
+            report=newest[row["newest_id"]],
+            learners=row["learners"],
+            reports=row["reports"],
+            latest_at=row["latest_at"],
+        )
+        for row in rows
+    ]
+    return Page(groups_shown, result.number, result.paginator)

@@ -4,9 +4,11 @@ Thin views: they parse the request, call one service or selector of ``progress``
 ``core.pages.service_errors`` turns the services' errors into pages.
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,7 +18,7 @@ from courses.fragments import audio_template
 from courses.models import Course
 
 from . import selectors, services
-from .models import Enrollment
+from .models import Enrollment, ExerciseAttempt
 
 
 def home(request):
@@ -73,3 +75,31 @@ def course_words(request, slug: str):
             "audio_template": audio_template(),
         },
     )
+
+
+def _feedback_of_attempt(request, attempt_id: int) -> str:
+    """The feedback page of one of the learner's answers (where a report's error is shown)."""
+    run_id = ExerciseAttempt.objects.filter(pk=attempt_id, user=request.user).values_list("run_id", flat=True).first()
+    if run_id is None:
+        return reverse("home")
+    return reverse("answer_feedback", kwargs={"run_id": run_id, "attempt_id": attempt_id})
+
+
+@login_required
+@require_POST
+@service_errors(back=_feedback_of_attempt)
+def report_problem(request, attempt_id: int):
+    """Report a problem with the exercise of one of the learner's answers, from its feedback (plain form
+    POST, with or without the player's script) → back to the answer's feedback page."""
+    _report, created = services.report_problem(
+        user=request.user,
+        attempt_id=attempt_id,
+        kind=request.POST.get("kind", ""),
+        message=request.POST.get("message", ""),
+        now=timezone.now(),
+    )
+    if created:
+        messages.success(request, "Thank you: your report was sent to the course's authors.")
+    else:
+        messages.info(request, "You had already reported this answer; nothing was sent twice.")
+    return redirect(_feedback_of_attempt(request, attempt_id))

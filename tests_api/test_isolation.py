@@ -15,7 +15,7 @@ from accounts.tests.factories import UserFactory
 from core.tests.api import API, assert_error, client_for
 from courses.tests.sample_courses import new_course
 from gamification.models import Wallet
-from progress.models import Enrollment, ExerciseAttempt, LessonProgress, LessonRun
+from progress.models import Enrollment, ExerciseAttempt, LessonProgress, LessonRun, ProblemReport
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +34,10 @@ def world():
     active = api.post(f"{API}lessons/{lessons[1].slug}/runs/").json()
     client_id = str(uuid.uuid4())
     wrong = {"exercise": active["current_exercise"]["id"], "answer": "Goodbye", "client_id": client_id}
-    assert api.post(f"{API}runs/{active['id']}/answers/", wrong, format="json").status_code == 200
+    answered = api.post(f"{API}runs/{active['id']}/answers/", wrong, format="json")
+    assert answered.status_code == 200
     return {
+        "attempt": answered.json()["attempt_id"],
         "owner": owner,
         "course": course,
         "lessons": lessons,
@@ -56,6 +58,7 @@ def snapshot(user) -> str:
         "attempts": list(ExerciseAttempt.objects.filter(user=user).order_by("pk").values()),
         "progress": list(LessonProgress.objects.filter(user=user).order_by("pk").values()),
         "enrollments": list(Enrollment.objects.filter(user=user).order_by("pk").values()),
+        "reports": list(ProblemReport.objects.filter(user=user).order_by("pk").values()),
     }
     return json.dumps(rows, default=str, sort_keys=True)
 
@@ -88,6 +91,13 @@ ATTACKS = [
     ),
     ("answer owner's passed run", "post", lambda w: f"runs/{w['passed_run']}/answers/", lambda w: _answer(w, "x"), 404),
     ("abandon owner's run", "post", lambda w: f"runs/{w['active_run']}/abandon/", None, 404),
+    (
+        "report owner's answer",
+        "post",
+        lambda w: f"answers/{w['attempt']}/report/",
+        lambda w: {"kind": "other", "message": "Not mine"},
+        404,
+    ),
     ("start owner's lesson", "post", lambda w: f"lessons/{w['lessons'][0].slug}/runs/", None, 201),
     ("course list", "get", lambda w: "courses/", None, 200),
     ("course detail", "get", lambda w: f"courses/{w['course'].slug}/", None, 200),
@@ -149,6 +159,7 @@ def test_every_api_operation_is_covered(world):
         "runs/{id}/",
         "runs/{id}/answers/",
         "runs/{id}/abandon/",
+        "answers/{id}/report/",
         "lessons/{slug}/runs/",
         "courses/",
         "courses/{slug}/",

@@ -59,6 +59,7 @@ AUTHOR_PAGES = [
     "admin:analytics_lessonday_changelist",
     "admin:gamification_coursedailymetric_changelist",
     "admin:gamification_exercisedailymetric_changelist",
+    "admin:progress_problemreport_changelist",
 ]
 NOT_FOR_AUTHORS = [
     "admin:accounts_user_changelist",
@@ -86,7 +87,8 @@ def test_outside_content_content_editors_only_read():
         ("gamification", "view_coursedailymetric"),
         ("gamification", "view_exercisedailymetric"),
     } <= perms
-    assert all(codename.startswith("view_") for _, codename in perms), perms
+    # Reading, besides working the learners' problem reports (accept, reject, resolve: their change permission).
+    assert all(codename.startswith("view_") or codename == "change_problemreport" for _, codename in perms), perms
     assert not any(label == "accounts" for label, _ in perms)
 
 

@@ -3,7 +3,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.fields import StrictCharField
 from courses.api.serializers import CourseSerializer
+from progress.models import ProblemReport
 
 
 class EnrollmentSerializer(serializers.Serializer):
@@ -134,3 +136,29 @@ class CourseWordsSerializer(serializers.Serializer):
     due_count = serializers.IntegerField(help_text="How many of these words are due for review now.")
     mastered_count = serializers.IntegerField()
     words = LearnerWordSerializer(many=True, help_text="Every word of the course the caller has practised.")
+
+
+class ReportInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=ProblemReport.Kind.choices,
+        help_text="answer: my answer should be accepted (the attempt's own answer is attached); "
+        "audio: the audio is wrong or missing; other: something else (say what in `message`).",
+    )
+    message = StrictCharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=280,
+        help_text="Needed for `other`: what is wrong, at most 280 characters.",
+    )
+
+
+class ReportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    attempt_id = serializers.IntegerField(allow_null=True)
+    exercise_id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=ProblemReport.Kind.choices)
+    answer = serializers.CharField(source="answer_text", help_text="The reported answer (kind `answer`), else empty.")
+    message = serializers.CharField()
+    status = serializers.ChoiceField(choices=ProblemReport.Status.choices)
+    created_at = serializers.DateTimeField()

@@ -11,7 +11,13 @@ from core.api.params import slug_parameter
 from courses.api.views import published_course
 from progress import selectors, services
 
-from .serializers import CoursePathSerializer, CourseWordsSerializer, EnrollmentSerializer
+from .serializers import (
+    CoursePathSerializer,
+    CourseWordsSerializer,
+    EnrollmentSerializer,
+    ReportInputSerializer,
+    ReportSerializer,
+)
 
 
 @extend_schema(
@@ -63,3 +69,30 @@ class CourseWordsView(APIView):
         words = selectors.course_words(user=request.user, course=course, now=timezone.now(), order=order[0])
         context = {"audio_quality": request.user.audio_quality}
         return Response(CourseWordsSerializer(words, context=context).data)
+
+
+@extend_schema(
+    tags=["runs"],
+    summary="Report a problem with the exercise of one of your answers",
+    description="One report per answer: sending it again (a retry, a double click) returns the first report "
+    "with status 200 and writes nothing. Kind `answer` attaches the answer you gave, and only for a wrong "
+    "typed answer. At most `MALLARD_REPORTS_PER_HOUR` (default 20) reports an hour, else 429 "
+    "`too_many_reports`.",
+    parameters=[
+        OpenApiParameter("id", int, OpenApiParameter.PATH, description="The answer's `attempt_id` (yours only).")
+    ],
+    request=ReportInputSerializer,
+    responses={201: ReportSerializer, 200: ReportSerializer, **error_responses(400, 404, 429)},
+)
+class ReportProblemView(APIView):
+    def post(self, request, id: str):
+        data = ReportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report, created = services.report_problem(
+            user=request.user,
+            attempt_id=id,
+            kind=data.validated_data["kind"],
+            message=data.validated_data["message"],
+            now=timezone.now(),
+        )
+        return Response(ReportSerializer(report).data, status=201 if created else 200)

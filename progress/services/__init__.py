@@ -3,6 +3,7 @@
 
 from .enrollment import enroll, set_current_course
 from .mastery import record_token_answers
+from .reports import accept_answer, report_problem, settle_reports
 from .runs import (
     apply_answer,
     create_lesson_run,
@@ -20,6 +21,7 @@ from .scheduling import get_scheduler, is_mastered
 from .unlocking import course_lesson_states, lesson_state
 
 __all__ = [
+    "accept_answer",
     "apply_answer",
     "course_lesson_states",
     "create_lesson_run",
@@ -35,7 +37,9 @@ __all__ = [
     "record_pass",
     "record_review_pass",
     "record_token_answers",
+    "report_problem",
     "review_credited_today",
     "set_current_course",
+    "settle_reports",
     "visible_lesson",
 ]
