@@ -35,6 +35,8 @@ def _activity_summary(event: ActivityEvent) -> str:
         parts.append(f"{data['gems']} gems")
     if data.get("fields"):
         parts.append(", ".join(str(name).replace("_", " ") for name in data["fields"]))
+    if data.get("item"):
+        parts.append(str(data["item"]).replace("_", " "))
     if data.get("report_kind"):
         parts.append(str(data["report_kind"]).replace("_", " "))
     return " · ".join(parts)

@@ -123,6 +123,7 @@ def test_a_settings_change_is_logged_with_the_fields_changed(client, learner):
         "sound_effects": "on",
         "notify_streak_reminders": "on",
         "notify_reengagement": "on",
+        "streak_reminder_hour": learner.streak_reminder_hour,
     }
     assert client.post(reverse("settings"), data, REMOTE_ADDR="198.51.100.5").status_code == 302
     event = ActivityEvent.objects.get(user=learner, kind="settings")

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
+from accounts import activity as activity_log
 from accounts.models import User
 
 from ..errors import FreezesFull, NotEnoughGems
@@ -75,4 +76,7 @@ def buy_streak_freeze(*, user: User, client_id: uuid.UUID, now: datetime) -> Fre
         credit(wallet=wallet, entries=[spent])
         Wallet.objects.filter(pk=wallet.pk).update(streak_freezes=F("streak_freezes") + 1)
         wallet.streak_freezes += 1
+        activity_log.record(
+            user=user, kind=activity_log.Kind.PURCHASE, now=now, payload={"item": "streak_freeze", "gems": price}
+        )
         return freeze_shop_of(wallet)

@@ -91,3 +91,14 @@ def test_pages_record_the_learners_ip_and_user_agent(client, learner):
     client.post(reverse("start_lesson", args=[lesson.slug]), REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="Phone")
     event = ActivityEvent.objects.get(user=learner, kind="lesson_start")
     assert (event.ip, event.user_agent) == ("203.0.113.9", "Phone")
+
+
+def test_buying_a_streak_freeze_is_logged_once(user, settings):
+    import uuid
+
+    set_wallet(user, gems=500, hearts=5, hearts_anchor_at=T0)
+    client_id = uuid.uuid4()
+    services.buy_streak_freeze(user=user, client_id=client_id, now=T0)
+    services.buy_streak_freeze(user=user, client_id=client_id, now=T0)  # a double click
+    price = settings.MALLARD_STREAK_FREEZE_PRICE_GEMS
+    assert events(user) == [("purchase", {"item": "streak_freeze", "gems": price})]
