@@ -12,7 +12,8 @@ from django.db.models import Count
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from . import admin_views, services, slugs
+from . import admin_bulk, admin_views, services, slugs
+from .admin_publishing import PublishingCheckMixin
 from .forms import ExerciseAdminForm, LessonAdminForm, LessonPrerequisiteForm, SiblingOrdinalForm
 from .models import Course, Exercise, Language, Lesson, LessonExercise, LessonPrerequisite, Section, Token, Unit
 
@@ -64,7 +65,7 @@ class SectionInline(ChildInline):
 
 
 @admin.register(Course)
-class CourseAdmin(SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
+class CourseAdmin(PublishingCheckMixin, SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
     list_display = ["title", "slug", "from_language", "to_language", "is_published", "updated_at"]
     list_filter = ["is_published", "to_language", "from_language"]
     list_select_related = ["from_language", "to_language"]
@@ -72,7 +73,7 @@ class CourseAdmin(SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
     autocomplete_fields = ["from_language", "to_language"]
     inlines = [SectionInline]
     #: extension point: the course-file admin module appends its import/export actions here
-    actions: list = ["export_as_yaml"]
+    actions: list = ["export_as_yaml", "publish_selected", "unpublish_selected"]
 
     @admin.action(description="Export selected courses as YAML", permissions=["view"])
     def export_as_yaml(self, request, queryset):
@@ -102,7 +103,7 @@ class UnitInline(ChildInline):
 
 
 @admin.register(Section)
-class SectionAdmin(SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
+class SectionAdmin(PublishingCheckMixin, SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
     list_display = ["slug", "title", "course", "ordinal", "cefr_level", "is_published"]
     list_display_links = ["slug", "title"]
     list_filter = ["course", "is_published", "cefr_level"]
@@ -111,6 +112,7 @@ class SectionAdmin(SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
     autocomplete_fields = ["course"]
     fields = ["course", "ordinal", "title", "cefr_level", "description", "is_published", "slug"]
     inlines = [UnitInline]
+    actions = ["publish_selected", "unpublish_selected"]
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -124,7 +126,7 @@ class LessonInline(ChildInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
+class UnitAdmin(PublishingCheckMixin, SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
     list_display = ["slug", "title", "section", "ordinal", "icon", "is_published"]
     list_display_links = ["slug", "title"]
     list_filter = [("section__course", admin.RelatedOnlyFieldListFilter), "is_published"]
@@ -133,6 +135,7 @@ class UnitAdmin(SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
     autocomplete_fields = ["section"]
     fields = ["section", "ordinal", "title", "icon", "color", "description", "is_published", "slug"]
     inlines = [LessonInline]
+    actions = ["publish_selected", "unpublish_selected", admin_bulk.move_units_to_section]
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -166,7 +169,7 @@ class LessonExerciseInline(admin.TabularInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
+class LessonAdmin(PublishingCheckMixin, SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
     form = LessonAdminForm
     list_display = [
         "slug",
@@ -191,6 +194,12 @@ class LessonAdmin(SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
         ),
     ]
     inlines = [LessonExerciseInline]
+    actions = [
+        "publish_selected",
+        "unpublish_selected",
+        admin_bulk.move_lessons_to_unit,
+        admin_bulk.duplicate_lessons,
+    ]
     change_form_template = "admin/courses/lesson/change_form.html"
 
     def get_queryset(self, request):
@@ -268,7 +277,7 @@ class ExerciseTypeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(SlugReadOnlyMixin, admin.ModelAdmin):
+class ExerciseAdmin(PublishingCheckMixin, SlugReadOnlyMixin, admin.ModelAdmin):
     form = ExerciseAdminForm
     list_display = ["slug", "type", "prompt", "course", "lesson_count", "is_published", "updated_at"]
     list_filter = ["course", ExerciseTypeFilter, "is_published"]
@@ -276,6 +285,7 @@ class ExerciseAdmin(SlugReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["slug", "prompt", "payload", "hint"]
     autocomplete_fields = ["course", "tokens"]
     raw_id_fields = ["audio", "image"]
+    actions = ["publish_selected", "unpublish_selected"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_lesson_count=Count("lesson_links")).order_by("slug")

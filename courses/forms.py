@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from core.api.parsers import MAX_DEPTH, nesting_depth
 from core.text import storable
 
-from . import services
+from . import publishing, services
 from .exercise_types import REGISTRY, type_choices
 from .models import Exercise, Lesson, LessonExercise, LessonPrerequisite
 
@@ -157,6 +157,15 @@ class ExerciseAdminForm(forms.ModelForm):
                 apply_exercise_errors(self, e)
             else:
                 cleaned["payload"] = probe.payload
+        if cleaned.get("is_published") and "type" in cleaned:
+            facts = publishing.ExerciseFacts(
+                self.instance.slug or "(new)", cleaned["type"], True, cleaned.get("audio") is not None
+            )
+            problem = publishing.exercise_problem(facts)
+            if problem:
+                self.add_error(
+                    "is_published", f"Cannot publish: {problem}. Attach its audio first, or leave it a draft."
+                )
         return cleaned
 
 

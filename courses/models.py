@@ -140,7 +140,7 @@ class Section(models.Model):
     description = models.TextField(blank=True)
     cefr_level = models.CharField(max_length=2, choices=Cefr.choices, default=Cefr.A1)
     slug = models.SlugField(max_length=40, unique=True, validators=[slug_validator])
-    is_published = models.BooleanField(default=True)
+    is_published = models.BooleanField(default=False)  # new content starts as a draft (courses.publishing)
 
     objects = VisibleQuerySet.as_manager()
 
@@ -169,7 +169,7 @@ class Unit(models.Model):
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a hex colour like #58cc02.")],
     )
     slug = models.SlugField(max_length=40, unique=True, validators=[slug_validator])
-    is_published = models.BooleanField(default=True)
+    is_published = models.BooleanField(default=False)  # new content starts as a draft (courses.publishing)
 
     objects = VisibleQuerySet.as_manager()
 
@@ -205,7 +205,7 @@ class Lesson(models.Model):
     estimated_minutes = models.PositiveSmallIntegerField(default=5)
     notes = models.TextField(blank=True, help_text="Tips shown before the lesson (Markdown-free plain text)")
     slug = models.SlugField(max_length=40, unique=True, validators=[slug_validator])
-    is_published = models.BooleanField(default=True)
+    is_published = models.BooleanField(default=False)  # new content starts as a draft (courses.publishing)
     adaptive_order = models.BooleanField(
         default=True,
         help_text="A word the learner has seen fewer than 4 times is met in a recognition exercise before a "
@@ -307,7 +307,7 @@ class Exercise(models.Model):
     image = models.ForeignKey(
         "media_assets.Asset", on_delete=models.SET_NULL, null=True, blank=True, related_name="image_exercises"
     )
-    is_published = models.BooleanField(default=True)
+    is_published = models.BooleanField(default=False)  # new content starts as a draft (courses.publishing)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = VisibleQuerySet.as_manager()

@@ -20,9 +20,10 @@ from django.conf import settings
 pytestmark = [pytest.mark.postgresql_only, pytest.mark.slow]
 
 BASE = Path(settings.BASE_DIR)
-#: Test modules the SQLite run covers: every job test and the SQLite write race.
+#: Test modules the SQLite run covers: every job test and the SQLite write race…
 JOB_TESTS = sorted(str(p.relative_to(BASE)) for p in (BASE / "gamification" / "tests").glob("test_jobs_*.py"))
-SQLITE_RUN = [*JOB_TESTS, "gamification/tests/test_sqlite_writes.py"]
+#: …and the authors' bulk moves and duplicates (ordinals renumbered on SQLite's immediate checks).
+SQLITE_RUN = [*JOB_TESTS, "gamification/tests/test_sqlite_writes.py", "courses/tests/test_bulk.py"]
 
 
 def test_jobs_and_writes_pass_on_a_sqlite_file(tmp_path):

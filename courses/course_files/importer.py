@@ -13,6 +13,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Model
 
 from accounts.audit import Action, log_event
+from courses import publishing
 from courses.models import Course, Exercise, Language, Lesson, LessonExercise, LessonPrerequisite, Section, Token, Unit
 
 from .errors import CourseFileError, Problem, Problems
@@ -194,6 +195,7 @@ class _Writer:
         tokens = self.tokens(to_lang)
         course = self.course(existing, from_lang, to_lang)
         self.check_slug_owners(course)
+        self.check_publishing(course)
         self.problems.raise_if_any()
         sections = self.sections(course)
         units = self.units(course, sections)
@@ -292,6 +294,62 @@ class _Writer:
             for slug, owner_id in taken:
                 other = Course.objects.filter(pk=owner_id).values_list("slug", flat=True).first()
                 self.problem(wanted[slug], f"{label} slug {slug!r} is already used by course {other!r}")
+
+    def check_publishing(self, course: Course) -> None:
+        """The publishing rules (``courses.publishing``) applied to what the file publishes, before
+        anything below the course is written: a published lesson needs a published exercise that
+        passes its check, a published unit a publishable lesson, a published section a publishable
+        unit, a published course a publishable section; each refusal at the item's line.
+
+        Audio is not part of a course file: an exercise's audio is the one the database already has
+        for its slug (kept by a re-import). A published listen or speak exercise without audio is
+        therefore not refused by the import (its audio is made after it, ``synthesize_audio``); the
+        report notes it, it does not count for its lesson, and a listen exercise without audio is
+        never served to learners."""
+        f = self.file
+        with_audio = set(
+            Exercise.objects.filter(course=course, slug__in=list(f.exercises), audio__isnull=False).values_list(
+                "slug", flat=True
+            )
+        )
+        facts = {
+            slug: publishing.ExerciseFacts(slug, spec.type, spec.published, slug in with_audio)
+            for slug, spec in f.exercises.items()
+        }
+        silent = sorted(slug for slug, fact in facts.items() if fact.published and publishing.exercise_problem(fact))
+        if silent:
+            shown = ", ".join(silent[:5]) + (f" and {len(silent) - 5} more" if len(silent) > 5 else "")
+            self.report.notes.append(
+                f"{len(silent)} published listen/speak exercise(s) have no audio yet ({shown}): they do not count "
+                "for their lesson, and a listen exercise is not served to learners until it has audio "
+                f"(manage.py synthesize_audio --course {course.slug})"
+            )
+
+        def lesson_ok(lesson) -> bool:
+            uses = [facts[use.slug] for use in lesson.exercises if use.slug in facts]
+            problem = publishing.lesson_problem(lesson.slug, uses)
+            if problem and lesson.published:
+                self.problem(lesson.where, f"{problem}; a published lesson needs one (or write published: false)")
+            return problem is None
+
+        def unit_ok(unit) -> bool:
+            children = [(lesson.published, lesson_ok(lesson)) for lesson in unit.lessons]
+            problem = publishing.container_problem("unit", unit.slug, "lesson", children)
+            if problem and unit.published:
+                self.problem(unit.where, f"{problem}; or write published: false")
+            return problem is None
+
+        def section_ok(section) -> bool:
+            children = [(unit.published, unit_ok(unit)) for unit in section.units]
+            problem = publishing.container_problem("section", section.slug, "unit", children)
+            if problem and section.published:
+                self.problem(section.where, f"{problem}; or write published: false")
+            return problem is None
+
+        children = [(section.published, section_ok(section)) for section in f.sections]
+        problem = publishing.container_problem("course", f.course.slug, "section", children)
+        if problem and f.course.published:
+            self.problem(f.course.where, f"{problem}; or write published: false")
 
     def tokens(self, language: Language) -> dict[str, Token]:
         existing = {t.text: t for t in Token.objects.filter(language=language)}

@@ -44,6 +44,7 @@ class SectionFactory(factory.django.DjangoModelFactory):
     ordinal = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Section {n + 1}")
     slug = factory.LazyAttribute(lambda o: f"{o.course.slug}-sec-{o.ordinal:02d}")
+    is_published = True  # the model's default is a draft; tests mostly want visible content
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
@@ -54,6 +55,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     ordinal = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Unit {n + 1}")
     slug = factory.LazyAttribute(lambda o: f"{o.section.course.slug}-u-{o.section.ordinal:02d}-{o.ordinal:02d}")
+    is_published = True
 
 
 class LessonFactory(factory.django.DjangoModelFactory):
@@ -66,6 +68,7 @@ class LessonFactory(factory.django.DjangoModelFactory):
     slug = factory.LazyAttribute(
         lambda o: f"{o.unit.section.course.slug}-l-{o.unit.section.ordinal:02d}-{o.unit.ordinal:02d}-{o.ordinal:02d}"
     )
+    is_published = True
 
 
 class TokenFactory(factory.django.DjangoModelFactory):
@@ -89,6 +92,7 @@ class ExerciseFactory(factory.django.DjangoModelFactory):
     type = "translate"
     prompt = "Translate this sentence"
     payload = factory.LazyFunction(lambda: {"text": "Hola", "solutions": ["[Hello/Hi]"], "direction": "to_source"})
+    is_published = True
 
 
 class LessonExerciseFactory(factory.django.DjangoModelFactory):

@@ -130,7 +130,10 @@ def test_every_valid_mutant_of_the_rich_file_survives_an_export_round_trip(tmp_p
             except CourseFileError:
                 continue
             with transaction.atomic():
-                import_course(source=io.StringIO(text), name="variant.yaml")
+                try:  # the publishing rules need the database (a published lesson left with no exercise…)
+                    import_course(source=io.StringIO(text), name="variant.yaml")
+                except CourseFileError:
+                    continue
                 first = snapshot("xs")
                 exported = export_course(course=Course.objects.get(slug="xs"))
                 Course.objects.all().delete()

@@ -90,8 +90,25 @@ def test_bad_licences_and_keys_are_refused_with_their_line(tmp_path, text, line,
     assert not Course.objects.filter(slug="lic").exists()
 
 
+#: A course publishable by the publishing rules: one section, unit and lesson with one exercise.
+TREE = """sections:
+  - ordinal: 1
+    title: S
+    cefr: A1
+    units:
+      - ordinal: 1
+        title: U
+        lessons:
+          - ordinal: 1
+            title: L
+            exercises:
+              - type: translate
+                payload: {text: Hola, solutions: [Hello]}
+"""
+
+
 def test_a_public_domain_course_may_be_published_without_attribution(tmp_path):
-    import_course(source=write(tmp_path, "  license: {short_name: CC0 1.0}\n  published: true\n"))
+    import_course(source=write(tmp_path, "  license: {short_name: CC0 1.0}\n  published: true\n" + TREE))
     assert Course.objects.get(slug="lic").is_published
 
 

@@ -130,10 +130,14 @@ def _content(*, using: str, lessons: int) -> list[int]:
     course = Course.objects.using(using).create(
         from_language=en, to_language=es, title="Bench", slug="es", is_published=True
     )
-    section = Section.objects.using(using).create(course=course, ordinal=1, title="S1", slug=section_slug("es", 1))
-    unit = Unit.objects.using(using).create(section=section, ordinal=1, title="U1", slug=unit_slug("es", 1, 1))
+    section = Section.objects.using(using).create(
+        course=course, ordinal=1, title="S1", slug=section_slug("es", 1), is_published=True
+    )
+    unit = Unit.objects.using(using).create(
+        section=section, ordinal=1, title="U1", slug=unit_slug("es", 1, 1), is_published=True
+    )
     created = Lesson.objects.using(using).bulk_create(
-        Lesson(unit=unit, ordinal=i, title=f"Lesson {i}", slug=lesson_slug("es", 1, 1, i))
+        Lesson(unit=unit, ordinal=i, title=f"Lesson {i}", slug=lesson_slug("es", 1, 1, i), is_published=True)
         for i in range(1, lessons + 1)
     )
     return [lesson.pk for lesson in created]

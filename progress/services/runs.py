@@ -16,6 +16,7 @@ from django.db.models import F, Max, Q
 from accounts.models import User
 from core.errors import NotFound
 from courses.models import Course, Exercise, Lesson, LessonExercise, visible_q
+from courses.publishing import servable_q
 
 from ..errors import EmptyLesson, LessonLocked, NothingToPractise, NothingToReview
 from ..models import ExerciseAttempt, LessonProgress, LessonRun, TokenMastery
@@ -37,11 +38,12 @@ def visible_lesson(*, lesson_id: int) -> Lesson:
 
 
 def lesson_exercise_ids(lesson: Lesson, *, user: User | None = None) -> list[int]:
-    """The lesson's published exercises in serving order: the author's order, adapted to ``user``
+    """The lesson's published exercises in serving order (a listen exercise with no audio is never
+    served: ``courses.publishing.servable_q``): the author's order, adapted to ``user``
     (``rules.adapt_lesson_order``) unless the lesson's ``adaptive_order`` is off. Two queries."""
     rows = (
         # The lesson is visible (``visible_lesson``), so the exercise's own flag decides.
-        LessonExercise.objects.filter(lesson=lesson, exercise__is_published=True)
+        LessonExercise.objects.filter(servable_q("exercise__"), lesson=lesson, exercise__is_published=True)
         .order_by("ordinal", "exercise_id")
         .values_list("exercise_id", "exercise__type", "exercise__tokens")
     )
@@ -104,7 +106,7 @@ def review_exercise_ids(
     predicted recall now among those due — or, ``ahead``, among all the words they have practised —
     with the exercise type varied. Only published exercises in a published lesson of the course.
     Five queries whatever the learner's history."""
-    visible = Q(course=course) & visible_q("exercise")
+    visible = Q(course=course) & visible_q("exercise") & servable_q()
     mistakes = list(
         ExerciseAttempt.objects.filter(
             user=user, correct=False, run__course=course, created_at__gte=now - timedelta(days=RECENT_MISTAKES_DAYS)
