@@ -13,6 +13,7 @@ from courses.tests.factories import (
     TokenFactory,
     UnitFactory,
 )
+from media_assets.tests.factories import AssetFactory
 
 _languages = itertools.count(1)
 _codes = itertools.count(1)
@@ -63,7 +64,11 @@ def every_type_course():
     """A course whose first lesson has one exercise of every registered type (their example payloads)."""
     course, (lesson,) = new_course(lessons=1, exercises=0)
     for i, name in enumerate(sorted(REGISTRY), start=1):
-        exercise = ExerciseFactory(course=course, type=name, payload=dict(get_type(name).example), prompt=name)
+        # A listen exercise is served only with its audio (courses.publishing.servable_q).
+        audio = AssetFactory() if name == "listen" else None
+        exercise = ExerciseFactory(
+            course=course, type=name, payload=dict(get_type(name).example), prompt=name, audio=audio
+        )
         LessonExerciseFactory(lesson=lesson, exercise=exercise, ordinal=i)
     return course, lesson
 

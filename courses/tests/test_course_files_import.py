@@ -91,19 +91,23 @@ sections:
   - ordinal: 1
     title: S
     cefr: A1
+    published: false
     units:
       - ordinal: 1
         title: U
+        published: false
         lessons:
           - ordinal: 1
             slug: ro-first
             title: First
+            published: false
             exercises:
               - {slug: ro-a, type: listen, payload: {text: Un}}
               - {slug: ro-b, type: listen, payload: {text: Deux}}
           - ordinal: 2
             slug: ro-second
             title: Second
+            published: false
 """
     import_course(source=write(tmp_path, "a.yaml", base))
     ids = dict(Lesson.objects.values_list("slug", "pk"))

@@ -136,23 +136,6 @@ def test_new_content_starts_unpublished():
         assert model._meta.get_field("is_published").default is False
 
 
-# --- Serving ---------------------------------------------------------------------------------------
-
-
-def test_a_listen_exercise_with_no_audio_is_never_served(tree, user):
-    from gamification import services
-    from gamification.tests.helpers import T0
-
-    course, _, _, lesson, exercise = tree
-    Course.objects.filter(pk=course.pk).update(is_published=True)
-    silent = ExerciseFactory(course=course, slug="pb-silent", type="listen", payload=LISTEN)
-    voiced = ExerciseFactory(course=course, slug="pb-voiced", type="listen", payload=LISTEN, audio=AssetFactory())
-    LessonExerciseFactory(lesson=lesson, exercise=silent, ordinal=2)
-    LessonExerciseFactory(lesson=lesson, exercise=voiced, ordinal=3)
-    run = services.start_lesson_run(user=user, lesson=lesson, now=T0)
-    assert silent.pk not in run.exercise_ids and {exercise.pk, voiced.pk} == set(run.exercise_ids)
-
-
 # --- Admin -----------------------------------------------------------------------------------------
 
 

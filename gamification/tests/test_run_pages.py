@@ -18,6 +18,7 @@ from courses.tests.factories import (
     lesson_with_exercises,
 )
 from gamification.models import LedgerEntry, Wallet
+from media_assets.tests.factories import AssetFactory
 from progress.models import ExerciseAttempt, LessonRun
 
 pytestmark = pytest.mark.django_db
@@ -311,7 +312,9 @@ def test_player_never_contains_the_solution(client, learner, exercise_type):
     kind = get_type(exercise_type)
     payload = kind.validate_payload(payload)
     lesson = LessonFactory()
-    exercise = ExerciseFactory(course=lesson.unit.section.course, type=exercise_type, payload=payload)
+    # A listen exercise is served only with its audio (courses.publishing.servable_q).
+    audio = AssetFactory() if exercise_type == "listen" else None
+    exercise = ExerciseFactory(course=lesson.unit.section.course, type=exercise_type, payload=payload, audio=audio)
     LessonExerciseFactory(lesson=lesson, exercise=exercise, ordinal=1)
     run = start_run(client, lesson)
     response = client.get(reverse("run", args=[run.pk]))

@@ -243,7 +243,7 @@ def test_submit_answer_query_count_is_fixed(django_assert_num_queries):
     from gamification.models import Achievement, UserAchievement
 
     course, (small,) = make_course(lessons_per_unit=1, exercises=3, tokens=2)
-    big = small.unit.lessons.create(title="Big", ordinal=9, slug=f"{course.slug}-big")
+    big = small.unit.lessons.create(title="Big", ordinal=9, slug=f"{course.slug}-big", is_published=True)
     add_exercises(big, 15, tokens_per_exercise=2)
     users = [UserFactory(), UserFactory(), UserFactory()]
     _long_history(users[2], course, small)

@@ -55,3 +55,33 @@ def test_progress_on_moved_lessons_and_units_is_kept(user):
     bulk.move_units(units=[u1], section=s2)
     assert states(user, course)["mv-l-01-01-01"] == ("mv-u-01-01", "passed")
     assert LessonProgress.objects.filter(user=user).count() == 2
+
+
+def test_a_listen_exercise_with_no_audio_is_never_served(user):
+    """Published or not, a listen exercise without audio is left out of lesson runs and reviews
+    (courses.publishing.servable_q): its audio is the question."""
+    from datetime import UTC, datetime
+
+    from courses.tests.factories import TokenFactory
+    from media_assets.tests.factories import AssetFactory
+    from progress.models import TokenMastery
+    from progress.services.runs import lesson_exercise_ids, review_exercise_ids
+
+    listen = {"text": "Buenos días", "solutions": ["Buenos días"]}
+    course = CourseFactory(slug="sv")
+    unit = UnitFactory(section=SectionFactory(course=course, ordinal=1, slug="sv-sec-01"), slug="sv-u-01-01")
+    lesson = _lesson(unit, 1, "sv-l-01-01-01")
+    silent = ExerciseFactory(course=course, slug="sv-silent", type="listen", payload=listen)
+    voiced = ExerciseFactory(course=course, slug="sv-voiced", type="listen", payload=listen, audio=AssetFactory())
+    LessonExerciseFactory(lesson=lesson, exercise=silent, ordinal=2)
+    LessonExerciseFactory(lesson=lesson, exercise=voiced, ordinal=3)
+    served = lesson_exercise_ids(lesson)
+    assert silent.pk not in served and voiced.pk in served and len(served) == 2
+
+    word = TokenFactory(language=course.to_language, text="días")
+    silent.tokens.set([word])
+    now = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    TokenMastery.objects.create(user=user, token=word, seen_count=1, stability=1.0, last_seen_at=now, due_at=now)
+    assert review_exercise_ids(user=user, course=course, now=now) == []
+    voiced.tokens.set([word])
+    assert review_exercise_ids(user=user, course=course, now=now) == [voiced.pk]
