@@ -22,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from accounts.audit import Action, log_event
+
 from . import services, slugs
 from .models import Exercise, Lesson, LessonExercise, LessonPrerequisite, Section, Unit
 
@@ -55,6 +57,8 @@ def move_lessons(*, lessons: Sequence[Lesson], unit: Unit) -> list[Lesson]:
         for position, row in enumerate(moving, start=end + 1):
             # unit and ordinal in one statement: the new ordinal is above every one of the target's
             Lesson.objects.filter(pk=row.pk).update(unit=target, ordinal=position)
+            changes: dict[str, list] = {"unit": [row.unit.slug, target.slug], "ordinal": [row.ordinal, position]}
+            log_event(obj=row, action=Action.UPDATE, changes=changes, data={"bulk": "move lessons"})
             row.unit, row.ordinal = target, position
         for source in Unit.objects.filter(pk__in=sources).order_by("pk"):
             _close_gaps(source)
@@ -87,6 +91,8 @@ def move_units(*, units: Sequence[Unit], section: Section) -> list[Unit]:
         end = Unit.objects.filter(section=target).aggregate(m=Max("ordinal"))["m"] or 0
         for position, row in enumerate(moving, start=end + 1):
             Unit.objects.filter(pk=row.pk).update(section=target, ordinal=position)
+            changes: dict[str, list] = {"section": [row.section.slug, target.slug], "ordinal": [row.ordinal, position]}
+            log_event(obj=row, action=Action.UPDATE, changes=changes, data={"bulk": "move units"})
             row.section, row.ordinal = target, position
         for source in Section.objects.filter(pk__in=sources).order_by("pk"):
             _close_gaps(source)
@@ -156,5 +162,10 @@ def duplicate_lesson(*, lesson: Lesson) -> Lesson:
         LessonPrerequisite.objects.bulk_create(
             LessonPrerequisite(lesson=copy, prerequisite_id=p)
             for p in source.prerequisite_links.order_by("pk").values_list("prerequisite_id", flat=True)
+        )
+        log_event(
+            obj=copy,
+            action=Action.CREATE,
+            data={"duplicate_of": source.slug, "exercises": [link.exercise.slug for link in new_links]},
         )
         return copy

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Model, Q
 
+from accounts.audit import Action, log_event
+
 from . import licences
 from .models import Course, Exercise, Lesson, LessonExercise, Section, Unit
 
@@ -218,6 +220,8 @@ def set_published(*, objects: Sequence[Content], published: bool) -> PublishResu
         model._default_manager.filter(pk__in=[r.pk for r in to_change]).update(is_published=published)
         for row in to_change:
             row.is_published = published
+            # a bulk UPDATE is not seen by the audit registry: one entry per row, in this transaction
+            log_event(obj=row, action=Action.UPDATE, changes={"is_published": [not published, published]})
         result.changed = to_change
     return result
 
@@ -245,4 +249,10 @@ def keep_publishable(*, objects: Iterable[Model | None]) -> list[tuple[Content, 
                 model._default_manager.filter(pk=row.pk).update(is_published=False)
                 row.is_published = False
                 refused.append((row, problems))
+                log_event(
+                    obj=row,
+                    action=Action.UPDATE,
+                    changes={"is_published": [True, False]},
+                    data={"publishing_refused": problems},
+                )
     return refused

@@ -226,3 +226,14 @@ def test_admin_unpublish_action(client, editor, tree):
     assert "Unpublished 1: bk-l-01-01-01." in _messages(done)
     lesson.refresh_from_db()
     assert lesson.is_published is False
+
+
+def test_bulk_changes_leave_audit_entries(tree):
+    from auditlog.models import LogEntry
+
+    lesson = tree["lessons"]["bk-l-01-01-01"]
+    bulk.move_lessons(lessons=[lesson], unit=tree["units"][1])
+    entry = LogEntry.objects.get_for_object(lesson).latest("pk")
+    assert entry.changes_dict == {"unit": ["bk-u-01-01", "bk-u-01-02"], "ordinal": [1, 3]}
+    copy = bulk.duplicate_lesson(lesson=lesson)
+    assert LogEntry.objects.get_for_object(copy).filter(additional_data__duplicate_of="bk-l-01-01-01").exists()
