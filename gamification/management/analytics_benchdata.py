@@ -157,18 +157,28 @@ def _content(*, using: str, units: int) -> list[int]:
     course = Course.objects.using(using).create(
         from_language=en, to_language=es, title="Bench", slug="es", is_published=True
     )
-    section = Section.objects.using(using).create(course=course, ordinal=1, title="S1", slug=section_slug("es", 1))
+    # Published explicitly: new content is a draft by default (courses.publishing).
+    section = Section.objects.using(using).create(
+        course=course, ordinal=1, title="S1", slug=section_slug("es", 1), is_published=True
+    )
     unit_rows = Unit.objects.using(using).bulk_create(
-        Unit(section=section, ordinal=u, title=f"U{u}", slug=unit_slug("es", 1, u)) for u in range(1, units + 1)
+        Unit(section=section, ordinal=u, title=f"U{u}", slug=unit_slug("es", 1, u), is_published=True)
+        for u in range(1, units + 1)
     )
     lessons = Lesson.objects.using(using).bulk_create(
-        Lesson(unit=unit, ordinal=i, title=f"Lesson {unit.ordinal}.{i}", slug=lesson_slug("es", 1, unit.ordinal, i))
+        Lesson(
+            unit=unit,
+            ordinal=i,
+            title=f"Lesson {unit.ordinal}.{i}",
+            slug=lesson_slug("es", 1, unit.ordinal, i),
+            is_published=True,
+        )
         for unit in unit_rows
         for i in range(1, LESSONS_PER_UNIT + 1)
     )
     payload = {"text": "I am fine, thanks", "solutions": ["Estoy bien, gracias"], "direction": "to_target"}
     exercises = Exercise.objects.using(using).bulk_create(
-        Exercise(course=course, slug=f"es-e-{n:05d}", type="translate", payload=payload)
+        Exercise(course=course, slug=f"es-e-{n:05d}", type="translate", payload=payload, is_published=True)
         for n in range(len(lessons) * EXERCISES_PER_LESSON)
     )
     LessonExercise.objects.using(using).bulk_create(
