@@ -42,16 +42,20 @@ from .base import JobResult, aware, db_datetime, job_connection, table
 
 
 def _rank_sql(vendor: str) -> str:
-    """One batch of cohorts ranked and closed. ``move_for`` in SQL: promotion first (rank ≤ PROMOTED, below
+    """One batch of cohorts ranked and closed. The batch's own conditions are repeated on the UPDATE's
+    target and the hidden flag is read per member by primary key, so each batch reads only its own rows
+    through indexes (a join was planned as full scans of the members and learners for every batch).
+    ``move_for`` in SQL: promotion first (rank ≤ PROMOTED, below
     Diamond), then demotion (rank > max(PROMOTED, ranked - DEMOTED), above Bronze)."""
     greatest = "GREATEST" if vendor == "postgresql" else "MAX"
     gems = " ".join(f"WHEN {rank} THEN {amount}" for rank, amount in sorted(REWARD_GEMS.items()))
     m, u = table(LeagueMembership), table(User)
     return f"""
-        WITH members AS (
+        WITH members AS MATERIALIZED (
             SELECT m.id, m.cohort_id, m.division, m.xp, m.reached_at,
-                   CASE WHEN m.xp > 0 AND NOT u.hide_from_leaderboards THEN 1 ELSE 0 END AS ranked
-            FROM {m} m JOIN {u} u ON u.id = m.user_id
+                   CASE WHEN m.xp > 0 AND NOT (SELECT u.hide_from_leaderboards FROM {u} u WHERE u.id = m.user_id)
+                        THEN 1 ELSE 0 END AS ranked
+            FROM {m} m
             WHERE m.week_start = %(week)s AND m.cohort_id >= %(lo)s AND m.cohort_id <= %(hi)s
               AND m.closed_at IS NULL
         ), ordered AS (
@@ -72,6 +76,7 @@ def _rank_sql(vendor: str) -> str:
             division_after = moved.mdivision + moved.mmove,
             gems = CASE moved.mrank {gems} ELSE 0 END
         FROM moved WHERE {m}.id = moved.mid
+            AND {m}.week_start = %(week)s AND {m}.cohort_id >= %(lo)s AND {m}.cohort_id <= %(hi)s
         RETURNING id, user_id, gems
     """  # noqa: S608 — table names and constants only
 
@@ -178,14 +183,18 @@ def _close_week(connection, *, using: str, week: date, now: datetime, batch_size
 
 
 def _lock_wallets(connection, *, week: date, lo: int, hi: int) -> None:
-    """PostgreSQL: lock the batch's learners' wallets in id order (the loop's per-learner mutex)."""
+    """PostgreSQL: lock the batch's learners' wallets in id order (the loop's per-learner mutex). JIT is
+    off for the batch: its compile time is longer than the batch's own work."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(
-            f"SELECT w.id FROM {table(Wallet)} w WHERE w.user_id IN ("  # noqa: S608
+            # = ANY(ARRAY(…)): the members' ids first, then the wallets by their user_id index (an IN
+            # subquery was planned as a hash join over every wallet: a full scan per batch).
+            f"SELECT w.id FROM {table(Wallet)} w WHERE w.user_id = ANY(ARRAY("  # noqa: S608
             f"SELECT m.user_id FROM {table(LeagueMembership)} m WHERE m.week_start = %s AND m.cohort_id >= %s "
-            "AND m.cohort_id <= %s AND m.closed_at IS NULL) ORDER BY w.id FOR NO KEY UPDATE",
+            "AND m.cohort_id <= %s AND m.closed_at IS NULL)) ORDER BY w.id FOR NO KEY UPDATE",
             [week, lo, hi],
         )
 
