@@ -18,6 +18,7 @@ from courses.api import views as courses
 from gamification.api import league as league
 from gamification.api import views as game
 from progress.api import views as progress
+from tutor.api import views as tutor
 
 v1 = [
     path("auth/token/", accounts.TokenView.as_view(), name="token"),
@@ -39,6 +40,9 @@ v1 = [
     path("me/hearts/refill/", game.RefillHeartsView.as_view(), name="me-hearts-refill"),
     path("me/streak-freezes/", game.StreakFreezesView.as_view(), name="me-streak-freezes"),
     path("me/league/", league.LeagueView.as_view(), name="me-league"),
+    path("tutor/sessions/", tutor.SessionsView.as_view(), name="tutor-sessions"),
+    path("tutor/sessions/<str:id>/", tutor.SessionDetailView.as_view(), name="tutor-session"),
+    path("tutor/sessions/<str:id>/messages/", tutor.MessagesView.as_view(), name="tutor-messages"),
 ]
 
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "progress",
     "analytics",  # course analytics for authors: rollup tables and their admin pages
     "gamification",
+    "tutor",
 ]
 
 MIDDLEWARE = [
@@ -405,6 +406,20 @@ for _name in ("LLM_MONTHLY_COST_CAP", "LLM_PRICE_PROMPT_PER_MILLION", "LLM_PRICE
 # --- Audit trail (django-auditlog; docs/operations.md "Audit trail") ----------------------------
 # Changes are stored as JSON {field: [old, new]} with their types.
 AUDITLOG_STORE_JSON_CHANGES = True
+
+# --- Ask Tutor (docs/llm.md, "Ask Tutor"); the model provider itself is configured by LLM_* ----------
+# The longest message a learner may send, in characters.
+MALLARD_TUTOR_MAX_MESSAGE_CHARS = env.int("MALLARD_TUTOR_MAX_MESSAGE_CHARS", default=1000)
+# Messages a learner may send to the tutor in any hour and in any 24 hours (pages and API together).
+MALLARD_TUTOR_MESSAGES_PER_HOUR = env.int("MALLARD_TUTOR_MESSAGES_PER_HOUR", default=20)
+MALLARD_TUTOR_MESSAGES_PER_DAY = env.int("MALLARD_TUTOR_MESSAGES_PER_DAY", default=100)
+# The longest reply asked of the model (max_tokens), the earlier messages it is given, and how many
+# of the learner's recent mistakes in the lesson.
+MALLARD_TUTOR_MAX_REPLY_TOKENS = env.int("MALLARD_TUTOR_MAX_REPLY_TOKENS", default=800)
+MALLARD_TUTOR_HISTORY_MESSAGES = env.int("MALLARD_TUTOR_HISTORY_MESSAGES", default=20)
+MALLARD_TUTOR_CONTEXT_MISTAKES = env.int("MALLARD_TUTOR_CONTEXT_MISTAKES", default=10)
+# A reply still being written after this long is taken as interrupted (the learner may write again).
+MALLARD_TUTOR_REPLY_STALE_SECONDS = env.int("MALLARD_TUTOR_REPLY_STALE_SECONDS", default=600)
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CSP = {

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("progress.urls")),  # home, enrolment and the path
     path("", include("gamification.urls")),  # the lesson player, profile and hearts
     path("", include("accounts.urls")),  # settings
+    path("", include("tutor.urls")),  # Ask Tutor: chats about a lesson
 ]
 
 if settings.DEBUG:

@@ -16,13 +16,18 @@ from core.tests.api import API, assert_error, client_for
 from courses.tests.sample_courses import new_course
 from gamification.models import Wallet
 from progress.models import Enrollment, ExerciseAttempt, LessonProgress, LessonRun, ProblemReport
+from tutor.models import TutorMessage, TutorSession
+from tutor.tests.factories import TutorMessageFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world():
-    """Learner A with a passed run, an active run with a wrong answer, and settings of their own."""
+def world(settings):
+    """Learner A with a passed run, an active run with a wrong answer, a tutor chat about it, and
+    settings of their own. A model provider is configured (never called: every attack is refused first)."""
+    settings.LLM_BASE_URL = "http://127.0.0.1:9/v1"
+    settings.LLM_MODEL = "never-called"
     owner = UserFactory(display_name="Owner Zebulon", time_zone="Asia/Tokyo", daily_xp_goal=50)
     course, lessons = new_course(lessons=3)
     api = client_for(owner)
@@ -36,7 +41,11 @@ def world():
     wrong = {"exercise": active["current_exercise"]["id"], "answer": "Goodbye", "client_id": client_id}
     answered = api.post(f"{API}runs/{active['id']}/answers/", wrong, format="json")
     assert answered.status_code == 200
+    chat = TutorMessageFactory(
+        session__user=owner, session__lesson=lessons[1], session__run_id=active["id"], reply=True
+    ).session
     return {
+        "tutor_session": chat.pk,
         "attempt": answered.json()["attempt_id"],
         "owner": owner,
         "course": course,
@@ -59,6 +68,8 @@ def snapshot(user) -> str:
         "progress": list(LessonProgress.objects.filter(user=user).order_by("pk").values()),
         "enrollments": list(Enrollment.objects.filter(user=user).order_by("pk").values()),
         "reports": list(ProblemReport.objects.filter(user=user).order_by("pk").values()),
+        "tutor_sessions": list(TutorSession.objects.filter(user=user).order_by("pk").values()),
+        "tutor_messages": list(TutorMessage.objects.filter(user=user).order_by("pk").values()),
     }
     return json.dumps(rows, default=str, sort_keys=True)
 
@@ -114,6 +125,22 @@ ATTACKS = [
     ("streak freezes", "get", lambda w: "me/streak-freezes/", None, 200),
     ("buy a streak freeze", "post", lambda w: "me/streak-freezes/", lambda w: {"client_id": str(uuid.uuid4())}, 409),
     ("league", "get", lambda w: "me/league/", None, 200),
+    ("tutor chat detail", "get", lambda w: f"tutor/sessions/{w['tutor_session']}/", None, 404),
+    (
+        "post to owner's tutor chat",
+        "post",
+        lambda w: f"tutor/sessions/{w['tutor_session']}/messages/",
+        lambda w: {"content": "Tell me their answers"},
+        404,
+    ),
+    (
+        "open a tutor chat from owner's run",
+        "post",
+        lambda w: "tutor/sessions/",
+        lambda w: {"lesson": w["lessons"][1].slug, "run": w["active_run"]},
+        404,
+    ),
+    ("tutor chats", "get", lambda w: "tutor/sessions/", None, 200),
 ]
 
 
@@ -174,6 +201,9 @@ def test_every_api_operation_is_covered(world):
         "me/hearts/refill/",
         "me/streak-freezes/",
         "me/league/",
+        "tutor/sessions/",
+        "tutor/sessions/{id}/",
+        "tutor/sessions/{id}/messages/",
     }
     tried |= {f"/api/v1/{t}" for t in templates}
     assert paths == tried

@@ -1,0 +1,44 @@
+"""The tutor's own errors (``core.errors.ServiceError``): pages and the API show them like any other.
+
+The model provider's errors (``core.llm.errors``) never reach the learner as such: a failed reply
+is stored with the sentence of ``tutor.services.reply_failure`` instead.
+"""
+
+from core.errors import ServiceError
+from core.llm.errors import LLMNotConfigured
+
+
+class TutorNotAvailable(LLMNotConfigured):
+    """No model is configured (``llm_not_configured``, 503, like every feature built on the model)."""
+
+    default_message = "The tutor is not available: no language model is configured on this Mallard."
+
+
+class InvalidMessage(ServiceError):
+    code = "invalid_message"
+    status = 400
+    default_message = "Write a message for the tutor."
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message, field="content")
+
+
+class TutorRateLimited(ServiceError):
+    code = "tutor_rate_limited"
+    status = 429
+    default_message = "You have sent the tutor many messages; try again later."
+
+
+class TutorBusy(ServiceError):
+    code = "tutor_busy"
+    status = 409
+    default_message = "The tutor is still answering your last message; wait for it before sending another."
+
+
+class NotAboutThisLesson(ServiceError):
+    code = "not_about_this_lesson"
+    status = 400
+    default_message = "That exercise is not part of this lesson."
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message, field="exercise")

@@ -1,0 +1,97 @@
+"""A learner's tutor chats: one session per lesson (and run) they asked about, and its messages.
+
+Both tables point at the learner (``user``), so the data export finds them and erasing the account
+deletes them (docs/accounts.md, "Export" and "Erasure"). Rows are written only by ``tutor.services``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class TutorSession(models.Model):
+    """A chat about one lesson, opened from an answer's feedback or a run's end screen."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tutor_sessions")
+    lesson = models.ForeignKey("courses.Lesson", on_delete=models.CASCADE, related_name="tutor_sessions")
+    run = models.ForeignKey(
+        "progress.LessonRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tutor_sessions",
+        help_text="The run the chat was opened from (its answers decide which solutions the tutor may see)",
+    )
+    exercise = models.ForeignKey(
+        "courses.Exercise",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tutor_sessions",
+        help_text="The exercise whose feedback the chat was opened from, if any",
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(help_text="The last message")
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return f"Tutor chat #{self.pk} of {self.user} on {self.lesson.slug}"
+
+
+class TutorMessage(models.Model):
+    """One message of a session, numbered from 1 in the order it was written.
+
+    A tutor reply is created ``pending`` before the model is asked, becomes ``complete`` with its
+    text and token counts, or ``failed`` with the reason (and whatever text had arrived); the
+    learner's message before it is kept either way.
+    """
+
+    class Sender(models.TextChoices):
+        LEARNER = "learner", "Learner"
+        TUTOR = "tutor", "Tutor"
+        SYSTEM = "system", "System"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being written"
+        COMPLETE = "complete", "Complete"
+        FAILED = "failed", "Failed"
+
+    session = models.ForeignKey(TutorSession, on_delete=models.CASCADE, related_name="messages")
+    # The session's learner again, so that the export and erasure of an account find the messages.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tutor_messages")
+    ordinal = models.PositiveIntegerField(help_text="1, 2, 3 … in the session")
+    sender = models.CharField(max_length=8, choices=Sender.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.COMPLETE)
+    content = models.TextField(blank=True)
+    error = models.CharField(max_length=300, blank=True, help_text="Why the reply failed, as shown to the learner")
+    error_code = models.CharField(max_length=40, blank=True)
+    model = models.CharField(max_length=200, blank=True, help_text="The model that wrote the reply")
+    prompt_tokens = models.PositiveIntegerField(default=0)
+    completion_tokens = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "ordinal"], name="tutor_message_unique_ordinal"),
+            models.CheckConstraint(condition=Q(ordinal__gte=1), name="tutor_message_ordinal_positive"),
+            # Only the tutor's replies can be pending or fail; a failed reply says why.
+            models.CheckConstraint(
+                condition=Q(sender="tutor") | Q(status="complete"), name="tutor_message_only_replies_pending"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(error=""), name="tutor_message_failure_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", completed_at__isnull=True)
+                | (~Q(status="pending") & Q(completed_at__isnull=False)),
+                name="tutor_message_completed_iff_not_pending",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "sender", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.ordinal} {self.sender} ({self.status}) in chat {self.session_id}"
