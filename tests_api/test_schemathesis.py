@@ -26,6 +26,7 @@ from schemathesis.checks import (
 
 from accounts.tests.factories import UserFactory
 from core.tests.api import API, client_for
+from core.tests.fake_llm import Reply
 from courses.tests.sample_courses import every_type_course
 
 MAX_EXAMPLES = 25
@@ -37,18 +38,20 @@ def _known_parameters(operation, known: dict[str, str]) -> dict | None:
     if not names:
         return None
     if "id" in names:
-        return {"id": known["run"]}
+        return {"id": known["tutor"] if operation.path.startswith("/api/v1/tutor/") else known["run"]}
     return {"slug": known["lesson"] if operation.path.startswith("/api/v1/lessons/") else known["course"]}
 
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server):
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server, fake_llm):
+    fake_llm.responder = lambda body: Reply(content="¡Muy bien!")  # the tutor answers every message
     user = UserFactory()
     course, lesson = every_type_course()
     api = client_for(user)
     run = api.post(f"{API}lessons/{lesson.slug}/runs/").json()
-    known = {"run": run["id"], "course": course.slug, "lesson": lesson.slug}
+    chat = api.post(f"{API}tutor/sessions/", {"lesson": lesson.slug, "run": run["id"]}, format="json").json()
+    known = {"run": run["id"], "course": course.slug, "lesson": lesson.slug, "tutor": chat["session"]["id"]}
     token = api._credentials["HTTP_AUTHORIZATION"]
 
     response = requests.get(f"{live_server.url}/api/schema/", params={"format": "json"}, timeout=30)
@@ -98,14 +101,14 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server)
             print(f"  {operation.label} {bool(path_parameters)}: {time.monotonic() - started:.1f}s")
 
     print(f"schemathesis: {len(operations)} operations, {examples} examples, {len(failures)} failures")
-    assert len(operations) == 20 or only
+    assert len(operations) == 24 or only
     assert examples >= len(operations) * 5
     assert not failures, "\n\n".join(failures[:10])
 
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_happy_path_responses_conform_to_the_schema(live_server):
+def test_happy_path_responses_conform_to_the_schema(live_server, fake_llm):
     """A scripted walk through every operation's success response (fuzzing rarely reaches them),
     each response validated against its operation in the served schema."""
     from django.utils import timezone
@@ -163,5 +166,13 @@ def test_happy_path_responses_conform_to_the_schema(live_server):
     call("POST", "me/streak-freezes/", 200, json={"client_id": str(uuid.uuid4())})
     league = call("GET", "me/league/", 200)
     assert league["status"] == "member" and league["cohort"][0]["is_me"]
+    chat = call("POST", "tutor/sessions/", 201, json={"lesson": lesson.slug, "run": run["id"]})
+    call("GET", "tutor/sessions/", 200)
+    call("GET", "tutor/sessions/{id}/", 200, id=chat["session"]["id"])
+    fake_llm.reply_text("«Ser» says what something is.")
+    exchange = call(
+        "POST", "tutor/sessions/{id}/messages/", 201, json={"content": "Why ser?"}, id=chat["session"]["id"]
+    )
+    assert exchange["reply"]["status"] == "complete"
     operations = {result.ok().label for result in schema.get_all_operations()}
     assert {label for label, _ in seen} == {label.replace("/api/v1/", "") for label in operations}
