@@ -406,6 +406,8 @@ for _name in ("LLM_MONTHLY_COST_CAP", "LLM_PRICE_PROMPT_PER_MILLION", "LLM_PRICE
 # --- Audit trail (django-auditlog; docs/operations.md "Audit trail") ----------------------------
 # Changes are stored as JSON {field: [old, new]} with their types.
 AUDITLOG_STORE_JSON_CHANGES = True
+# Raw saves (fixtures, a test database restored from its serialized copy) are loads, not changes.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 
 # --- Ask Tutor (docs/llm.md, "Ask Tutor"); the model provider itself is configured by LLM_* ----------
 # The longest message a learner may send, in characters.
