@@ -35,7 +35,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Model, Q
 from django.db.models.signals import pre_save
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from .lockout import client_ip
 
@@ -127,12 +127,13 @@ class AuditMiddleware:
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
-        self._admin_prefix: str | None = None
 
     def __call__(self, request: HttpRequest):
-        if self._admin_prefix is None:
-            self._admin_prefix = reverse("admin:index")
-        if not request.path.startswith(self._admin_prefix):
+        try:
+            admin_prefix: str | None = reverse("admin:index", urlconf=getattr(request, "urlconf", None))
+        except NoReverseMatch:  # a URL configuration without the admin site
+            admin_prefix = None
+        if admin_prefix is None or not request.path.startswith(admin_prefix):
             with disable_auditlog():
                 return self.get_response(request)
         token = _origin.set(Origin(request=request, cid=uuid.uuid4().hex))
