@@ -11,7 +11,6 @@ Columns this module does not name are filled with the model field's default, so 
 ``User``, ``LessonRun`` or ``ExerciseAttempt`` later (with a default) does not break the generator.
 """
 
-import json
 from datetime import datetime, timedelta
 
 from django.db import connections
@@ -21,29 +20,11 @@ from courses.models import Course, Exercise, Language, Lesson, LessonExercise, S
 from courses.slugs import lesson_slug, section_slug, unit_slug
 from progress.models import ExerciseAttempt, LessonRun
 
+from .sqlgen import insert_select
+
 ANSWERS_PER_RUN = 12
 EXERCISES_PER_LESSON = 10
 LESSONS_PER_UNIT = 10
-
-
-def _insert(cursor, model, exprs: dict[str, str], source: str, params: dict) -> None:
-    """``INSERT INTO model (every column) SELECT …``: ``exprs`` gives SQL for some columns, every other
-    concrete column gets its field's default as a parameter."""
-    qn = cursor.db.ops.quote_name
-    columns, values = [], []
-    for f in model._meta.concrete_fields:
-        if f.primary_key:
-            continue
-        columns.append(qn(f.column))
-        if f.attname in exprs:
-            values.append(exprs[f.attname])
-        else:
-            default = f.get_default()
-            key = f"default_{f.column}"
-            params[key] = json.dumps(default) if f.get_internal_type() == "JSONField" else default
-            values.append(f"%({key})s")
-    sql = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) SELECT {', '.join(values)} {source}"
-    cursor.execute(sql, params)
 
 
 def fill(
@@ -66,7 +47,7 @@ def fill(
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT setseed(%s)", [seed])
         cursor.execute("SET session_replication_role = replica")  # no per-row FK trigger events
-        _insert(
+        insert_select(
             cursor,
             User,
             {
@@ -85,7 +66,7 @@ def fill(
         course_id = Course.objects.using(using).get().pk
         # Run r: learner (r * 7919) mod learners, lesson (r * 104729) mod lessons, started at
         # start + r/runs of the period; lessons were created with consecutive ids.
-        _insert(
+        insert_select(
             cursor,
             LessonRun,
             {
@@ -115,7 +96,7 @@ def fill(
         cursor.execute(f"SELECT min(id) FROM {cursor.db.ops.quote_name(LessonRun._meta.db_table)}")  # noqa: S608
         first_run = cursor.fetchone()[0]
         run = cursor.db.ops.quote_name(LessonRun._meta.db_table)
-        _insert(
+        insert_select(
             cursor,
             ExerciseAttempt,
             {

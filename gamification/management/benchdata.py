@@ -23,6 +23,7 @@ from courses.slugs import lesson_slug, section_slug, unit_slug
 from progress.models import LessonProgress
 
 from ..models import Streak, Wallet
+from .sqlgen import insert_select
 
 ZONES = [
     "Pacific/Pago_Pago", "Pacific/Honolulu", "America/Anchorage", "America/Los_Angeles", "America/Denver",
@@ -53,40 +54,53 @@ def fill(
         # Rows are generated consistently, so the deferred FK checks (one queued trigger event per
         # row) are skipped for the fill; the constraints stay in place for the jobs.
         cursor.execute("SET session_replication_role = replica")
-        cursor.execute(
-            f"""
-            INSERT INTO {t["user"]} (password, is_superuser, is_staff, is_active, date_joined, email, display_name,
-                avatar, time_zone, locale, native_language, daily_xp_goal, role, theme, sound_effects, audio_quality,
-                streak_reminder_hour,
-                notify_streak_reminders, notify_reengagement)
-            SELECT '!', false, false, true, %(now)s, 'bench' || g || '@example.com', 'Learner ' || g,
-                '', (%(zones)s::text[])[1 + g %% %(nzones)s], 'en', 'en', 20, 'learner', 'system', true, 'medium', 19,
-                true, true
-            FROM generate_series(1, %(learners)s) AS g
-            """,  # noqa: S608 — table names only
-            {"now": now, "zones": ZONES, "nzones": len(ZONES), "learners": learners},
+        params = {"now": now, "zones": ZONES, "nzones": len(ZONES), "learners": learners}
+        insert_select(
+            cursor,
+            User,
+            {
+                "password": "'!'",
+                "date_joined": "%(now)s",
+                "last_login": "NULL",
+                "email": "'bench' || g || '@example.com'",
+                "display_name": "'Learner ' || g",
+                "avatar": "''",
+                "time_zone": "(%(zones)s::text[])[1 + g %% %(nzones)s]",
+            },
+            "FROM generate_series(1, %(learners)s) AS g",
+            params,
         )
-        cursor.execute(
-            f"""
-            INSERT INTO {t["wallet"]} (user_id, xp_total, gems, hearts, hearts_anchor_at, streak_freezes, updated_at)
-            SELECT id, 0, 0, 5, %(now)s, CASE WHEN r < 0.05 THEN 2 WHEN r < 0.25 THEN 1 ELSE 0 END, %(now)s
-            FROM (SELECT id, random() AS r FROM {t["user"]}) AS u
-            """,  # noqa: S608
+        insert_select(
+            cursor,
+            Wallet,
+            {
+                "user_id": "id",
+                "hearts": "5",
+                "hearts_anchor_at": "%(now)s",
+                "streak_freezes": "CASE WHEN r < 0.05 THEN 2 WHEN r < 0.25 THEN 1 ELSE 0 END",
+                "updated_at": "%(now)s",
+            },
+            f"FROM (SELECT id, random() AS r FROM {t['user']}) AS u",  # noqa: S608 — table name only
             {"now": now},
         )
-        cursor.execute(
-            f"""
-            INSERT INTO {t["streak"]} (user_id, current, longest, last_day, last_activity_at, freezes_used)
-            SELECT id, cur, cur + floor(random() * 30)::int, (%(now)s::timestamptz - ago)::date, %(now)s - ago, 0
-            FROM (
+        insert_select(
+            cursor,
+            Streak,
+            {
+                "user_id": "id",
+                "current": "cur",
+                "longest": "cur + floor(random() * 30)::int",
+                "last_day": "(%(now)s::timestamptz - ago)::date",
+                "last_activity_at": "%(now)s - ago",
+            },
+            f"""FROM (
                 SELECT id,
                        CASE WHEN random() < 0.15 THEN 0 ELSE 1 + floor(random() * 60)::int END AS cur,
                        CASE WHEN r < 0.30 THEN interval '1 hour'
                             WHEN r < 0.55 THEN interval '1 day'
                             ELSE (2 + floor(random() * 59)::int) * interval '1 day' END AS ago
                 FROM (SELECT id, random() AS r FROM {t["user"]}) AS u
-            ) AS s
-            """,  # noqa: S608
+            ) AS s""",  # noqa: S608 — table name only
             {"now": now},
         )
         cursor.execute(f"SELECT min(id) FROM {t['user']}")  # noqa: S608
