@@ -48,10 +48,14 @@ class User(AbstractUser):
         ADMIN = "admin", "Admin"
 
     class DailyGoal(models.IntegerChoices):
-        CASUAL = 10, "Casual (10 XP)"
-        REGULAR = 20, "Regular (20 XP)"
-        SERIOUS = 30, "Serious (30 XP)"
-        INTENSE = 50, "Intense (50 XP)"
+        """Each goal is a whole number of core lessons at the XP rules (docs/game-rules.md, "The daily
+        goal"): an easy core lesson of 8 exercises pays 8 x 10 = 80 XP (``progress.rules``; a test
+        there holds these values to it)."""
+
+        CASUAL = 80, "Casual: about 1 lesson a day (80 XP)"
+        REGULAR = 160, "Regular: about 2 lessons a day (160 XP)"
+        SERIOUS = 240, "Serious: about 3 lessons a day (240 XP)"
+        INTENSE = 400, "Intense: about 5 lessons a day (400 XP)"
 
     class Theme(models.TextChoices):
         SYSTEM = "system", "Follow the device"
@@ -96,7 +100,7 @@ class User(AbstractUser):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(daily_xp_goal__in=[10, 20, 30, 50]), name="user_daily_goal_valid"),
+            models.CheckConstraint(condition=Q(daily_xp_goal__in=[80, 160, 240, 400]), name="user_daily_goal_valid"),
             models.CheckConstraint(condition=Q(streak_reminder_hour__lte=23), name="user_reminder_hour_valid"),
         ]
 

@@ -69,3 +69,34 @@ def xp_chart(days: list[tuple[date, int]], *, goal: int, today: date) -> XpChart
         total=sum(xp for _, xp in days),
         best=max([xp for _, xp in days] + [0]),
     )
+
+
+RING_RADIUS = 26
+RING_CIRCUMFERENCE = 2 * 3.141592653589793 * RING_RADIUS
+
+
+@dataclass(frozen=True)
+class GoalRing:
+    """The daily-goal ring of the end screen and the profile: ``dash`` of the circle's
+    ``circumference`` is drawn (an SVG ``stroke-dasharray`` attribute, so no inline style)."""
+
+    xp: int
+    goal: int
+    met: bool
+    percent: int  # of the goal, 0..100
+    dash: float
+    circumference: float
+    radius: int = RING_RADIUS
+
+
+def goal_ring(*, xp: int, goal: int, met: bool) -> GoalRing:
+    """The ring for ``xp`` of ``goal`` today; full once met (a goal met stays met)."""
+    percent = 100 if met or xp >= goal else min(100, xp * 100 // goal) if goal > 0 else 100
+    return GoalRing(
+        xp=xp,
+        goal=goal,
+        met=met or xp >= goal,
+        percent=percent,
+        dash=round(RING_CIRCUMFERENCE * percent / 100, 2),
+        circumference=round(RING_CIRCUMFERENCE, 2),
+    )

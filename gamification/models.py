@@ -174,7 +174,7 @@ class DailyActivity(models.Model):
     xp = models.PositiveIntegerField(default=0)
     activities = models.PositiveIntegerField(default=0)
     seconds_spent = models.PositiveIntegerField(default=0)
-    goal = models.PositiveSmallIntegerField(default=20)
+    goal = models.PositiveSmallIntegerField(default=160)
     goal_met = models.BooleanField(default=False)
 
     class Meta:

@@ -28,7 +28,7 @@ from progress.errors import NothingToReview
 from progress.models import Enrollment, ExerciseAttempt
 
 from . import selectors, services
-from .charts import xp_chart
+from .charts import goal_ring, xp_chart
 from .errors import OutOfHearts, RunFinished
 
 #: The request header player.js sends: answer with the feedback fragment, not a redirect.
@@ -249,7 +249,12 @@ def run_done(request, run_id: int):
     if summary.run.status == "active":
         return redirect("run", run_id=run_id)
     hearts = selectors.hearts_state(user=request.user, now=timezone.now())
-    return render(request, "gamification/done.html", {"summary": summary, "run": summary.run, "hearts": hearts})
+    ring = goal_ring(xp=summary.xp_today, goal=summary.daily_goal, met=summary.goal_met)
+    return render(
+        request,
+        "gamification/done.html",
+        {"summary": summary, "run": summary.run, "hearts": hearts, "goal_ring": ring},
+    )
 
 
 @login_required
@@ -270,7 +275,12 @@ def profile(request):
     data = selectors.profile(user=request.user, now=now)
     chart = xp_chart(data.last_14_days, goal=data.daily_goal, today=data.today)
     calendar = selectors.streak_calendar(user=request.user, now=now, month=_month_param(request.GET.get("month")))
-    return render(request, "gamification/profile.html", {"profile": data, "chart": chart, "calendar": calendar})
+    ring = goal_ring(xp=data.today_xp, goal=data.daily_goal, met=data.goal_met)
+    return render(
+        request,
+        "gamification/profile.html",
+        {"profile": data, "chart": chart, "calendar": calendar, "goal_ring": ring},
+    )
 
 
 def _month_param(value: str | None) -> date | None:

@@ -18,6 +18,14 @@ XP_MULTIPLIER = {Lesson.Difficulty.EASY: 1, Lesson.Difficulty.MEDIUM: 2, Lesson.
 #: A review session earns XP like a core lesson of easy difficulty.
 REVIEW_XP = XP_BASE[Lesson.Kind.CORE] * XP_MULTIPLIER[Lesson.Difficulty.EASY]
 
+#: The daily goals are counted in lessons (docs/game-rules.md, "The daily goal"): one lesson is an easy
+#: core lesson of the usual length, 8 exercises (every lesson of the demo course has 7 or 8), so 80 XP.
+#: Harder and speaking or audio lessons pay more per exercise and meet a goal sooner.
+CORE_LESSON_EXERCISES = 8
+CORE_LESSON_XP = XP_BASE[Lesson.Kind.CORE] * XP_MULTIPLIER[Lesson.Difficulty.EASY] * CORE_LESSON_EXERCISES
+#: Lessons per day each daily goal stands for (``accounts.User.DailyGoal`` holds the XP: lessons x 80).
+DAILY_GOAL_LESSONS = {"casual": 1, "regular": 2, "serious": 3, "intense": 5}
+
 
 def xp_per_exercise(*, kind: str | None, difficulty: str | None) -> int:
     """XP for the first correct answer to an exercise in a run. ``kind=None`` means a review session."""

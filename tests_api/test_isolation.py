@@ -28,7 +28,7 @@ def world(settings):
     settings of their own. A model provider is configured (never called: every attack is refused first)."""
     settings.LLM_BASE_URL = "http://127.0.0.1:9/v1"
     settings.LLM_MODEL = "never-called"
-    owner = UserFactory(display_name="Owner Zebulon", time_zone="Asia/Tokyo", daily_xp_goal=50)
+    owner = UserFactory(display_name="Owner Zebulon", time_zone="Asia/Tokyo", daily_xp_goal=400)
     course, lessons = new_course(lessons=3)
     api = client_for(owner)
     passed = api.post(f"{API}lessons/{lessons[0].slug}/runs/").json()
@@ -118,7 +118,7 @@ ATTACKS = [
     ("words", "get", lambda w: f"courses/{w['course'].slug}/words/?order=weakest", None, 200),
     ("me", "get", lambda w: "me/", None, 200),
     ("settings", "get", lambda w: "me/settings/", None, 200),
-    ("patch settings", "patch", lambda w: "me/settings/", lambda w: {"daily_xp_goal": 10}, 200),
+    ("patch settings", "patch", lambda w: "me/settings/", lambda w: {"daily_xp_goal": 80}, 200),
     ("daily xp", "get", lambda w: "me/daily-xp/?days=30", None, 200),
     ("my courses", "get", lambda w: "me/courses/", None, 200),
     ("refill", "post", lambda w: "me/hearts/refill/", None, 409),

@@ -156,7 +156,7 @@ def test_happy_path_responses_conform_to_the_schema(live_server, fake_llm):
     call("POST", "runs/{id}/abandon/", 200, id=review["id"])
     call("GET", "me/", 200)
     call("GET", "me/settings/", 200)
-    call("PATCH", "me/settings/", 200, json={"daily_xp_goal": 30, "sound_effects": False})
+    call("PATCH", "me/settings/", 200, json={"daily_xp_goal": 240, "sound_effects": False})
     call("GET", "me/daily-xp/", 200, params={"days": 7})
     call("GET", "me/courses/", 200)
     set_wallet(user, hearts=2, hearts_anchor_at=timezone.now(), gems=100)

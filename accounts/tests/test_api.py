@@ -82,22 +82,22 @@ def test_token_endpoint_is_throttled(user, monkeypatch):
 
 def test_settings_get_and_patch(user):
     api = client_for(user)
-    assert api.get(f"{API}me/settings/").json()["daily_xp_goal"] == 20
+    assert api.get(f"{API}me/settings/").json()["daily_xp_goal"] == 160
     response = api.patch(
         f"{API}me/settings/",
-        {"daily_xp_goal": 30, "time_zone": "Europe/Madrid", "display_name": "  Ana  María ", "theme": "dark"},
+        {"daily_xp_goal": 240, "time_zone": "Europe/Madrid", "display_name": "  Ana  María ", "theme": "dark"},
         format="json",
     )
     assert response.status_code == 200, response.content
     body = response.json()
     assert (body["daily_xp_goal"], body["time_zone"], body["display_name"], body["theme"]) == (
-        30,
+        240,
         "Europe/Madrid",
         "Ana María",
         "dark",
     )
     user.refresh_from_db()
-    assert (user.daily_xp_goal, user.time_zone, user.display_name) == (30, "Europe/Madrid", "Ana María")
+    assert (user.daily_xp_goal, user.time_zone, user.display_name) == (240, "Europe/Madrid", "Ana María")
 
 
 @pytest.mark.parametrize(
@@ -111,7 +111,7 @@ def test_settings_get_and_patch(user):
         ({"theme": "neon"}, "theme"),
         ({"sound_effects": "loud"}, "sound_effects"),
         ({"sound_effects": 0}, "sound_effects"),
-        ({"daily_xp_goal": "30"}, "daily_xp_goal"),
+        ({"daily_xp_goal": "240"}, "daily_xp_goal"),
         ({"native_language": 0}, "native_language"),
         ({"time_zone": 3}, "time_zone"),
         ({"daily_xp_goal": True}, "daily_xp_goal"),

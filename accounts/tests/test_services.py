@@ -54,9 +54,9 @@ def test_create_learner_without_password_is_social_only():
 
 def test_update_settings_writes_only_the_given_columns(user, django_assert_num_queries):
     with django_assert_num_queries(4):  # savepoint, UPDATE, the activity-log INSERT, release
-        services.update_settings(user=user, daily_xp_goal="30", theme="dark", time_zone="America/Lima")
+        services.update_settings(user=user, daily_xp_goal="240", theme="dark", time_zone="America/Lima")
     user.refresh_from_db()
-    assert (user.daily_xp_goal, user.theme, user.time_zone) == (30, "dark", "America/Lima")
+    assert (user.daily_xp_goal, user.theme, user.time_zone) == (240, "dark", "America/Lima")
 
 
 @pytest.mark.parametrize(
@@ -91,7 +91,7 @@ def test_update_settings_refuses_fields_that_are_not_settings(user):
 
 
 def test_update_settings_normalises_display_name_and_accepts_every_goal(user):
-    for goal in (10, 20, 30, 50):
+    for goal in (80, 160, 240, 400):
         services.update_settings(user=user, daily_xp_goal=goal, display_name="  Pato   Lucas ")
         user.refresh_from_db()
         assert user.daily_xp_goal == goal

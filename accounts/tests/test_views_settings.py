@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 def valid(**overrides):
     data = {
         "display_name": "Duck Learner",
-        "daily_xp_goal": "30",
+        "daily_xp_goal": "240",
         "time_zone": "Europe/Madrid",
         "theme": "dark",
         "audio_quality": "low",
@@ -49,7 +49,7 @@ def test_settings_are_saved(client, learner):
     assert response.status_code == 302 and response.url == reverse("settings")
     learner.refresh_from_db()
     assert learner.display_name == "Duck Learner"
-    assert learner.daily_xp_goal == 30
+    assert learner.daily_xp_goal == 240
     assert learner.time_zone == "Europe/Madrid"
     assert learner.theme == "dark"
     assert learner.audio_quality == "low"

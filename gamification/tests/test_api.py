@@ -254,7 +254,7 @@ def test_answers_are_throttled_with_429_in_the_error_shape(api, lesson, monkeypa
 
 
 def test_me_shows_profile_wallet_streak_and_goal(user, api, lesson):
-    user.daily_xp_goal = 10
+    user.daily_xp_goal = 80
     user.save(update_fields=["daily_xp_goal"])
     run = start(api, lesson)
     while run["current_exercise"]:
@@ -266,7 +266,7 @@ def test_me_shows_profile_wallet_streak_and_goal(user, api, lesson):
     assert me["xp_total"] >= run["xp_earned"] > 0 and me["gems"] >= run["summary"]["gems_earned"] > 0
     assert me["hearts"] == {"hearts": 5, "max": 5, "next_heart_at": None, "refill_price": 50, "can_refill": False}
     assert me["streak"]["current"] == 1
-    assert me["today"]["xp"] == me["xp_total"] and me["today"]["goal"] == 10 and me["today"]["met"] is True
+    assert me["today"]["xp"] == me["xp_total"] and me["today"]["goal"] == 80 and me["today"]["met"] is True
 
 
 def test_me_without_credentials_is_401(db):

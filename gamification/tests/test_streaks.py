@@ -133,7 +133,7 @@ def test_live_streak_is_zero_after_a_missed_day_before_the_nightly_job(user):
 
 
 def test_daily_goal_row_and_activities(user):
-    user.daily_xp_goal = 30
+    user.daily_xp_goal = 80
     user.save()
     _, (first, _) = make_course(exercises=3)
     with time_machine.travel(utc(2026, 3, 2, 9), tick=False):
@@ -141,7 +141,7 @@ def test_daily_goal_row_and_activities(user):
         run = services.start_lesson_run(user=user, lesson=first, now=now)
         answer(user, run, now=now, time_spent_ms=2000)
         row = DailyActivity.objects.get(user=user, day=date(2026, 3, 2))
-        assert (row.xp, row.goal, row.goal_met, row.activities, row.seconds_spent) == (10, 30, False, 0, 2)
+        assert (row.xp, row.goal, row.goal_met, row.activities, row.seconds_spent) == (10, 80, False, 0, 2)
         answer(user, run, now=now)
         answer(user, run, now=now)
     row.refresh_from_db()
@@ -151,14 +151,14 @@ def test_daily_goal_row_and_activities(user):
 
 
 def test_goal_met_stays_met_and_snapshots_the_latest_goal(user):
-    user.daily_xp_goal = 10
+    user.daily_xp_goal = 80
     user.save()
-    earn(user, utc(2026, 3, 2, 9), xp=10)
-    user.daily_xp_goal = 50
+    earn(user, utc(2026, 3, 2, 9), xp=80)
+    user.daily_xp_goal = 400
     user.save()
     earn(user, utc(2026, 3, 2, 10), xp=5)
     row = DailyActivity.objects.get(user=user)
-    assert (row.xp, row.goal, row.goal_met) == (15, 50, True)
+    assert (row.xp, row.goal, row.goal_met) == (85, 400, True)
 
 
 def test_achievement_xp_counts_toward_the_day_and_streak(user):

@@ -51,7 +51,8 @@ def test_profile_shows_totals_hearts_in_the_learners_zone_and_chart(client, lear
     assert '<title id="chart-svg-title">' in html
     assert "<caption>XP earned each day, last 14 days</caption>" in html
     assert "<td>35</td>" in html and "<td>12</td>" in html
-    assert "35 / 20 XP" in html
+    assert "35 / 160 XP" in html  # today's XP of the learner's goal (Regular)
+    assert "Daily goal: 35 of 160 XP (100%), met" in html  # met today under the goal of the day, stays met
 
 
 def test_hearts_page_offers_refill_and_review(client, learner):
@@ -131,3 +132,15 @@ def test_refill_from_the_hearts_page_returns_to_the_current_course(client, learn
     assert f'name="next" value="{reverse("course_path", args=[course.slug])}"' in html
     assert reverse("start_review", args=[course.slug]) in html
     assert "disabled" not in html
+
+
+def test_goal_ring_geometry():
+    from gamification.charts import goal_ring
+
+    half = goal_ring(xp=80, goal=160, met=False)
+    assert (half.percent, half.met, half.dash) == (50, False, round(half.circumference / 2, 2))
+    assert goal_ring(xp=0, goal=80, met=False).dash == 0
+    assert goal_ring(xp=500, goal=400, met=False).percent == 100
+    # Met earlier under a lower goal stays met (and full) after the goal is raised.
+    raised = goal_ring(xp=100, goal=400, met=True)
+    assert (raised.percent, raised.met) == (100, True)

@@ -164,3 +164,13 @@ def test_decayed_tier_one_step_per_full_period_bronze_floor_legendary_kept():
     assert decayed_tier(tier=1, anchor=t0, now=t0 + 300 * day) == (1, t0)
     assert decayed_tier(tier=4, anchor=t0, now=t0 + 300 * day) == (4, t0)
     assert decayed_tier(tier=0, anchor=t0, now=t0 + 300 * day) == (0, t0)
+
+
+def test_each_daily_goal_is_a_whole_number_of_core_lessons():
+    from accounts.models import User
+    from progress.rules import CORE_LESSON_XP, DAILY_GOAL_LESSONS
+
+    assert CORE_LESSON_XP == 80  # 8 exercises of an easy core lesson at 10 XP
+    goals = {choice.name.lower(): choice.value for choice in User.DailyGoal}
+    assert goals == {name: lessons * CORE_LESSON_XP for name, lessons in DAILY_GOAL_LESSONS.items()}
+    assert DAILY_GOAL_LESSONS == {"casual": 1, "regular": 2, "serious": 3, "intense": 5}
