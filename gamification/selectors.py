@@ -11,12 +11,12 @@ from core.errors import NotFound
 from courses.exercise_types import get_type, served_payload
 from courses.models import Course, Exercise, Lesson, Token, visible_q
 from courses.selectors import attach_image_urls
-from progress.models import Enrollment, LessonProgress, LessonRun, TokenMastery
+from progress.models import Enrollment, ExerciseAttempt, LessonProgress, LessonRun, TokenMastery
 from progress.rules import percent
 from progress.services.scheduling import mastered_q
 
 from .models import MAX_HEARTS, DailyActivity, FrozenDay, Streak, UserAchievement, Wallet
-from .services.activity import local_day, streak_alive
+from .services.activity import local_day, seconds_counted, streak_alive
 from .services.hearts import current
 from .services.shop import FreezeShop, freeze_shop_of
 from .services.types import HeartsState
@@ -123,6 +123,55 @@ def _earned(rows) -> list[EarnedAchievement]:
     ]
 
 
+@dataclass(frozen=True)
+class Mistake:
+    """An exercise the learner got wrong in the run, with the accepted answer. Only exercises answered
+    in the run have one (the solution comes from the stored outcome of the learner's own answer)."""
+
+    exercise_id: int
+    type: str
+    prompt: str
+    text: str  # the question shown (the public payload's text or question), may be ""
+    your_answer: str  # the first wrong answer as text ("" for choices and tiles)
+    solution: str
+    corrected: bool  # answered right later in the same run
+
+
+def _answer_text(answer) -> str:
+    if isinstance(answer, str):
+        return answer
+    if isinstance(answer, dict) and isinstance(answer.get("transcript"), str):
+        return answer["transcript"]
+    return ""
+
+
+def _mistakes(attempts: list) -> list[Mistake]:
+    """The run's mistakes in the order first made, from its attempts (ordered by id)."""
+    wrong: dict[int, object] = {}
+    corrected: set[int] = set()
+    for attempt in attempts:
+        if not attempt.correct:
+            wrong.setdefault(attempt.exercise_id, attempt)
+        elif attempt.exercise_id in wrong:
+            corrected.add(attempt.exercise_id)
+    result = []
+    for exercise_id, attempt in wrong.items():
+        exercise = attempt.exercise
+        public = get_type(exercise.type).public_payload(exercise.payload)
+        result.append(
+            Mistake(
+                exercise_id=exercise_id,
+                type=exercise.type,
+                prompt=exercise.prompt,
+                text=str(public.get("text") or public.get("question") or ""),
+                your_answer=_answer_text(attempt.answer),
+                solution=str(attempt.result.get("solution", "")),
+                corrected=exercise_id in corrected,
+            )
+        )
+    return result
+
+
 @dataclass
 class RunSummary:
     run: LessonRun
@@ -144,6 +193,11 @@ class RunSummary:
     daily_goal: int
     goal_met: bool
     new_achievements: list[EarnedAchievement]
+    answered: int  # exercises answered at least once in the run
+    first_try_correct: int  # of those, right at the first answer
+    accuracy_pct: int | None  # first_try_correct / answered, floored; None when nothing was answered
+    seconds_spent: int  # the answers' time, each counted as on the daily row (at most 300 s)
+    mistakes: list[Mistake]
 
 
 def _tier_label(tier: int | None) -> str:
@@ -151,7 +205,8 @@ def _tier_label(tier: int | None) -> str:
 
 
 def run_summary(*, user: User, run_id: int) -> RunSummary:
-    """The end screen of a run. Four queries. Someone else's run → NotFound."""
+    """The end screen of a run: XP, gems, tier, streak, goal, achievements, accuracy (right at the first
+    try), time spent and the mistakes with their answers. Five queries. Someone else's run → NotFound."""
     try:
         run_pk = int(run_id)
     except (TypeError, ValueError):
@@ -164,6 +219,25 @@ def run_summary(*, user: User, run_id: int) -> RunSummary:
     activity = DailyActivity.objects.filter(user=user, day=day).first()
     achievements = UserAchievement.objects.filter(user=user, run=run).select_related("achievement").order_by("pk")
     goal = activity.goal if activity else user.daily_xp_goal
+    attempts = list(
+        ExerciseAttempt.objects.filter(run=run, user=user)
+        .select_related("exercise")
+        .only(
+            "exercise_id",
+            "correct",
+            "answer",
+            "result",
+            "time_spent_ms",
+            "exercise__type",
+            "exercise__prompt",
+            "exercise__payload",
+        )
+        .order_by("pk")
+    )
+    first: dict[int, bool] = {}
+    for attempt in attempts:
+        first.setdefault(attempt.exercise_id, attempt.correct)
+    right_first = sum(first.values())
     return RunSummary(
         run=run,
         lesson=run.lesson,
@@ -184,6 +258,11 @@ def run_summary(*, user: User, run_id: int) -> RunSummary:
         daily_goal=goal,
         goal_met=bool(activity and activity.goal_met),
         new_achievements=_earned(achievements),
+        answered=len(first),
+        first_try_correct=right_first,
+        accuracy_pct=percent(right_first, len(first)) if first else None,
+        seconds_spent=sum(seconds_counted(a.time_spent_ms) for a in attempts),
+        mistakes=_mistakes(attempts),
     )
 
 

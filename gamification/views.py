@@ -253,7 +253,14 @@ def run_done(request, run_id: int):
     return render(
         request,
         "gamification/done.html",
-        {"summary": summary, "run": summary.run, "hearts": hearts, "goal_ring": ring},
+        {
+            "summary": summary,
+            "run": summary.run,
+            "hearts": hearts,
+            "goal_ring": ring,
+            "minutes": summary.seconds_spent // 60,
+            "seconds": summary.seconds_spent % 60,
+        },
     )
 
 

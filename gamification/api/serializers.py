@@ -30,6 +30,18 @@ class AchievementSerializer(serializers.Serializer):
     earned_at = serializers.DateTimeField()
 
 
+class MistakeSerializer(serializers.Serializer):
+    exercise_id = serializers.IntegerField()
+    type = serializers.CharField()
+    prompt = serializers.CharField(allow_blank=True)
+    text = serializers.CharField(allow_blank=True, help_text="The question shown, when it has text.")
+    your_answer = serializers.CharField(
+        allow_blank=True, help_text="Your first wrong answer as text; empty for choices."
+    )
+    solution = serializers.CharField(help_text="The accepted answer (only of exercises answered in this run).")
+    corrected = serializers.BooleanField(help_text="Answered right later in the same run.")
+
+
 class RunSummarySerializer(serializers.Serializer):
     xp_earned = serializers.IntegerField()
     gems_earned = serializers.IntegerField()
@@ -46,6 +58,13 @@ class RunSummarySerializer(serializers.Serializer):
     daily_goal = serializers.IntegerField()
     goal_met = serializers.BooleanField()
     new_achievements = AchievementSerializer(many=True)
+    answered = serializers.IntegerField(help_text="Exercises answered at least once in the run.")
+    first_try_correct = serializers.IntegerField(help_text="Of those, right at the first answer.")
+    accuracy_pct = serializers.IntegerField(
+        allow_null=True, help_text="first_try_correct / answered, floored; null when nothing was answered."
+    )
+    seconds_spent = serializers.IntegerField(help_text="Time spent answering (each answer counted up to 300 s).")
+    mistakes = MistakeSerializer(many=True, help_text="Exercises answered wrongly in this run, with the right answer.")
 
 
 class RunSerializer(serializers.Serializer):
