@@ -145,9 +145,9 @@ def _answer_text(answer) -> str:
     return ""
 
 
-def _mistakes(attempts: list) -> list[Mistake]:
+def _mistakes(attempts: list[ExerciseAttempt]) -> list[Mistake]:
     """The run's mistakes in the order first made, from its attempts (ordered by id)."""
-    wrong: dict[int, object] = {}
+    wrong: dict[int, ExerciseAttempt] = {}
     corrected: set[int] = set()
     for attempt in attempts:
         if not attempt.correct:

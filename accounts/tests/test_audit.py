@@ -54,12 +54,12 @@ def change_form_data(client, user: User, **changes) -> dict:
 
 
 def test_an_admin_edit_records_old_and_new_values_the_staff_user_and_ip(client, superuser):
-    learner = UserFactory(display_name="Ana", daily_xp_goal=20)
+    learner = UserFactory(display_name="Ana", daily_xp_goal=160)
     LogEntry.objects.all().delete()  # the factory's own entries (made outside any request)
 
     response = client.post(
         reverse("admin:accounts_user_change", args=[learner.pk]),
-        change_form_data(client, learner, display_name="Ana B.", daily_xp_goal=50),
+        change_form_data(client, learner, display_name="Ana B.", daily_xp_goal=400),
         REMOTE_ADDR="198.51.100.7",
     )
 
@@ -67,7 +67,7 @@ def test_an_admin_edit_records_old_and_new_values_the_staff_user_and_ip(client, 
     entry = entries_about(learner).get()
     assert entry.action == LogEntry.Action.UPDATE
     assert entry.changes["display_name"] == ["Ana", "Ana B."]
-    assert entry.changes["daily_xp_goal"] == [20, 50]
+    assert entry.changes["daily_xp_goal"] == [160, 400]
     assert (entry.actor, entry.actor_email, entry.remote_addr) == (superuser, "root@example.com", "198.51.100.7")
     assert entry.additional_data["via"] == "admin"
 
