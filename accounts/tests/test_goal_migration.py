@@ -9,7 +9,7 @@ from django.db import connection
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 
-migration = importlib.import_module("accounts.migrations.0006_daily_goal_in_lessons")
+migration = importlib.import_module("accounts.migrations.0007_daily_goal_in_lessons")
 
 
 @pytest.mark.parametrize(
