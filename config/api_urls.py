@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import views as accounts
+from bubbles.api import views as bubbles
 from core.api.errors import api_not_found
 from courses.api import views as courses
 from gamification.api import league as league
@@ -43,6 +44,9 @@ v1 = [
     path("tutor/sessions/", tutor.SessionsView.as_view(), name="tutor-sessions"),
     path("tutor/sessions/<str:id>/", tutor.SessionDetailView.as_view(), name="tutor-session"),
     path("tutor/sessions/<str:id>/messages/", tutor.MessagesView.as_view(), name="tutor-messages"),
+    path("bubbles/", bubbles.BubbleListView.as_view(), name="bubbles"),
+    path("bubbles/<str:id>/", bubbles.BubbleDetailView.as_view(), name="bubble"),
+    path("bubbles/<str:id>/retry/", bubbles.BubbleRetryView.as_view(), name="bubble-retry"),
 ]
 
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "analytics",  # course analytics for authors: rollup tables and their admin pages
     "gamification",
     "tutor",
+    "bubbles",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +109,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 # Streak, gems, hearts and XP in the header (lazy: one query when shown).
                 "gamification.context_processors.nav_stats",
+                # Whether the Bubbles link is shown (a language model is configured).
+                "bubbles.context_processors.bubbles",
             ],
         },
     },
@@ -342,6 +345,8 @@ SPECTACULAR_SETTINGS = {
         "RunStatusEnum": "gamification.api.serializers.RUN_STATUSES",
         "ReportKindEnum": "progress.models.ProblemReport.Kind",
         "ReportStatusEnum": "progress.models.ProblemReport.Status",
+        "BubbleStatusEnum": "bubbles.models.Bubble.Status",
+        "BubblePhaseStatusEnum": "bubbles.api.serializers.PHASE_STATUSES",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.api_schema.postprocess"],
 }
@@ -422,6 +427,18 @@ MALLARD_TUTOR_HISTORY_MESSAGES = env.int("MALLARD_TUTOR_HISTORY_MESSAGES", defau
 MALLARD_TUTOR_CONTEXT_MISTAKES = env.int("MALLARD_TUTOR_CONTEXT_MISTAKES", default=10)
 # A reply still being written after this long is taken as interrupted (the learner may write again).
 MALLARD_TUTOR_REPLY_STALE_SECONDS = env.int("MALLARD_TUTOR_REPLY_STALE_SECONDS", default=600)
+
+# --- Bubbles: generated practice (docs/llm.md, "Bubbles") ---------------------------------------
+MALLARD_BUBBLES_PER_DAY = env.int("MALLARD_BUBBLES_PER_DAY", default=5)
+# A dotted path to check(text) -> reason or None, run on every phase's generated text; a reason fails it.
+MALLARD_BUBBLES_MODERATION = env.str("MALLARD_BUBBLES_MODERATION", default="")
+# Speech for a bubble by the text-to-speech engine (espeak-ng); off, or without the tools, no audio.
+MALLARD_BUBBLES_AUDIO = env.bool("MALLARD_BUBBLES_AUDIO", default=True)
+MALLARD_BUBBLES_MAX_TOKENS = env.int("MALLARD_BUBBLES_MAX_TOKENS", default=3000)
+# Days a generation record keeps its prompt and raw response (emptied by purge_activity).
+MALLARD_BUBBLES_TRACE_RETENTION_DAYS = env.int("MALLARD_BUBBLES_TRACE_RETENTION_DAYS", default=30)
+# More data that purge_activity purges: dotted paths to hook(*, now, dry_run) -> rows, from higher apps.
+MALLARD_PURGE_HOOKS = ["bubbles.services.purge_generation_texts"]
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CSP = {

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("gamification.urls")),  # the lesson player, profile and hearts
     path("", include("accounts.urls")),  # settings
     path("", include("tutor.urls")),  # Ask Tutor: chats about a lesson
+    path("", include("bubbles.urls")),  # generated practice (hidden without a language model)
 ]
 
 if settings.DEBUG:

@@ -10,6 +10,7 @@ that a reorder inside one transaction may pass through a duplicate; ``courses.se
 also works in two steps so SQLite copes.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -141,6 +142,8 @@ class Section(models.Model):
     cefr_level = models.CharField(max_length=2, choices=Cefr.choices, default=Cefr.A1)
     slug = models.SlugField(max_length=40, unique=True, validators=[slug_validator])
     is_published = models.BooleanField(default=False)  # new content starts as a draft (courses.publishing)
+    # Holds learners' private lessons (generated bubbles): never published, never exported.
+    private = models.BooleanField(default=False, editable=False)
 
     objects = VisibleQuerySet.as_manager()
 
@@ -221,6 +224,11 @@ class Lesson(models.Model):
         help_text="Lessons that must be passed first. None: the lesson before this one in course order.",
     )
     exercises = models.ManyToManyField("Exercise", through="LessonExercise", related_name="lessons", blank=True)
+    # A learner's private lesson (a generated bubble): only its owner may play it; it sits in the course's
+    # private section, so it is never visible to anyone else (docs/llm.md, "Bubbles").
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="private_lessons"
+    )
 
     objects = VisibleQuerySet.as_manager()
 
@@ -309,6 +317,10 @@ class Exercise(models.Model):
     )
     is_published = models.BooleanField(default=False)  # new content starts as a draft (courses.publishing)
     updated_at = models.DateTimeField(auto_now=True)
+    # The learner a generated exercise was made for (with their private lesson); deleted with them.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="private_exercises"
+    )
 
     objects = VisibleQuerySet.as_manager()
 

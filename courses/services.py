@@ -321,3 +321,31 @@ def add_accepted_answer(*, exercise_id: int, answer: str) -> tuple[Exercise, boo
         validate_exercise(exercise)
         exercise.save(update_fields=["payload", "updated_at"])
     return exercise, True
+
+#: The private section sits after every authored one (a course file's ordinals never reach it).
+PRIVATE_SECTION_ORDINAL = 32767
+
+
+def private_unit(*, course: Course) -> Unit:
+    """The course's unpublished unit for learners' private lessons (generated bubbles), created on first
+    use in its own unpublished, ``private`` section. Locks the unit row (``select_for_update``) so that
+    lessons added to it by two workers at once get distinct ordinals; call it inside a transaction."""
+    section = Section.objects.filter(course=course, private=True).first()
+    if section is None:
+        section, _ = Section.objects.get_or_create(
+            course=course,
+            ordinal=PRIVATE_SECTION_ORDINAL,
+            defaults={
+                "title": "Learners' bubbles (private)",
+                "slug": f"{course.slug}-bubbles",
+                "is_published": False,
+                "private": True,
+                "description": "Generated practice, each lesson visible only to the learner it was made for.",
+            },
+        )
+    unit, _ = Unit.objects.get_or_create(
+        section=section,
+        ordinal=1,
+        defaults={"title": "Bubbles", "slug": f"{course.slug}-bubbles-u", "is_published": False},
+    )
+    return Unit.objects.select_for_update().get(pk=unit.pk)

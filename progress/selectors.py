@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -234,7 +234,13 @@ def course_words(*, user: User, course: Course, now: datetime, order: str = "rec
         raise ValueError(f"order must be one of {', '.join(WORD_ORDERS)}")
     decay = learner_decay(user)
     rows = (
-        TokenMastery.objects.filter(user=user, token__in=Token.objects.taught_in(course.pk), seen_count__gt=0)
+        TokenMastery.objects.filter(
+            Q(token__in=Token.objects.taught_in(course.pk))
+            # and the words of the learner's own bubbles in this course (private exercises)
+            | Q(token__in=Token.objects.filter(exercises__owner=user, exercises__course=course)),
+            user=user,
+            seen_count__gt=0,
+        )
         .select_related("token__audio")
         .prefetch_related(Prefetch("token__audio__variants", queryset=AssetVariant.objects.order_by("pk")))
     )

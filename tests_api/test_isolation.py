@@ -9,9 +9,11 @@ import uuid
 
 import pytest
 from django.forms.models import model_to_dict
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
+from bubbles.models import Bubble
 from core.tests.api import API, assert_error, client_for
 from courses.tests.sample_courses import new_course
 from gamification.models import Wallet
@@ -20,6 +22,13 @@ from tutor.models import TutorMessage, TutorSession
 from tutor.tests.factories import TutorMessageFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _model_configured(settings):
+    """A language model is configured (never called here), so the bubble endpoints answer."""
+    settings.LLM_BASE_URL = "http://127.0.0.1:9/v1"
+    settings.LLM_MODEL = "m"
 
 
 @pytest.fixture
@@ -44,9 +53,20 @@ def world(settings):
     chat = TutorMessageFactory(
         session__user=owner, session__lesson=lessons[1], session__run_id=active["id"], reply=True
     ).session
+    bubble = Bubble.objects.create(
+        user=owner,
+        course=course,
+        language=course.to_language,
+        topic="Zebulon's secret job",
+        topic_key="zebulon's secret job",
+        status=Bubble.Status.FAILED,
+        error="Plan: failed",
+        created_at=timezone.now(),
+    )
     return {
         "tutor_session": chat.pk,
         "attempt": answered.json()["attempt_id"],
+        "bubble": bubble.pk,
         "owner": owner,
         "course": course,
         "lessons": lessons,
@@ -70,6 +90,7 @@ def snapshot(user) -> str:
         "reports": list(ProblemReport.objects.filter(user=user).order_by("pk").values()),
         "tutor_sessions": list(TutorSession.objects.filter(user=user).order_by("pk").values()),
         "tutor_messages": list(TutorMessage.objects.filter(user=user).order_by("pk").values()),
+        "bubbles": list(Bubble.objects.filter(user=user).order_by("pk").values()),
     }
     return json.dumps(rows, default=str, sort_keys=True)
 
@@ -141,6 +162,9 @@ ATTACKS = [
         404,
     ),
     ("tutor chats", "get", lambda w: "tutor/sessions/", None, 200),
+    ("bubble detail", "get", lambda w: f"bubbles/{w['bubble']}/", None, 404),
+    ("retry owner's bubble", "post", lambda w: f"bubbles/{w['bubble']}/retry/", None, 404),
+    ("bubble list", "get", lambda w: "bubbles/", None, 200),
 ]
 
 
@@ -157,7 +181,7 @@ def test_a_second_learner_gets_404_or_only_their_own_data(world, other_user, nam
         assert response.status_code == expected, response.content
     text = response.content.decode()
     # Nothing that identifies the owner or their runs comes back.
-    for secret in (owner.email, owner.display_name, "Asia/Tokyo", f'"id":{world["active_run"]},'):
+    for secret in (owner.email, owner.display_name, "Asia/Tokyo", f'"id":{world["active_run"]},', "Zebulon's"):
         assert secret not in text, (name, secret)
     assert f'"id":{world["passed_run"]},' not in text
     assert snapshot(owner) == before, name
@@ -204,6 +228,9 @@ def test_every_api_operation_is_covered(world):
         "tutor/sessions/",
         "tutor/sessions/{id}/",
         "tutor/sessions/{id}/messages/",
+        "bubbles/",
+        "bubbles/{id}/",
+        "bubbles/{id}/retry/",
     }
     tried |= {f"/api/v1/{t}" for t in templates}
     assert paths == tried

@@ -1,9 +1,9 @@
 """The SQLite run: the tests that must hold on SQLite (the `make run` default) run there too.
 
-The suite's database is PostgreSQL. This test runs the job tests and the SQLite write tests again in
-a subprocess, with ``DATABASE_URL`` pointing at a SQLite file in a temporary directory and no Redis
-(as on a bare laptop): pytest-django migrates a SQLite test database beside it, and every job runs
-its real SQL on SQLite, checked by the same assertions as on PostgreSQL. Tests marked
+The suite's database is PostgreSQL. This test runs the job tests, the SQLite write tests and the bubble
+pipeline and player tests again in a subprocess, with ``DATABASE_URL`` pointing at a SQLite file in a
+temporary directory and no Redis (as on a bare laptop): pytest-django migrates a SQLite test database
+beside it, and every job runs its real SQL on SQLite, checked by the same assertions as on PostgreSQL. Tests marked
 ``postgresql_only`` (parallel connections, the benchmark data generator) and the real Celery worker
 test are left out of that run; tests marked ``sqlite_only`` run only there.
 """
@@ -22,8 +22,15 @@ pytestmark = [pytest.mark.postgresql_only, pytest.mark.slow]
 BASE = Path(settings.BASE_DIR)
 #: Test modules the SQLite run covers: every job test and the SQLite write race…
 JOB_TESTS = sorted(str(p.relative_to(BASE)) for p in (BASE / "gamification" / "tests").glob("test_jobs_*.py"))
-#: …and the authors' bulk moves and duplicates (ordinals renumbered on SQLite's immediate checks).
-SQLITE_RUN = [*JOB_TESTS, "gamification/tests/test_sqlite_writes.py", "courses/tests/test_bulk.py"]
+#: …the authors' bulk moves and duplicates (ordinals renumbered on SQLite's immediate checks), and bubbles
+#: generated and played with Celery eager (against the fake model provider).
+SQLITE_RUN = [
+    *JOB_TESTS,
+    "gamification/tests/test_sqlite_writes.py",
+    "courses/tests/test_bulk.py",
+    "bubbles/tests/test_pipeline.py",
+    "bubbles/tests/test_play_and_isolation.py",
+]
 
 
 def test_jobs_and_writes_pass_on_a_sqlite_file(tmp_path):

@@ -133,6 +133,7 @@ _DESCRIPTIONS = {
     409: "The request conflicts with the current state (e.g. `out_of_hearts`, `run_finished`, "
     "`lesson_locked`, `not_enough_gems`, `hearts_full`, `client_id_conflict`).",
     429: "Too many requests (`throttled`); see the `Retry-After` header.",
+    503: "The language model is not configured (`llm_not_configured`) or could not answer (`llm_error` …).",
 }
 
 

@@ -197,20 +197,22 @@ class LLMClient:
         json_schema: dict | None = None,
         schema_name: str = "answer",
         validate: Validator | None = None,
+        strict: bool = True,
         max_tokens: int = 1024,
         temperature: float | None = None,
     ) -> Completion:
         """Ask for one answer. With ``json_schema`` the model is asked for JSON matching it
         (``response_format`` ``json_schema``); the reply is parsed and validated (then ``validate`` runs
-        on the data). An invalid reply is sent back once with the errors; a second invalid reply raises
-        ``LLMBadResponse`` naming them."""
+        on the data). ``strict`` is sent with the schema (OpenAI's strict mode needs every object closed and
+        fully required; pass False for a schema with open parts). An invalid reply is sent back once with
+        the errors; a second invalid reply raises ``LLMBadResponse`` naming them."""
         started = time.monotonic()
         self._check_ready()
         body = self._body(messages, max_tokens=max_tokens, temperature=temperature)
         if json_schema is not None:
             body["response_format"] = {
                 "type": "json_schema",
-                "json_schema": {"name": schema_name, "schema": json_schema, "strict": True},
+                "json_schema": {"name": schema_name, "schema": json_schema, "strict": strict},
             }
         reply = self._call(body)
         if json_schema is None:

@@ -249,7 +249,8 @@ def course_document(*, course: Course) -> dict:
 
     written: set[int] = set()
     sections = []
-    sections_qs = course.sections.order_by("ordinal").prefetch_related(
+    # Learners' private lessons (generated bubbles) are theirs, not the course's: never exported.
+    sections_qs = course.sections.filter(private=False).order_by("ordinal").prefetch_related(
         Prefetch("units", queryset=Unit.objects.order_by("ordinal")),
         Prefetch("units__lessons", queryset=Lesson.objects.order_by("ordinal")),
     )
@@ -304,7 +305,7 @@ def course_document(*, course: Course) -> dict:
 
     library = [
         _exercise(e, token_texts.get(e.pk, []), default_slug=None)
-        for e in course.exercises.exclude(pk__in=written).order_by("slug")
+        for e in course.exercises.exclude(pk__in=written).filter(owner__isnull=True).order_by("slug")
     ]
     if library:
         doc["exercises"] = library

@@ -525,17 +525,28 @@ class _Writer:
     def delete_stale(self, course: Course, language: Language) -> None:
         """Delete the lessons, units, sections, exercises and unused tokens the file no longer lists."""
         f = self.file
+        # Learners' private lessons (generated bubbles) are not the file's: an import never deletes them.
         steps = [
             (
                 "lessons",
-                Lesson.objects.filter(unit__section__course=course).exclude(slug__in=[x.slug for x in f.lessons()]),
+                Lesson.objects.filter(unit__section__course=course, unit__section__private=False).exclude(
+                    slug__in=[x.slug for x in f.lessons()]
+                ),
             ),
-            ("units", Unit.objects.filter(section__course=course).exclude(slug__in=[u.slug for u in f.units()])),
-            ("sections", Section.objects.filter(course=course).exclude(slug__in=[s.slug for s in f.sections])),
+            (
+                "units",
+                Unit.objects.filter(section__course=course, section__private=False).exclude(
+                    slug__in=[u.slug for u in f.units()]
+                ),
+            ),
+            (
+                "sections",
+                Section.objects.filter(course=course, private=False).exclude(slug__in=[s.slug for s in f.sections]),
+            ),
         ]
         for name, qs in steps:
             self.delete(name, qs, "slug")
-        stale = Exercise.objects.filter(course=course).exclude(slug__in=list(f.exercises))
+        stale = Exercise.objects.filter(course=course, owner__isnull=True).exclude(slug__in=list(f.exercises))
         self.report.kept = sorted(stale.filter(lesson_links__isnull=False).values_list("slug", flat=True).distinct())
         self.delete("exercises", stale.filter(lesson_links__isnull=True), "slug")
         # the lexicon is per language: drop tokens the file no longer lists only when no exercise teaches them

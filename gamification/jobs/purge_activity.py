@@ -136,13 +136,25 @@ def run_purge_activity(
     events = _delete_in_batches(
         connection, delete_events.format(**tables), db_datetime(connection, events_cutoff), batch_size
     )
+    hooked = _run_hooks(now=now, dry_run=False)
     return JobResult(
-        rows_changed=attempts + hearts + events + rolled_rows,
+        rows_changed=attempts + hearts + events + rolled_rows + sum(hooked.values()),
         detail=f"rolled up {len(unrolled)} days first ({rolled_rows} metric rows), deleted {attempts} attempts "
         f"and {hearts} hearts log rows before {cutoff:%Y-%m-%d} UTC (retention "
         f"{settings.MALLARD_ACTIVITY_RETENTION_DAYS} days), and {events} activity-log rows before "
-        f"{events_cutoff:%Y-%m-%d} UTC (retention {settings.MALLARD_ACTIVITY_LOG_RETENTION_DAYS} days)",
+        f"{events_cutoff:%Y-%m-%d} UTC (retention {settings.MALLARD_ACTIVITY_LOG_RETENTION_DAYS} days)"
+        + "".join(f"; {name}: {n}" for name, n in hooked.items()),
     )
+
+
+def _run_hooks(*, now: datetime, dry_run: bool) -> dict[str, int]:
+    """The purges of higher apps, named in ``settings.MALLARD_PURGE_HOOKS`` (this app cannot import them):
+    each ``hook(*, now, dry_run) -> rows`` purges its own data past its own retention."""
+    from django.utils.module_loading import import_string
+
+    return {
+        path.rsplit(".", 1)[-1]: import_string(path)(now=now, dry_run=dry_run) for path in settings.MALLARD_PURGE_HOOKS
+    }
 
 
 def activity_log_cutoff(now: datetime) -> datetime:

@@ -44,7 +44,7 @@ def start_lesson_run(*, user: User, lesson: Lesson | int, now: datetime) -> Less
     lesson not open → LessonLocked; no hearts after lazy regeneration → OutOfHearts.
     Locks the wallet.
     """
-    lesson = progress.visible_lesson(lesson_id=lesson.pk if isinstance(lesson, Lesson) else lesson)
+    lesson = progress.visible_lesson(lesson_id=lesson.pk if isinstance(lesson, Lesson) else lesson, user=user)
     course = lesson.unit.section.course
     progress.enroll(user=user, course=course, now=now)
     ensure_learner(user=user, now=now)

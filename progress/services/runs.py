@@ -29,9 +29,13 @@ REVIEW_SIZE = 10
 RECENT_MISTAKES_DAYS = 14
 
 
-def visible_lesson(*, lesson_id: int) -> Lesson:
-    """The lesson with unit/section/course, if the whole chain is published; else NotFound."""
-    lesson = Lesson.objects.visible().select_related("unit__section__course").filter(pk=lesson_id).first()
+def visible_lesson(*, lesson_id: int, user: User | None = None) -> Lesson:
+    """The lesson with unit/section/course, if the whole chain is published, or if it is ``user``'s own
+    private lesson (a generated bubble) in a published course; else NotFound."""
+    visible = visible_q("lesson")
+    if user is not None and user.pk is not None:
+        visible |= Q(owner=user, unit__section__course__is_published=True)
+    lesson = Lesson.objects.filter(visible).select_related("unit__section__course").filter(pk=lesson_id).first()
     if lesson is None:
         raise NotFound("No such lesson.")
     return lesson
@@ -55,9 +59,7 @@ def lesson_exercise_ids(lesson: Lesson, *, user: User | None = None) -> list[int
     if user is None or not lesson.adaptive_order:
         return list(exercises)
     tokens = {t for _, _, ts in exercises.values() for t in ts}
-    seen = dict(
-        TokenMastery.objects.filter(user=user, token_id__in=tokens).values_list("token_id", "seen_count")
-    )
+    seen = dict(TokenMastery.objects.filter(user=user, token_id__in=tokens).values_list("token_id", "seen_count"))
     return adapt_lesson_order(list(exercises.values()), seen=seen)
 
 
@@ -71,8 +73,11 @@ def create_lesson_run(*, user: User, lesson: Lesson, now: datetime) -> LessonRun
     existing = LessonRun.objects.filter(user=user, lesson=lesson, kind=LessonRun.Kind.LESSON, status="active").first()
     if existing is not None:
         return existing
-    state = lesson_state(user=user, lesson=lesson)
-    if state is None:
+    # A private lesson (a bubble) is always open to its owner, and to no one else.
+    state = (
+        "open" if lesson.owner_id is not None and lesson.owner_id == user.pk else lesson_state(user=user, lesson=lesson)
+    )
+    if state is None or (lesson.owner_id is not None and lesson.owner_id != user.pk):
         raise NotFound("No such lesson.")
     if state == "locked":
         raise LessonLocked()
@@ -104,9 +109,10 @@ def review_exercise_ids(
     """Exercises for a review session (``rules.pick_review_exercises``): recent mistakes (answered
     wrongly in the last 14 days), then exercises teaching the learner's words with the lowest
     predicted recall now among those due — or, ``ahead``, among all the words they have practised —
-    with the exercise type varied. Only published exercises in a published lesson of the course.
-    Five queries whatever the learner's history."""
-    visible = Q(course=course) & visible_q("exercise") & servable_q()
+    with the exercise type varied. Only published exercises in a published lesson of the course, and
+    the learner's own private exercises (their bubbles', docs/llm.md). Five queries whatever the
+    learner's history."""
+    visible = Q(course=course) & (visible_q("exercise") | Q(owner=user, is_published=True)) & servable_q()
     mistakes = list(
         ExerciseAttempt.objects.filter(
             user=user, correct=False, run__course=course, created_at__gte=now - timedelta(days=RECENT_MISTAKES_DAYS)

@@ -1,0 +1,61 @@
+"""Reads for the bubble pages and API."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from core.errors import NotFound
+
+from .models import PHASES, Bubble, GenerationRecord, Phase
+
+
+def bubbles_of(*, user: User) -> QuerySet[Bubble]:
+    return Bubble.objects.filter(user=user).select_related("course", "language", "lesson").order_by("-created_at")
+
+
+def own_bubble(*, user: User, bubble_id: object) -> Bubble:
+    """The learner's bubble; anyone else's, or an unknown id → NotFound."""
+    try:
+        pk = int(str(bubble_id))
+    except ValueError:
+        raise NotFound("No such bubble.") from None
+    bubble = bubbles_of(user=user).filter(pk=pk).first()
+    if bubble is None:
+        raise NotFound("No such bubble.")
+    return bubble
+
+
+@dataclass(frozen=True)
+class PhaseProgress:
+    phase: str
+    label: str
+    status: str  # waiting, running, succeeded, failed, skipped
+    error: str
+
+
+def phase_progress(*, bubble: Bubble) -> list[PhaseProgress]:
+    """Each phase's latest status, in order (what the learner's progress list shows). One query."""
+    latest: dict[str, GenerationRecord] = {}
+    for record in GenerationRecord.objects.filter(bubble=bubble).only("phase", "status", "error").order_by("pk"):
+        latest[record.phase] = record
+    labels = dict(Phase.choices)
+    return [
+        PhaseProgress(
+            phase=phase,
+            label=labels[phase],
+            status=latest[phase].status if phase in latest else "waiting",
+            error=latest[phase].error if phase in latest else "",
+        )
+        for phase in PHASES
+    ]
+
+
+def percent_done(progress: list[PhaseProgress]) -> int:
+    done = sum(1 for p in progress if p.status in ("succeeded", "skipped"))
+    return done * 100 // len(progress)
+
+
+def due_sentences(*, bubble: Bubble) -> int:
+    return bubble.sentences.filter(due_at__lte=timezone.now()).count()
