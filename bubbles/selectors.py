@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.errors import NotFound
+from progress.models import ExerciseAttempt
 
-from .models import PHASES, Bubble, GenerationRecord, Phase
+from .models import PHASES, Bubble, BubbleExercise, GenerationRecord, Phase
 
 
 def bubbles_of(*, user: User) -> QuerySet[Bubble]:
@@ -59,3 +60,16 @@ def percent_done(progress: list[PhaseProgress]) -> int:
 
 def due_sentences(*, bubble: Bubble) -> int:
     return bubble.sentences.filter(due_at__lte=timezone.now()).count()
+
+
+def study_sheet_open(*, user: User, bubble: Bubble) -> bool:
+    """Whether the bubble's sentences, words and dialogue (with their translations) may be shown: only
+    once the learner has answered every exercise of the bubble at least once, since the study sheet
+    holds those exercises' answers. Two queries."""
+    exercise_ids = list(BubbleExercise.objects.filter(bubble=bubble).values_list("exercise_id", flat=True))
+    if not exercise_ids:
+        return False
+    answered = (
+        ExerciseAttempt.objects.filter(user=user, exercise_id__in=exercise_ids).values("exercise_id").distinct().count()
+    )
+    return answered == len(exercise_ids)

@@ -88,6 +88,7 @@ def bubble_detail(request, bubble_id: int):
     if bubble.status == Bubble.Status.READY:
         services.record_sentence_reviews(user=request.user, bubble=bubble)
     progress = selectors.phase_progress(bubble=bubble)
+    sheet_open = bubble.status == Bubble.Status.READY and selectors.study_sheet_open(user=request.user, bubble=bubble)
     return render(
         request,
         "bubbles/detail.html",
@@ -96,9 +97,12 @@ def bubble_detail(request, bubble_id: int):
             "progress": progress,
             "percent": selectors.percent_done(progress),
             "working": bubble.status in (Bubble.Status.PENDING, Bubble.Status.RUNNING),
-            "sentences": bubble.sentences.all(),
-            "words": bubble.words.all(),
-            "dialogue": bubble.dialogue.select_related("audio").prefetch_related("audio__variants"),
+            "sheet_open": sheet_open,
+            "sentences": bubble.sentences.all() if sheet_open else [],
+            "words": bubble.words.all() if sheet_open else [],
+            "dialogue": bubble.dialogue.select_related("audio").prefetch_related("audio__variants")
+            if sheet_open
+            else [],
             "due_sentences": selectors.due_sentences(bubble=bubble),
         },
     )

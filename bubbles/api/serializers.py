@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import StrictCharField, StrictChoiceField, StrictIntegerField
@@ -81,9 +82,36 @@ class BubbleSerializer(serializers.ModelSerializer):
 
 
 class BubbleDetailSerializer(BubbleSerializer):
-    sentences = BubbleSentenceSerializer(many=True, read_only=True)
-    words = BubbleWordSerializer(many=True, read_only=True)
-    dialogue = BubbleDialogueLineSerializer(many=True, read_only=True)
+    """The content (the study sheet) only once ``study_sheet_open`` (every exercise answered once):
+    before that ``sentences``, ``words`` and ``dialogue`` are empty, as they hold the answers."""
+
+    study_sheet_open = serializers.SerializerMethodField(
+        help_text="True once you have answered every exercise of the bubble; the content lists are empty before."
+    )
+    sentences = serializers.SerializerMethodField()
+    words = serializers.SerializerMethodField()
+    dialogue = serializers.SerializerMethodField()
 
     class Meta(BubbleSerializer.Meta):
-        fields = [*BubbleSerializer.Meta.fields, "sentences", "words", "dialogue"]
+        fields = [*BubbleSerializer.Meta.fields, "study_sheet_open", "sentences", "words", "dialogue"]
+
+    def get_study_sheet_open(self, bubble: Bubble) -> bool:
+        return bool(self.context.get("sheet_open"))
+
+    @extend_schema_field(BubbleSentenceSerializer(many=True))
+    def get_sentences(self, bubble: Bubble) -> list:
+        if not self.context.get("sheet_open"):
+            return []
+        return list(BubbleSentenceSerializer(bubble.sentences.all(), many=True).data)
+
+    @extend_schema_field(BubbleWordSerializer(many=True))
+    def get_words(self, bubble: Bubble) -> list:
+        if not self.context.get("sheet_open"):
+            return []
+        return list(BubbleWordSerializer(bubble.words.all(), many=True).data)
+
+    @extend_schema_field(BubbleDialogueLineSerializer(many=True))
+    def get_dialogue(self, bubble: Bubble) -> list:
+        if not self.context.get("sheet_open"):
+            return []
+        return list(BubbleDialogueLineSerializer(bubble.dialogue.all(), many=True).data)

@@ -14,6 +14,7 @@ from core.llm.client import LLMNotConfigured
 from core.llm.config import is_configured
 
 from .. import selectors, services, tasks
+from ..models import Bubble
 from .serializers import BubbleDetailSerializer, BubbleRequestSerializer, BubbleSerializer
 
 BUBBLE_ID = OpenApiParameter(
@@ -26,9 +27,10 @@ def _require_model() -> None:
         raise LLMNotConfigured()
 
 
-def _detail(bubble) -> dict:
+def _detail(bubble, user) -> dict:
     progress = {bubble.pk: selectors.phase_progress(bubble=bubble)}
-    return BubbleDetailSerializer(bubble, context={"progress": progress}).data
+    sheet_open = bubble.status == Bubble.Status.READY and selectors.study_sheet_open(user=user, bubble=bubble)
+    return BubbleDetailSerializer(bubble, context={"progress": progress, "sheet_open": sheet_open}).data
 
 
 @extend_schema(tags=["bubbles"])
@@ -61,7 +63,7 @@ class BubbleListView(APIView):
         )
         tasks.enqueue(bubble.pk)
         bubble = selectors.own_bubble(user=request.user, bubble_id=bubble.pk)
-        return Response(_detail(bubble), status=status.HTTP_201_CREATED)
+        return Response(_detail(bubble, request.user), status=status.HTTP_201_CREATED)
 
 
 @extend_schema(
@@ -74,7 +76,7 @@ class BubbleDetailView(APIView):
     def get(self, request, id: str):
         _require_model()
         bubble = selectors.own_bubble(user=request.user, bubble_id=id)
-        return Response(_detail(bubble))
+        return Response(_detail(bubble, request.user))
 
 
 @extend_schema(
@@ -91,4 +93,4 @@ class BubbleRetryView(APIView):
         bubble = selectors.own_bubble(user=request.user, bubble_id=id)
         services.retry_bubble(user=request.user, bubble_id=bubble.pk)
         tasks.enqueue(bubble.pk)
-        return Response(_detail(selectors.own_bubble(user=request.user, bubble_id=bubble.pk)))
+        return Response(_detail(selectors.own_bubble(user=request.user, bubble_id=bubble.pk), request.user))

@@ -8,153 +8,285 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('courses', '0006_private_lessons'),
-        ('media_assets', '0004_content_addressed_upload_names'),
+        ("courses", "0006_private_lessons"),
+        ("media_assets", "0004_content_addressed_upload_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Bubble',
+            name="Bubble",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('topic', models.CharField(max_length=120)),
-                ('topic_key', models.CharField(editable=False, max_length=120)),
-                ('level', models.CharField(choices=[('A1', 'A1'), ('A2', 'A2'), ('B1', 'B1'), ('B2', 'B2'), ('C1', 'C1'), ('C2', 'C2')], default='A1', max_length=2)),
-                ('status', models.CharField(choices=[('pending', 'Waiting to start'), ('running', 'Being made'), ('ready', 'Ready'), ('failed', 'Failed')], default='pending', max_length=8)),
-                ('error', models.TextField(blank=True, help_text='Why the last failed phase failed')),
-                ('title', models.CharField(blank=True, max_length=200)),
-                ('summary', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bubbles', to='courses.course')),
-                ('language', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bubbles', to='courses.language')),
-                ('lesson', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='bubble', to='courses.lesson')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bubbles', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("topic", models.CharField(max_length=120)),
+                ("topic_key", models.CharField(editable=False, max_length=120)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("A1", "A1"), ("A2", "A2"), ("B1", "B1"), ("B2", "B2"), ("C1", "C1"), ("C2", "C2")],
+                        default="A1",
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting to start"),
+                            ("running", "Being made"),
+                            ("ready", "Ready"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                ("error", models.TextField(blank=True, help_text="Why the last failed phase failed")),
+                ("title", models.CharField(blank=True, max_length=200)),
+                ("summary", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="bubbles", to="courses.course"
+                    ),
+                ),
+                (
+                    "language",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="bubbles", to="courses.language"
+                    ),
+                ),
+                (
+                    "lesson",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="bubble",
+                        to="courses.lesson",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="bubbles", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='BubbleSentence',
+            name="BubbleSentence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stability', models.FloatField(blank=True, null=True)),
-                ('difficulty', models.FloatField(blank=True, null=True)),
-                ('due_at', models.DateTimeField(blank=True, null=True)),
-                ('last_reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('reviews', models.PositiveIntegerField(default=0)),
-                ('ordinal', models.PositiveSmallIntegerField()),
-                ('text', models.CharField(max_length=300)),
-                ('translation', models.CharField(max_length=300)),
-                ('bubble', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sentences', to='bubbles.bubble')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("stability", models.FloatField(blank=True, null=True)),
+                ("difficulty", models.FloatField(blank=True, null=True)),
+                ("due_at", models.DateTimeField(blank=True, null=True)),
+                ("last_reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("reviews", models.PositiveIntegerField(default=0)),
+                ("ordinal", models.PositiveSmallIntegerField()),
+                ("text", models.CharField(max_length=300)),
+                ("translation", models.CharField(max_length=300)),
+                (
+                    "bubble",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sentences", to="bubbles.bubble"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['bubble', 'ordinal'],
+                "ordering": ["bubble", "ordinal"],
             },
         ),
         migrations.CreateModel(
-            name='BubbleExercise',
+            name="BubbleExercise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('bubble', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bubble_exercises', to='bubbles.bubble')),
-                ('exercise', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='bubble_link', to='courses.exercise')),
-                ('sentence', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='exercises', to='bubbles.bubblesentence')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "bubble",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bubble_exercises",
+                        to="bubbles.bubble",
+                    ),
+                ),
+                (
+                    "exercise",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="bubble_link", to="courses.exercise"
+                    ),
+                ),
+                (
+                    "sentence",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="exercises",
+                        to="bubbles.bubblesentence",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='BubbleWord',
+            name="BubbleWord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ordinal', models.PositiveSmallIntegerField()),
-                ('lemma', models.CharField(max_length=120)),
-                ('translation', models.CharField(max_length=200)),
-                ('part_of_speech', models.CharField(blank=True, max_length=20)),
-                ('gender', models.CharField(blank=True, max_length=10)),
-                ('example', models.CharField(blank=True, max_length=300)),
-                ('frequency', models.FloatField(blank=True, help_text='Zipf frequency (wordfreq), 0-8', null=True)),
-                ('bubble', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='words', to='bubbles.bubble')),
-                ('token', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='bubble_words', to='courses.token')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("ordinal", models.PositiveSmallIntegerField()),
+                ("lemma", models.CharField(max_length=120)),
+                ("translation", models.CharField(max_length=200)),
+                ("part_of_speech", models.CharField(blank=True, max_length=20)),
+                ("gender", models.CharField(blank=True, max_length=10)),
+                ("example", models.CharField(blank=True, max_length=300)),
+                ("frequency", models.FloatField(blank=True, help_text="Zipf frequency (wordfreq), 0-8", null=True)),
+                (
+                    "bubble",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="words", to="bubbles.bubble"
+                    ),
+                ),
+                (
+                    "token",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="bubble_words",
+                        to="courses.token",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['bubble', 'ordinal'],
+                "ordering": ["bubble", "ordinal"],
             },
         ),
         migrations.CreateModel(
-            name='DialogueLine',
+            name="DialogueLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ordinal', models.PositiveSmallIntegerField()),
-                ('speaker', models.CharField(choices=[('A', 'A'), ('B', 'B')], max_length=1)),
-                ('text', models.CharField(max_length=300)),
-                ('translation', models.CharField(max_length=300)),
-                ('audio', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='media_assets.asset')),
-                ('bubble', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dialogue', to='bubbles.bubble')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("ordinal", models.PositiveSmallIntegerField()),
+                ("speaker", models.CharField(choices=[("A", "A"), ("B", "B")], max_length=1)),
+                ("text", models.CharField(max_length=300)),
+                ("translation", models.CharField(max_length=300)),
+                (
+                    "audio",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="media_assets.asset",
+                    ),
+                ),
+                (
+                    "bubble",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="dialogue", to="bubbles.bubble"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['bubble', 'ordinal'],
+                "ordering": ["bubble", "ordinal"],
             },
         ),
         migrations.CreateModel(
-            name='GenerationRecord',
+            name="GenerationRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phase', models.CharField(choices=[('plan', 'Plan'), ('sentences', 'Sentences'), ('vocabulary', 'Vocabulary'), ('dialogue', 'Dialogue'), ('exercises', 'Exercises'), ('audio', 'Audio')], max_length=12)),
-                ('status', models.CharField(choices=[('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Failed'), ('skipped', 'Skipped')], default='running', max_length=10)),
-                ('model', models.CharField(blank=True, max_length=200)),
-                ('prompt_tokens', models.PositiveIntegerField(default=0)),
-                ('completion_tokens', models.PositiveIntegerField(default=0)),
-                ('response_id', models.CharField(blank=True, max_length=200)),
-                ('error', models.TextField(blank=True)),
-                ('cost', models.DecimalField(decimal_places=6, default=Decimal('0'), max_digits=12)),
-                ('duration_ms', models.PositiveIntegerField(default=0)),
-                ('prompt', models.TextField(blank=True)),
-                ('raw_response', models.TextField(blank=True)),
-                ('started_at', models.DateTimeField(db_index=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('texts_purged_at', models.DateTimeField(blank=True, null=True)),
-                ('bubble', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='records', to='bubbles.bubble')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("plan", "Plan"),
+                            ("sentences", "Sentences"),
+                            ("vocabulary", "Vocabulary"),
+                            ("dialogue", "Dialogue"),
+                            ("exercises", "Exercises"),
+                            ("audio", "Audio"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "Running"),
+                            ("succeeded", "Succeeded"),
+                            ("failed", "Failed"),
+                            ("skipped", "Skipped"),
+                        ],
+                        default="running",
+                        max_length=10,
+                    ),
+                ),
+                ("model", models.CharField(blank=True, max_length=200)),
+                ("prompt_tokens", models.PositiveIntegerField(default=0)),
+                ("completion_tokens", models.PositiveIntegerField(default=0)),
+                ("response_id", models.CharField(blank=True, max_length=200)),
+                ("error", models.TextField(blank=True)),
+                ("cost", models.DecimalField(decimal_places=6, default=Decimal("0"), max_digits=12)),
+                ("duration_ms", models.PositiveIntegerField(default=0)),
+                ("prompt", models.TextField(blank=True)),
+                ("raw_response", models.TextField(blank=True)),
+                ("started_at", models.DateTimeField(db_index=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("texts_purged_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "bubble",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="records", to="bubbles.bubble"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['started_at', 'id'],
+                "ordering": ["started_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='bubble',
-            index=models.Index(fields=['user', 'created_at'], name='bubbles_bub_user_id_9af011_idx'),
+            model_name="bubble",
+            index=models.Index(fields=["user", "created_at"], name="bubbles_bub_user_id_9af011_idx"),
         ),
         migrations.AddConstraint(
-            model_name='bubble',
-            constraint=models.UniqueConstraint(fields=('user', 'language', 'topic_key'), name='bubble_unique_topic_per_learner'),
+            model_name="bubble",
+            constraint=models.UniqueConstraint(
+                fields=("user", "language", "topic_key"), name="bubble_unique_topic_per_learner"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bubble',
-            constraint=models.CheckConstraint(condition=models.Q(('topic_key', ''), _negated=True), name='bubble_topic_not_empty'),
+            model_name="bubble",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("topic_key", ""), _negated=True), name="bubble_topic_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bubblesentence',
-            constraint=models.UniqueConstraint(fields=('bubble', 'ordinal'), name='bubble_sentence_unique_ordinal'),
+            model_name="bubblesentence",
+            constraint=models.UniqueConstraint(fields=("bubble", "ordinal"), name="bubble_sentence_unique_ordinal"),
         ),
         migrations.AddConstraint(
-            model_name='bubbleword',
-            constraint=models.UniqueConstraint(fields=('bubble', 'ordinal'), name='bubble_word_unique_ordinal'),
+            model_name="bubbleword",
+            constraint=models.UniqueConstraint(fields=("bubble", "ordinal"), name="bubble_word_unique_ordinal"),
         ),
         migrations.AddConstraint(
-            model_name='bubbleword',
-            constraint=models.UniqueConstraint(fields=('bubble', 'token'), name='bubble_word_unique_token'),
+            model_name="bubbleword",
+            constraint=models.UniqueConstraint(fields=("bubble", "token"), name="bubble_word_unique_token"),
         ),
         migrations.AddConstraint(
-            model_name='dialogueline',
-            constraint=models.UniqueConstraint(fields=('bubble', 'ordinal'), name='dialogue_line_unique_ordinal'),
+            model_name="dialogueline",
+            constraint=models.UniqueConstraint(fields=("bubble", "ordinal"), name="dialogue_line_unique_ordinal"),
         ),
         migrations.AddIndex(
-            model_name='generationrecord',
-            index=models.Index(fields=['bubble', 'phase', 'status'], name='bubbles_gen_bubble__4db407_idx'),
+            model_name="generationrecord",
+            index=models.Index(fields=["bubble", "phase", "status"], name="bubbles_gen_bubble__4db407_idx"),
         ),
         migrations.AddConstraint(
-            model_name='generationrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('cost__gte', 0)), name='generation_cost_not_negative'),
+            model_name="generationrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("cost__gte", 0)), name="generation_cost_not_negative"
+            ),
         ),
     ]

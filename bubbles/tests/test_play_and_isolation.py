@@ -42,6 +42,12 @@ def test_a_ready_bubble_is_played_in_the_normal_player(client, enrolled, ready):
 
     page = client.get(reverse("bubbles:detail", args=[ready.pk])).content.decode()
     assert reverse("start_lesson", args=[ready.lesson.slug]) in page
+    # Before playing, neither the page nor the API shows the study sheet (it holds the answers).
+    assert "I want a coffee" not in page
+    api = client_for(enrolled)
+    detail = api.get(f"/api/v1/bubbles/{ready.pk}/").json()
+    assert detail["study_sheet_open"] is False
+    assert detail["sentences"] == detail["words"] == detail["dialogue"] == []
 
     response = client.post(reverse("start_lesson", args=[ready.lesson.slug]))
     run = LessonRun.objects.get(lesson=ready.lesson)
@@ -66,8 +72,22 @@ def test_a_ready_bubble_is_played_in_the_normal_player(client, enrolled, ready):
     texts = set(TokenMastery.objects.filter(user=enrolled).values_list("token__text", flat=True))
     assert {"café", "cuenta", "querer"} <= texts
     assert ReviewLog.objects.filter(user=enrolled, token__text="café").exists()
-    # The sentences get their own spaced-repetition state when the learner comes back to the bubble.
-    client.get(reverse("bubbles:detail", args=[ready.pk]))
+    # The sentences get their own spaced-repetition state when the learner comes back to the bubble,
+    # and every exercise answered, the study sheet opens (page and API).
+    page = client.get(reverse("bubbles:detail", args=[ready.pk])).content.decode()
+    assert "I want a coffee" in page
+    detail = api.get(f"/api/v1/bubbles/{ready.pk}/").json()
+    assert detail["study_sheet_open"] is True
+    assert len(detail["sentences"]) == 3 and len(detail["dialogue"]) == 4
+    cafe = next(w for w in detail["words"] if w["lemma"] == "café")
+    assert cafe == {
+        "lemma": "café",
+        "translation": "coffee",
+        "part_of_speech": "noun",
+        "gender": "masculine",
+        "example": "Quiero un café.",
+        "frequency": cafe["frequency"],
+    }
     sentences = list(BubbleSentence.objects.filter(bubble=ready).order_by("ordinal"))
     assert all(s.reviews >= 1 and s.due_at is not None and s.stability for s in sentences)
     # Idempotent: seeing the page again applies nothing twice.
