@@ -101,7 +101,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server,
             print(f"  {operation.label} {bool(path_parameters)}: {time.monotonic() - started:.1f}s")
 
     print(f"schemathesis: {len(operations)} operations, {examples} examples, {len(failures)} failures")
-    assert len(operations) == 28 or only
+    assert len(operations) == 29 or only
     assert examples >= len(operations) * 5
     assert not failures, "\n\n".join(failures[:10])
 
@@ -174,5 +174,15 @@ def test_happy_path_responses_conform_to_the_schema(live_server, fake_llm):
         "POST", "tutor/sessions/{id}/messages/", 201, json={"content": "Why ser?"}, id=chat["session"]["id"]
     )
     assert exchange["reply"]["status"] == "complete"
+    # A bubble whose plan comes back as prose twice fails (generation runs eagerly here); its retry too.
+    fake_llm.reply_text("Not JSON at all.")
+    fake_llm.reply_text("Still not JSON.")
+    bubble = call("POST", "bubbles/", 201, json={"course": course.pk, "topic": "Coffee", "level": "A1"})
+    assert bubble["status"] == "failed" and bubble["study_sheet_open"] is False
+    call("GET", "bubbles/", 200)
+    call("GET", "bubbles/{id}/", 200, id=bubble["id"])
+    fake_llm.reply_text("Not JSON at all.")
+    fake_llm.reply_text("Still not JSON.")
+    assert call("POST", "bubbles/{id}/retry/", 200, id=bubble["id"])["status"] == "failed"
     operations = {result.ok().label for result in schema.get_all_operations()}
     assert {label for label, _ in seen} == {label.replace("/api/v1/", "") for label in operations}

@@ -117,7 +117,7 @@ def test_a_settings_change_is_logged_with_the_fields_changed(client, learner):
     data = {
         "display_name": learner.display_name,
         "time_zone": "Europe/Madrid",
-        "daily_xp_goal": 30,
+        "daily_xp_goal": 240,
         "audio_quality": learner.audio_quality,
         "theme": learner.theme,
         "sound_effects": "on",

@@ -111,7 +111,7 @@ def test_run_summary_for_the_end_screen(user, other_user):
     assert (summary.status, summary.xp_earned, summary.gems_earned, summary.perfect) == ("passed", 20, 2, True)
     assert (summary.tier_before, summary.tier_after, summary.tier_after_label) == (0, 1, "Bronze")
     assert (summary.streak_current, summary.streak_extended) == (1, True)
-    assert summary.xp_today == 20 + 50 + 75 + 25 and summary.goal_met and summary.daily_goal == 20
+    assert summary.xp_today == 20 + 50 + 75 + 25 and summary.goal_met and summary.daily_goal == 160
     assert {a.code for a in summary.new_achievements} == {"first-lesson", "perfect-practice", "xp-collector"}
     with pytest.raises(services.loop.NotFound):
         selectors.run_summary(user=other_user, run_id=run.pk)
@@ -149,9 +149,10 @@ def test_profile_and_summary_query_counts_are_fixed(django_assert_num_queries):
     with django_assert_num_queries(10):
         profile = selectors.profile(user=veteran, now=T0 + timedelta(days=10))
     assert len(profile.courses) == 3
-    with django_assert_num_queries(4):
+    # The end screen: run, ledger, tier, daily row, and the run's attempts (accuracy, time, mistakes) = 5
+    with django_assert_num_queries(5):
         selectors.run_summary(user=newbie, run_id=first.pk)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         selectors.run_summary(user=veteran, run_id=last.pk)
     with django_assert_num_queries(1):
         selectors.daily_xp(user=veteran, days=30, now=T0 + timedelta(days=10))
