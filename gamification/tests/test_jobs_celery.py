@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from celery import Celery
+from celery import _state as celery_state
 from celery.contrib.testing.worker import start_worker
 from django.core.management import CommandError, call_command
 
@@ -88,6 +89,10 @@ def redis_app():
     """A Celery app on the Redis at 127.0.0.1:6379 (REDIS_URL's db), not eager, with a queue of its
     own so no other worker on that Redis can take the test's task."""
     url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/8"
+    # start_worker makes its app the current and default one, which every @shared_task then resolves
+    # to (not eager): put the project's app back afterwards, or later tests on this process queue to
+    # a closed app instead of running their tasks eagerly.
+    previous = celery_state.get_current_app()
     app = Celery("mallard-worker-test", set_as_current=False)
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.conf.update(
@@ -101,6 +106,8 @@ def redis_app():
     app.finalize()
     yield app
     app.close()
+    previous.set_current()
+    previous.set_default()
 
 
 @pytest.mark.celery_worker
