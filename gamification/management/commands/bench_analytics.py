@@ -12,7 +12,6 @@ analytics tables and times their rollup alone. It drops the database at the end 
 Never point it at a database you care about: it is dropped.
 """
 
-import copy
 import os
 import resource
 import time
@@ -27,8 +26,8 @@ from analytics.models import ExerciseDay, ExerciseTime, LessonDay, LessonTime, W
 from analytics.rollup import rollup_analytics
 from gamification.jobs import run_rollup_daily_metrics
 from gamification.management.analytics_benchdata import fill
+from gamification.management.benchdb import ALIAS, create_bench_database, drop_bench_database
 
-ALIAS = "bench"
 END = datetime(2026, 3, 1, tzinfo=UTC)
 
 
@@ -56,7 +55,7 @@ class Command(BaseCommand):
         if min(options["attempts"], options["days"], options["learners"], options["units"]) < 1:
             raise CommandError("--attempts, --days, --learners and --units must be positive")
         settings.DEBUG = False
-        self._create(name)
+        create_bench_database(name)
         try:
             self.stdout.write(f"migrating {name} …")
             call_command("migrate", database=ALIAS, verbosity=0)
@@ -88,7 +87,7 @@ class Command(BaseCommand):
             )
         finally:
             if not options["keep"]:
-                self._drop(name)
+                drop_bench_database(name)
 
     @staticmethod
     def _analytics(day: date) -> int:
@@ -117,18 +116,3 @@ class Command(BaseCommand):
             for m in (LessonDay, LessonTime, ExerciseDay, ExerciseTime, WrongAnswerDay)
         )
         self.stdout.write(f"rollup rows: {sizes}")
-
-    def _create(self, name: str) -> None:
-        qn = connections["default"].ops.quote_name
-        self._drop(name)
-        with connections["default"].cursor() as cursor:
-            cursor.execute(f"CREATE DATABASE {qn(name)}")
-        conf = copy.deepcopy(connections.settings["default"])
-        conf["NAME"] = name
-        connections.settings[ALIAS] = conf
-
-    def _drop(self, name: str) -> None:
-        if ALIAS in connections.settings:
-            connections[ALIAS].close()
-        with connections["default"].cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {connections['default'].ops.quote_name(name)} WITH (FORCE)")

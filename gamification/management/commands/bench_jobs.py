@@ -11,7 +11,6 @@ rows changed, rows/s and memory. The database is dropped at the end unless ``--k
 it at a database you care about: it is dropped.
 """
 
-import copy
 import os
 import resource
 import time
@@ -25,8 +24,8 @@ from django.db import connections
 
 from gamification.jobs import run_close_streaks, run_decay_tiers
 from gamification.management.benchdata import fill
+from gamification.management.benchdb import ALIAS, create_bench_database, drop_bench_database
 
-ALIAS = "bench"
 NOW = datetime(2026, 3, 2, 0, 5, tzinfo=UTC)
 
 
@@ -61,7 +60,7 @@ class Command(BaseCommand):
         # Measure what production does: with DEBUG on, Django keeps the SQL of every query (the
         # streak job's id arrays included) in connection.queries_log, which would show as memory.
         settings.DEBUG = False
-        self._create(name)
+        create_bench_database(name)
         try:
             self.stdout.write(f"migrating {name} …")
             call_command("migrate", database=ALIAS, verbosity=0)
@@ -89,7 +88,7 @@ class Command(BaseCommand):
             )
         finally:
             if not options["keep"]:
-                self._drop(name)
+                drop_bench_database(name)
 
     def _time(self, func, now, **kwargs):
         before = rss_mb()
@@ -118,18 +117,3 @@ class Command(BaseCommand):
                 f"{job:<14} {attempt:<11} {seconds:>8.2f} {changed:>13,} {rate:>10} {peak:>11.2f} "
                 f"{before:>11.1f} → {after:<10.1f}"
             )
-
-    def _create(self, name: str) -> None:
-        qn = connections["default"].ops.quote_name
-        self._drop(name)
-        with connections["default"].cursor() as cursor:
-            cursor.execute(f"CREATE DATABASE {qn(name)}")
-        conf = copy.deepcopy(connections.settings["default"])
-        conf["NAME"] = name
-        connections.settings[ALIAS] = conf
-
-    def _drop(self, name: str) -> None:
-        if ALIAS in connections.settings:
-            connections[ALIAS].close()
-        with connections["default"].cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {connections['default'].ops.quote_name(name)} WITH (FORCE)")

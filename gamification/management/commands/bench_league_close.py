@@ -21,8 +21,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 from gamification.jobs import run_close_league_week
-from gamification.management.commands.bench_jobs import ALIAS, rss_mb
-from gamification.management.commands.bench_jobs import Command as BenchJobs
+from gamification.management.benchdb import ALIAS, create_bench_database, drop_bench_database
+from gamification.management.commands.bench_jobs import rss_mb
 from gamification.management.leaguebench import fill_league
 from gamification.models import LeagueMembership, LedgerEntry, Wallet
 
@@ -50,8 +50,7 @@ class Command(BaseCommand):
         if options["learners"] < 1:
             raise CommandError("--learners must be positive")
         settings.DEBUG = False  # as in production: no query log in memory
-        bench = BenchJobs()
-        bench._create(name)
+        create_bench_database(name)
         try:
             self.stdout.write(f"migrating {name} …")
             call_command("migrate", database=ALIAS, verbosity=0)
@@ -80,7 +79,7 @@ class Command(BaseCommand):
             )
         finally:
             if not options["keep"]:
-                bench._drop(name)
+                drop_bench_database(name)
 
     def _time(self, *, dry_run: bool, batch_size: int):
         tracemalloc.start()
