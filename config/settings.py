@@ -274,6 +274,9 @@ else:
         "timeout": env.int("EMAIL_TIMEOUT", default=10),
     }
     _email_is_smtp = _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+    if _email["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+        # Printed decoded, so a confirmation link copies cleanly (no quoted-printable line breaks).
+        _email["EMAIL_BACKEND"] = "core.mail.ConsoleEmailBackend"
     MAILERS = {
         "default": {
             "BACKEND": _email["EMAIL_BACKEND"],
