@@ -13,6 +13,7 @@ Public:
 The rules, with examples, are in docs/answers.md; keep the two in step.
 """
 
+import difflib
 import itertools
 import math
 import re
@@ -674,3 +675,38 @@ def check_answer_text(
     joined = " ".join(learner)
     closest = min(candidates, key=lambda c: Levenshtein.normalized_distance(joined, c.joined))
     return Verdict(correct=False, note=None, best_match=closest.display)
+
+
+# --------------------------------------------------------------------------------------------
+# Showing a wrong answer beside the right one
+
+#: ``(word as written, same)``: one word of a side of ``word_diff``.
+DiffWord = tuple[str, bool]
+
+
+def word_diff(answer: str, solution: str, language: str) -> dict[str, list[DiffWord]]:
+    """The learner's answer and the solution side by side, word by word, with the words that differ
+    marked (``same`` False) on each side: difflib's longest matching blocks over the words as the
+    checker compares them (folded: case, punctuation and apostrophe look-alikes do not count; accents
+    do). Each side keeps its words as written (split at spaces), for display; the page escapes them
+    like any text."""
+    language = _primary_language(language)
+    elision = language in ELISION_LANGUAGES
+
+    def keyed(text: str) -> tuple[list[str], list[str]]:
+        written = storable_answer(text).split()
+        keys = [" ".join(_fold(w) for w in _words(_prepare(word, language), elision=elision)) for word in written]
+        return written, keys
+
+    answer_words, answer_keys = keyed(answer)
+    solution_words, solution_keys = keyed(solution)
+    matcher = difflib.SequenceMatcher(a=answer_keys, b=solution_keys, autojunk=False)
+    same_a: set[int] = set()
+    same_b: set[int] = set()
+    for block in matcher.get_matching_blocks():
+        same_a.update(range(block.a, block.a + block.size))
+        same_b.update(range(block.b, block.b + block.size))
+    return {
+        "answer": [(w, i in same_a) for i, w in enumerate(answer_words)],
+        "solution": [(w, i in same_b) for i, w in enumerate(solution_words)],
+    }

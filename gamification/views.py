@@ -205,15 +205,6 @@ def _feedback_context(run_id: int, outcome: dict) -> dict:
     }
 
 
-def _answer_text(answer) -> str:
-    """The learner's answer as text, for typed answers and transcripts (choices show no text)."""
-    if isinstance(answer, str):
-        return answer
-    if isinstance(answer, dict) and isinstance(answer.get("transcript"), str):
-        return answer["transcript"]
-    return ""
-
-
 @login_required
 @require_GET
 def answer_feedback(request, run_id: int, attempt_id: int):
@@ -233,7 +224,6 @@ def answer_feedback(request, run_id: int, attempt_id: int):
             "report": attempt.problem_reports.first(),
             "exercise": attempt.exercise,
             "explanation": attempt.exercise.explanation,
-            "your_answer": _answer_text(attempt.answer),
             "is_review": attempt.run.kind == "review",
         }
     )

@@ -46,6 +46,11 @@ class ExerciseType:
         """The accepted solution as shown after the learner has answered."""
         raise NotImplementedError
 
+    def answer_display(self, payload: dict, answer: Any) -> str:
+        """The learner's parsed answer as text for the feedback (``payload`` as served): typed text as
+        typed, a choice's text — never an index. Empty when there is nothing to show."""
+        return answer if isinstance(answer, str) else ""
+
     def audio_text(self, payload: dict) -> str | None:
         """The target-language text that audio for this exercise should speak, if any (used by TTS)."""
         return None

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import ngettext
 
 from courses.answers import NO_LEXICON, Lexicon, Verdict
 
@@ -14,6 +15,18 @@ def sorted_rights(pairs: list) -> list[str]:
     """The right column as learners see it: alphabetical (case-folded), so its order says nothing about
     the pairing."""
     return sorted((right for _, right in pairs), key=lambda s: (_fields.fold(s), s))
+
+
+def wrong_pairs_note(wrong: list[str], unmatched: int = 0) -> str:
+    """The feedback's note naming the pairs the learner got wrong (``"el gato = the dog"``)."""
+    parts = []
+    if wrong:
+        parts.append(
+            ngettext("Wrong pair: %(pairs)s.", "Wrong pairs: %(pairs)s.", len(wrong)) % {"pairs": "; ".join(wrong)}
+        )
+    if unmatched:
+        parts.append(ngettext("%(n)d item not matched.", "%(n)d items not matched.", unmatched) % {"n": unmatched})
+    return " ".join(parts)
 
 
 @register
@@ -88,7 +101,7 @@ class MatchPairs(ExerciseType):
     ) -> Verdict:
         public = self.public_payload(payload)
         expected = {_fields.fold(left): _fields.fold(right) for left, right in payload["pairs"]}
-        given: dict[str, str] = {}
+        given: dict[str, tuple[str, str]] = {}
         for left, right in answer:
             if isinstance(left, int):
                 if not (
@@ -98,11 +111,23 @@ class MatchPairs(ExerciseType):
                 left, right = public["left"][left], public["right"][right]
             if _fields.fold(left) in given:
                 return Verdict(correct=False, note=f"{left!r} was matched twice.")
-            given[_fields.fold(left)] = _fields.fold(right)
-        right_count = sum(1 for left, right in given.items() if expected.get(left) == right)
-        correct = right_count == len(expected) and len(given) == len(expected)
-        note = None if correct else f"{right_count} of {len(expected)} pairs right."
-        return Verdict(correct=correct, note=note)
+            given[_fields.fold(left)] = (_fields.fold(right), f"{left} = {right}")
+        wrong = [shown for left, (right, shown) in given.items() if expected.get(left) != right]
+        correct = not wrong and len(given) == len(expected)
+        return Verdict(correct=correct, note=None if correct else wrong_pairs_note(wrong, len(expected) - len(given)))
+
+    def answer_display(self, payload: dict, answer: Any) -> str:
+        public = self.public_payload(payload)
+        shown = []
+        for left, right in answer:
+            if isinstance(left, int):
+                if not (
+                    0 <= left < len(public["left"]) and isinstance(right, int) and 0 <= right < len(public["right"])
+                ):
+                    continue
+                left, right = public["left"][left], public["right"][right]
+            shown.append(f"{left} = {right}")
+        return "; ".join(shown)
 
     def solution_display(self, payload: dict) -> str:
         return "; ".join(f"{left} = {right}" for left, right in payload["pairs"])

@@ -50,5 +50,9 @@ class MultipleChoice(ExerciseType):
         chosen = choices[answer] if 0 <= answer < len(choices) else None
         return Verdict(correct=answer == payload["answer"], best_match=chosen)
 
+    def answer_display(self, payload: dict, answer: Any) -> str:
+        choices = payload["choices"]
+        return choices[answer] if isinstance(answer, int) and 0 <= answer < len(choices) else ""
+
     def solution_display(self, payload: dict) -> str:
         return payload["choices"][payload["answer"]]

@@ -97,6 +97,10 @@ class Picture(ExerciseType):
         chosen = choices[answer]["label"] if 0 <= answer < len(choices) else None
         return Verdict(correct=answer == payload["answer"], best_match=chosen)
 
+    def answer_display(self, payload: dict, answer: Any) -> str:
+        choices = payload["choices"]
+        return choices[answer]["label"] if isinstance(answer, int) and 0 <= answer < len(choices) else ""
+
     def solution_display(self, payload: dict) -> str:
         choice = payload["choices"][payload["answer"]]
         return f"{choice['image']} {choice['label']}" if isinstance(choice["image"], str) else choice["label"]

@@ -64,6 +64,10 @@ class Speak(ExerciseType):
         solutions = payload.get("solutions") or [payload["text"]]
         return _text.check_text(answer["transcript"], solutions, language, payload=payload, lexicon=lexicon)
 
+    def answer_display(self, payload: dict, answer: Any) -> str:
+        """The transcript heard; nothing for a self-assessment (the feedback says what it means)."""
+        return answer.get("transcript", "") if isinstance(answer, dict) else ""
+
     def solution_display(self, payload: dict) -> str:
         return payload["text"]
 

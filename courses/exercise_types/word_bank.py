@@ -95,6 +95,12 @@ class WordBank(ExerciseType):
             answer = " ".join(tiles[i] for i in answer)
         return _text.check_text(answer, payload["solutions"], language, payload={}, lexicon=lexicon)
 
+    def answer_display(self, payload: dict, answer: Any) -> str:
+        if isinstance(answer, str):
+            return answer
+        tiles = payload["tiles"]
+        return " ".join(tiles[i] for i in answer if 0 <= i < len(tiles))
+
     def solution_display(self, payload: dict) -> str:
         return _text.first_solution(payload["solutions"])
 

@@ -388,10 +388,27 @@ def test_match_pairs_check_by_index_and_by_text():
     assert check("match_pairs", payload, [["tres", "three"], ["uno", "one"], ["dos", "two"]]).correct
     wrong = check("match_pairs", payload, ["0-0", "1-1", "2-2"])
     assert not wrong.correct
-    assert wrong.note == "1 of 3 pairs right."
-    assert not check("match_pairs", payload, ["0-0", "1-2"]).correct  # incomplete
+    assert wrong.note == "Wrong pairs: dos = three; tres = two."  # the pairs the learner got wrong, named
+    incomplete = check("match_pairs", payload, ["0-0", "1-2"])
+    assert not incomplete.correct
+    assert incomplete.note == "1 item not matched."
     assert not check("match_pairs", payload, ["0-0", "0-0", "1-2"]).correct  # one item matched twice
     assert not check("match_pairs", payload, ["0-9", "1-2", "2-1"]).correct  # no such item
+
+
+def test_answer_display_names_the_learners_choice_not_its_index():
+    mc = GOOD["multiple_choice"][0]
+    assert get_type("multiple_choice").answer_display(mc, 1) == mc["choices"][1]
+    assert get_type("multiple_choice").answer_display(mc, 9) == ""
+    pic = GOOD["picture"][0]
+    assert get_type("picture").answer_display(pic, 0) == pic["choices"][0]["label"]
+    wb = {"text": "I eat bread", "tiles": ["pan", "Yo", "agua", "como"], "solutions": ["Yo como pan"]}
+    assert get_type("word_bank").answer_display(wb, [1, 3, 2]) == "Yo como agua"
+    pairs = {"pairs": [["uno", "one"], ["dos", "two"], ["tres", "three"]]}
+    assert get_type("match_pairs").answer_display(pairs, [(0, 0), (1, 1)]) == "uno = one; dos = three"
+    assert get_type("speak").answer_display({"text": "Hola"}, {"transcript": "ola"}) == "ola"
+    assert get_type("speak").answer_display({"text": "Hola"}, {"self_assessed": False}) == ""
+    assert get_type("translate").answer_display({}, "hello") == "hello"
 
 
 def test_speak_self_assessment():

@@ -124,6 +124,22 @@ class AnswerInputSerializer(serializers.Serializer):
     time_spent_ms = StrictIntegerField(min_value=0, max_value=MAX_INT, required=False, default=0)
 
 
+class DiffWordSerializer(serializers.Serializer):
+    """One word of a side of an answer's diff (stored as ``[word, same]``)."""
+
+    word = serializers.CharField()
+    same = serializers.BooleanField(help_text="False: this word differs from the other side.")
+
+    def to_representation(self, instance):
+        word, same = instance
+        return {"word": word, "same": same}
+
+
+class AnswerDiffSerializer(serializers.Serializer):
+    answer = DiffWordSerializer(many=True, help_text="Your answer's words, as written.")
+    solution = DiffWordSerializer(many=True, help_text="The closest solution's words.")
+
+
 class AnswerOutcomeSerializer(serializers.Serializer):
     attempt_id = serializers.IntegerField()
     exercise_id = serializers.IntegerField()
@@ -140,6 +156,14 @@ class AnswerOutcomeSerializer(serializers.Serializer):
     remaining = serializers.IntegerField()
     total = serializers.IntegerField()
     repeated = serializers.BooleanField(help_text="True when this replays an earlier client_id.")
+    your_answer = serializers.CharField(
+        allow_blank=True, help_text="Your answer as text (a choice's text, never its index); empty when none."
+    )
+    diff = AnswerDiffSerializer(
+        allow_null=True,
+        help_text="After a wrong typed answer: your answer and the closest solution word by word, "
+        "the words that differ marked `same: false`; null otherwise.",
+    )
 
     def get_passed(self, outcome) -> bool:
         return outcome.run_status == "passed"

@@ -20,7 +20,7 @@ from django.db.models import Q
 from accounts import activity as activity_log
 from accounts.models import User
 from core.errors import NotFound
-from courses.answers import storable_answer
+from courses.answers import storable_answer, word_diff
 from courses.exercise_types import ExerciseType, answer_language_code, get_type, served_payload
 from courses.models import Course, Exercise, Lesson
 from courses.selectors import answer_lexicon
@@ -214,8 +214,8 @@ def _check_answerable(run: LessonRun, exercise_pk: int) -> None:
 
 def _judge(exercise_type: ExerciseType, payload: dict, answer: Any, *, course: Course):
     """Parse and check the answer in the language it is written in, with the course's lexicon in that
-    language (read lazily). A malformed answer → InvalidAnswer (also one that only the payload shows
-    to be malformed)."""
+    language (read lazily): ``(parsed answer, language code, verdict)``. A malformed answer →
+    InvalidAnswer (also one that only the payload shows to be malformed)."""
     try:
         parsed = exercise_type.parse_answer(answer)
     except ValidationError as error:
@@ -223,9 +223,22 @@ def _judge(exercise_type: ExerciseType, payload: dict, answer: Any, *, course: C
     try:
         language = answer_language_code(exercise_type, payload, course)
         lexicon = answer_lexicon(course=course, language_code=language)
-        return exercise_type.check(payload, parsed, language=language, lexicon=lexicon)
+        return parsed, language, exercise_type.check(payload, parsed, language=language, lexicon=lexicon)
     except ValidationError as error:
         raise InvalidAnswer("; ".join(error.messages) or None) from None
+
+
+def _shown_answer(exercise_type: ExerciseType, payload: dict, parsed: Any, verdict, *, language: str) -> dict:
+    """What the feedback shows of the learner's own answer: its text (a choice's text, not its index)
+    and, after a wrong typed answer, the word-by-word comparison with the closest solution (pure)."""
+    shown = exercise_type.answer_display(payload, parsed)
+    diff = None
+    if not verdict.correct and shown and verdict.best_match and exercise_type.answer_language(payload):
+        diff = {
+            side: [list(word) for word in words]
+            for side, words in word_diff(shown, verdict.best_match, language).items()
+        }
+    return {"your_answer": shown, "diff": diff}
 
 
 def _xp_for_answer(run: LessonRun, *, correct: bool) -> int:
@@ -252,7 +265,7 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
     exercise_type = get_type(exercise.type)
     # Judged against the payload as this run served it: choices and tiles in the run's order.
     payload = served_payload(exercise_type, exercise.payload, run_id=run.pk, exercise_id=exercise_pk)
-    verdict = _judge(exercise_type, payload, answer, course=run.course)
+    parsed, language, verdict = _judge(exercise_type, payload, answer, course=run.course)
     correct = bool(verdict.correct)
     is_review = run.kind == LessonRun.Kind.REVIEW
     # 4. XP for the answer, and hearts after it (pure rule).
@@ -296,6 +309,7 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
         remaining=len(after.queue),
         total=len(run.exercise_ids),
         repeated=False,
+        **_shown_answer(exercise_type, payload, parsed, verdict, language=language),
     )
     attempt = progress.record_attempt(
         run=run,

@@ -24,6 +24,11 @@ class AnswerOutcome:
     remaining: int
     total: int
     repeated: bool = False
+    #: the learner's answer as text (a choice's text, never its index); "" when there is none to show
+    your_answer: str = ""
+    #: after a wrong typed answer: ``{"answer": [[word, same], …], "solution": [[word, same], …]}``
+    #: (``courses.answers.word_diff``), the differing words marked; else None
+    diff: dict | None = None
 
     def as_dict(self) -> dict:
         return {k: _jsonable(v) for k, v in asdict(self).items()}

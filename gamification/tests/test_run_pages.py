@@ -432,4 +432,4 @@ def test_explanation_and_own_answer_only_after_answering(client, learner, lesson
     attempt = ExerciseAttempt.objects.order_by("pk").last()
     page = client.get(reverse("answer_feedback", args=[run.pk, attempt.pk])).content.decode()
     assert "everyday greeting" in page
-    assert "Your answer: <strong>Goodbye</strong>" in page
+    assert '<del class="diff-word">Goodbye</del>' in page  # beside the right answer, marked

@@ -49,6 +49,21 @@
     if (navHearts && box.dataset.hearts) navHearts.textContent = box.dataset.hearts;
   }
 
+  // Choice exercises: mark the learner's own choice as right or wrong beside the feedback (the
+  // fragment's class says which; its data-chosen-* attributes carry the translated words).
+  function markChoice(box) {
+    var wrong = box.classList.contains("incorrect");
+    form.querySelectorAll('input[type="radio"]:checked').forEach(function (input) {
+      var label = form.querySelector('label[for="' + input.id + '"]');
+      if (!label) return;
+      label.classList.add(wrong ? "chosen-wrong" : "chosen-right");
+      var note = document.createElement("span");
+      note.className = "visually-hidden";
+      note.textContent = " " + (wrong ? box.dataset.chosenWrong : box.dataset.chosenRight);
+      label.appendChild(note);
+    });
+  }
+
   function showError(html) {
     formError.innerHTML = html;
     busy = false;
@@ -79,7 +94,10 @@
           lockForm();
           feedback.innerHTML = result.html;
           var box = feedback.firstElementChild;
-          if (box) updateTopBar(box);
+          if (box) {
+            updateTopBar(box);
+            markChoice(box);
+          }
           var next = document.getElementById("continue");
           if (next) next.focus();
         } else if (result.status === 400 || result.status === 409) {
