@@ -34,6 +34,8 @@ install: $(VENV)/.installed  ## create .venv (Python >= 3.12) and install the pi
 install-dev: $(VENV)/.installed-dev  ## .venv plus the pinned development and test tools (requirements-dev.txt)
 
 run: install  ## migrate, load the demo course, create demo users, serve on 127.0.0.1:8000
+	@# The interface's translations (docs/i18n.md): .po → .mo with polib, no GNU gettext needed.
+	$(PY) manage.py compile_catalogues
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py import_course demo/spanish.yaml
 	@# Audio for the demo (docs/media.md): needs espeak-ng, lame, oggenc; without them the demo runs silent.
@@ -58,6 +60,7 @@ system-packages:  ## install the Debian packages the tests need (as root; otherw
 	@scripts/ensure-system-packages
 
 test: system-packages install-dev  ## lint, types, import layers, Django checks, migrations check and the whole pytest suite on PostgreSQL
+	$(PY) manage.py compile_catalogues
 	$(VENV)/bin/ruff check .
 	@# Types of the app code (pyproject.toml [tool.mypy]; django-stubs and the DRF stubs).
 	$(VENV)/bin/mypy
@@ -75,4 +78,8 @@ worker: install  ## Celery worker with the beat scheduler embedded (needs REDIS_
 	@[ -n "$$REDIS_URL" ] || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run the worker and beat."; exit 1; }
 	$(VENV)/bin/celery -A config worker -B -l info --schedule $(VENV)/celerybeat-schedule
 
-.PHONY: help install install-dev system-packages run jobs test worker
+messages: install-dev  ## find new interface strings into locale/es/LC_MESSAGES/django.po (needs gettext's xgettext; docs/i18n.md)
+	$(PY) manage.py makemessages --locale es --no-obsolete --no-location --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'media/*'
+	$(PY) manage.py compile_catalogues
+
+.PHONY: messages help install install-dev system-packages run jobs test worker

@@ -8,6 +8,14 @@ from accounts.tests.factories import UserFactory
 SLOW_MARKERS = ("browser", "celery_worker")
 
 
+def pytest_sessionstart(session):
+    """Compile the interface's translation catalogues (pure Python, milliseconds) so a bare ``pytest``
+    serves the Spanish pages as ``make test`` does (docs/i18n.md)."""
+    from core.i18n import compile_catalogues
+
+    compile_catalogues()
+
+
 def pytest_collection_modifyitems(config, items):
     """Mark browser and Celery-worker tests ``slow``, and give every transactional test ``serialized_rollback``.
 

@@ -8,7 +8,9 @@ from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
+from .locale import supported_language
 from .services import clean_display_name, clear_lockout
 
 PROFILE_FIELDS_ON_SIGNUP = ("display_name", "time_zone")
@@ -29,6 +31,10 @@ class AccountAdapter(DefaultAccountAdapter):
         for field in PROFILE_FIELDS_ON_SIGNUP:
             if data.get(field):
                 setattr(user, field, data[field])
+        # The interface language the visitor signed up in (Accept-Language or the switcher) stays theirs.
+        language = supported_language(translation.get_language())
+        if language:
+            user.locale = language
         if commit:
             user.save()
         return user

@@ -2,6 +2,7 @@ import uuid
 import zoneinfo
 from pathlib import PurePath
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
@@ -74,7 +75,8 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=80, blank=True)
     avatar = models.ImageField(upload_to=avatar_upload_to, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
-    locale = models.CharField(max_length=16, default="en")
+    # The interface language (docs/i18n.md): pages, e-mails and API messages. Never what is accepted as an answer.
+    locale = models.CharField("interface language", max_length=16, choices=settings.LANGUAGES, default="en")
     native_language = models.CharField(max_length=10, default="en", help_text="ISO 639-1 code, e.g. en")
     daily_xp_goal = models.PositiveSmallIntegerField(choices=DailyGoal.choices, default=DailyGoal.REGULAR)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.LEARNER)

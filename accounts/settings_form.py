@@ -35,6 +35,7 @@ class SettingsForm(forms.ModelForm):
         model = User
         fields = [
             "display_name",
+            "locale",
             "daily_xp_goal",
             "time_zone",
             "theme",
@@ -47,6 +48,7 @@ class SettingsForm(forms.ModelForm):
         ]
         labels = {
             "display_name": "Display name",
+            "locale": "Interface language",
             "daily_xp_goal": "Daily goal",
             "audio_quality": "Audio quality",
             "sound_effects": "Sound effects in lessons",
@@ -58,6 +60,7 @@ class SettingsForm(forms.ModelForm):
         help_texts = {
             "display_name": LEADERBOARD_NAME_HELP,
             "hide_from_leaderboards": LEADERBOARD_HIDE_HELP,
+            "locale": "The language of Mallard's pages and e-mails. Your courses stay as they are.",
             "daily_xp_goal": "How much XP a day counts as a good day.",
             "streak_reminder_hour": "Your local time. One e-mail that day, only if you have not practised yet.",
         }
@@ -70,3 +73,8 @@ class SettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # A form posted without the interface language (an older page) keeps the learner's.
+        self.fields["locale"].required = False
+
+    def clean_locale(self) -> str:
+        return self.cleaned_data.get("locale") or self.instance.locale

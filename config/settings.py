@@ -77,9 +77,14 @@ MIDDLEWARE = [
     "core.api.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface language of a visitor: the language cookie (the footer's switcher), else the
+    # browser's Accept-Language, else LANGUAGE_CODE (docs/i18n.md).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in learner's own interface language (the "locale" setting) wins over the browser's.
+    "accounts.locale.UserLocaleMiddleware",
     # The audit trail: admin requests sign their changes with the staff user and IP; others write none.
     "accounts.audit.AuditMiddleware",
     # The client (IP address, user agent) of the activity-log rows written while serving a request.
@@ -286,7 +291,11 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mallard <noreply@mallard.local>")
 
 # --- I18N / time ----------------------------------------------------------------------------
+# The interface ships in these languages (docs/i18n.md): each has a catalogue in locale/ and is a
+# choice of the learner's "interface language" setting. Names in their own language, for the switcher.
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True  # every datetime is stored in UTC; a learner's day comes from their own zone.

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),  # JSON API v1, schema and docs (docs/api.md)
     path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the visitors' language switcher (docs/i18n.md)
     path("", include("media_assets.urls")),  # /media/a/<sha256>.<format>: media with range requests
     path("", include("progress.urls")),  # home, enrolment and the path
     path("", include("gamification.urls")),  # the lesson player, profile and hearts
