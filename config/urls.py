@@ -1,8 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from .health import healthz
+
+# The admin's branding, on every admin page (the apps' own admin pages extend admin/base_site.html).
+admin.site.site_header = _("Mallard administration")
+admin.site.site_title = _("Mallard admin")
+admin.site.index_title = _("Site administration")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

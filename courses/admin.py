@@ -12,7 +12,8 @@ from django.db.models import Count
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from . import admin_bulk, admin_views, services, slugs
+from . import admin_audio, admin_bulk, admin_views, services, slugs
+from .admin_audio import GenerateAudioMixin
 from .admin_publishing import PublishingCheckMixin
 from .forms import ExerciseAdminForm, LessonAdminForm, LessonPrerequisiteForm, SiblingOrdinalForm
 from .models import Course, Exercise, Language, Lesson, LessonExercise, LessonPrerequisite, Section, Token, Unit
@@ -65,7 +66,9 @@ class SectionInline(ChildInline):
 
 
 @admin.register(Course)
-class CourseAdmin(PublishingCheckMixin, SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
+class CourseAdmin(
+    GenerateAudioMixin, PublishingCheckMixin, SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin
+):
     list_display = ["title", "slug", "from_language", "to_language", "is_published", "updated_at"]
     list_filter = ["is_published", "to_language", "from_language"]
     list_select_related = ["from_language", "to_language"]
@@ -73,7 +76,7 @@ class CourseAdmin(PublishingCheckMixin, SiblingInlineSaveMixin, SlugReadOnlyMixi
     autocomplete_fields = ["from_language", "to_language"]
     inlines = [SectionInline]
     #: extension point: the course-file admin module appends its import/export actions here
-    actions: list = ["export_as_yaml", "publish_selected", "unpublish_selected"]
+    actions: list = ["export_as_yaml", "publish_selected", "unpublish_selected", admin_audio.generate_audio]
 
     @admin.action(description="Export selected courses as YAML", permissions=["view"])
     def export_as_yaml(self, request, queryset):
@@ -91,7 +94,7 @@ class CourseAdmin(PublishingCheckMixin, SiblingInlineSaveMixin, SlugReadOnlyMixi
         """Extension point: other admin modules add course-level views by wrapping this."""
         from . import admin_course_files
 
-        return [*admin_course_files.urls(self), *super().get_urls()]
+        return [*admin_course_files.urls(self), *admin_audio.job_urls(self), *super().get_urls()]
 
 
 # --- Section, Unit ---------------------------------------------------------------------------
@@ -103,7 +106,9 @@ class UnitInline(ChildInline):
 
 
 @admin.register(Section)
-class SectionAdmin(PublishingCheckMixin, SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
+class SectionAdmin(
+    GenerateAudioMixin, PublishingCheckMixin, SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin
+):
     list_display = ["slug", "title", "course", "ordinal", "cefr_level", "is_published"]
     list_display_links = ["slug", "title"]
     list_filter = ["course", "is_published", "cefr_level"]
@@ -112,7 +117,7 @@ class SectionAdmin(PublishingCheckMixin, SiblingInlineSaveMixin, SlugReadOnlyMix
     autocomplete_fields = ["course"]
     fields = ["course", "ordinal", "title", "cefr_level", "description", "is_published", "slug"]
     inlines = [UnitInline]
-    actions = ["publish_selected", "unpublish_selected"]
+    actions = ["publish_selected", "unpublish_selected", admin_audio.generate_audio]
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -126,7 +131,7 @@ class LessonInline(ChildInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(PublishingCheckMixin, SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
+class UnitAdmin(GenerateAudioMixin, PublishingCheckMixin, SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
     list_display = ["slug", "title", "section", "ordinal", "icon", "is_published"]
     list_display_links = ["slug", "title"]
     list_filter = [("section__course", admin.RelatedOnlyFieldListFilter), "is_published"]
@@ -135,7 +140,12 @@ class UnitAdmin(PublishingCheckMixin, SiblingInlineSaveMixin, SlugReadOnlyMixin,
     autocomplete_fields = ["section"]
     fields = ["section", "ordinal", "title", "icon", "color", "description", "is_published", "slug"]
     inlines = [LessonInline]
-    actions = ["publish_selected", "unpublish_selected", admin_bulk.move_units_to_section]
+    actions = [
+        "publish_selected",
+        "unpublish_selected",
+        admin_bulk.move_units_to_section,
+        admin_audio.generate_audio,
+    ]
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -169,7 +179,9 @@ class LessonExerciseInline(admin.TabularInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(PublishingCheckMixin, SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
+class LessonAdmin(
+    GenerateAudioMixin, PublishingCheckMixin, SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin
+):
     form = LessonAdminForm
     list_display = [
         "slug",
@@ -199,6 +211,7 @@ class LessonAdmin(PublishingCheckMixin, SiblingInlineSaveMixin, SlugReadOnlyMixi
         "unpublish_selected",
         admin_bulk.move_lessons_to_unit,
         admin_bulk.duplicate_lessons,
+        admin_audio.generate_audio,
     ]
     change_form_template = "admin/courses/lesson/change_form.html"
 
@@ -277,7 +290,7 @@ class ExerciseTypeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(PublishingCheckMixin, SlugReadOnlyMixin, admin.ModelAdmin):
+class ExerciseAdmin(GenerateAudioMixin, PublishingCheckMixin, SlugReadOnlyMixin, admin.ModelAdmin):
     form = ExerciseAdminForm
     list_display = ["slug", "type", "prompt", "course", "lesson_count", "is_published", "updated_at"]
     list_filter = ["course", ExerciseTypeFilter, "is_published"]
@@ -285,7 +298,15 @@ class ExerciseAdmin(PublishingCheckMixin, SlugReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["slug", "prompt", "payload", "hint"]
     autocomplete_fields = ["course", "tokens"]
     raw_id_fields = ["audio", "image"]
-    actions = ["publish_selected", "unpublish_selected"]
+    actions = ["publish_selected", "unpublish_selected", admin_audio.generate_audio]
+    change_form_template = "admin/courses/exercise/change_form.html"
+
+    def get_urls(self):
+        return [*admin_audio.exercise_urls(self), *super().get_urls()]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_generate_audio"] = obj is not None and self.has_synthesize_permission(request)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_lesson_count=Count("lesson_links")).order_by("slug")

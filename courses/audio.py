@@ -9,13 +9,14 @@ shared by every item that says the same text. Rendering, encoding and storing ar
 
 import time
 from collections import Counter
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from media_assets.models import Asset
 from media_assets.tts import TTSStats, plan, synthesize_texts
 
 from .exercise_types import get_type
-from .models import Exercise, Token
+from .models import Course, Exercise, Token
 
 AUDIO_EXERCISE_TYPES = ("listen", "speak")
 
@@ -57,7 +58,14 @@ class Report:
 
 
 def synthesize_course_audio(
-    *, course, voice: str | None = None, force: bool = False, dry_run: bool = False, limit: int | None = None
+    *,
+    course,
+    voice: str | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    limit: int | None = None,
+    exercise_ids: Collection[int] | None = None,
+    on_text: Callable[[str], None] | None = None,
 ) -> Report:
     """Make TTS audio for the course's tokens and listen/speak exercises that lack it (see module doc).
 
@@ -65,6 +73,9 @@ def synthesize_course_audio(
     so a second run creates nothing. ``force`` re-synthesises the TTS assets of these items (e.g.
     after a change of voice) and links every item to the asset of its current text; uploaded audio
     is never replaced. ``limit`` caps the number of distinct texts handled (for tests and trials).
+    ``exercise_ids`` narrows the work to these exercises of the course and their words (the admin's
+    action on some exercises, lessons or units); ``on_text(text)`` is called after each text is stored
+    (progress).
     Raises ``media_assets.tts.TTSUnavailable`` (nothing made) or ``TTSFailed`` (stopped part-way).
     """
     language = course.to_language.code
@@ -72,7 +83,7 @@ def synthesize_course_audio(
     report = Report(course=course.slug, voice=voice, dry_run=dry_run)
     started = time.monotonic()
 
-    wanted, report.skipped_no_text = items_needing_audio(course=course, force=force)
+    wanted, report.skipped_no_text = items_needing_audio(course=course, force=force, exercise_ids=exercise_ids)
     texts = list(wanted)[:limit] if limit is not None else list(wanted)
     report.texts = len(texts)
 
@@ -85,20 +96,28 @@ def synthesize_course_audio(
 
     def link(text: str, asset: Asset) -> None:
         _link(asset=asset, items=wanted[text], force=force, linked=report.linked)
+        if on_text is not None:
+            on_text(text)
 
     report.tts = synthesize_texts(texts=texts, language=language, voice=voice, force=force, on_stored=link)
     report.seconds = time.monotonic() - started
     return report
 
 
-def items_needing_audio(*, course, force: bool = False) -> tuple[dict[str, dict[str, list[int]]], int]:
+def items_needing_audio(
+    *, course, force: bool = False, exercise_ids: Collection[int] | None = None
+) -> tuple[dict[str, dict[str, list[int]]], int]:
     """Texts to speak → the ids of the tokens and exercises that say them, and the number of exercises
     skipped (no text to speak, or a text too long for one asset). Items with uploaded audio are never
-    included; without ``force`` only items without audio are."""
+    included; without ``force`` only items without audio are. With ``exercise_ids``, only those
+    exercises (of the course) and the tokens they teach."""
     wanted: dict[str, dict[str, list[int]]] = {}
     skipped = 0
     tokens = Token.objects.filter(language=course.to_language).order_by("pk")
     exercises = Exercise.objects.filter(course=course, type__in=AUDIO_EXERCISE_TYPES).order_by("pk")
+    if exercise_ids is not None:
+        tokens = tokens.filter(exercises__in=list(exercise_ids), exercises__course=course).distinct()
+        exercises = exercises.filter(pk__in=list(exercise_ids))
     if force:
         tokens = tokens.exclude(audio__source=Asset.Source.UPLOADED)
         exercises = exercises.exclude(audio__source=Asset.Source.UPLOADED)
@@ -135,3 +154,53 @@ def _link(*, asset: Asset, items: dict, force: bool, linked: Counter) -> None:
         tokens, exercises = tokens.filter(audio__isnull=True), exercises.filter(audio__isnull=True)
     linked["token"] += tokens.update(audio=asset)
     linked["exercise"] += exercises.update(audio=asset)
+
+
+# --- From admin: the missing audio of some courses, units, lessons or exercises ------------------
+
+#: What an admin selection can be: the model's name → how its exercises are found.
+SCOPE_MODELS = ("course", "section", "unit", "lesson", "exercise")
+
+
+def audio_scope(*, model: str, ids: Collection[int]) -> list[tuple[Course, list[int] | None]]:
+    """The courses to work on and, within each, the exercises (``None``: the whole course, every token
+    and listen/speak exercise). A unit or lesson means the exercises of its lessons; an exercise means
+    itself. Private (generated) content is left out."""
+    ids = list(ids)
+    if model == "course":
+        courses = Course.objects.filter(pk__in=ids).select_related("to_language").order_by("pk")
+        return [(course, None) for course in courses]
+    if model not in SCOPE_MODELS:
+        raise ValueError(f"no audio scope for {model!r}")
+    lookup = {
+        "section": "lesson_links__lesson__unit__section_id__in",
+        "unit": "lesson_links__lesson__unit_id__in",
+        "lesson": "lesson_links__lesson_id__in",
+        "exercise": "pk__in",
+    }[model]
+    rows = Exercise.objects.filter(**{lookup: ids}, owner__isnull=True).values_list("course_id", "pk").distinct()
+    by_course: dict[int, list[int]] = {}
+    for course_id, pk in rows:
+        by_course.setdefault(course_id, []).append(pk)
+    courses = Course.objects.filter(pk__in=by_course).select_related("to_language").order_by("pk")
+    return [(course, sorted(by_course[course.pk])) for course in courses]
+
+
+def synthesize_missing_audio(
+    *, scope: list[tuple[Course, list[int] | None]], on_progress: Callable[[int, int], None] | None = None
+) -> list[Report]:
+    """Make the missing audio of each (course, exercises) of ``scope`` (``audio_scope``), one report per
+    course. ``on_progress(done, total)`` counts distinct texts, before the first and after each one.
+    Raises TTSUnavailable (nothing made) or TTSFailed (stopped part-way; what was stored is kept)."""
+    total = sum(len(items_needing_audio(course=c, exercise_ids=ids)[0]) for c, ids in scope)
+    done = 0
+
+    def step(_text: str) -> None:
+        nonlocal done
+        done += 1
+        if on_progress is not None:
+            on_progress(done, total)
+
+    if on_progress is not None:
+        on_progress(0, total)
+    return [synthesize_course_audio(course=c, exercise_ids=ids, on_text=step) for c, ids in scope]
