@@ -15,8 +15,19 @@ from django.utils.html import format_html
 from . import admin_audio, admin_bulk, admin_views, services, slugs
 from .admin_audio import GenerateAudioMixin
 from .admin_publishing import PublishingCheckMixin
-from .forms import ExerciseAdminForm, LessonAdminForm, LessonPrerequisiteForm, SiblingOrdinalForm
-from .models import Course, Exercise, Language, Lesson, LessonExercise, LessonPrerequisite, Section, Token, Unit
+from .forms import CheckpointAdminForm, ExerciseAdminForm, LessonAdminForm, LessonPrerequisiteForm, SiblingOrdinalForm
+from .models import (
+    Checkpoint,
+    Course,
+    Exercise,
+    Language,
+    Lesson,
+    LessonExercise,
+    LessonPrerequisite,
+    Section,
+    Token,
+    Unit,
+)
 
 SIBLING_MODELS = (Section, Unit, Lesson, LessonExercise)
 
@@ -202,7 +213,17 @@ class LessonAdmin(
         (None, {"fields": ["unit", "ordinal", "title", "slug", "is_published"]}),
         (
             "Lesson",
-            {"fields": ["kind", "difficulty", "estimated_minutes", "notes", "prerequisite_lessons", "adaptive_order"]},
+            {
+                "fields": [
+                    "kind",
+                    "difficulty",
+                    "estimated_minutes",
+                    "time_limit_sec",
+                    "notes",
+                    "prerequisite_lessons",
+                    "adaptive_order",
+                ]
+            },
         ),
     ]
     inlines = [LessonExerciseInline]
@@ -252,6 +273,49 @@ class LessonAdmin(
 
     def preview_view(self, request, object_id):
         return admin_views.lesson_preview(request, model_admin=self, object_id=object_id)
+
+
+# --- Checkpoint ------------------------------------------------------------------------------
+
+
+@admin.register(Checkpoint)
+class CheckpointAdmin(SlugReadOnlyMixin, admin.ModelAdmin):
+    """A test at the end of a unit or a section (docs/authoring.md, "Checkpoints")."""
+
+    form = CheckpointAdminForm
+    list_display = [
+        "slug",
+        "display_title",
+        "unit",
+        "section",
+        "pass_percent",
+        "draw",
+        "time_limit_sec",
+        "is_published",
+    ]
+    list_display_links = ["slug", "display_title"]
+    list_filter = ["is_published"]
+    list_select_related = ["unit", "section"]
+    search_fields = ["slug", "title", "unit__title", "section__title"]
+    autocomplete_fields = ["unit", "section", "lessons", "exercises"]
+    actions = ["publish_selected", "unpublish_selected"]
+
+    @admin.display(description="Title")
+    def display_title(self, checkpoint: Checkpoint) -> str:
+        return checkpoint.display_title
+
+    @admin.action(description="Publish selected checkpoints")
+    def publish_selected(self, request, queryset):
+        self.message_user(request, f"{queryset.update(is_published=True)} checkpoint(s) published.")
+
+    @admin.action(description="Unpublish selected checkpoints")
+    def unpublish_selected(self, request, queryset):
+        self.message_user(request, f"{queryset.update(is_published=False)} checkpoint(s) unpublished.")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            slugs.assign_slug(obj)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(LessonPrerequisite)

@@ -61,7 +61,17 @@ class CourseFileForm(forms.Form):
 #: on every content model it writes (the Content editor group has them).
 IMPORT_PERMISSIONS = [
     f"courses.{action}_{model}"
-    for model in ("course", "section", "unit", "lesson", "lessonprerequisite", "exercise", "lessonexercise", "token")
+    for model in (
+        "course",
+        "section",
+        "unit",
+        "lesson",
+        "lessonprerequisite",
+        "exercise",
+        "lessonexercise",
+        "token",
+        "checkpoint",
+    )
     for action in ("add", "change", "delete")
 ]
 

@@ -14,7 +14,7 @@ from core.text import storable
 
 from . import publishing, services
 from .exercise_types import REGISTRY, type_choices
-from .models import Exercise, Lesson, LessonExercise, LessonPrerequisite
+from .models import Checkpoint, Exercise, Lesson, LessonExercise, LessonPrerequisite
 
 
 class SiblingOrdinalForm(forms.ModelForm):
@@ -232,3 +232,42 @@ class LessonPrerequisiteForm(forms.ModelForm):
                 for message in e.message_dict.get("prerequisites", []):
                     self.add_error("prerequisite", message)
         return cleaned
+
+
+class CheckpointAdminForm(forms.ModelForm):
+    """A checkpoint ends a unit or a section; its items are a fixed list or ``draw`` at random, from the
+    lessons it covers (``courses.services.checkpoint_problems`` holds the rules, shared with imports)."""
+
+    class Meta:
+        model = Checkpoint
+        fields = [
+            "unit",
+            "section",
+            "title",
+            "pass_percent",
+            "time_limit_sec",
+            "draw",
+            "lessons",
+            "exercises",
+            "is_published",
+        ]
+        widgets = {
+            "lessons": forms.SelectMultiple(attrs={"size": 10}),
+            "exercises": forms.SelectMultiple(attrs={"size": 10}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        unit, section = data.get("unit"), data.get("section")
+        if (unit is None) == (section is None):
+            raise ValidationError("A checkpoint ends either a unit or a section: choose exactly one of them.")
+        problems = services.checkpoint_problems(
+            unit=unit,
+            section=section,
+            draw=data.get("draw"),
+            lessons=list(data.get("lessons") or []),
+            exercises=list(data.get("exercises") or []),
+        )
+        for field, message in problems:
+            self.add_error(field, message)
+        return data

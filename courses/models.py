@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Deferrable, F, Q
+from django.utils.translation import gettext
 
 from . import licences
 from .slugs import SLUG_HINT, SLUG_PATTERN
@@ -189,6 +190,10 @@ class Unit(models.Model):
         return f"{self.ordinal}. {self.title}"
 
 
+#: the shortest time limit a lesson or a checkpoint may carry
+MIN_TIME_LIMIT_SEC = 10
+
+
 class Lesson(models.Model):
     class Kind(models.TextChoices):
         CORE = "core", "Core"
@@ -213,6 +218,13 @@ class Lesson(models.Model):
         default=True,
         help_text="A word the learner has seen fewer than 4 times is met in a recognition exercise before a "
         "production exercise asks for it (docs/learning.md). Off: always the order below.",
+    )
+    time_limit_sec = models.PositiveIntegerField(
+        "time limit (seconds)",
+        null=True,
+        blank=True,
+        help_text="A timed lesson: answers after this many seconds from the start are refused and the run "
+        'ends (docs/game-rules.md, "Timed practice"). Empty: no limit.',
     )
     prerequisites = models.ManyToManyField(
         "self",
@@ -240,6 +252,10 @@ class Lesson(models.Model):
             ),
             models.CheckConstraint(condition=Q(ordinal__gte=1), name="lesson_ordinal_positive"),
             models.CheckConstraint(condition=Q(estimated_minutes__gte=1), name="lesson_minutes_positive"),
+            models.CheckConstraint(
+                condition=Q(time_limit_sec__isnull=True) | Q(time_limit_sec__gte=MIN_TIME_LIMIT_SEC),
+                name="lesson_time_limit_min",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -349,3 +365,86 @@ class LessonExercise(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lesson.slug} #{self.ordinal}: {self.exercise.slug}"
+
+
+class Checkpoint(models.Model):
+    """A test at the end of a unit or of a section (docs/game-rules.md, "Checkpoints").
+
+    Its items come from the exercises of the lessons it ``covers`` (none listed: every lesson of its unit
+    or section): either the fixed list ``exercises`` or ``draw`` of them picked at random per run. A run
+    passes with ``pass_percent`` % of the items right at the first try, within ``time_limit_sec`` if set.
+    Passing it passes every lesson of its unit (or section) the learner had not passed.
+    """
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="checkpoint")
+    section = models.OneToOneField(Section, on_delete=models.CASCADE, null=True, blank=True, related_name="checkpoint")
+    slug = models.SlugField(max_length=40, unique=True, validators=[slug_validator])
+    title = models.CharField(max_length=200, blank=True, help_text="Empty: “Checkpoint: <unit or section title>”")
+    pass_percent = models.PositiveSmallIntegerField(
+        default=80, help_text="The share of items right at the first try needed to pass (1-100)"
+    )
+    time_limit_sec = models.PositiveIntegerField(
+        "time limit (seconds)", null=True, blank=True, help_text="Empty: no limit"
+    )
+    draw = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Draw this many exercises at random from the lessons covered for each run. "
+        "Empty: the fixed list of exercises below.",
+    )
+    lessons = models.ManyToManyField(
+        Lesson,
+        related_name="checkpoints",
+        blank=True,
+        help_text="The lessons whose exercises it tests. None: every lesson of its unit or section.",
+    )
+    exercises = models.ManyToManyField(
+        "Exercise",
+        related_name="checkpoints",
+        blank=True,
+        help_text="The fixed list of items (when nothing is drawn), from the lessons covered; each run "
+        "serves them in a new random order.",
+    )
+    is_published = models.BooleanField(default=False)
+
+    objects = models.Manager()
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(unit__isnull=False) & Q(section__isnull=True))
+                | (Q(unit__isnull=True) & Q(section__isnull=False)),
+                name="checkpoint_unit_or_section",
+            ),
+            models.CheckConstraint(
+                condition=Q(pass_percent__gte=1) & Q(pass_percent__lte=100), name="checkpoint_pass_percent_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(time_limit_sec__isnull=True) | Q(time_limit_sec__gte=MIN_TIME_LIMIT_SEC),
+                name="checkpoint_time_limit_min",
+            ),
+            models.CheckConstraint(condition=Q(draw__isnull=True) | Q(draw__gte=1), name="checkpoint_draw_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slug}: {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        scope = self.unit if self.unit_id else self.section
+        if scope is None:
+            return gettext("Checkpoint")
+        return gettext("Checkpoint: %(title)s") % {"title": scope.title}
+
+    @property
+    def course_id_of_scope(self) -> int:
+        """The course's id, through the unit's section or the section (loads them if not selected)."""
+        return self.unit.section.course_id if self.unit_id else self.section.course_id
+
+    def clean(self) -> None:
+        super().clean()
+        if (self.unit_id is None) == (self.section_id is None):
+            raise ValidationError("A checkpoint ends either a unit or a section: choose one of them.")

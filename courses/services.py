@@ -212,6 +212,53 @@ def set_prerequisites(*, lesson: Lesson, prerequisites: Iterable[Lesson]) -> Non
         )
 
 
+# --- Checkpoints -----------------------------------------------------------------------------
+
+
+def checkpoint_scope_lessons(*, unit: Unit | None, section: Section | None):
+    """The lessons of a checkpoint's unit or section (a queryset, in course order)."""
+    qs = Lesson.objects.filter(unit=unit) if unit is not None else Lesson.objects.filter(unit__section=section)
+    return qs.order_by("unit__ordinal", "ordinal")
+
+
+def checkpoint_problems(
+    *, unit: Unit | None, section: Section | None, draw: int | None, lessons: list[Lesson], exercises: list[Exercise]
+) -> list[tuple[str, str]]:
+    """What is wrong with a checkpoint's items, as ``(field, message)`` pairs (none: fine).
+
+    Its lessons must be of its course and not after it (a checkpoint tests what comes before it); its
+    items are either a fixed list of exercises of those lessons (none listed: of its unit or section) or
+    a number drawn from them, not both."""
+    scope = unit.section if unit is not None else section
+    if scope is None:
+        return []
+    problems: list[tuple[str, str]] = []
+    end = (scope.ordinal, unit.ordinal if unit is not None else 1 << 16)
+    for lesson in lessons:
+        where = (lesson.unit.section.ordinal, lesson.unit.ordinal)
+        if lesson.unit.section.course_id != scope.course_id:
+            problems.append(("lessons", f"{lesson.slug} belongs to another course."))
+        elif where > end:
+            problems.append(("lessons", f"{lesson.slug} comes after the checkpoint; it tests what comes before it."))
+    if draw is None and not exercises:
+        problems.append(("exercises", "Give the fixed list of exercises, or a number to draw at random."))
+    elif draw is not None and exercises:
+        problems.append(("draw", "Either a fixed list of exercises or a number drawn at random, not both."))
+    if exercises:
+        covered = [le.pk for le in lessons] or list(
+            checkpoint_scope_lessons(unit=unit, section=section).values_list("pk", flat=True)
+        )
+        allowed = set(
+            LessonExercise.objects.filter(lesson_id__in=covered, exercise__in=exercises).values_list(
+                "exercise_id", flat=True
+            )
+        )
+        for exercise in exercises:
+            if exercise.pk not in allowed:
+                problems.append(("exercises", f"{exercise.slug} is in none of the lessons the checkpoint covers."))
+    return problems
+
+
 # --- Exercises -------------------------------------------------------------------------------
 
 
@@ -321,6 +368,7 @@ def add_accepted_answer(*, exercise_id: int, answer: str) -> tuple[Exercise, boo
         validate_exercise(exercise)
         exercise.save(update_fields=["payload", "updated_at"])
     return exercise, True
+
 
 #: The private section sits after every authored one (a course file's ordinals never reach it).
 PRIVATE_SECTION_ORDINAL = 32767

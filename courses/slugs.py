@@ -9,6 +9,7 @@ validator and the course-file checks both use it).
     lesson    es-l-01-03-05       (section 1, unit 3, lesson 5)
     exercise  es-e-01-03-05-12    (… exercise 12 of that lesson), or es-e-0007 for an exercise
                                   created outside a lesson (the 7th free-standing one)
+    checkpoint es-cp-01-03        (the test ending unit 3 of section 1), es-cp-01 (ending section 1)
 
 A slug is assigned once, when the row is created, and never changes: reordering or retitling keeps
 it, because URLs, imports and exports use slugs. So after a reorder the natural slug of a new row may
@@ -51,6 +52,11 @@ def lesson_slug(course: str, s: int, u: int, le: int) -> str:
 
 def exercise_slug(course: str, s: int, u: int, le: int, position: int) -> str:
     return f"{course}-e-{s:02d}-{u:02d}-{le:02d}-{position:02d}"
+
+
+def checkpoint_slug(course: str, s: int, u: int | None = None) -> str:
+    """A unit's checkpoint ``es-cp-01-03``; a section's ``es-cp-01``."""
+    return f"{course}-cp-{s:02d}" if u is None else f"{course}-cp-{s:02d}-{u:02d}"
 
 
 def _suffixes():
@@ -109,6 +115,13 @@ def assign_slug(obj: models.Model, *, lesson: Lesson | None = None, position: in
             obj.slug = free_slug(model, natural)
         else:
             obj.slug = loose_exercise_slug(course=obj.course)
+    elif kind == "courses.Checkpoint":
+        if obj.unit_id:
+            section = obj.unit.section
+            natural = checkpoint_slug(section.course.slug, section.ordinal, obj.unit.ordinal)
+        else:
+            natural = checkpoint_slug(obj.section.course.slug, obj.section.ordinal)
+        obj.slug = free_slug(model, natural)
     else:
         raise TypeError(f"{type(obj).__name__} has no generated slug")
     return obj.slug

@@ -10,11 +10,11 @@ import re
 from typing import Any
 
 import yaml
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from accounts.audit import Action, log_event
-from courses.models import Course, Exercise, Lesson, LessonExercise, LessonPrerequisite, Token, Unit
-from courses.slugs import exercise_slug, lesson_slug, section_slug, unit_slug
+from courses.models import Checkpoint, Course, Exercise, Lesson, LessonExercise, LessonPrerequisite, Token, Unit
+from courses.slugs import checkpoint_slug, exercise_slug, lesson_slug, section_slug, unit_slug
 
 from .spec import FORMAT_VERSION
 from .validate import DEFAULT_COLOR
@@ -247,6 +247,7 @@ def course_document(*, course: Course) -> dict:
     ):
         links.setdefault(link.lesson_id, []).append(link)
 
+    checkpoints = _checkpoints(course)
     written: set[int] = set()
     sections = []
     # Learners' private lessons (generated bubbles) are theirs, not the course's: never exported.
@@ -281,6 +282,7 @@ def course_document(*, course: Course) -> dict:
                 _put(ls, "kind", lesson.kind, "core")
                 _put(ls, "difficulty", lesson.difficulty, "easy")
                 _put(ls, "minutes", lesson.estimated_minutes, 5)
+                _put(ls, "time_limit_sec", lesson.time_limit_sec, None)
                 _put(ls, "notes", Prose(lesson.notes), "")
                 _put(ls, "prerequisites", flow(prerequisites.get(lesson.pk, [])), [])
                 _put(ls, "published", lesson.is_published, True)
@@ -297,8 +299,12 @@ def course_document(*, course: Course) -> dict:
                 _put(ls, "exercises", items, [])
                 lessons.append(ls)
             _put(un, "lessons", lessons, [])
+            found = checkpoints.get(("unit", unit.pk))
+            _put(un, "checkpoint", _checkpoint(found, default_slug=checkpoint_slug(course.slug, s, u)), None)
             units.append(un)
         _put(sec, "units", units, [])
+        found = checkpoints.get(("section", section.pk))
+        _put(sec, "checkpoint", _checkpoint(found, default_slug=checkpoint_slug(course.slug, s)), None)
         sections.append(sec)
     if sections:
         doc["sections"] = sections
@@ -310,6 +316,43 @@ def course_document(*, course: Course) -> dict:
     if library:
         doc["exercises"] = library
     return doc
+
+
+def _checkpoints(course: Course) -> dict[tuple[str, int], tuple[Checkpoint, list[str], list[str]]]:
+    """The course's checkpoints by ``("unit", id)`` or ``("section", id)``, each with the slugs of its
+    lessons and exercises in the order written. Three queries."""
+    rows = Checkpoint.objects.filter(Q(unit__section__course=course) | Q(section__course=course))
+    lists: dict[str, dict[int, list[str]]] = {"lessons": {}, "exercises": {}}
+    for name, slug_field in (("lessons", "lesson__slug"), ("exercises", "exercise__slug")):
+        through = getattr(Checkpoint, name).through
+        for checkpoint_id, slug in (
+            through.objects.filter(checkpoint__in=rows).order_by("id").values_list("checkpoint_id", slug_field)
+        ):
+            lists[name].setdefault(checkpoint_id, []).append(slug)
+    return {
+        ("unit", c.unit_id) if c.unit_id else ("section", c.section_id): (
+            c,
+            lists["lessons"].get(c.pk, []),
+            lists["exercises"].get(c.pk, []),
+        )
+        for c in rows
+    }
+
+
+def _checkpoint(found: tuple[Checkpoint, list[str], list[str]] | None, *, default_slug: str) -> dict | None:
+    if found is None:
+        return None
+    checkpoint, lessons, exercises = found
+    out: dict[str, Any] = {}
+    _put(out, "slug", checkpoint.slug, default_slug)
+    _put(out, "title", checkpoint.title, "")
+    _put(out, "pass_percent", checkpoint.pass_percent, 80)
+    _put(out, "time_limit_sec", checkpoint.time_limit_sec, None)
+    _put(out, "draw", checkpoint.draw, None)
+    _put(out, "lessons", flow(lessons), [])
+    _put(out, "exercises", flow(exercises), [])
+    _put(out, "published", checkpoint.is_published, True)
+    return out
 
 
 def lexicon(*, course: Course):

@@ -10,11 +10,22 @@ from typing import IO, Any
 
 from auditlog.context import disable_auditlog
 from django.db import DataError, IntegrityError, connection, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 
 from accounts.audit import Action, log_event
 from courses import publishing
-from courses.models import Course, Exercise, Language, Lesson, LessonExercise, LessonPrerequisite, Section, Token, Unit
+from courses.models import (
+    Checkpoint,
+    Course,
+    Exercise,
+    Language,
+    Lesson,
+    LessonExercise,
+    LessonPrerequisite,
+    Section,
+    Token,
+    Unit,
+)
 
 from .errors import CourseFileError, Problem, Problems
 from .parse import Source, parse_course_file
@@ -30,6 +41,7 @@ MODELS = (
     "exercises",
     "lesson_exercises",
     "prerequisites",
+    "checkpoints",
 )
 
 
@@ -50,6 +62,13 @@ REPORT_NAMES = {
     Token._meta.label: "tokens",
     LessonExercise._meta.label: "lesson_exercises",
     LessonPrerequisite._meta.label: "prerequisites",
+    Checkpoint._meta.label: "checkpoints",
+}
+#: link tables deleted with their rows, not worth a line of the report
+SILENT_LINKS = {
+    Exercise.tokens.through._meta.label,
+    Checkpoint.lessons.through._meta.label,
+    Checkpoint.exercises.through._meta.label,
 }
 
 
@@ -203,6 +222,7 @@ class _Writer:
         exercises = self.exercises(course, tokens)
         self.lesson_exercises(lessons, exercises)
         self.prerequisites(lessons)
+        self.checkpoints(course, sections, units, lessons, exercises)
         self.delete_stale(course, to_lang)
 
     # ------------------------------------------------------------------ helpers
@@ -289,6 +309,16 @@ class _Writer:
             (Lesson, "lesson", {le.slug: le.where for le in f.lessons()}, "unit__section__course_id"),
             (Exercise, "exercise", {e.slug: e.where for e in f.exercises.values()}, "course_id"),
         ]
+        taken = Checkpoint.objects.filter(slug__in=[c.slug for _, _, c in f.checkpoints()]).exclude(
+            Q(unit__section__course_id=course.pk) | Q(section__course_id=course.pk)
+        )
+        wanted_checkpoints = {c.slug: c.where for _, _, c in f.checkpoints()}
+        for checkpoint in taken.select_related("unit__section__course", "section__course"):
+            other = (checkpoint.unit.section if checkpoint.unit_id else checkpoint.section).course.slug
+            self.problem(
+                wanted_checkpoints[checkpoint.slug],
+                f"checkpoint slug {checkpoint.slug!r} is already used by course {other!r}",
+            )
         for model, label, wanted, owner in checks:
             taken = model.objects.filter(slug__in=wanted).exclude(**{owner: course.pk}).values_list("slug", owner)
             for slug, owner_id in taken:
@@ -420,6 +450,7 @@ class _Writer:
                     "notes": spec.notes,
                     "is_published": spec.published,
                     "adaptive_order": spec.adaptive_order,
+                    "time_limit_sec": spec.time_limit_sec,
                 }
                 specs.append(spec)
                 rows.append((existing.get(spec.slug), values))
@@ -522,6 +553,56 @@ class _Writer:
             )
             counts.created += len(wanted)
 
+    def checkpoints(
+        self,
+        course: Course,
+        sections: dict[str, Section],
+        units: dict[str, Unit],
+        lessons: dict[str, Lesson],
+        exercises: dict[str, Exercise],
+    ) -> None:
+        """Create or update the file's checkpoints by slug, with their lesson and exercise lists in the file's
+        order; delete the course's other checkpoints first (a unit or section holds one)."""
+        f = self.file
+        mine = Checkpoint.objects.filter(Q(unit__section__course=course) | Q(section__course=course))
+        self.delete("checkpoints", mine.exclude(slug__in=[c.slug for _, _, c in f.checkpoints()]), "slug")
+        existing = {c.slug: c for c in mine}
+        links = {}
+        for name, column in (("lessons", "lesson_id"), ("exercises", "exercise_id")):
+            through = getattr(Checkpoint, name).through
+            current: dict[int, list[int]] = {}
+            rows = through.objects.filter(checkpoint__in=existing.values()).order_by("id")
+            for checkpoint_id, pk in rows.values_list("checkpoint_id", column):
+                current.setdefault(checkpoint_id, []).append(pk)
+            links[name] = (through, column, current)
+        for section, unit, spec in f.checkpoints():
+            values = {
+                "unit_id": units[unit.slug].pk if unit is not None else None,
+                "section_id": sections[section.slug].pk if unit is None else None,
+                "slug": spec.slug,
+                "title": spec.title,
+                "pass_percent": spec.pass_percent,
+                "time_limit_sec": spec.time_limit_sec,
+                "draw": spec.draw,
+                "is_published": spec.published,
+            }
+            checkpoint, changed = self.save("checkpoints", Checkpoint, existing.get(spec.slug), values)
+            wanted = {
+                "lessons": [lessons[slug].pk for slug in spec.lessons],
+                "exercises": [exercises[slug].pk for slug in spec.exercises],
+            }
+            for name, (through, column, current) in links.items():
+                if current.get(checkpoint.pk, []) == wanted[name]:
+                    continue
+                through.objects.filter(checkpoint_id=checkpoint.pk).delete()
+                rows = [through(checkpoint_id=checkpoint.pk, **{column: pk}) for pk in wanted[name]]
+                through.objects.bulk_create(rows)
+                if not changed:  # equal fields but another list: that is an update too
+                    counts = self.report.counts["checkpoints"]
+                    counts.unchanged -= 1
+                    counts.updated += 1
+                    changed = True
+
     def delete_stale(self, course: Course, language: Language) -> None:
         """Delete the lessons, units, sections, exercises and unused tokens the file no longer lists."""
         f = self.file
@@ -565,5 +646,5 @@ class _Writer:
         for label, n in per_model.items():
             if label in REPORT_NAMES:
                 self.report.counts[REPORT_NAMES[label]].deleted += n
-            elif n and label != Exercise.tokens.through._meta.label:
+            elif n and label not in SILENT_LINKS:
                 self.report.cascaded[label] += n

@@ -91,6 +91,26 @@ class LessonSpec:
     where: Where
     prerequisites_where: Where | None = None
     adaptive_order: bool = True
+    time_limit_sec: int | None = None
+
+
+@dataclass
+class CheckpointSpec:
+    """The test at the end of a unit or a section (docs/course-format.md, "checkpoint")."""
+
+    slug: str
+    title: str
+    pass_percent: int
+    time_limit_sec: int | None
+    draw: int | None
+    lessons: list[str]
+    exercises: list[str]
+    published: bool
+    where: Where
+    #: the (section ordinal, unit ordinal) it ends; a section's checkpoint ends after every unit
+    position: tuple[int, int]
+    lessons_where: Where | None = None
+    exercises_where: Where | None = None
 
 
 @dataclass
@@ -104,6 +124,7 @@ class UnitSpec:
     published: bool
     lessons: list[LessonSpec]
     where: Where
+    checkpoint: CheckpointSpec | None = None
 
 
 @dataclass
@@ -116,6 +137,7 @@ class SectionSpec:
     published: bool
     units: list[UnitSpec]
     where: Where
+    checkpoint: CheckpointSpec | None = None
 
 
 @dataclass
@@ -133,3 +155,12 @@ class CourseFile:
 
     def lessons(self) -> list[LessonSpec]:
         return [lesson for unit in self.units() for lesson in unit.lessons]
+
+    def checkpoints(self) -> list[tuple[SectionSpec, UnitSpec | None, CheckpointSpec]]:
+        """Every checkpoint with the section (and unit) it ends, in course order."""
+        out: list[tuple[SectionSpec, UnitSpec | None, CheckpointSpec]] = []
+        for section in self.sections:
+            out += [(section, unit, unit.checkpoint) for unit in section.units if unit.checkpoint]
+            if section.checkpoint:
+                out.append((section, None, section.checkpoint))
+        return out

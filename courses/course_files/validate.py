@@ -14,14 +14,15 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from courses import exercise_types, licences
-from courses.models import Course, Exercise, Language, Lesson, Section, Token, Unit
+from courses.models import MIN_TIME_LIMIT_SEC, Checkpoint, Course, Exercise, Language, Lesson, Section, Token, Unit
 from courses.services import prerequisite_cycles
-from courses.slugs import SLUG_RE, exercise_slug, lesson_slug, section_slug, unit_slug
+from courses.slugs import SLUG_RE, checkpoint_slug, exercise_slug, lesson_slug, section_slug, unit_slug
 
 from .errors import Problems, TooManyProblems
 from .loader import LineDict, LineList, plain
 from .spec import (
     FORMAT_VERSION,
+    CheckpointSpec,
     CourseFile,
     CourseSpec,
     ExerciseSpec,
@@ -113,6 +114,7 @@ SECTION_KEYS = (
     _str("description"),
     Key("published", "bool", default=True),
     Key("units", "list", default=()),
+    Key("checkpoint", "map", default=None),
 )
 UNIT_KEYS = (
     Key("ordinal", "int", required=True, min_value=1),
@@ -123,6 +125,7 @@ UNIT_KEYS = (
     _str("description"),
     Key("published", "bool", default=True),
     Key("lessons", "list", default=()),
+    Key("checkpoint", "map", default=None),
 )
 LESSON_KEYS = (
     Key("ordinal", "int", required=True, min_value=1),
@@ -131,11 +134,22 @@ LESSON_KEYS = (
     Key("kind", "str", default=Lesson.Kind.CORE.value, choices=tuple(Lesson.Kind.values)),
     Key("difficulty", "str", default=Lesson.Difficulty.EASY.value, choices=tuple(Lesson.Difficulty.values)),
     Key("minutes", "int", default=Lesson._meta.get_field("estimated_minutes").default, min_value=1),
+    Key("time_limit_sec", "int", default=None, min_value=MIN_TIME_LIMIT_SEC),
     _str("notes"),
     Key("prerequisites", "strlist", default=()),
     Key("published", "bool", default=True),
     Key("adaptive_order", "bool", default=True),
     Key("exercises", "list", default=()),
+)
+CHECKPOINT_KEYS = (
+    Key("slug", "slug", max_length=_max(Checkpoint, "slug")),
+    _str("title", Checkpoint),
+    Key("pass_percent", "int", default=Checkpoint._meta.get_field("pass_percent").default, min_value=1),
+    Key("time_limit_sec", "int", default=None, min_value=MIN_TIME_LIMIT_SEC),
+    Key("draw", "int", default=None, min_value=1),
+    Key("lessons", "strlist", default=()),
+    Key("exercises", "strlist", default=()),
+    Key("published", "bool", default=True),
 )
 EXERCISE_KEYS = (
     Key("slug", "slug", max_length=_max(Exercise, "slug")),
@@ -184,7 +198,15 @@ class Validator:
         self.problems = problems
         self.course_slug = "course"
         #: (model name) -> slug -> Where of its first use, for duplicate detection
-        self.slugs: dict[str, dict[str, Where]] = {"section": {}, "unit": {}, "lesson": {}, "exercise": {}}
+        self.slugs: dict[str, dict[str, Where]] = {
+            "section": {},
+            "unit": {},
+            "lesson": {},
+            "exercise": {},
+            "checkpoint": {},
+        }
+        #: the node of each checkpoint, by slug, for the lines of its list items
+        self.checkpoint_node: dict[str, LineDict] = {}
         self.exercises: dict[str, ExerciseSpec] = {}
         self.exercise_node: dict[str, LineDict] = {}
         self.refs: list[ExerciseUse] = []
@@ -466,6 +488,7 @@ class Validator:
         slug = values["slug"] or section_slug(self.course_slug, s)
         self.claim_slug("section", slug, node, path, node_line(node, line))
         units = self.siblings(values["units"], f"{path}.units", self.unit, (s,))
+        checkpoint = self.checkpoint(node, path, (s,), (s, MAX_SMALLINT + 1))
         return SectionSpec(
             s,
             slug,
@@ -475,6 +498,7 @@ class Validator:
             values["published"],
             units,
             Where(node_line(node, line), path),
+            checkpoint,
         )
 
     def unit(self, node: Any, line: int, path: str, parents: tuple) -> UnitSpec | None:
@@ -487,6 +511,7 @@ class Validator:
         slug = values["slug"] or unit_slug(self.course_slug, *parents, u)
         self.claim_slug("unit", slug, node, path, node_line(node, line))
         lessons = self.siblings(values["lessons"], f"{path}.lessons", self.lesson, (*parents, u))
+        checkpoint = self.checkpoint(node, path, (*parents, u), (*parents, u))
         return UnitSpec(
             u,
             slug,
@@ -497,6 +522,44 @@ class Validator:
             values["published"],
             lessons,
             Where(node_line(node, line), path),
+            checkpoint,
+        )
+
+    def checkpoint(self, parent: Any, path: str, ordinals: tuple, position: tuple) -> CheckpointSpec | None:
+        """The ``checkpoint:`` of a unit or a section (absent: None). Its lessons and exercises are
+        checked against the whole file in ``cross_checks``."""
+        node = parent.get("checkpoint")
+        if node is None:
+            return None
+        path = f"{path}.checkpoint"
+        line = key_line(parent, "checkpoint")
+        values = self.fields(node, line, path, CHECKPOINT_KEYS, "a checkpoint")
+        if values is None:
+            return None
+        if values["pass_percent"] > 100:
+            self.add(key_line(node, "pass_percent"), f"{path}.pass_percent", "must be at most 100")
+            return None
+        slug = values["slug"] or checkpoint_slug(self.course_slug, *ordinals)
+        where = Where(line, path)  # the line of ``checkpoint:``
+        self.claim_slug("checkpoint", slug, node, path, where.line)
+        self.checkpoint_node[slug] = node
+        lists = {
+            name: Where(key_line(node, name), f"{path}.{name}") if name in node else None
+            for name in ("lessons", "exercises")
+        }
+        return CheckpointSpec(
+            slug=slug,
+            title=values["title"],
+            pass_percent=values["pass_percent"],
+            time_limit_sec=values["time_limit_sec"],
+            draw=values["draw"],
+            lessons=list(values["lessons"]),
+            exercises=list(values["exercises"]),
+            published=values["published"],
+            where=where,
+            position=position,
+            lessons_where=lists["lessons"],
+            exercises_where=lists["exercises"],
         )
 
     def lesson(self, node: Any, line: int, path: str, parents: tuple) -> LessonSpec | None:
@@ -545,6 +608,7 @@ class Validator:
             where=Where(node_line(node, line), path),
             prerequisites_where=prereq_where,
             adaptive_order=values["adaptive_order"],
+            time_limit_sec=values["time_limit_sec"],
         )
 
     def exercise_use(self, node: Any, line: int, path: str, default_slug: str) -> ExerciseUse | None:
@@ -650,6 +714,59 @@ class Validator:
             if len(set(lesson.prerequisites)) != len(lesson.prerequisites):
                 self.add(where.line, where.path, "lists the same lesson twice")
         self.cycles(lessons)
+        self.checkpoint_checks(result, lessons)
+
+    def checkpoint_checks(self, result: CourseFile, lessons: dict[str, LessonSpec]) -> None:
+        """A checkpoint tests lessons of this file that come before it (its own unit or section by default):
+        a fixed list of their exercises, or ``draw`` of them at random — one of the two."""
+        position = {
+            lesson.slug: (section.ordinal, unit.ordinal)
+            for section in result.sections
+            for unit in section.units
+            for lesson in unit.lessons
+        }
+        for section, unit, spec in result.checkpoints():
+            node = self.checkpoint_node.get(spec.slug)
+            scope = unit.lessons if unit is not None else [le for u in section.units for le in u.lessons]
+            covered = [lessons[slug] for slug in spec.lessons if slug in lessons] if spec.lessons else scope
+            where = spec.lessons_where
+            items = node.get("lessons") if isinstance(node, dict) else None
+            for i, slug in enumerate(spec.lessons):
+                item = Where(item_line(items, i, where.line), f"{where.path}[{i}]")
+                if slug not in lessons:
+                    self.add(item.line, item.path, f"no lesson with slug {slug!r} in this file")
+                elif position[slug] > spec.position:
+                    self.add(
+                        item.line,
+                        item.path,
+                        f"lesson {slug!r} comes after the checkpoint; it tests what comes before it",
+                    )
+            if len(set(spec.lessons)) != len(spec.lessons):
+                self.add(where.line, where.path, "lists the same lesson twice")
+            if spec.draw is None and not spec.exercises:
+                self.add(
+                    spec.where.line,
+                    spec.where.path,
+                    "give the items: a fixed list of exercises (exercises: [...]) "
+                    "or a number drawn at random (draw: N)",
+                )
+            elif spec.draw is not None and spec.exercises:
+                self.add(
+                    key_line(node, "draw"),
+                    f"{spec.where.path}.draw",
+                    "either a fixed list of exercises or a number drawn at random, not both",
+                )
+            allowed = {use.slug for lesson in covered for use in lesson.exercises}
+            where = spec.exercises_where
+            items = node.get("exercises") if isinstance(node, dict) else None
+            for i, slug in enumerate(spec.exercises):
+                item = Where(item_line(items, i, where.line), f"{where.path}[{i}]")
+                if slug not in self.exercises:
+                    self.add(item.line, item.path, f"no exercise with slug {slug!r} is defined in this file")
+                elif slug not in allowed:
+                    self.add(item.line, item.path, f"exercise {slug!r} is in none of the lessons the checkpoint covers")
+            if spec.exercises and len(set(spec.exercises)) != len(spec.exercises):
+                self.add(where.line, where.path, "lists the same exercise twice")
 
     def cycles(self, lessons: dict[str, LessonSpec]) -> None:
         """Report each prerequisite cycle once, at the first lesson of the cycle in file order. Unknown

@@ -3,6 +3,7 @@
 import factory
 
 from courses.models import (
+    Checkpoint,
     Course,
     Exercise,
     Language,
@@ -112,6 +113,24 @@ class LessonPrerequisiteFactory(factory.django.DjangoModelFactory):
 
     lesson = factory.SubFactory(LessonFactory)
     prerequisite = factory.SubFactory(LessonFactory, unit=factory.SelfAttribute("..lesson.unit"))
+
+
+class CheckpointFactory(factory.django.DjangoModelFactory):
+    """A unit's checkpoint drawing ``draw`` items from the unit's lessons (pass ``unit=`` or ``section=``)."""
+
+    class Meta:
+        model = Checkpoint
+
+    unit = factory.SubFactory(UnitFactory)
+    slug = factory.LazyAttribute(
+        lambda o: (
+            f"{o.unit.section.course.slug}-cp-{o.unit.section.ordinal:02d}-{o.unit.ordinal:02d}"
+            if o.unit
+            else f"{o.section.course.slug}-cp-{o.section.ordinal:02d}"
+        )
+    )
+    draw = 10
+    is_published = True
 
 
 def lesson_with_exercises(*, count: int = 3, lesson: Lesson | None = None, **lesson_kwargs) -> Lesson:

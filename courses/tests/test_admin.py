@@ -10,8 +10,20 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from courses import services
 from courses.admin import CourseAdmin
-from courses.models import Course, Exercise, Language, Lesson, LessonExercise, LessonPrerequisite, Section, Token, Unit
+from courses.models import (
+    Checkpoint,
+    Course,
+    Exercise,
+    Language,
+    Lesson,
+    LessonExercise,
+    LessonPrerequisite,
+    Section,
+    Token,
+    Unit,
+)
 from courses.tests.factories import (
+    CheckpointFactory,
     CourseFactory,
     ExerciseFactory,
     LessonExerciseFactory,
@@ -44,8 +56,11 @@ def tree():
     services.set_prerequisites(lesson=lessons[2], prerequisites=[lessons[0]])
     token = TokenFactory(language=course.to_language, text="hola")
     asset = Asset.objects.create(kind=Asset.Kind.AUDIO, text="hola", language="es")
+    checkpoint = CheckpointFactory(unit=unit, draw=None)
+    checkpoint.exercises.set([exercise])
     return {
         "course": course,
+        "checkpoint": checkpoint,
         "section": section,
         "unit": unit,
         "lessons": lessons,
@@ -96,6 +111,7 @@ CONTENT_MODELS = [
     ("courses", "lessonexercise", lambda t: t["link"]),
     ("courses", "exercise", lambda t: t["exercise"]),
     ("courses", "token", lambda t: t["token"]),
+    ("courses", "checkpoint", lambda t: t["checkpoint"]),
     ("media_assets", "asset", lambda t: t["asset"]),
 ]
 
@@ -130,7 +146,7 @@ def test_content_editor_group_has_exactly_the_content_permissions():
         )
     )
     models = ["language", "course", "section", "unit", "lesson", "lessonprerequisite", "lessonexercise"]
-    models += ["exercise", "token"]
+    models += ["exercise", "token", "checkpoint"]
     expected = {("courses", f"{a}_{m}") for m in models for a in ("add", "change", "delete", "view")}
     expected |= {
         ("media_assets", f"{a}_{m}") for m in ("asset", "assetvariant") for a in ("add", "change", "delete", "view")
@@ -161,6 +177,29 @@ def test_changelists_run_a_fixed_number_of_queries(client, editor, tree, django_
         LessonFactory(unit=unit, ordinal=n, slug=f"es-l-01-01-{n:02d}")
     with django_assert_max_num_queries(12):
         assert client.get("/admin/courses/lesson/").status_code == 200
+
+
+def test_content_editor_adds_a_checkpoint_and_the_form_refuses_bad_items(client, editor, tree):
+    unit, section, exercise = tree["unit"], tree["section"], tree["exercise"]
+    tree["checkpoint"].delete()
+    url = reverse("admin:courses_checkpoint_add")
+    base = {"pass_percent": "80", "title": "", "time_limit_sec": "", "draw": ""}
+    response = client.post(url, {**base, "unit": unit.pk, "section": section.pk, "draw": "5"})
+    assert "either a unit or a section" in response.content.decode()
+    response = client.post(url, {**base, "unit": unit.pk})
+    assert "Give the fixed list of exercises, or a number to draw at random." in response.content.decode()
+    response = client.post(url, {**base, "unit": unit.pk, "draw": "5", "exercises": [exercise.pk]})
+    assert "not both" in response.content.decode()
+    response = client.post(
+        url, {**base, "unit": unit.pk, "lessons": [tree["lessons"][1].pk], "exercises": [exercise.pk]}
+    )
+    assert "is in none of the lessons the checkpoint covers" in response.content.decode()
+    assert not Checkpoint.objects.exists()
+    response = client.post(url, {**base, "unit": unit.pk, "exercises": [exercise.pk], "time_limit_sec": "120"})
+    assert response.status_code == 302
+    checkpoint = Checkpoint.objects.get()
+    assert (checkpoint.slug, checkpoint.time_limit_sec, checkpoint.is_published) == ("es-cp-01-01", 120, False)
+    assert list(checkpoint.exercises.all()) == [exercise]
 
 
 # --- inline reordering -----------------------------------------------------------------------------

@@ -2,7 +2,20 @@
 
 from pathlib import Path
 
-from courses.models import Course, Exercise, Language, Lesson, LessonExercise, LessonPrerequisite, Section, Token, Unit
+from django.db.models import Q
+
+from courses.models import (
+    Checkpoint,
+    Course,
+    Exercise,
+    Language,
+    Lesson,
+    LessonExercise,
+    LessonPrerequisite,
+    Section,
+    Token,
+    Unit,
+)
 
 HERE = Path(__file__).parent
 BAD = HERE / "bad"
@@ -20,6 +33,9 @@ CONTENT_MODELS = (
     Exercise,
     Exercise.tokens.through,
     LessonExercise,
+    Checkpoint,
+    Checkpoint.lessons.through,
+    Checkpoint.exercises.through,
 )
 
 
@@ -70,6 +86,7 @@ def snapshot(slug: str) -> dict:
                 "kind",
                 "difficulty",
                 "estimated_minutes",
+                "time_limit_sec",
                 "notes",
                 "is_published",
             )
@@ -88,9 +105,28 @@ def snapshot(slug: str) -> dict:
             .order_by("exercise__slug", "id")
             .values_list("exercise__slug", "token__text")
         ),
+        "checkpoints": sorted(
+            (
+                c.slug,
+                c.unit.slug if c.unit_id else None,
+                c.section.slug if c.section_id else None,
+                c.title,
+                c.pass_percent,
+                c.time_limit_sec,
+                c.draw,
+                c.is_published,
+                tuple(_links(Checkpoint.lessons.through, c, "lesson__slug")),
+                tuple(_links(Checkpoint.exercises.through, c, "exercise__slug")),
+            )
+            for c in Checkpoint.objects.filter(Q(unit__section__course=course) | Q(section__course=course))
+        ),
         "lesson_exercises": sorted(
             LessonExercise.objects.filter(lesson__unit__section__course=course).values_list(
                 "lesson__slug", "ordinal", "exercise__slug"
             )
         ),
     }
+
+
+def _links(through, checkpoint, slug_field):
+    return through.objects.filter(checkpoint=checkpoint).order_by("id").values_list(slug_field, flat=True)
