@@ -33,17 +33,19 @@ install: $(VENV)/.installed  ## create .venv (Python >= 3.12) and install the pi
 
 install-dev: $(VENV)/.installed-dev  ## .venv plus the pinned development and test tools (requirements-dev.txt)
 
-run: install  ## migrate, load the demo course, create demo users, serve on 127.0.0.1:8000
+run: install  ## migrate, load the demo courses, create demo users, serve on 127.0.0.1:8000
 	@# The interface's translations (docs/i18n.md): .po → .mo with polib, no GNU gettext needed.
 	$(PY) manage.py compile_catalogues
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py import_course demo/spanish.yaml
-	@# Audio for the demo (docs/media.md): needs espeak-ng, lame, oggenc; without them the demo runs silent.
+	$(PY) manage.py import_course demo/english.yaml
+	@# Audio for the demos (docs/media.md): needs espeak-ng, lame, oggenc; without them the demos run silent.
 	@missing=""; for t in espeak-ng lame oggenc; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
 	  if [ -z "$$missing" ]; then \
-	    $(PY) manage.py synthesize_audio --course es || echo "Note: synthesize_audio failed; the demo runs without audio."; \
+	    $(PY) manage.py synthesize_audio --course es || echo "Note: synthesize_audio failed; the Spanish course runs without audio."; \
+	    $(PY) manage.py synthesize_audio --course en --voice en-us || echo "Note: synthesize_audio failed; the English course runs without audio."; \
 	  else \
-	    echo "Note:$$missing not installed, so the demo course has no audio." \
+	    echo "Note:$$missing not installed, so the demo courses have no audio." \
 	      "Install with: sudo apt-get install espeak-ng lame vorbis-tools, then run make run again."; \
 	  fi
 	$(PY) manage.py bootstrap_demo

@@ -11,7 +11,7 @@ from courses.course_files import CourseFileError, export_course, import_course, 
 from courses.course_files.exporter import Prose, dump
 from courses.models import Course, Exercise, LessonExercise
 
-from .course_files.helpers import DEMO, fixture, snapshot
+from .course_files.helpers import DEMO, DEMOS, fixture, snapshot
 from .factories import ExerciseFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,16 +29,22 @@ def test_export_of_an_import_reproduces_a_canonical_file_byte_for_byte(name):
 
 
 @pytest.mark.slow
-def test_the_demo_course_round_trips_byte_for_byte():
-    """The demo course is kept in canonical form (``export_course es -o demo/spanish.yaml``)."""
-    assert DEMO.exists(), "demo/spanish.yaml is missing"
-    _, exported = round_trip(DEMO)
-    assert exported == DEMO.read_text(encoding="utf-8")
+@pytest.mark.parametrize("slug", DEMOS)
+def test_each_demo_course_round_trips_byte_for_byte(slug):
+    """The demo courses are kept in canonical form (``export_course es -o demo/spanish.yaml``, likewise en)."""
+    path = DEMOS[slug]
+    assert path.exists(), f"{path.name} is missing"
+    exported_slug, exported = round_trip(path)
+    assert exported_slug == slug
+    assert exported == path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("source", ["rich.yaml", "noncanonical.yaml", pytest.param("demo", marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    "source",
+    ["rich.yaml", "noncanonical.yaml", *(pytest.param(f"demo:{slug}", marks=pytest.mark.slow) for slug in DEMOS)],
+)
 def test_import_export_import_gives_the_same_database_content(source, tmp_path):
-    path = DEMO if source == "demo" else fixture(source)
+    path = DEMOS[source.removeprefix("demo:")] if source.startswith("demo:") else fixture(source)
     slug, exported = round_trip(path)
     first = snapshot(slug)
     Course.objects.filter(slug=slug).delete()

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from courses.models import Exercise, Token
-from courses.tests.factories import CourseFactory, ExerciseFactory, TokenFactory
+from courses.tests.factories import CourseFactory, ExerciseFactory, LanguageFactory, TokenFactory
 from media_assets.models import Asset, AssetVariant
 from media_assets.services import add_variant
 from media_assets.tests.factories import AssetFactory
@@ -150,6 +150,27 @@ def test_force_regenerates_with_a_new_voice(course):
     assert asset.variants.count() == 6
     assert set(asset.variants.values_list("checksum_sha256", flat=True)) != before
     assert "6 variant files created" in output
+
+
+def test_an_english_course_is_spoken_in_english_with_the_voice_make_run_gives_it(media_root):
+    """The English demo course (``make run``: ``--voice en-us``): assets in English, American voice."""
+    course = CourseFactory(
+        slug="en",
+        from_language=LanguageFactory(code="es", name="Spanish"),
+        to_language=LanguageFactory(code="en", name="English"),
+    )
+    TokenFactory(language=course.to_language, text="hello")
+    ExerciseFactory(course=course, type="listen", payload={"text": "I'm fine, thanks."})
+
+    output = run("--course", "en", "--voice", "en-us")
+
+    assets = Asset.objects.filter(source=Asset.Source.TTS)
+    assert sorted(assets.values_list("text", "language", "tts_voice")) == [
+        ("I'm fine, thanks.", "en", "en-us"),
+        ("hello", "en", "en-us"),
+    ]
+    assert all(asset.variants.count() == 6 for asset in assets)
+    assert "(voice en-us" in output
 
 
 def test_missing_espeak_is_a_clear_error(course, monkeypatch):

@@ -21,6 +21,8 @@ HERE = Path(__file__).parent
 BAD = HERE / "bad"
 REPO = HERE.parents[2]
 DEMO = REPO / "demo" / "spanish.yaml"
+#: The demo courses shipped in ``demo/``, by course slug.
+DEMOS = {"es": DEMO, "en": REPO / "demo" / "english.yaml"}
 
 CONTENT_MODELS = (
     Language,
