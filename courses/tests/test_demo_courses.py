@@ -10,11 +10,12 @@ from collections.abc import Iterator
 
 import pytest
 import yaml
+from django.db.models import Q
 
 from courses.answers import check_answer_text
 from courses.course_files import import_course
 from courses.exercise_types import REGISTRY
-from courses.models import Course, Exercise, Language, Lesson, Section, Unit
+from courses.models import Checkpoint, Course, Exercise, Language, Lesson, Section, Unit
 from courses.publishing import publishing_problems
 from courses.slugs import exercise_slug
 
@@ -36,17 +37,23 @@ def definitions(data: dict) -> Iterator[dict]:
     yield from data.get("exercises", [])
 
 
-def lesson_types(data: dict, lesson: dict) -> set[str]:
-    """The types a lesson serves, its ``ref`` items resolved by slug (default slugs as the importer builds them)."""
-    by_slug = {}
+def by_slug(data: dict) -> dict[str, dict]:
+    """The exercises defined in lessons, by slug (default slugs as the importer builds them)."""
+    found = {}
     for s in data["sections"]:
         for u in s.get("units", []):
             for le in u.get("lessons", []):
                 for n, item in enumerate(le.get("exercises", []), start=1):
                     if "ref" not in item:
                         default = exercise_slug(data["course"]["slug"], s["ordinal"], u["ordinal"], le["ordinal"], n)
-                        by_slug[item.get("slug", default)] = item
-    return {by_slug[item["ref"]]["type"] if "ref" in item else item["type"] for item in lesson["exercises"]}
+                        found[item.get("slug", default)] = item
+    return found
+
+
+def lesson_types(data: dict, lesson: dict) -> set[str]:
+    """The types a lesson serves, its ``ref`` items resolved."""
+    defined = by_slug(data)
+    return {defined[item["ref"]]["type"] if "ref" in item else item["type"] for item in lesson["exercises"]}
 
 
 def figures(data: dict) -> dict[str, int]:
@@ -104,6 +111,23 @@ def test_the_english_demo_listens_and_speaks_in_english_and_asks_in_spanish():
             assert not any(spanish_only.search(tile) for tile in e["payload"]["tiles"])
 
 
+def test_every_unit_and_section_of_the_english_demo_ends_with_a_checkpoint_titled_in_spanish():
+    data = DATA["en"]
+    levels = [*data["sections"], *(u for s in data["sections"] for u in s["units"])]
+    for level in levels:
+        checkpoint = level.get("checkpoint")
+        assert checkpoint, f"{level['title']} has no checkpoint"
+        assert checkpoint["title"].endswith(level["title"])
+        assert ("draw" in checkpoint) != ("exercises" in checkpoint)
+    kinds = {"draw" if "draw" in level["checkpoint"] else "exercises" for level in levels}
+    assert kinds == {"draw", "exercises"}  # both ways of choosing items are shown
+    # a fixed list asks nothing that needs audio, so every item is served before synthesize_audio runs
+    audio = {"listen", "speak"}
+    fixed = [s["checkpoint"]["exercises"] for s in data["sections"] if "exercises" in s["checkpoint"]]
+    types = {slug: item["type"] for slug, item in by_slug(data).items()}
+    assert all(types[slug] not in audio for items in fixed for slug in items)
+
+
 @pytest.mark.parametrize("slug", DEMOS)
 def test_the_readme_names_each_demo_course_with_its_own_figures(slug):
     """``make run`` in README.md names each course with its sections, units, lessons, checkpoints and words."""
@@ -159,3 +183,5 @@ def test_both_demo_courses_import_side_by_side_published_with_no_publishing_prob
         for obj in [*levels, *lessons_in_db]:
             assert publishing_problems(obj) == [], obj
         assert set(Exercise.objects.filter(course=course).values_list("type", flat=True)) == set(REGISTRY)
+        checkpoints = Checkpoint.objects.filter(Q(unit__section__course=course) | Q(section__course=course))
+        assert checkpoints.filter(is_published=True).count() == counted["checkpoints"]
