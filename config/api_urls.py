@@ -32,6 +32,7 @@ v1 = [
     path("lessons/<str:slug>/runs/", game.StartRunView.as_view(), name="lesson-runs"),
     path("runs/<str:id>/", game.RunDetailView.as_view(), name="run"),
     path("runs/<str:id>/answers/", game.AnswerView.as_view(), name="run-answers"),
+    path("runs/<str:id>/pairs/", game.PairCheckView.as_view(), name="run-pairs"),
     path("runs/<str:id>/abandon/", game.AbandonRunView.as_view(), name="run-abandon"),
     path("answers/<str:id>/report/", progress.ReportProblemView.as_view(), name="answer-report"),
     path("me/", game.MeView.as_view(), name="me"),

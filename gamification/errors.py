@@ -33,6 +33,15 @@ class InvalidAnswer(ServiceError):
         super().__init__(message, field=field)
 
 
+class PairAlreadyMatched(ServiceError):
+    code = "pair_already_matched"
+    status = 409
+    default_message = "One of these items is already matched."
+
+    def __init__(self, message: str | None = None, *, field: str | None = "left"):
+        super().__init__(message, field=field)
+
+
 class ClientIdConflict(ServiceError):
     code = "client_id_conflict"
     status = 409

@@ -52,6 +52,10 @@ class LessonRun(models.Model):
     exercise_ids = models.JSONField(default=list, help_text="The run's exercises in serving order")
     queue = models.JSONField(default=list, help_text="Exercise ids not yet answered correctly, head first")
     missed_ids = models.JSONField(default=list, help_text="Exercise ids answered wrongly at least once in this run")
+    # Match exercises checked pair by pair (docs/game-rules.md, "Match pairs"): per exercise id (a string
+    # key), the pairs found right and the wrong pairs tried, as [left index, right index] of the public
+    # lists; an exercise's entry is cleared when its answer is recorded.
+    pair_checks = models.JSONField(default=dict, blank=True, help_text="Match pairs checked so far, per exercise")
     xp_earned = models.PositiveIntegerField(default=0)
     gems_earned = models.PositiveIntegerField(default=0)
     mistakes = models.PositiveIntegerField(default=0)

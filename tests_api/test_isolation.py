@@ -124,6 +124,13 @@ ATTACKS = [
     ("answer owner's passed run", "post", lambda w: f"runs/{w['passed_run']}/answers/", lambda w: _answer(w, "x"), 404),
     ("abandon owner's run", "post", lambda w: f"runs/{w['active_run']}/abandon/", None, 404),
     (
+        "check a pair in owner's run",
+        "post",
+        lambda w: f"runs/{w['active_run']}/pairs/",
+        lambda w: {"exercise": w["exercise"], "left": 0, "right": 0},
+        404,
+    ),
+    (
         "report owner's answer",
         "post",
         lambda w: f"answers/{w['attempt']}/report/",
@@ -210,6 +217,7 @@ def test_every_api_operation_is_covered(world):
         "runs/{id}/",
         "runs/{id}/answers/",
         "runs/{id}/abandon/",
+        "runs/{id}/pairs/",
         "answers/{id}/report/",
         "lessons/{slug}/runs/",
         "courses/",

@@ -29,6 +29,33 @@ def wrong_pairs_note(wrong: list[str], unmatched: int = 0) -> str:
     return " ".join(parts)
 
 
+def pair_is_right(payload: dict, left: int, right: int) -> bool:
+    """Whether item ``left`` of the public left column goes with item ``right`` of the public right
+    column (indices in range: ``pair_in_range``). Reveals nothing about any other pair."""
+    public_right = sorted_rights(payload["pairs"])
+    return _fields.fold(payload["pairs"][left][1]) == _fields.fold(public_right[right])
+
+
+def pair_in_range(payload: dict, left: Any, right: Any) -> bool:
+    n = len(payload["pairs"])
+    return all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < n for v in (left, right))
+
+
+def pairs_shown(payload: dict, pairs: list) -> list[str]:
+    """``[left, right]`` index pairs of the public lists as the learner saw them: ``"el gato = the dog"``."""
+    public_right = sorted_rights(payload["pairs"])
+    return [f"{payload['pairs'][left][0]} = {public_right[right]}" for left, right in pairs]
+
+
+def verdict_after_pair_checks(payload: dict, verdict: Verdict, wrong_pairs: list) -> Verdict:
+    """The verdict of a match answered pair by pair: wrong if any wrong pair was tried on the way,
+    with a note naming those pairs (and the answer's own problem, if it has one)."""
+    note = wrong_pairs_note(pairs_shown(payload, wrong_pairs))
+    if not verdict.correct and verdict.note:
+        note = f"{note} {verdict.note}"
+    return Verdict(correct=False, note=note, best_match=verdict.best_match)
+
+
 @register
 class MatchPairs(ExerciseType):
     name = "match_pairs"

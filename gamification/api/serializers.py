@@ -124,6 +124,30 @@ class AnswerInputSerializer(serializers.Serializer):
     time_spent_ms = StrictIntegerField(min_value=0, max_value=MAX_INT, required=False, default=0)
 
 
+class PairCheckInputSerializer(serializers.Serializer):
+    exercise = StrictIntegerField(min_value=1, max_value=MAX_BIGINT, help_text="The match exercise's `id` in the run.")
+    left = StrictIntegerField(min_value=0, max_value=MAX_INT, help_text="Index into the exercise's public `left` list.")
+    right = StrictIntegerField(
+        min_value=0, max_value=MAX_INT, help_text="Index into the exercise's public `right` list."
+    )
+
+
+class PairCheckSerializer(serializers.Serializer):
+    exercise_id = serializers.IntegerField()
+    left = serializers.IntegerField()
+    right = serializers.IntegerField()
+    correct = serializers.BooleanField(help_text="Whether this pair is right (nothing about any other pair).")
+    found = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField(), min_length=2, max_length=2),
+        help_text="The pairs you have found so far, as [left, right] indices.",
+    )
+    wrong_tries = serializers.IntegerField(
+        help_text="Wrong pairs tried so far; any makes the exercise's answer count wrong (one heart)."
+    )
+    complete = serializers.BooleanField(help_text="Every pair is found: send the answer (all pairs).")
+    repeated = serializers.BooleanField(help_text="This pair was checked before; nothing changed.")
+
+
 class DiffWordSerializer(serializers.Serializer):
     """One word of a side of an answer's diff (stored as ``[word, same]``)."""
 

@@ -31,6 +31,8 @@ from .serializers import (
     FreezeShopSerializer,
     HeartsSerializer,
     MeSerializer,
+    PairCheckInputSerializer,
+    PairCheckSerializer,
     RunSerializer,
     StartReviewQuerySerializer,
 )
@@ -131,6 +133,37 @@ class AnswerView(APIView):
             now=timezone.now(),
         )
         return Response(AnswerOutcomeSerializer(outcome).data)
+
+
+@extend_schema(
+    tags=["runs"],
+    summary="Check one pair of a match exercise",
+    description="A match exercise can be played pair by pair: each tap of a pair asks whether **that** pair "
+    "is right (nothing about any other pair). A wrong pair costs no heart by itself; the exercise's answer "
+    "(all pairs, sent to `answers/` once `complete`) counts wrong — one heart — if any wrong pair was tried. "
+    "Idempotent: the same pair again answers the same with `repeated: true`. 400 `invalid_answer` for an "
+    "item not in the exercise or an exercise that is not a match; 409 `pair_already_matched` when either "
+    "item of the pair is already matched. Throttled (scope `answers`).",
+    parameters=[RUN_ID],
+    request=PairCheckInputSerializer,
+    responses={200: PairCheckSerializer, **error_responses(400, 404, 409, 429)},
+)
+class PairCheckView(APIView):
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "answers"
+
+    def post(self, request, id: str):
+        data = PairCheckInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        check = services.check_pair(
+            user=request.user,
+            run_id=id,
+            exercise_id=data.validated_data["exercise"],
+            left=data.validated_data["left"],
+            right=data.validated_data["right"],
+            now=timezone.now(),
+        )
+        return Response(PairCheckSerializer(check).data)
 
 
 @extend_schema(

@@ -3,18 +3,20 @@
 from .achievements import evaluate as evaluate_achievements
 from .activity import local_day, record_activity
 from .ledger import check_ledger
-from .loop import abandon_run, start_lesson_run, start_review_session, submit_answer
+from .loop import abandon_run, check_pair, start_lesson_run, start_review_session, submit_answer
 from .shop import FreezeShop, buy_streak_freeze
-from .types import AnswerOutcome, HeartsState
+from .types import AnswerOutcome, HeartsState, PairCheck
 from .wallet import ensure_learner, refill_hearts
 
 __all__ = [
     "AnswerOutcome",
     "FreezeShop",
     "HeartsState",
+    "PairCheck",
     "abandon_run",
     "buy_streak_freeze",
     "check_ledger",
+    "check_pair",
     "ensure_learner",
     "evaluate_achievements",
     "local_day",

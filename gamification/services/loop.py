@@ -22,18 +22,19 @@ from accounts.models import User
 from core.errors import NotFound
 from courses.answers import storable_answer, word_diff
 from courses.exercise_types import ExerciseType, answer_language_code, get_type, served_payload
+from courses.exercise_types.match_pairs import pair_in_range, pair_is_right, verdict_after_pair_checks
 from courses.models import Course, Exercise, Lesson
 from courses.selectors import answer_lexicon
 from progress import services as progress
 from progress.models import ExerciseAttempt, LessonRun
 from progress.rules import answer_passes_run, gems_for_pass, xp_per_exercise
 
-from ..errors import ClientIdConflict, ExerciseNotInRun, InvalidAnswer, OutOfHearts, RunFinished
+from ..errors import ClientIdConflict, ExerciseNotInRun, InvalidAnswer, OutOfHearts, PairAlreadyMatched, RunFinished
 from ..models import HeartsLog, LedgerEntry
 from . import achievements, ledger
 from . import hearts as hearts_rules
 from .activity import clamp_time_spent_ms, record_activity, seconds_counted
-from .types import AnswerOutcome
+from .types import AnswerOutcome, PairCheck
 from .wallet import ensure_learner, hearts_logs, lock_wallet
 
 
@@ -266,6 +267,9 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
     # Judged against the payload as this run served it: choices and tiles in the run's order.
     payload = served_payload(exercise_type, exercise.payload, run_id=run.pk, exercise_id=exercise_pk)
     parsed, language, verdict = _judge(exercise_type, payload, answer, course=run.course)
+    if wrong_pairs := progress.pair_checks_of(run, exercise_pk)["wrong"]:
+        # A match checked pair by pair counts wrong if any pair needed a second try (game-rules.md).
+        verdict = verdict_after_pair_checks(payload, verdict, wrong_pairs)
     correct = bool(verdict.correct)
     is_review = run.kind == LessonRun.Kind.REVIEW
     # 4. XP for the answer, and hearts after it (pure rule).
@@ -377,3 +381,49 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
         user=user, now=now, events=_answer_events(run=run, attempt=attempt, status=after.status, xp=xp, gems=gems)
     )
     return AnswerOutcome.from_stored(attempt_id=attempt.pk, result=attempt.result, repeated=False)
+
+
+def check_pair(*, user: User, run_id: Any, exercise_id: Any, left: Any, right: Any, now: datetime) -> PairCheck:
+    """Judge one pair of a match exercise as the learner taps it (docs/game-rules.md, "Match pairs").
+
+    Locks the run (``select_for_update(no_key=True)``, the one lock taken, so no pair check or answer of
+    the run is lost) and stores the check on it (one UPDATE). Idempotent: a pair checked before is
+    answered the same and changes nothing (``repeated``). A check costs no heart and earns nothing; it
+    says whether **this** pair is right, nothing about any other. The exercise's answer, sent when every
+    pair is found, counts wrong — one heart, once — if any wrong pair was tried. Errors (nothing
+    written): NotFound (unknown or someone else's run), RunFinished, ExerciseNotInRun, InvalidAnswer
+    (not a match exercise; an item not in it), PairAlreadyMatched (an item of a pair found already).
+    """
+    run_pk = _as_int(run_id, NotFound("No such run."))
+    exercise_pk = _as_int(exercise_id, ExerciseNotInRun("exercise must be an exercise id."))
+    left = _as_int(left, InvalidAnswer("left must be an index of the left column.", field="left"))
+    right = _as_int(right, InvalidAnswer("right must be an index of the right column.", field="right"))
+    with transaction.atomic():
+        run = progress.lock_run(user=user, run_id=run_pk)
+        _check_answerable(run, exercise_pk)
+        exercise = Exercise.objects.filter(pk=exercise_pk).values_list("type", "payload").first()
+        if exercise is None:
+            raise ExerciseNotInRun()
+        kind, payload = exercise
+        if kind != "match_pairs":
+            raise InvalidAnswer("Only a match exercise is checked pair by pair.", field="exercise")
+        if not pair_in_range(payload, left, right):
+            raise InvalidAnswer("That pair is not part of this exercise.", field="left")
+        checks = progress.pair_checks_of(run, exercise_pk)
+        pair = [left, right]
+        repeated = pair in checks["found"] or pair in checks["wrong"]
+        if not repeated:
+            if any(f[0] == left or f[1] == right for f in checks["found"]):
+                raise PairAlreadyMatched()
+            checks["found" if pair_is_right(payload, left, right) else "wrong"].append(pair)
+            progress.save_pair_checks(run=run, exercise_id=exercise_pk, checks=checks)
+        return PairCheck(
+            exercise_id=exercise_pk,
+            left=left,
+            right=right,
+            correct=pair in checks["found"],
+            found=checks["found"],
+            wrong_tries=len(checks["wrong"]),
+            complete=len(checks["found"]) == len(payload["pairs"]),
+            repeated=repeated,
+        )

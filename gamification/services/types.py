@@ -50,6 +50,20 @@ class AnswerOutcome:
 
 
 @dataclass(frozen=True)
+class PairCheck:
+    """One pair of a match exercise, judged as the learner taps it (``check_pair``)."""
+
+    exercise_id: int
+    left: int
+    right: int
+    correct: bool  # this pair only
+    found: list[list[int]]  # the pairs found right so far, [left, right] indices of the public lists
+    wrong_tries: int  # wrong pairs tried so far: any makes the exercise's answer wrong (one heart)
+    complete: bool  # every pair found: send the answer
+    repeated: bool  # the same pair was checked before; nothing changed
+
+
+@dataclass(frozen=True)
 class HeartsState:
     hearts: int
     max: int

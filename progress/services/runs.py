@@ -227,7 +227,7 @@ def apply_answer(
     elif out_of_hearts:
         status = LessonRun.Status.FAILED
     missed = run.missed_ids if correct or exercise_id in run.missed_ids else [*run.missed_ids, exercise_id]
-    fields = {
+    fields: dict[str, Any] = {
         "queue": queue,
         "missed_ids": missed,
         "status": status,
@@ -237,6 +237,9 @@ def apply_answer(
     }
     if status != LessonRun.Status.ACTIVE:
         fields["finished_at"] = now
+    if str(exercise_id) in run.pair_checks:  # a match's pair checks end with its answer (same UPDATE)
+        run.pair_checks = {k: v for k, v in run.pair_checks.items() if k != str(exercise_id)}
+        fields["pair_checks"] = run.pair_checks
     LessonRun.objects.filter(pk=run.pk).update(**fields)
     run.queue, run.missed_ids, run.status, run.xp_earned, run.mistakes = queue, missed, status, xp_earned, mistakes
     run.answers_count += 1
@@ -251,6 +254,20 @@ def apply_answer(
         passed=passed,
         perfect=passed and not mistakes,
     )
+
+
+def pair_checks_of(run: LessonRun, exercise_id: int) -> dict[str, list[list[int]]]:
+    """The pairs of a match exercise checked so far in the run: ``{"found": [[left, right], …],
+    "wrong": [[left, right], …]}`` (indices of the public lists)."""
+    checks = run.pair_checks.get(str(exercise_id)) or {}
+    return {"found": list(checks.get("found", [])), "wrong": list(checks.get("wrong", []))}
+
+
+def save_pair_checks(*, run: LessonRun, exercise_id: int, checks: dict[str, list[list[int]]]) -> None:
+    """Store a match exercise's pair checks on the run. ``run`` must be locked by the caller
+    (``lock_run``), so no other check or answer of the run is lost. One UPDATE."""
+    run.pair_checks = {**run.pair_checks, str(exercise_id): checks}
+    LessonRun.objects.filter(pk=run.pk).update(pair_checks=run.pair_checks)
 
 
 def record_pass(*, run: LessonRun, gems: int, now: datetime) -> tuple[int, int]:

@@ -4,8 +4,9 @@
  * - word_bank: the listed words become tile buttons; choosing tiles builds the answer line, and one
  *   hidden `answer` input per chosen tile carries its index in the order chosen (the typed-answer field
  *   is disabled so only the tiles are sent). Activating a word on the answer line puts it back.
- * - match_pairs: two columns of buttons; choose an item on the left, then its match on the right; this
- *   sets the item's <select>, which is what the form sends.
+ * - match_pairs: two columns of buttons; choose an item on the left, then its match on the right; the
+ *   server checks that pair (the form's data-pairs-url); a right pair sets the item's <select>, which is
+ *   what the form sends, a wrong one flashes and un-pairs; the last pair sends the answer.
  * - speak: where the browser offers speech recognition, a microphone button fills the transcript.
  * Safe to load several times on one page: each fieldset is enhanced once.
  */
@@ -109,21 +110,84 @@
         refresh();
       });
     });
+    function pair(left, rightButton) {
+      var value = left.dataset.index + "-" + rightButton.dataset.index;
+      // A right item belongs to one left item at a time.
+      selects.forEach(function (s) {
+        if (s.value && s.value.split("-")[1] === rightButton.dataset.index) s.value = "";
+      });
+      selectFor(left.dataset.index).value = value;
+    }
+
+    function focusNext() {
+      var next = box.querySelector('button[data-side="left"]:not(.paired)');
+      if (next) next.focus();
+    }
+
     box.querySelectorAll('button[data-side="right"]').forEach(function (b) {
       b.addEventListener("click", function () {
-        if (!current) return;
-        var value = current.dataset.index + "-" + b.dataset.index;
-        // A right item belongs to one left item at a time.
-        selects.forEach(function (s) {
-          if (s.value && s.value.split("-")[1] === b.dataset.index) s.value = "";
-        });
-        selectFor(current.dataset.index).value = value;
+        if (!current || b.classList.contains("matched")) return;
+        var left = current;
         current = null;
-        refresh();
-        var next = box.querySelector('button[data-side="left"]:not(.paired)');
-        if (next) next.focus();
+        checkPair(left, b, function (verdict) {
+          if (verdict === "right") {
+            pair(left, b);
+            [left, b].forEach(function (el) { el.classList.add("matched"); el.disabled = true; });
+          } else if (verdict === "wrong") {
+            [left, b].forEach(function (el) { el.classList.add("mp-wrong"); });
+            window.setTimeout(function () {
+              [left, b].forEach(function (el) { el.classList.remove("mp-wrong"); });
+            }, 600);
+          } else {
+            pair(left, b); // not checked (offline): paired, never shown as right; Check judges it
+          }
+          refresh();
+          if (verdict === "complete") return;
+          focusNext();
+        });
       });
     });
+    // Each pair is judged by the server as it is made (docs/game-rules.md, "Match pairs"): the API
+    // says whether that one pair is right. A wrong pair flashes and un-pairs; once every pair is
+    // found the answer is sent. Without the API (no URL, offline) pairs are made unchecked.
+    var status = box.querySelector("[data-mp-status]");
+    var form = selects.length ? document.getElementById(selects[0].getAttribute("form")) : null;
+    var pairsUrl = form ? form.dataset.pairsUrl : null;
+
+    function say(text) {
+      if (status) status.textContent = text;
+    }
+
+    function checkPair(left, rightButton, done) {
+      if (!pairsUrl || !window.fetch) return done("unchecked");
+      var token = form.querySelector('input[name="csrfmiddlewaretoken"]');
+      fetch(pairsUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": token ? token.value : "" },
+        body: JSON.stringify({
+          exercise: Number(form.querySelector('input[name="exercise"]').value),
+          left: Number(left.dataset.index),
+          right: Number(rightButton.dataset.index),
+        }),
+      })
+        .then(function (response) {
+          if (!response.ok) throw new Error(String(response.status));
+          return response.json();
+        })
+        .then(function (result) {
+          var names = left.textContent + " = " + rightButton.textContent;
+          say((result.correct ? box.dataset.msgRight : box.dataset.msgWrong) + " " + names);
+          done(result.correct ? "right" : "wrong");
+          if (result.complete) {
+            var check = document.getElementById("check-button");
+            if (form.requestSubmit) form.requestSubmit(check || undefined);
+            else if (check) check.click();
+          }
+        })
+        .catch(function () { done("unchecked"); });
+    }
+
     selects.forEach(function (s) { s.addEventListener("change", refresh); });
     box.querySelector("[data-mp-selects]").hidden = true;
     board.hidden = false;
