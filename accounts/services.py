@@ -281,9 +281,12 @@ class DemoAccount:
     password: str
     created: bool
     is_superuser: bool
+    locale: str = "en"
 
 
 DEMO_LEARNER_EMAIL = "learner@mallard.local"
+#: A second demo learner whose interface is in Spanish, for the English course taught in Spanish.
+DEMO_SPANISH_LEARNER_EMAIL = "aprendiz@mallard.local"
 DEMO_ADMIN_EMAIL = "admin@mallard.local"
 
 
@@ -292,13 +295,16 @@ def generate_password() -> str:
 
 
 @transaction.atomic
-def ensure_demo_account(*, email: str, password: str, display_name: str, superuser: bool) -> DemoAccount:
-    """Create the account or reset its password; verified primary e-mail; lockout cleared. Idempotent."""
+def ensure_demo_account(
+    *, email: str, password: str, display_name: str, superuser: bool, locale: str = "en"
+) -> DemoAccount:
+    """Create the account (interface in ``locale``) or reset its password; verified primary e-mail; lockout
+    cleared. Idempotent."""
     email = normalize_email(email)
     user = User.objects.filter(email__iexact=email).select_for_update().first()
     created = user is None
     if created:
-        user = User(email=email, display_name=display_name)
+        user = User(email=email, display_name=display_name, locale=locale)
     user.is_active = True
     if superuser:
         user.is_staff = user.is_superuser = True
@@ -313,17 +319,25 @@ def ensure_demo_account(*, email: str, password: str, display_name: str, superus
         address.primary = address.verified = True
         address.save(update_fields=["primary", "verified"])
     clear_lockout(email=email)
-    return DemoAccount(email=email, password=password, created=created, is_superuser=superuser)
+    return DemoAccount(email=email, password=password, created=created, is_superuser=superuser, locale=user.locale)
 
 
 def bootstrap_demo_accounts(*, password: str | None = None) -> list[DemoAccount]:
-    """The demo learner and the admin of ``make run``; each gets ``password`` or a fresh random one."""
+    """The demo learners (interface in English, and in Spanish) and the admin of ``make run``; each gets
+    ``password`` or a fresh random one."""
     return [
         ensure_demo_account(
             email=DEMO_LEARNER_EMAIL,
             password=password or generate_password(),
             display_name="Demo Learner",
             superuser=False,
+        ),
+        ensure_demo_account(
+            email=DEMO_SPANISH_LEARNER_EMAIL,
+            password=password or generate_password(),
+            display_name="Aprendiz",
+            superuser=False,
+            locale="es",
         ),
         ensure_demo_account(
             email=DEMO_ADMIN_EMAIL,

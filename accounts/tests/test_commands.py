@@ -31,8 +31,12 @@ def printed_passwords(output: str) -> dict[str, str]:
 def test_bootstrap_demo_prints_working_credentials(client):
     output = run("bootstrap_demo")
     passwords = printed_passwords(output)
-    assert set(passwords) == {"learner@mallard.local", "admin@mallard.local"}
-    assert passwords["learner@mallard.local"] != passwords["admin@mallard.local"]
+    assert set(passwords) == {"learner@mallard.local", "aprendiz@mallard.local", "admin@mallard.local"}
+    assert len(set(passwords.values())) == 3
+
+    # the second learner's interface is in Spanish, for the English course taught in Spanish
+    assert User.objects.get(email="aprendiz@mallard.local").locale == "es"
+    assert "learner (es)" in output and "learner (en)" in output
 
     learner = User.objects.get(email="learner@mallard.local")
     admin = User.objects.get(email="admin@mallard.local")
@@ -48,6 +52,12 @@ def test_bootstrap_demo_prints_working_credentials(client):
     )
     assert response.status_code == 302 and response["Location"] == reverse("home")
     client.logout()
+    client.post(
+        reverse("account_login"),
+        {"login": "aprendiz@mallard.local", "password": passwords["aprendiz@mallard.local"]},
+    )
+    assert '<html lang="es"' in client.get(reverse("home")).content.decode()
+    client.logout()
     response = client.post(
         "/admin/login/?next=/admin/", {"username": "admin@mallard.local", "password": passwords["admin@mallard.local"]}
     )
@@ -57,13 +67,16 @@ def test_bootstrap_demo_prints_working_credentials(client):
 
 def test_bootstrap_demo_is_idempotent_and_resets_passwords():
     run("bootstrap_demo", password="first-pass-123")
+    User.objects.filter(email="aprendiz@mallard.local").update(locale="en")  # the learner's own choice
     output = run("bootstrap_demo", password="second-pass-456")
+    assert User.objects.get(email="aprendiz@mallard.local").locale == "en"  # kept
     assert "password reset" in output
-    assert User.objects.filter(email__endswith="@mallard.local").count() == 2
-    assert EmailAddress.objects.filter(email__endswith="@mallard.local").count() == 2
+    assert User.objects.filter(email__endswith="@mallard.local").count() == 3
+    assert EmailAddress.objects.filter(email__endswith="@mallard.local").count() == 3
     assert User.objects.get(email="learner@mallard.local").check_password("second-pass-456")
     assert printed_passwords(output) == {
         "learner@mallard.local": "second-pass-456",
+        "aprendiz@mallard.local": "second-pass-456",
         "admin@mallard.local": "second-pass-456",
     }
 
