@@ -151,7 +151,16 @@ def by_text(text: str) -> dict:
     [
         ("Soy Ana.", "en", ["I am Ana.", "I'm Ana", "im ana", "My name is Ana", "My name's Ana."]),
         ("Tengo diez años.", "en", ["I'm ten.", "I am ten years old", "I am 10 years old.", "I'm 10"]),
-        ("Estoy bien, ¿y tú?", "en", ["I'm fine, and you?", "I am good, how about you?", "Im OK and you"]),
+        (
+            "Estoy bien, ¿y tú?",
+            "en",
+            ["I'm fine, and you?", "I am good, how about you?", "Im OK and you", "I'm fine, thanks, and you?"],
+        ),
+        (
+            "Él es de España y habla español.",
+            "en",
+            ["He's from Spain and speaks Spanish.", "He is from Spain and he speaks Spanish"],
+        ),
         ("Me levanto a las siete.", "en", ["I get up at seven.", "I wake up at 7 o'clock", "I get up at 7"]),
         ("How are you?", "es", ["¿Cómo estás?", "Como esta usted", "¿Qué tal?"]),
         ("My name is Ana.", "es", ["Me llamo Ana.", "Mi nombre es Ana", "Soy Ana"]),
