@@ -356,7 +356,7 @@ class ExerciseTypeFilter(admin.SimpleListFilter):
 @admin.register(Exercise)
 class ExerciseAdmin(GenerateAudioMixin, PublishingCheckMixin, SlugReadOnlyMixin, admin.ModelAdmin):
     form = ExerciseAdminForm
-    list_display = ["slug", "type", "prompt", "course", "lesson_count", "is_published", "updated_at"]
+    list_display = ["slug", "type", "prompt", "course", "lesson_count", "is_published"]
     list_filter = ["course", ExerciseTypeFilter, "is_published"]
     list_select_related = ["course"]
     search_fields = ["slug", "prompt", "payload", "hint"]

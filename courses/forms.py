@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.api.parsers import MAX_DEPTH, nesting_depth
 from core.text import storable
@@ -42,25 +44,35 @@ class SiblingOrdinalForm(forms.ModelForm):
 
 
 def payload_help(type_name: str | None) -> str:
-    """The schema and an example payload of one type (or of every type), as HTML for the payload field."""
-    kinds = [REGISTRY[type_name]] if type_name in REGISTRY else sorted(REGISTRY.values(), key=lambda t: t.name)
+    """The schema and an example payload of every type, as HTML for the payload field: the chosen type's
+    is open and the others are hidden (``static/js/admin-exercise-form.js`` shows the one of the type
+    chosen, as it changes; without JavaScript the page after a save shows the saved type's)."""
+    kinds = sorted(REGISTRY.values(), key=lambda t: t.name)
+    chosen = type_name if type_name in REGISTRY else None
     return format_html(
         '<div class="payload-help">{}</div>',
         format_html_join(
             "",
-            "<details{}><summary><strong>{}</strong> payload</summary>"
+            '<details data-type="{}"{}{}><summary><strong>{}</strong> payload</summary>'
             "<pre>{}</pre><p>Example:</p><pre>{}</pre></details>",
             (
                 (
-                    " open" if len(kinds) == 1 else "",
+                    kind.name,
+                    " open" if kind.name == chosen else "",
+                    " hidden" if chosen and kind.name != chosen else "",
                     kind.name,
                     kind.schema,
-                    json.dumps(kind.example, ensure_ascii=False, indent=2),
+                    example_json(kind.name),
                 )
                 for kind in kinds
             ),
         ),
     )
+
+
+def example_json(type_name: str) -> str:
+    """The type's example payload, as the payload field shows JSON."""
+    return json.dumps(REGISTRY[type_name].example, ensure_ascii=False, indent=2)
 
 
 def apply_exercise_errors(form: forms.ModelForm, error: ValidationError) -> None:
@@ -81,6 +93,15 @@ class PrettyJSONField(forms.JSONField):
     def to_python(self, value):
         if isinstance(value, str) and nesting_depth(value.encode(), stop_at=MAX_DEPTH) > MAX_DEPTH:
             raise ValidationError(f"The JSON is nested more than {MAX_DEPTH} levels deep.", code="invalid")
+        if isinstance(value, str) and value.strip():
+            try:
+                json.loads(value, cls=self.decoder)
+            except json.JSONDecodeError as e:
+                raise ValidationError(
+                    _("The JSON is not valid at line %(line)s, column %(column)s: %(problem)s."),
+                    code="invalid",
+                    params={"line": e.lineno, "column": e.colno, "problem": e.msg},
+                ) from None
         return super().to_python(value)
 
     def bound_data(self, data, initial):
@@ -97,7 +118,13 @@ class PrettyJSONField(forms.JSONField):
 
 
 class ExerciseAdminForm(forms.ModelForm):
-    type = forms.ChoiceField(choices=type_choices, help_text="The payload's shape depends on the type.")
+    type = forms.ChoiceField(
+        choices=type_choices,
+        help_text=gettext_lazy(
+            "The payload's shape depends on the type. On a new exercise, changing the type puts its example "
+            "in the payload until you edit it."
+        ),
+    )
     payload = PrettyJSONField(
         widget=forms.Textarea(attrs={"rows": 12, "cols": 80, "class": "vLargeTextField payload-json"}),
         help_text="JSON. See the schema of the chosen type below.",
@@ -105,8 +132,10 @@ class ExerciseAdminForm(forms.ModelForm):
     add_to_lesson = forms.ModelChoiceField(
         queryset=Lesson.objects.select_related("unit__section__course"),
         required=False,
-        help_text="Optional: append the new exercise to this lesson; its slug then follows the lesson "
-        "(es-e-01-03-05-12) instead of es-e-0007.",
+        help_text=gettext_lazy(
+            "Optional: append the new exercise to this lesson (its course is then the lesson's, and you can "
+            "leave Course empty); its slug then follows the lesson (es-e-01-03-05-12) instead of es-e-0007."
+        ),
     )
 
     class Meta:
@@ -126,23 +155,41 @@ class ExerciseAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        type_name = self.data.get("type") if self.is_bound else (self.instance.type or self.initial.get("type"))
-        self.fields["payload"].help_text = format_html(
-            "JSON. Errors name the payload key at fault.{}", payload_help(type_name)
-        )
         if self.instance.pk:
             del self.fields["add_to_lesson"]
         else:
             field = self.fields["add_to_lesson"]
             field.widget = AutocompleteSelect(LessonExercise._meta.get_field("lesson"), admin.site)
             field.widget.choices = field.choices
+            # A new exercise in a lesson takes the lesson's course: Course may be left empty then.
+            self.fields["course"].required = False
+            self.fields["course"].help_text = _("Leave empty when you choose “Add to lesson”: its course is used.")
+            if not self.is_bound and not self.initial.get("payload"):
+                chosen = self.initial.get("type") or self.fields["type"].choices[0][0]
+                self.initial.setdefault("type", chosen)
+                self.initial["payload"] = REGISTRY[chosen].example if chosen in REGISTRY else {}
+        self.fields["payload"].widget.attrs["data-examples"] = json.dumps(
+            {name: example_json(name) for name in REGISTRY}, ensure_ascii=False
+        )
+        type_name = self.data.get("type") if self.is_bound else (self.instance.type or self.initial.get("type"))
+        self.fields["payload"].help_text = format_html(
+            "{}{}",
+            _("JSON. Errors name the payload key at fault, or the line and column of a typo."),
+            payload_help(type_name),
+        )
 
     def clean(self):
         cleaned = super().clean()
         lesson = cleaned.get("add_to_lesson")
         course = cleaned.get("course")
+        if "course" in self.fields and not self.fields["course"].required and course is None:
+            if lesson is not None:
+                course = cleaned["course"] = lesson.unit.section.course
+                self.instance.course = course
+            elif not self.has_error("add_to_lesson"):
+                self.add_error("course", _("Choose a course, or a lesson to add the exercise to."))
         if lesson and course and lesson.unit.section.course_id != course.pk:
-            self.add_error("add_to_lesson", "This lesson belongs to another course.")
+            self.add_error("add_to_lesson", _("This lesson belongs to another course."))
         if "type" in cleaned and "payload" in cleaned and not self.has_error("course"):
             probe = Exercise(
                 course=course,

@@ -2,6 +2,7 @@
 form's payload errors, prerequisites, read-only slugs and the lesson preview."""
 
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -10,6 +11,7 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from courses import services
 from courses.admin import CourseAdmin
+from courses.exercise_types import REGISTRY
 from courses.models import (
     Checkpoint,
     Course,
@@ -391,21 +393,65 @@ def test_exercise_add_form_shows_payload_errors_on_the_payload_field(client, edi
     assert not Exercise.objects.filter(prompt="Choose").exists()
 
 
-def test_exercise_form_refuses_invalid_json(client, editor, tree):
+def test_exercise_form_refuses_invalid_json_naming_line_and_column(client, editor, tree):
     response = client.post(reverse("admin:courses_exercise_add"), exercise_post(tree["course"], payload="{not json"))
     assert response.status_code == 200
-    assert "payload" in response.context["adminform"].form.errors
+    assert response.context["adminform"].form.errors["payload"] == [
+        "The JSON is not valid at line 1, column 2: Expecting property name enclosed in double quotes."
+    ]
+    payload = '{\n  "question": "Thank you?",\n  "choices": ["gracias", "hola"]\n  "answer": 0\n}'
+    response = client.post(reverse("admin:courses_exercise_add"), exercise_post(tree["course"], payload=payload))
+    assert response.context["adminform"].form.errors["payload"] == [
+        "The JSON is not valid at line 4, column 3: Expecting ',' delimiter."
+    ]
+    assert payload in response.content.decode().replace("&quot;", '"')  # shown back as typed
+    assert not Exercise.objects.filter(prompt="Choose").exists()
 
 
-def test_exercise_form_shows_the_schema_and_example_of_the_type(client, editor, tree):
+def help_sections(html: str) -> dict[str, str]:
+    """The payload help's <details> per type → its opening tag's attributes (open / hidden)."""
+    return {m.group(1): m.group(2).strip() for m in re.finditer(r'<details data-type="(\w+)"([^>]*)>', html)}
+
+
+def test_exercise_form_help_follows_the_type(client, editor, tree):
     response = client.get(reverse("admin:courses_exercise_change", args=[tree["exercise"].pk]))
-    help_text = response.context["adminform"].form.fields["payload"].help_text
-    assert "<strong>translate</strong>" in help_text
-    assert "direction" in help_text
-    assert "multiple_choice" not in help_text
+    sections = help_sections(response.context["adminform"].form.fields["payload"].help_text)
+    assert sections.pop("translate") == "open"  # the exercise's type, open
+    assert set(sections.values()) == {"hidden"} and "multiple_choice" in sections  # the others there, hidden
+    assert "js/admin-exercise-form.js" in response.content.decode()  # which shows the type chosen
+
+
+def test_a_new_exercise_starts_from_the_example_of_the_chosen_type(client, editor, tree):
     add = client.get(reverse("admin:courses_exercise_add"))
-    for name in ("translate", "word_bank", "fill_blank"):
-        assert f"<strong>{name}</strong>" in add.context["adminform"].form.fields["payload"].help_text
+    form = add.context["adminform"].form
+    first = form.fields["type"].choices[0][0]
+    assert form["type"].value() == first
+    assert json.loads(form["payload"].value()) == REGISTRY[first].example
+    sections = help_sections(form.fields["payload"].help_text)
+    assert sections.pop(first) == "open" and set(sections.values()) == {"hidden"}
+    examples = json.loads(form.fields["payload"].widget.attrs["data-examples"])  # for the script
+    assert {name: json.loads(text) for name, text in examples.items()} == {n: t.example for n, t in REGISTRY.items()}
+
+    chosen = client.get(reverse("admin:courses_exercise_add") + "?type=word_bank").context["adminform"].form
+    assert json.loads(chosen["payload"].value()) == REGISTRY["word_bank"].example
+
+
+def test_the_course_is_implied_by_add_to_lesson(client, editor, tree):
+    lesson = tree["lessons"][1]
+    response = client.post(
+        reverse("admin:courses_exercise_add"), {**exercise_post(tree["course"], add_to_lesson=lesson.pk), "course": ""}
+    )
+    assert response.status_code == 302
+    exercise = Exercise.objects.get(prompt="Choose")
+    assert exercise.course == tree["course"] and exercise.slug == "es-e-01-01-02-01"
+    neither = client.post(
+        reverse("admin:courses_exercise_add"), {**exercise_post(tree["course"], prompt="x"), "course": ""}
+    )
+    assert neither.status_code == 200
+    assert neither.context["adminform"].form.errors == {
+        "course": ["Choose a course, or a lesson to add the exercise to."]
+    }
+    assert not Exercise.objects.filter(prompt="x").exists()
 
 
 def test_exercise_created_into_a_lesson_gets_the_lesson_slug_and_position(client, editor, tree):
