@@ -17,7 +17,7 @@ from courses.course_files import import_course
 from courses.exercise_types import REGISTRY
 from courses.models import Checkpoint, Course, Exercise, Language, Lesson, Section, Unit
 from courses.publishing import publishing_problems
-from courses.slugs import exercise_slug
+from courses.slugs import exercise_slug, lesson_slug
 
 from .course_files.helpers import DEMOS, REPO
 
@@ -140,6 +140,27 @@ def test_the_readme_names_each_demo_course_with_its_own_figures(slug):
     )
     assert match, f"README.md does not describe demo/{name}"
     assert {key: int(value or 0) for key, value in match.groupdict().items()} == figures(DATA[slug])
+
+
+@pytest.mark.parametrize("slug", DEMOS)
+def test_the_demo_readme_lists_each_lesson_as_the_file_has_it(slug):
+    """demo/README.md's lesson tables: slug, unit and title, kind, difficulty and minutes, in course order."""
+    readme = (REPO / "demo" / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(rf"^\| ({slug}-l-[\d-]+) \| (.+?) \| (\w+) \| (\w+) \| (\d+) \|$", readme, re.MULTILINE)
+    data = DATA[slug]
+    expected = [
+        (
+            le.get("slug", lesson_slug(slug, s["ordinal"], u["ordinal"], le["ordinal"])),
+            f"{u['title']}: {le['title']}",
+            le.get("kind", "core"),
+            le.get("difficulty", "easy"),
+            str(le.get("minutes", 5)),
+        )
+        for s in data["sections"]
+        for u in s["units"]
+        for le in u["lessons"]
+    ]
+    assert rows == expected
 
 
 def by_text(text: str) -> dict:
