@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import league_views, views
+from . import league_views, preview_views, views
 
 urlpatterns = [
     path("courses/<slug:slug>/review/", views.start_review, name="start_review"),
@@ -17,4 +17,11 @@ urlpatterns = [
     path("shop/", views.shop, name="shop"),
     path("shop/streak-freeze/", views.buy_streak_freeze, name="buy_streak_freeze"),
     path("league/", league_views.league, name="league"),
+    # Playable preview for authors (staff): the real player, nothing written (docs/authoring.md).
+    path("preview/lessons/<int:lesson_id>/start/", preview_views.start, name="preview_start"),
+    path("preview/lessons/<int:lesson_id>/", preview_views.play, name="preview_play"),
+    path("preview/lessons/<int:lesson_id>/answer/", preview_views.answer, name="preview_answer"),
+    path("preview/lessons/<int:lesson_id>/pairs/", preview_views.pairs, name="preview_pairs"),
+    path("preview/lessons/<int:lesson_id>/done/", preview_views.done, name="preview_done"),
+    path("preview/lessons/<int:lesson_id>/quit/", preview_views.quit_preview, name="preview_quit"),
 ]
