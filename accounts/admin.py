@@ -1,7 +1,8 @@
 """Admin for users: e-mail based (no username/first/last name), searchable, filterable by role.
 
-Superusers and staff whose role is *admin* manage users; other staff (e.g. content editors) do not
-see this page unless someone gave them the user permissions explicitly.
+Superusers and staff whose role is *admin* manage users; moderators see them read-only (learner
+support); other staff (e.g. content editors) do not see this page unless someone gave them the user
+permissions explicitly.
 """
 
 from django.contrib import admin
@@ -10,7 +11,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from . import admin_audit  # noqa: F401 — the audit trail (read-only)
 from .models import ActivityEvent, User
-from .staff import is_account_admin
+from .staff import is_account_admin, is_moderator
 
 
 class UserCreationForm(auth_forms.AdminUserCreationForm):
@@ -70,11 +71,12 @@ class UserAdmin(DjangoUserAdmin):
             fields += ["is_superuser", "user_permissions"]
         return fields
 
+    # Moderators look learners up (learner support), read-only; account admins manage them.
     def has_module_permission(self, request):
-        return is_account_admin(request.user) or super().has_module_permission(request)
+        return is_moderator(request.user) or super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return is_account_admin(request.user) or super().has_view_permission(request, obj)
+        return is_moderator(request.user) or super().has_view_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
         return is_account_admin(request.user) or super().has_change_permission(request, obj)
@@ -110,8 +112,8 @@ class ActivityEventAdmin(admin.ModelAdmin):
         return False
 
     def has_module_permission(self, request):
-        return is_account_admin(request.user) or super().has_module_permission(request)
+        return is_moderator(request.user) or super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        # The same staff who manage users (or anyone given the view permission explicitly).
-        return is_account_admin(request.user) or super().has_view_permission(request, obj)
+        # Account admins and moderators (learner support), or anyone given the view permission.
+        return is_moderator(request.user) or super().has_view_permission(request, obj)

@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from accounts.staff import is_account_admin
+from accounts.staff import is_account_admin, is_moderator
 
 from .models import Wallet
 from .services.adjustments import REASON_MAX_LENGTH, InvalidAdjustment, Kind, adjust_balance
@@ -70,6 +70,10 @@ class WalletAdmin(admin.ModelAdmin):
             '<a href="{}">Adjust balance</a>', reverse("admin:gamification_wallet_adjust", args=[obj.pk])
         )
 
+    def get_list_display(self, request):
+        shown = list(super().get_list_display(request))
+        return shown if can_adjust(request) else [f for f in shown if f != "adjust_link"]
+
     # Totals change only through the services (the ledger), never by editing this page.
     def has_add_permission(self, request) -> bool:
         return False
@@ -80,11 +84,12 @@ class WalletAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    # Moderators see wallets (learner support: "where did my hearts go?"); adjusting is for can_adjust.
     def has_view_permission(self, request, obj=None) -> bool:
-        return can_adjust(request) or super().has_view_permission(request, obj)
+        return can_adjust(request) or is_moderator(request.user) or super().has_view_permission(request, obj)
 
     def has_module_permission(self, request) -> bool:
-        return can_adjust(request) or super().has_module_permission(request)
+        return can_adjust(request) or is_moderator(request.user) or super().has_module_permission(request)
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.adjust_view)

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.staff import is_moderator
 from core.errors import ServiceError
 from courses.models import Course
 
@@ -57,6 +58,16 @@ class ProblemReportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    # Moderators work the queue (reject, resolve); accepting an answer also needs courses.change_exercise.
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_moderator(request.user) or super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_moderator(request.user) or super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_moderator(request.user) or super().has_change_permission(request, obj)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
