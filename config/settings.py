@@ -355,6 +355,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "RunStatusEnum": "gamification.api.serializers.RUN_STATUSES",
+        "RunKindEnum": "gamification.api.serializers.RUN_KINDS",
         "ReportKindEnum": "progress.models.ProblemReport.Kind",
         "ReportStatusEnum": "progress.models.ProblemReport.Status",
         "BubbleStatusEnum": "bubbles.models.Bubble.Status",

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 MAX_HEARTS = 5
 #: A learner holds at most this many streak freezes (docs/game-rules.md, "Streak freezes").
@@ -187,33 +188,62 @@ class DailyActivity(models.Model):
 
 
 class Achievement(models.Model):
+    """An achievement: a condition measured per learner and one or more levels (``AchievementLevel``),
+    each a threshold of that measure with its XP reward (docs/game-rules.md, "Achievements")."""
+
     class Condition(models.TextChoices):
-        LESSON_COUNT = "lesson_count", "Lessons passed"
-        STREAK_DAYS = "streak_days", "Streak length (days)"
-        PERFECT_LESSONS = "perfect_lessons", "Perfect lessons"
-        XP_TOTAL = "xp_total", "Total XP"
-        UNITS_COMPLETED = "units_completed", "Units completed"
+        LESSON_COUNT = "lesson_count", _("Lessons passed")
+        STREAK_DAYS = "streak_days", _("Streak length (days)")
+        PERFECT_LESSONS = "perfect_lessons", _("Perfect lessons")
+        XP_TOTAL = "xp_total", _("Total XP")
+        UNITS_COMPLETED = "units_completed", _("Units completed")
+        WORDS_MASTERED = "words_mastered", _("Words mastered")
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=100, unique=True)
     description = models.CharField(max_length=300)
     icon = models.CharField(max_length=16, blank=True)
     condition_type = models.CharField(max_length=20, choices=Condition.choices)
-    condition_value = models.PositiveIntegerField()
-    xp_reward = models.PositiveIntegerField(default=0)
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True, verbose_name=_("published"))
 
     class Meta:
-        ordering = ["condition_type", "condition_value"]
-        constraints = [models.CheckConstraint(condition=Q(condition_value__gte=1), name="achievement_value_positive")]
+        ordering = ["condition_type", "code"]
 
     def __str__(self) -> str:
         return self.name
 
 
+class AchievementLevel(models.Model):
+    """Level ``level`` of an achievement: reached when the measure is at least ``threshold``; awards
+    ``xp_reward`` XP once. Levels are numbered 1, 2, … and their thresholds rise with the number."""
+
+    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="levels")
+    level = models.PositiveSmallIntegerField()
+    threshold = models.PositiveIntegerField()
+    xp_reward = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["achievement", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["achievement", "level"], name="achievement_level_unique"),
+            models.UniqueConstraint(fields=["achievement", "threshold"], name="achievement_threshold_unique"),
+            models.CheckConstraint(condition=Q(level__gte=1), name="achievement_level_positive"),
+            models.CheckConstraint(condition=Q(threshold__gte=1), name="achievement_threshold_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.achievement} {self.level}"
+
+
 class UserAchievement(models.Model):
+    """A level of an achievement a learner earned: once per learner, achievement and level. The
+    threshold and reward are kept as they were when it was earned."""
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="achievements")
     achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="holders")
+    level = models.PositiveSmallIntegerField(default=1)
+    threshold = models.PositiveIntegerField(default=1)
+    xp_reward = models.PositiveIntegerField(default=0)
     earned_at = models.DateTimeField()
     # The run whose pass (or answer) earned it, for the end-of-lesson screen; null when earned otherwise.
     run = models.ForeignKey(
@@ -221,10 +251,12 @@ class UserAchievement(models.Model):
     )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "achievement"], name="user_achievement_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "achievement", "level"], name="user_achievement_level_unique")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user}: {self.achievement}"
+        return f"{self.user}: {self.achievement} {self.level}"
 
 
 class JobRun(models.Model):
@@ -375,9 +407,7 @@ class LeagueMembership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="league_weeks")
     week_start = models.DateField()
     division = models.PositiveSmallIntegerField(null=True, blank=True)
-    cohort = models.ForeignKey(
-        LeagueCohort, on_delete=models.CASCADE, null=True, blank=True, related_name="members"
-    )
+    cohort = models.ForeignKey(LeagueCohort, on_delete=models.CASCADE, null=True, blank=True, related_name="members")
     seat = models.PositiveSmallIntegerField(null=True, blank=True)
     xp = models.PositiveIntegerField(default=0)
     # The instant the XP last went up: of two learners with the same XP, who got there first ranks higher.

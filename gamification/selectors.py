@@ -15,6 +15,7 @@ from progress.models import Enrollment, ExerciseAttempt, LessonProgress, LessonR
 from progress.rules import percent
 from progress.services.scheduling import mastered_q
 
+from .achievement_selectors import AchievementProgress, achievement_progress
 from .models import MAX_HEARTS, DailyActivity, FrozenDay, Streak, UserAchievement, Wallet
 from .services.activity import local_day, seconds_counted, streak_alive
 from .services.hearts import current
@@ -107,6 +108,8 @@ class EarnedAchievement:
     icon: str
     xp_reward: int
     earned_at: datetime
+    level: int = 1
+    threshold: int = 1
 
 
 def _earned(rows) -> list[EarnedAchievement]:
@@ -116,8 +119,10 @@ def _earned(rows) -> list[EarnedAchievement]:
             ua.achievement.name,
             ua.achievement.description,
             ua.achievement.icon,
-            ua.achievement.xp_reward,
+            ua.xp_reward,
             ua.earned_at,
+            ua.level,
+            ua.threshold,
         )
         for ua in rows
     ]
@@ -293,7 +298,7 @@ class Profile:
     goal_met: bool
     last_14_days: list[tuple[date, int]]
     courses: list[CourseProgress]
-    achievements: list[EarnedAchievement]
+    achievements: list[AchievementProgress]
 
 
 def _course_progress(*, user: User, enrollments: list[Enrollment]) -> list[CourseProgress]:
@@ -357,8 +362,19 @@ def _live_streak(user: User, streak: Streak | None, now: datetime) -> int:
     return streak.current
 
 
+def achievements(*, user: User, now: datetime) -> list[AchievementProgress]:
+    """Every achievement with the levels earned and the next level's progress (the profile's list).
+    Five queries (six while a units level is left to earn), whatever the history."""
+    wallet = Wallet.objects.filter(user=user).only("xp_total").first()
+    streak = Streak.objects.filter(user=user).first()
+    return achievement_progress(
+        user=user, xp_total=wallet.xp_total if wallet else 0, streak_current=_live_streak(user, streak, now)
+    )
+
+
 def profile(*, user: User, now: datetime) -> Profile:
-    """Everything the profile page shows. Seven queries whatever the history or number of courses."""
+    """Everything the profile page shows. Twelve queries (thirteen while a units level is left to
+    earn) whatever the history, the number of courses or of achievements."""
     wallet = Wallet.objects.filter(user=user).first()
     streak = Streak.objects.filter(user=user).first()
     last_14 = daily_xp(user=user, days=14, now=now)
@@ -370,13 +386,13 @@ def profile(*, user: User, now: datetime) -> Profile:
         .select_related("course__to_language", "course__from_language")
         .order_by("-is_current", "course__title")
     )
-    held = UserAchievement.objects.filter(user=user).select_related("achievement").order_by("earned_at", "pk")
+    streak_current = _live_streak(user, streak, now)
     return Profile(
         xp_total=wallet.xp_total if wallet else 0,
         level=wallet.level if wallet else 0,
         gems=wallet.gems if wallet else 0,
         hearts=hearts_state_of(wallet, now),
-        streak_current=_live_streak(user, streak, now),
+        streak_current=streak_current,
         streak_longest=streak.longest if streak else 0,
         streak_freezes=wallet.streak_freezes if wallet else 0,
         today=today,
@@ -385,7 +401,9 @@ def profile(*, user: User, now: datetime) -> Profile:
         goal_met=bool(today_row and today_row[1]) or today_xp >= goal,
         last_14_days=last_14,
         courses=_course_progress(user=user, enrollments=enrollments) if enrollments else [],
-        achievements=_earned(held),
+        achievements=achievement_progress(
+            user=user, xp_total=wallet.xp_total if wallet else 0, streak_current=streak_current
+        ),
     )
 
 

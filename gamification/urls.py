@@ -12,6 +12,7 @@ urlpatterns = [
     path("runs/<int:run_id>/done/", views.run_done, name="run_done"),
     path("runs/<int:run_id>/quit/", views.abandon, name="abandon_run"),
     path("me/", views.profile, name="profile"),
+    path("me/history/", views.history, name="history"),
     path("hearts/", views.out_of_hearts, name="out_of_hearts"),
     path("hearts/refill/", views.refill_hearts, name="refill_hearts"),
     path("shop/", views.shop, name="shop"),

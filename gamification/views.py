@@ -27,7 +27,7 @@ from courses.models import Course, Exercise, Lesson
 from progress.errors import NothingToReview
 from progress.models import Enrollment, ExerciseAttempt
 
-from . import selectors, services
+from . import history_selectors, selectors, services
 from .charts import goal_ring, xp_chart
 from .errors import OutOfHearts, RunFinished
 
@@ -348,3 +348,11 @@ def refill_hearts(request):
     services.refill_hearts(user=request.user, now=timezone.now())
     messages.success(request, "Hearts refilled. Good luck!")
     return redirect(target or "out_of_hearts")
+
+
+@login_required
+@require_GET
+def history(request):
+    """The learner's past runs: date, lesson, result, XP and accuracy, paginated."""
+    page, rows = history_selectors.history_page(user=request.user, page=request.GET.get("page"))
+    return render(request, "gamification/history.html", {"page": page, "rows": rows})

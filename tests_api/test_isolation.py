@@ -153,6 +153,8 @@ ATTACKS = [
     ("streak freezes", "get", lambda w: "me/streak-freezes/", None, 200),
     ("buy a streak freeze", "post", lambda w: "me/streak-freezes/", lambda w: {"client_id": str(uuid.uuid4())}, 409),
     ("league", "get", lambda w: "me/league/", None, 200),
+    ("achievements", "get", lambda w: "me/achievements/", None, 200),
+    ("history", "get", lambda w: "me/history/", None, 200),
     ("tutor chat detail", "get", lambda w: f"tutor/sessions/{w['tutor_session']}/", None, 404),
     (
         "post to owner's tutor chat",
@@ -233,6 +235,8 @@ def test_every_api_operation_is_covered(world):
         "me/hearts/refill/",
         "me/streak-freezes/",
         "me/league/",
+        "me/achievements/",
+        "me/history/",
         "tutor/sessions/",
         "tutor/sessions/{id}/",
         "tutor/sessions/{id}/messages/",

@@ -87,8 +87,16 @@ def test_outside_content_content_editors_only_read():
         ("gamification", "view_coursedailymetric"),
         ("gamification", "view_exercisedailymetric"),
     } <= perms
-    # Reading, besides working the learners' problem reports (accept, reject, resolve: their change permission).
-    assert all(codename.startswith("view_") or codename == "change_problemreport" for _, codename in perms), perms
+    # Reading, besides working the learners' problem reports (accept, reject, resolve: their change
+    # permission) and managing the achievements' definitions.
+    achievements = {
+        f"{a}_{m}" for a in ("add", "change", "delete", "view") for m in ("achievement", "achievementlevel")
+    }
+    assert achievements <= {codename for _, codename in perms}
+    assert all(
+        codename.startswith("view_") or codename == "change_problemreport" or codename in achievements
+        for _, codename in perms
+    ), perms
     assert not any(label == "accounts" for label, _ in perms)
 
 

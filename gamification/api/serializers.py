@@ -11,6 +11,8 @@ MAX_BIGINT = 2**63 - 1
 MAX_INT = 2**31 - 1
 #: LessonRun.Status values (named RunStatusEnum in the schema: SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
 RUN_STATUSES = ["active", "passed", "failed", "abandoned"]
+#: LessonRun.Kind values (RunKindEnum in the schema).
+RUN_KINDS = ["lesson", "review"]
 
 
 class HeartsSerializer(serializers.Serializer):
@@ -26,8 +28,57 @@ class AchievementSerializer(serializers.Serializer):
     name = serializers.CharField()
     description = serializers.CharField()
     icon = serializers.CharField()
+    level = serializers.IntegerField()
+    threshold = serializers.IntegerField()
     xp_reward = serializers.IntegerField()
     earned_at = serializers.DateTimeField()
+
+
+class EarnedLevelSerializer(serializers.Serializer):
+    level = serializers.IntegerField()
+    threshold = serializers.IntegerField(help_text="The measure the level needed when it was earned.")
+    xp_reward = serializers.IntegerField()
+    earned_at = serializers.DateTimeField()
+
+
+class NextLevelSerializer(serializers.Serializer):
+    level = serializers.IntegerField()
+    threshold = serializers.IntegerField(help_text="The measure this level needs.")
+    xp_reward = serializers.IntegerField()
+    value = serializers.IntegerField(help_text="Your measure now, at most the threshold.")
+    text = serializers.CharField(source="label", help_text='The progress as text, e.g. "7 / 14 days".')
+
+
+class AchievementProgressSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    icon = serializers.CharField(allow_blank=True)
+    condition_type = serializers.ChoiceField(
+        choices=["lesson_count", "streak_days", "perfect_lessons", "xp_total", "units_completed", "words_mastered"]
+    )
+    levels_total = serializers.IntegerField()
+    earned = EarnedLevelSerializer(many=True, help_text="The levels you hold, lowest first.")
+    next = NextLevelSerializer(allow_null=True, help_text="The next level to earn; null when you hold them all.")
+
+
+class AchievementListSerializer(serializers.Serializer):
+    results = AchievementProgressSerializer(many=True)
+
+
+class HistoryRowSerializer(serializers.Serializer):
+    run_id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=RUN_KINDS)
+    lesson_title = serializers.CharField(allow_blank=True, help_text="Empty for a review session.")
+    course_title = serializers.CharField()
+    status = serializers.ChoiceField(choices=["passed", "failed", "abandoned"])
+    started_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField()
+    xp_earned = serializers.IntegerField()
+    answered = serializers.IntegerField(help_text="Exercises answered at least once.")
+    first_try_correct = serializers.IntegerField(help_text="Of those, right at the first answer.")
+    accuracy_pct = serializers.IntegerField(allow_null=True, help_text="first_try_correct / answered, floored.")
+    ahead = serializers.BooleanField(help_text="A review started as practice ahead.")
 
 
 class MistakeSerializer(serializers.Serializer):
@@ -71,7 +122,7 @@ class RunSerializer(serializers.Serializer):
     """A lesson run (or review session) as the learner sees it; built from ``gamification.api.queries.RunView``."""
 
     id = serializers.IntegerField(source="state.run_id")
-    kind = serializers.ChoiceField(choices=["lesson", "review"], source="state.run.kind")
+    kind = serializers.ChoiceField(choices=RUN_KINDS, source="state.run.kind")
     ahead = serializers.BooleanField(
         source="state.run.ahead",
         help_text="A review started as practice ahead: XP for new evidence only, no gems, no heart.",

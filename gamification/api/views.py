@@ -18,10 +18,11 @@ from core.api.params import check_slug, parse_query, slug_parameter
 from core.errors import NotFound
 from courses.api.views import published_course
 from courses.models import Lesson
-from gamification import selectors, services
+from gamification import history_selectors, selectors, services
 
 from .queries import run_view
 from .serializers import (
+    AchievementListSerializer,
     AnswerInputSerializer,
     AnswerOutcomeSerializer,
     CourseProgressSerializer,
@@ -30,6 +31,7 @@ from .serializers import (
     FreezePurchaseSerializer,
     FreezeShopSerializer,
     HeartsSerializer,
+    HistoryRowSerializer,
     MeSerializer,
     PairCheckInputSerializer,
     PairCheckSerializer,
@@ -186,6 +188,39 @@ class MeView(APIView):
             "today": {"date": p.today, "xp": p.today_xp, "goal": p.daily_goal, "met": p.goal_met},
         }
         return Response(MeSerializer(data).data)
+
+
+@extend_schema(
+    tags=["me"],
+    summary="Every achievement: the levels you earned (with dates) and your progress toward the next",
+    responses={200: AchievementListSerializer, **error_responses()},
+)
+class AchievementsView(APIView):
+    def get(self, request):
+        rows = selectors.achievements(user=request.user, now=timezone.now())
+        return Response(AchievementListSerializer({"results": rows}).data)
+
+
+class HistoryPagination(StrictPageNumberPagination):
+    page_size = history_selectors.HISTORY_PAGE_SIZE
+
+
+@extend_schema(
+    tags=["me"],
+    summary="Your finished lesson runs and reviews, newest first: date, lesson, result, XP, accuracy",
+    responses={200: HistoryRowSerializer(many=True), **error_responses(404)},
+)
+class HistoryView(generics.ListAPIView):
+    serializer_class = HistoryRowSerializer
+    pagination_class = HistoryPagination
+
+    def get_queryset(self):
+        return history_selectors.finished_runs(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        rows = [history_selectors.history_row(run) for run in page]
+        return self.get_paginated_response(HistoryRowSerializer(rows, many=True).data)
 
 
 @extend_schema(

@@ -1,4 +1,4 @@
-"""Achievements: evaluated after every XP change and after a run passes; each awarded once.
+"""Achievements: each level awarded once, when an event that can change its measure happens.
 
 Condition types (``Achievement.Condition``), measured as:
 
@@ -6,57 +6,72 @@ Condition types (``Achievement.Condition``), measured as:
 - ``perfect_lessons``: perfect lesson runs, lifetime (sum of ``LessonProgress.perfect_passes``);
 - ``streak_days``: the longest streak reached (``Streak.longest``);
 - ``xp_total``: ``Wallet.xp_total``;
-- ``units_completed``: units all of whose published lessons are passed.
+- ``units_completed``: units all of whose published lessons are passed;
+- ``words_mastered``: words whose memory is mastered now (``TokenMastery`` with stability ≥ 21 days).
 
-An award is a UserAchievement (unique per user and achievement) plus, for a reward, an XP
-LedgerEntry keyed ``achievement:<id>:user:<id>``. Reward XP is XP like any other: it counts toward
-today's goal and extends the streak. Awarding XP can meet another condition (XP Collector), so the
-evaluation repeats until nothing new is earned.
+Only the conditions an event can change are evaluated (``ON_XP``: XP, and the streak, which only XP
+extends; ``ON_PASS``: lessons passed, perfect lessons, units; ``ON_MASTERY``: words mastered), in one
+query that returns the published levels met and not held (the measures are read inside it from the
+locked wallet, the streak row and indexed per-learner rows). Units are counted only when a units
+level is still to earn.
+
+An award is a UserAchievement (unique per learner, achievement and level) plus, for a reward, an XP
+LedgerEntry keyed ``achievement:<id>:user:<id>`` (level 1) or ``achievement:<id>:user:<id>:level:<n>``.
+Reward XP is XP like any other: it counts toward today's goal and extends the streak. Awarding XP can
+reach an XP level (Sage), so the XP conditions are evaluated again until nothing new is earned.
 """
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from courses.models import Unit, visible_q
-from progress.models import LessonProgress
+from progress.models import LessonProgress, TokenMastery
+from progress.services.scheduling import mastered_q
 
-from ..models import Achievement, LedgerEntry, Streak, UserAchievement, Wallet
+from ..models import Achievement, AchievementLevel, LedgerEntry, Streak, UserAchievement, Wallet
 from . import ledger
 from .activity import record_activity
 from .wallet import lock_wallet
 
+Condition = Achievement.Condition
+#: The conditions each event can change.
+ON_XP = (Condition.XP_TOTAL, Condition.STREAK_DAYS)
+ON_PASS = (Condition.LESSON_COUNT, Condition.PERFECT_LESSONS, Condition.UNITS_COMPLETED)
+ON_MASTERY = (Condition.WORDS_MASTERED,)
+ALL_CONDITIONS = tuple(Condition)
 
-def _stats(user: User) -> dict[str, int]:
-    """All condition measures in two queries."""
-    from accounts.models import User
 
-    row = (
-        User.objects.filter(pk=user.pk)
-        .annotate(
-            stat_xp=Subquery(Wallet.objects.filter(user=OuterRef("pk")).values("xp_total")[:1]),
-            stat_streak=Subquery(Streak.objects.filter(user=OuterRef("pk")).values("longest")[:1]),
-            stat_passes=Subquery(
-                LessonProgress.objects.filter(user=OuterRef("pk"))
-                .values("user")
-                .annotate(s=Sum("passes"))
-                .values("s")[:1]
-            ),
-            stat_perfect=Subquery(
-                LessonProgress.objects.filter(user=OuterRef("pk"))
-                .values("user")
-                .annotate(s=Sum("perfect_passes"))
-                .values("s")[:1]
-            ),
-        )
-        .values("stat_xp", "stat_streak", "stat_passes", "stat_perfect")
-        .get()
+def _sum_of_progress(user: User, field: str):
+    return Subquery(
+        LessonProgress.objects.filter(user=user).values("user").annotate(s=Sum(field)).values("s")[:1],
+        output_field=IntegerField(),
     )
+
+
+def measure_expressions(user: User, wallet: Wallet | None) -> dict[str, object]:
+    """Each condition's measure as an SQL expression (units: none, see ``units_completed``)."""
+    return {
+        Condition.XP_TOTAL: Value(wallet.xp_total if wallet else 0),
+        Condition.STREAK_DAYS: Subquery(Streak.objects.filter(user=user).values("longest")[:1]),
+        Condition.LESSON_COUNT: _sum_of_progress(user, "passes"),
+        Condition.PERFECT_LESSONS: _sum_of_progress(user, "perfect_passes"),
+        Condition.WORDS_MASTERED: Subquery(
+            TokenMastery.objects.filter(mastered_q(), user=user).values("user").annotate(c=Count("pk")).values("c")[:1],
+            output_field=IntegerField(),
+        ),
+    }
+
+
+def units_completed(user: User) -> int:
+    """Units all of whose published (visible) lessons the learner has passed. One query."""
     published = Q(lessons__is_published=True) & visible_q("unit")  # a visible lesson of the unit
     passed_here = LessonProgress.objects.filter(user=user, passes__gte=1, lesson__unit=OuterRef("pk"))
-    units = (
+    return (
         Unit.objects.filter(pk__in=LessonProgress.objects.filter(user=user, passes__gte=1).values("lesson__unit"))
         .annotate(
             total=Count("lessons", filter=published, distinct=True),
@@ -71,58 +86,99 @@ def _stats(user: User) -> dict[str, int]:
         .filter(total__gt=0, done=F("total"))
         .count()
     )
-    return {
-        Achievement.Condition.XP_TOTAL: row["stat_xp"] or 0,
-        Achievement.Condition.STREAK_DAYS: row["stat_streak"] or 0,
-        Achievement.Condition.LESSON_COUNT: row["stat_passes"] or 0,
-        Achievement.Condition.PERFECT_LESSONS: row["stat_perfect"] or 0,
-        Achievement.Condition.UNITS_COMPLETED: units,
-    }
 
 
-def evaluate(*, user: User, now: datetime, run=None) -> list[UserAchievement]:
-    """Award every active achievement whose condition the learner now meets and does not hold yet.
+def _met_levels(*, user: User, wallet: Wallet, conditions: Iterable[str]) -> list[AchievementLevel]:
+    """Published levels of ``conditions`` the learner has reached and does not hold, in one query
+    (plus one to count units when a units level is still to earn)."""
+    measures = measure_expressions(user, wallet)
+    met = Q()
+    for condition in set(conditions):
+        if condition == Condition.UNITS_COMPLETED:
+            met |= Q(achievement__condition_type=condition)  # counted below, only if a level is left
+        else:
+            measure = Coalesce(measures[condition], Value(0), output_field=IntegerField())
+            met |= Q(achievement__condition_type=condition, threshold__lte=measure)
+    if not met:
+        return []
+    held = UserAchievement.objects.filter(user=user, achievement=OuterRef("achievement"), level=OuterRef("level"))
+    levels = list(
+        AchievementLevel.objects.filter(met, achievement__is_active=True)
+        .filter(~Exists(held))
+        .select_related("achievement")
+        .order_by("achievement_id", "level")
+    )
+    if any(lv.achievement.condition_type == Condition.UNITS_COMPLETED for lv in levels):
+        units = units_completed(user)
+        levels = [
+            lv for lv in levels if lv.achievement.condition_type != Condition.UNITS_COMPLETED or lv.threshold <= units
+        ]
+    return levels
+
+
+def award_key(*, achievement_id: int, user_id: int, level: int) -> str:
+    """The ledger key of a level's reward (level 1 keeps the key awards had before levels existed)."""
+    key = f"achievement:{achievement_id}:user:{user_id}"
+    return key if level == 1 else f"{key}:level:{level}"
+
+
+def evaluate(
+    *, user: User, now: datetime, run=None, conditions: Iterable[str] = ALL_CONDITIONS
+) -> list[UserAchievement]:
+    """Award every published level of ``conditions`` the learner now reaches and does not hold yet.
 
     Locks the learner's wallet (re-locking inside a caller's transaction is a no-op).
     """
     with transaction.atomic():
-        return evaluate_locked(user=user, wallet=lock_wallet(user=user, now=now), now=now, run=run)
+        wallet = lock_wallet(user=user, now=now)
+        return evaluate_locked(user=user, wallet=wallet, now=now, run=run, conditions=conditions)
 
 
-def evaluate_locked(*, user: User, wallet: Wallet, now: datetime, run=None) -> list[UserAchievement]:
+def evaluate_locked(
+    *, user: User, wallet: Wallet, now: datetime, run=None, conditions: Iterable[str] = ALL_CONDITIONS
+) -> list[UserAchievement]:
     """``evaluate`` for a caller that already holds the wallet lock (``wallet`` is that locked row).
 
-    One query when nothing is left to earn or nothing is met; otherwise two for the measures plus
-    five per round of awards."""
+    One query when nothing is met (two on a pass while a units level is left to earn); otherwise
+    six per round of awards (awards, ledger, wallet, league XP, day, streak) and one to look again."""
     earned: list[UserAchievement] = []
-    candidates = list(Achievement.objects.filter(is_active=True).exclude(holders__user=user))
-    while candidates:
-        stats = _stats(user)
-        met = [a for a in candidates if stats.get(a.condition_type, 0) >= a.condition_value]
+    conditions = tuple(conditions)
+    while conditions:
+        met = _met_levels(user=user, wallet=wallet, conditions=conditions)
         if not met:
             break
         awards = UserAchievement.objects.bulk_create(
-            [UserAchievement(user=user, achievement=a, earned_at=now, run=run) for a in met]
+            [
+                UserAchievement(
+                    user=user,
+                    achievement=lv.achievement,
+                    level=lv.level,
+                    threshold=lv.threshold,
+                    xp_reward=lv.xp_reward,
+                    earned_at=now,
+                    run=run,
+                )
+                for lv in met
+            ]
         )
         earned.extend(awards)
-        xp = sum(a.xp_reward for a in met)
-        if xp:
-            ledger.credit(
-                wallet=wallet,
-                entries=[
-                    ledger.xp_entry(
-                        user=user,
-                        amount=a.xp_reward,
-                        reason=LedgerEntry.Reason.ACHIEVEMENT,
-                        key=f"achievement:{a.pk}:user:{user.pk}",
-                        source=ua,
-                        now=now,
-                    )
-                    for a, ua in zip(met, awards, strict=True)
-                ],
-            )
-            record_activity(user=user, now=now, xp=xp)
-        candidates = [a for a in candidates if a not in met]
+        xp = sum(lv.xp_reward for lv in met)
         if not xp:
             break
+        ledger.credit(
+            wallet=wallet,
+            entries=[
+                ledger.xp_entry(
+                    user=user,
+                    amount=lv.xp_reward,
+                    reason=LedgerEntry.Reason.ACHIEVEMENT,
+                    key=award_key(achievement_id=lv.achievement_id, user_id=user.pk, level=lv.level),
+                    source=ua,
+                    now=now,
+                )
+                for lv, ua in zip(met, awards, strict=True)
+            ],
+        )
+        record_activity(user=user, now=now, xp=xp)
+        conditions = ON_XP  # reward XP can only move XP (and a streak)
     return earned

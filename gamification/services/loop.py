@@ -328,7 +328,7 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
     )
     # 6b. Progress: the memory of every word the exercise teaches, and their review-log rows (with
     # the attempt they came from).
-    progress.record_token_answers(
+    words = progress.record_token_answers(
         user=user,
         token_ids=exercise.token_ids,
         correct=correct,
@@ -373,9 +373,14 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
         activities=1 if after.status != LessonRun.Status.ACTIVE else 0,
         seconds=seconds_counted(time_spent_ms),
     )
-    # 9. Achievements the answer earned.
-    if xp or after.passed:
-        achievements.evaluate_locked(user=user, wallet=wallet, now=now, run=run)
+    # 9. Achievements the answer earned: only the conditions it can have changed.
+    conditions = (
+        (achievements.ON_XP if xp else ())
+        + (achievements.ON_PASS if after.passed else ())
+        + (achievements.ON_MASTERY if words.newly_mastered else ())
+    )
+    if conditions:
+        achievements.evaluate_locked(user=user, wallet=wallet, now=now, run=run, conditions=conditions)
     # 10. The activity log: the answer, and the end of the run if it ended it (one INSERT).
     activity_log.record_all(
         user=user, now=now, events=_answer_events(run=run, attempt=attempt, status=after.status, xp=xp, gems=gems)

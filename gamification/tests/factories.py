@@ -10,6 +10,7 @@ from courses.tests.factories import CourseFactory, ExerciseFactory
 from gamification.models import (
     MAX_HEARTS,
     Achievement,
+    AchievementLevel,
     CourseDailyMetric,
     DailyActivity,
     ExerciseDailyMetric,
@@ -84,12 +85,19 @@ class AchievementFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Achievement
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"factory-{n}")
     name = factory.Sequence(lambda n: f"Factory achievement {n}")
     description = "Earn 100 XP"
     condition_type = Achievement.Condition.XP_TOTAL
-    condition_value = 100
+
+    @factory.post_generation
+    def levels(self, create, extracted, **kwargs):
+        """``levels=[(threshold, xp_reward), …]`` (level 1, 2, …); one level of 100 by default."""
+        if create:
+            for n, (threshold, xp) in enumerate(extracted or [(100, 0)], start=1):
+                AchievementLevel.objects.create(achievement=self, level=n, threshold=threshold, xp_reward=xp)
 
 
 class UserAchievementFactory(factory.django.DjangoModelFactory):

@@ -8,24 +8,36 @@ from django.db import IntegrityError, transaction
 from accounts.tests.factories import UserFactory
 from courses.tests.sample_courses import make_course
 from gamification import selectors, services
-from gamification.models import Achievement, LedgerEntry, UserAchievement, Wallet
+from gamification.models import Achievement, AchievementLevel, LedgerEntry, UserAchievement, Wallet
 from gamification.services.ledger import check_ledger
+from gamification.tests.factories import AchievementFactory
 from gamification.tests.helpers import T0, answer, pass_lesson
 
 pytestmark = pytest.mark.django_db
 
 
+FIRST_FIVE = ["first-lesson", "week-warrior", "perfect-practice", "xp-collector", "skill-master"]
+
+
 def _earned_codes(user):
-    return set(UserAchievement.objects.filter(user=user).values_list("achievement__code", flat=True))
+    """The codes of the five first (one-level) achievements the learner holds."""
+    return set(
+        UserAchievement.objects.filter(user=user, achievement__code__in=FIRST_FIVE).values_list(
+            "achievement__code", flat=True
+        )
+    )
 
 
-def test_five_achievements_are_seeded():
-    assert set(Achievement.objects.values_list("code", "condition_type", "condition_value", "xp_reward")) == {
-        ("first-lesson", "lesson_count", 1, 50),
-        ("week-warrior", "streak_days", 7, 100),
-        ("perfect-practice", "perfect_lessons", 1, 75),
-        ("xp-collector", "xp_total", 50, 25),
-        ("skill-master", "units_completed", 1, 200),
+def test_the_five_first_achievements_stay_as_one_level_each():
+    rows = AchievementLevel.objects.filter(achievement__code__in=FIRST_FIVE).values_list(
+        "achievement__code", "achievement__condition_type", "level", "threshold", "xp_reward"
+    )
+    assert set(rows) == {
+        ("first-lesson", "lesson_count", 1, 1, 50),
+        ("week-warrior", "streak_days", 1, 7, 100),
+        ("perfect-practice", "perfect_lessons", 1, 1, 75),
+        ("xp-collector", "xp_total", 1, 50, 25),
+        ("skill-master", "units_completed", 1, 1, 200),
     }
 
 
@@ -94,13 +106,11 @@ def test_week_warrior_after_seven_days(user):
 
 def test_inactive_and_author_added_achievements(user):
     Achievement.objects.filter(code="xp-collector").update(is_active=False)
-    Achievement.objects.create(
-        code="ten-xp", name="Ten", description="Earn 10 XP", condition_type="xp_total", condition_value=10, xp_reward=0
-    )
+    AchievementFactory(code="ten-xp", levels=[(10, 0)])
     _, (first, _) = make_course(exercises=1)
     run = services.start_lesson_run(user=user, lesson=first, now=T0)
     answer(user, run)
-    codes = _earned_codes(user)
+    codes = set(UserAchievement.objects.filter(user=user).values_list("achievement__code", flat=True))
     assert "ten-xp" in codes and "xp-collector" not in codes
 
 
@@ -129,7 +139,14 @@ def test_profile_and_level(user):
     [item] = profile.courses
     assert (item.course, item.is_current, item.completion_pct, item.lessons_passed) == (course, True, 50, 1)
     assert (item.tokens_total, item.mastery_pct) == (4, 0)
-    assert len(profile.achievements) == 3
+    # Every published achievement, three of them earned, each with the next level's progress.
+    assert len(profile.achievements) == Achievement.objects.filter(is_active=True).count() == 10
+    earned = {a.code for a in profile.achievements if a.earned}
+    assert earned == {"first-lesson", "perfect-practice", "xp-collector"}
+    sage = next(a for a in profile.achievements if a.code == "sage")
+    assert (sage.next.level, sage.next.threshold, sage.next.value, sage.next.label) == (1, 1000, 1000, "2345 / 1000 XP")
+    wildfire = next(a for a in profile.achievements if a.code == "wildfire")
+    assert (wildfire.next.value, wildfire.next.label) == (1, "1 / 14 days")
 
 
 @pytest.mark.slow
@@ -141,12 +158,16 @@ def test_profile_and_summary_query_counts_are_fixed(django_assert_num_queries):
             pass_lesson(veteran, lessons[0], now=T0 + timedelta(days=day))
     last = pass_lesson(veteran, courses[0][1][1], now=T0 + timedelta(days=10))[0]
     pass_lesson(newbie, courses[0][1][0], now=T0)
-    first = pass_lesson(newbie, courses[0][1][1], now=T0)[0]
-    # wallet, streak, 14 days, today's row, enrolments, achievements, then per-course progress:
-    # lessons, passed, tokens, mastered = 10
-    with django_assert_num_queries(10):
+    # wallet, streak, 14 days, today's row, enrolments, achievements (earned levels, published levels,
+    # measures, units completed while a units level is left), then per-course progress: lessons,
+    # passed, tokens, mastered = 13
+    with django_assert_num_queries(13):
         selectors.profile(user=newbie, now=T0)
-    with django_assert_num_queries(10):
+    first = pass_lesson(newbie, courses[0][1][1], now=T0)[0]
+    # Every units level earned (Skill Master): no units count = 12.
+    with django_assert_num_queries(12):
+        selectors.profile(user=newbie, now=T0)
+    with django_assert_num_queries(12):
         profile = selectors.profile(user=veteran, now=T0 + timedelta(days=10))
     assert len(profile.courses) == 3
     # The end screen: run, ledger, tier, daily row, and the run's attempts (accuracy, time, mistakes) = 5

@@ -84,7 +84,9 @@ def test_the_profile_page_reads_in_a_fixed_number_of_queries(client, django_asse
     user = UserFactory(time_zone="UTC", date_joined=JOINED)
     client.force_login(user)
     client.get(reverse("profile"))
-    with django_assert_num_queries(11) as few:  # session, user, the profile (7), the calendar (2), header
+    # session, user, the profile (7, and 3 for the achievements: published levels, measures, units left), the
+    # calendar (2), header
+    with django_assert_num_queries(14) as few:
         client.get(reverse("profile"))
     for n in range(1, 31):
         DailyActivity.objects.create(user=user, day=date(2026, 3, n), xp=10 * n)

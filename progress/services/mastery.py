@@ -2,11 +2,19 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from accounts.models import User
 
 from ..models import MemoryParameters, ReviewLog, TokenMastery
-from .scheduling import DEFAULT_DECAY, CardState, get_scheduler, rating_for_answer
+from .scheduling import DEFAULT_DECAY, CardState, get_scheduler, is_mastered, rating_for_answer
+
+
+class TokenAnswers(NamedTuple):
+    """What ``record_token_answers`` did: the answer's rating, and how many words it made mastered."""
+
+    rating: int
+    newly_mastered: int
 
 
 def learner_parameters(user: User) -> list[float] | None:
@@ -32,9 +40,10 @@ def record_token_answers(
     time_spent_ms: int = 0,
     exercise_id: int | None = None,
     attempt_id: int | None = None,
-) -> int:
+) -> TokenAnswers:
     """Rate the answer (``rating_for_answer``), update each token's counts and schedule and log one
-    review per token. Returns the rating.
+    review per token. Returns the rating and how many of the words became mastered by this answer
+    (the event that can earn a words-mastered achievement).
 
     Four queries whatever the number of tokens and the length of the learner's history: the
     learner's parameters, the tokens' rows, one upsert, one review-log insert; none when there are
@@ -45,14 +54,16 @@ def record_token_answers(
         correct=correct, note=note, retry=retry, exercise_type=exercise_type, time_spent_ms=time_spent_ms
     )
     if not token_ids:
-        return rating
+        return TokenAnswers(rating=rating, newly_mastered=0)
     scheduler = get_scheduler(learner_parameters(user))
     existing = {m.token_id: m for m in TokenMastery.objects.filter(user=user, token_id__in=token_ids)}
     rows = []
     logs = []
+    newly_mastered = 0
     for token_id in sorted(set(token_ids)):
         m = existing.get(token_id) or TokenMastery(user=user, token_id=token_id)
         card = scheduler.review(card_state(m), rating=rating, now=now)
+        newly_mastered += is_mastered(stability=card.stability) and not is_mastered(stability=m.stability)
         rows.append(
             TokenMastery(
                 user=user,
@@ -97,7 +108,7 @@ def record_token_answers(
         ],
     )
     ReviewLog.objects.bulk_create(logs)
-    return rating
+    return TokenAnswers(rating=rating, newly_mastered=newly_mastered)
 
 
 def card_state(m: TokenMastery) -> CardState:

@@ -1,0 +1,42 @@
+"""Authors (the "Content editor" group) manage achievements and their levels in admin."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+GROUP = "Content editor"
+CODENAMES = [
+    f"{action}_{model}"
+    for model in ("achievement", "achievementlevel")
+    for action in ("add", "change", "delete", "view")
+]
+
+
+def grant(apps, schema_editor):
+    app_config = apps.get_app_config("gamification")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=GROUP)
+    group.permissions.add(*Permission.objects.filter(content_type__app_label="gamification", codename__in=CODENAMES))
+
+
+def revoke(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group in Group.objects.filter(name=GROUP):
+        group.permissions.remove(
+            *Permission.objects.filter(content_type__app_label="gamification", codename__in=CODENAMES)
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("gamification", "0011_achievement_levels_only"),
+        ("courses", "0002_content_editor_group"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(grant, revoke)]
