@@ -8,6 +8,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .forms import time_zone_choices
 from .models import User
@@ -78,3 +79,13 @@ class SettingsForm(forms.ModelForm):
 
     def clean_locale(self) -> str:
         return self.cleaned_data.get("locale") or self.instance.locale
+
+
+class AvatarForm(forms.Form):
+    """The avatar upload on the settings page; ``accounts.avatars.set_avatar`` checks and stores it."""
+
+    avatar = forms.FileField(
+        label=_("New picture"),
+        help_text=_("A JPEG, PNG, WebP or GIF of at most 2 MB; it is cropped to a square."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )

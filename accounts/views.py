@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, services
+from .avatars import remove_avatar, set_avatar
 from .models import User
-from .settings_form import SettingsForm
+from .settings_form import AvatarForm, SettingsForm
 from .unsubscribe import TOPICS, InvalidUnsubscribeLink, read_token, unsubscribe
 
 
@@ -33,7 +35,34 @@ def settings_page(request):
         else:
             messages.success(request, "Settings saved." if changed else "Nothing to change.")
             return redirect("settings")
-    return render(request, "accounts/settings.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/settings.html",
+        {"form": form, "avatar_form": AvatarForm()},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def avatar_page(request):
+    """Upload (or, with ``remove``, delete) the learner's avatar; a bad picture is a form error on the
+    settings page (400) and changes nothing."""
+    if "remove" in request.POST:
+        remove_avatar(user=request.user)
+        messages.success(request, _("Avatar removed."))
+        return redirect("settings")
+    avatar_form = AvatarForm(request.POST, request.FILES)
+    if avatar_form.is_valid():
+        try:
+            set_avatar(user=request.user, upload=avatar_form.cleaned_data["avatar"])
+        except ValidationError as exc:
+            avatar_form.add_error("avatar", exc)
+        else:
+            messages.success(request, _("Avatar saved."))
+            return redirect("settings")
+    form = SettingsForm(instance=User.objects.get(pk=request.user.pk))
+    return render(request, "accounts/settings.html", {"form": form, "avatar_form": avatar_form}, status=400)
 
 
 # No CSRF token: the signed link is the credential, and mail providers' one-click unsubscribe

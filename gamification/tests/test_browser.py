@@ -1,5 +1,6 @@
 """End to end in Debian's Chromium (Selenium + chromedriver), at a phone's 360 px width, keyboard only
-in the player: sign up, enrol, finish the first lesson with exactly one mistake, read the profile.
+in the player: sign up, enrol, finish the first lesson with exactly one mistake, read the profile
+(achievements with their progress), the history, buy a streak freeze in the shop and see the league table.
 
 Run alone with ``pytest -m browser``. Set ``MALLARD_SCREENSHOTS=/some/dir`` to keep screenshots of
 the player and the profile.
@@ -148,5 +149,37 @@ def test_sign_up_enrol_finish_a_lesson_with_one_mistake_and_see_the_profile(live
     assert browser.find_element(By.ID, "profile-gems").text == str(wallet.gems)
     assert browser.find_element(By.ID, "profile-hearts").text == "4"
     assert browser.find_element(By.ID, "profile-streak").text == "1"
+    # Every achievement: the earned ones with a date, the next level as a labelled progress bar.
+    assert "Earned" in browser.find_element(By.ID, "achievement-first-lesson").text
+    bar = browser.find_element(By.ID, "achievement-wildfire-progress")
+    assert (bar.get_attribute("value"), bar.get_attribute("max")) == ("1", "14")
+    label = browser.find_element(By.CSS_SELECTOR, 'label[for="achievement-wildfire-progress"]')
+    assert "1 / 14 days" in label.text
     assert_fits(browser)
     screenshot(browser, "profile")
+
+    # The history lists the lesson just passed.
+    browser.find_element(By.CSS_SELECTOR, f'a[href="{reverse("history")}"]').click()
+    row = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".history-table tbody tr")))
+    assert "Hello!" in row.text and "Passed" in row.text and "66%" in row.text  # 2 of 3 right at the first try
+
+    # The shop: with gems enough, buy a streak freeze with the keyboard; the profile and the header's
+    # streak tooltip show it.
+    Wallet.objects.filter(pk=wallet.pk).update(gems=150)
+    browser.get(live_server.url + reverse("shop"))
+    buy = browser.find_element(By.CSS_SELECTOR, f'form[action="{reverse("buy_streak_freeze")}"] button')
+    assert buy.is_enabled()
+    buy.send_keys(Keys.ENTER)
+    wait.until(EC.text_to_be_present_in_element((By.ID, "freezes-held"), "1 of 2"))
+    assert "1 streak freeze held" in browser.find_element(By.CSS_SELECTOR, ".stat-streak").get_attribute("title")
+    assert Wallet.objects.get(pk=wallet.pk).streak_freezes == 1
+    assert_fits(browser)
+    screenshot(browser, "shop")
+
+    # The league: the header's badge leads to the cohort's table, with this learner's row marked.
+    browser.find_element(By.CSS_SELECTOR, ".stat-league a").click()
+    me = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".league-table tr[aria-current='true']")))
+    assert "Duck" in me.text and "You" in me.text and str(wallet.xp_total) in me.text
+    assert me.find_element(By.CSS_SELECTOR, "td").text == "1"  # rank 1 of a cohort of one
+    assert_fits(browser)
+    screenshot(browser, "league")
