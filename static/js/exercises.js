@@ -29,12 +29,26 @@
       button.dataset.index = li.dataset.index;
       button.addEventListener("click", function () {
         if (button.disabled) return;
+        var hadFocus = document.activeElement === button;
         chosen.push(Number(button.dataset.index));
         render();
+        var now = document.activeElement;
+        if (hadFocus || !now || now === document.body || now.disabled) focusNextTile(button);
       });
       li.textContent = "";
       li.appendChild(button);
     });
+
+    // The chosen tile is hidden: focus stays in the tile list (the next free tile, else the one before,
+    // else the last word of the answer line), never falls back to the page.
+    function focusNextTile(from) {
+      var tiles = Array.prototype.slice.call(tilesList.querySelectorAll("button"));
+      var at = tiles.indexOf(from);
+      var order = tiles.slice(at + 1).concat(tiles.slice(0, at).reverse());
+      var next = order.filter(function (b) { return !b.disabled; })[0];
+      var lineButtons = line.querySelectorAll("button");
+      (next || lineButtons[lineButtons.length - 1]).focus();
+    }
 
     function tileButton(index) {
       return tilesList.querySelector('button[data-index="' + index + '"]');

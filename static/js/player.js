@@ -112,15 +112,7 @@
       });
   });
 
-  // Quitting by mistake loses the run's place: ask first (without JS the Quit button just quits).
-  var quit = document.querySelector("form.quit-form");
-  if (quit) {
-    quit.addEventListener("submit", function (event) {
-      if (!window.confirm("Quit this lesson? You keep the XP you earned, but the lesson will not count as passed.")) {
-        event.preventDefault();
-      }
-    });
-  }
+  // Quit asks first: player-keys.js opens the quit dialog (without JS the Quit button just quits).
 
   // Enter submits from any control of the exercise (radio buttons, tiles), not only text fields.
   form.addEventListener("keydown", function (event) {
