@@ -127,6 +127,7 @@ def test_hostile_files_are_form_errors_and_change_nothing(client, learner, name,
     assert response.status_code == 400, name
     html = unescape(response.content.decode())
     assert 'role="alert"' in html and message in html, name
+    assert 'aria-invalid="true"' in html and 'aria-describedby="avatar-help avatar-errors"' in html
     learner.refresh_from_db()
     assert learner.avatar.name == before and stored_files() == files
 
