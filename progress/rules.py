@@ -43,6 +43,16 @@ def gems_for_pass(run_xp: int) -> int:
 #: A wrongly answered exercise is served again after this many other exercises (or at the end of
 #: the queue when fewer remain).
 REQUEUE_GAP = 2
+#: Study time counted for one answer is capped (seconds), so a tab left open overnight does not count as
+#: study: the day's time (gamification's ``DailyActivity.seconds_spent``) and a course's time spent
+#: (``selectors.course_figures``) both count an answer as ``answer_seconds``.
+MAX_SECONDS_PER_ANSWER = 300
+
+
+def answer_seconds(time_spent_ms: int) -> int:
+    """Whole seconds (half up) one answer adds to study time, at most ``MAX_SECONDS_PER_ANSWER``. The
+    same rule in SQL: ``selectors.answer_seconds_sql``."""
+    return min((max(0, time_spent_ms) + 500) // 1000, MAX_SECONDS_PER_ANSWER)
 
 
 def queue_after_answer(queue: Sequence[int], exercise_id: int, *, correct: bool) -> list[int]:

@@ -32,13 +32,15 @@ from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Greatest
 
 from accounts.models import User
+from progress import rules
 
 from ..models import DailyActivity, Streak
 
 #: The time an answer reports (``time_spent_ms``) is kept between 0 and one hour on the attempt.
 MAX_TIME_SPENT_MS = 3_600_000
-#: Time counted for one answer is capped, so a tab left open overnight does not count as study.
-MAX_SECONDS_PER_ANSWER = 300
+#: Time counted for one answer is capped, so a tab left open overnight does not count as study (the rule
+#: is progress's, shared with a course's time spent).
+MAX_SECONDS_PER_ANSWER = rules.MAX_SECONDS_PER_ANSWER
 
 
 def clamp_time_spent_ms(time_spent_ms: int) -> int:
@@ -49,7 +51,7 @@ def clamp_time_spent_ms(time_spent_ms: int) -> int:
 def seconds_counted(time_spent_ms: int) -> int:
     """The study time one answer adds to the day (``DailyActivity.seconds_spent``): whole seconds,
     at most ``MAX_SECONDS_PER_ANSWER``."""
-    return min(round(clamp_time_spent_ms(time_spent_ms) / 1000), MAX_SECONDS_PER_ANSWER)
+    return rules.answer_seconds(clamp_time_spent_ms(time_spent_ms))
 
 
 def local_day(user: User, moment: datetime) -> date:

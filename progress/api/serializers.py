@@ -65,6 +65,21 @@ class CoursePathSerializer(serializers.Serializer):
         min_value=0, max_value=100, help_text="Mastered words (stability ≥ 21 days) / the course's words, floored."
     )
     words_due = serializers.IntegerField(help_text="The caller's words of this course due for review now.")
+    xp_earned = serializers.SerializerMethodField()
+    seconds_spent = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.IntegerField(min_value=0, help_text="XP the caller earned in this course."))
+    def get_xp_earned(self, path) -> int:
+        return self.context["figures"].xp_earned
+
+    @extend_schema_field(
+        serializers.IntegerField(
+            min_value=0,
+            help_text="Seconds the caller spent answering in this course (each answer counts at most 300).",
+        )
+    )
+    def get_seconds_spent(self, path) -> int:
+        return self.context["figures"].seconds_spent
 
     @extend_schema_field(serializers.CharField(allow_null=True, help_text="Slug of the lesson to do next."))
     def get_next_lesson(self, path) -> str | None:

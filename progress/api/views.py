@@ -37,13 +37,16 @@ class EnrolView(APIView):
 @extend_schema(
     tags=["courses"],
     summary="The caller's path through a course: units and lessons with lock state and tier",
+    description="With the caller's figures in the course: `xp_earned` and `seconds_spent`.",
     parameters=[slug_parameter(description="The course's slug.")],
     responses={200: CoursePathSerializer, **error_responses(404)},
 )
 class CoursePathView(APIView):
     def get(self, request, slug: str):
-        path = selectors.course_path(user=request.user, course=published_course(slug), now=timezone.now())
-        return Response(CoursePathSerializer(path).data)
+        course = published_course(slug)
+        path = selectors.course_path(user=request.user, course=course, now=timezone.now())
+        figures = selectors.course_figures(user=request.user, course=course)
+        return Response(CoursePathSerializer(path, context={"figures": figures}).data)
 
 
 @extend_schema(
