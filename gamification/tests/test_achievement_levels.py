@@ -182,3 +182,17 @@ def test_two_answers_crossing_a_level_at_once_award_it_once():
     assert LedgerEntry.objects.filter(key__startswith=f"achievement:{sage.pk}:user:{user.pk}").count() == 1
     assert Wallet.objects.get(user=user).xp_total == 990 + 20 + 50 + 25  # two answers, Sage 1, XP Collector
     assert check_ledger() == []
+
+
+def test_a_right_answer_costs_the_same_with_every_level_still_to_earn(user, django_assert_num_queries):
+    """The achievements' look-up is one query whether or not levels are left to earn (19 in all, as
+    for a learner who holds them: gamification/tests/test_submit.py)."""
+    _, (first, _) = make_course(exercises=4)
+    run = services.start_lesson_run(user=user, lesson=first, now=T0)
+    answer(user, run)  # the week's first XP joins a league cohort (a few more queries, once)
+    run.refresh_from_db()
+    with django_assert_num_queries(19):
+        services.submit_answer(
+            user=user, run_id=run.pk, exercise_id=run.queue[0], answer=RIGHT, client_id=uuid.uuid4(), now=T0
+        )
+    assert not UserAchievement.objects.filter(user=user).exists()
