@@ -93,6 +93,10 @@ class User(AbstractUser):
     notify_reengagement = models.BooleanField("we-miss-you e-mails", default=True)
     # Weekly leagues: a hidden learner joins no cohort and appears in no league table.
     hide_from_leaderboards = models.BooleanField("hide me from leaderboards", default=False)
+    # Honest exits (docs/game-rules.md, "Can't listen or speak now"): until then, no listen (speak)
+    # exercise is served to this learner; set by the player's "Can't listen now" ("Can't speak now").
+    cant_listen_until = models.DateTimeField(null=True, blank=True, help_text="No listen exercise until then")
+    cant_speak_until = models.DateTimeField(null=True, blank=True, help_text="No speak exercise until then")
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -33,6 +33,7 @@ v1 = [
     path("runs/<str:id>/", game.RunDetailView.as_view(), name="run"),
     path("runs/<str:id>/answers/", game.AnswerView.as_view(), name="run-answers"),
     path("runs/<str:id>/pairs/", game.PairCheckView.as_view(), name="run-pairs"),
+    path("runs/<str:id>/skip/", game.SkipKindView.as_view(), name="run-skip"),
     path("runs/<str:id>/abandon/", game.AbandonRunView.as_view(), name="run-abandon"),
     path("answers/<str:id>/report/", progress.ReportProblemView.as_view(), name="answer-report"),
     path("me/", game.MeView.as_view(), name="me"),

@@ -356,6 +356,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RunStatusEnum": "gamification.api.serializers.RUN_STATUSES",
         "RunKindEnum": "gamification.api.serializers.RUN_KINDS",
+        "SkipKindEnum": "gamification.api.serializers.SKIP_KINDS",
         "ReportKindEnum": "progress.models.ProblemReport.Kind",
         "ReportStatusEnum": "progress.models.ProblemReport.Status",
         "BubbleStatusEnum": "bubbles.models.Bubble.Status",

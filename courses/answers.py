@@ -33,6 +33,9 @@ class Verdict:
     correct: bool
     note: str | None = None  # learner-facing, e.g. the accent or typo that was forgiven
     best_match: str | None = None  # the accepted solution matched, or the closest one
+    # Not right, but not a mistake either: the learner could not answer now ("I could not say it" on a
+    # self-assessed speak exercise) — no heart, no mistake; the exercise comes back later in the run.
+    excused: bool = False
 
 
 def storable_answer(value):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("runs/<int:run_id>/answers/<int:attempt_id>/", views.answer_feedback, name="answer_feedback"),
     path("runs/<int:run_id>/done/", views.run_done, name="run_done"),
     path("runs/<int:run_id>/quit/", views.abandon, name="abandon_run"),
+    path("runs/<int:run_id>/skip/", views.skip_kind, name="skip_kind"),
     path("me/", views.profile, name="profile"),
     path("me/history/", views.history, name="history"),
     path("hearts/", views.out_of_hearts, name="out_of_hearts"),

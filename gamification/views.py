@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import ServiceError
@@ -260,6 +261,23 @@ def run_done(request, run_id: int):
 def abandon(request, run_id: int):
     run = services.abandon_run(user=request.user, run_id=run_id, now=timezone.now())
     return redirect("course_path", slug=run.course.slug)
+
+
+@login_required
+@require_POST
+@service_errors(back=lambda request, run_id: reverse("run", args=[run_id]))
+def skip_kind(request, run_id: int):
+    """An honest exit from the player: "Can't listen now" / "Can't speak now" (``kind``) — that kind of
+    exercise leaves the run and is not served for 15 minutes; no heart, no XP."""
+    kind = request.POST.get("kind", "")
+    outcome = services.skip_kind(user=request.user, run_id=run_id, kind=kind, now=timezone.now())
+    if kind == "listen":
+        messages.info(request, _("No listening exercises for 15 minutes."))
+    else:
+        messages.info(request, _("No speaking exercises for 15 minutes."))
+    if outcome.run_status != "active":
+        return redirect("run_done", run_id=run_id)
+    return redirect("run", run_id=run_id)
 
 
 # --- Profile and hearts ----------------------------------------------------------------------------

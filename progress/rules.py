@@ -216,9 +216,7 @@ def pick_review_exercises(
 NEW_WORD_SEEN_BELOW = 4
 
 
-def adapt_lesson_order(
-    exercises: Sequence[tuple[int, bool, Sequence[int]]], *, seen: Mapping[int, int]
-) -> list[int]:
+def adapt_lesson_order(exercises: Sequence[tuple[int, bool, Sequence[int]]], *, seen: Mapping[int, int]) -> list[int]:
     """The lesson's exercise ids in serving order. ``exercises`` are ``(id, is_recognition,
     token_ids)`` in the author's order; ``seen`` the learner's ``seen_count`` per token.
 
@@ -250,3 +248,26 @@ def adapt_lesson_order(
         placed.append(exercise_id)
         done.add(exercise_id)
     return placed
+
+
+#: "Can't listen now" / "Can't speak now": how long that kind of exercise is left out for the learner.
+SKIP_KIND_FOR = timedelta(minutes=15)
+#: The exercise types each honest exit leaves out, by the kind the learner names.
+SKIPPABLE_KINDS = {"listen": ("listen",), "speak": ("speak",)}
+
+
+def skipped_types(*, cant_listen_until: datetime | None, cant_speak_until: datetime | None, now: datetime) -> set[str]:
+    """The exercise types not to serve the learner at ``now`` (their honest exits still running)."""
+    types: set[str] = set()
+    if cant_listen_until and now < cant_listen_until:
+        types.update(SKIPPABLE_KINDS["listen"])
+    if cant_speak_until and now < cant_speak_until:
+        types.update(SKIPPABLE_KINDS["speak"])
+    return types
+
+
+def without_skipped(ordered: Sequence[int], types: Mapping[int, str], skipped: set[str]) -> list[int]:
+    """``ordered`` exercise ids less those of a skipped type — unless that would leave none (a lesson
+    made only of them is then served as it is: the learner can still leave with the same button)."""
+    kept = [pk for pk in ordered if types.get(pk) not in skipped]
+    return kept if kept else list(ordered)

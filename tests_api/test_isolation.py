@@ -123,6 +123,7 @@ ATTACKS = [
     ),
     ("answer owner's passed run", "post", lambda w: f"runs/{w['passed_run']}/answers/", lambda w: _answer(w, "x"), 404),
     ("abandon owner's run", "post", lambda w: f"runs/{w['active_run']}/abandon/", None, 404),
+    ("skip in owner's run", "post", lambda w: f"runs/{w['active_run']}/skip/", lambda w: {"kind": "listen"}, 404),
     (
         "check a pair in owner's run",
         "post",
@@ -220,6 +221,7 @@ def test_every_api_operation_is_covered(world):
         "runs/{id}/answers/",
         "runs/{id}/abandon/",
         "runs/{id}/pairs/",
+        "runs/{id}/skip/",
         "answers/{id}/report/",
         "lessons/{slug}/runs/",
         "courses/",

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from courses.answers import NO_LEXICON, Lexicon, Verdict
 
@@ -60,7 +61,10 @@ class Speak(ExerciseType):
 
     def check(self, payload: dict, answer: dict, *, language: str, lexicon: Lexicon = NO_LEXICON) -> Verdict:
         if "self_assessed" in answer:
-            return Verdict(correct=answer["self_assessed"], note="Self-assessed", best_match=payload["text"])
+            if not answer["self_assessed"]:  # "I could not say it": honest, so not a mistake (game-rules.md)
+                note = gettext("No problem: this one comes back later in the lesson.")
+                return Verdict(correct=False, note=note, best_match=payload["text"], excused=True)
+            return Verdict(correct=True, note="Self-assessed", best_match=payload["text"])
         solutions = payload.get("solutions") or [payload["text"]]
         return _text.check_text(answer["transcript"], solutions, language, payload=payload, lexicon=lexicon)
 

@@ -199,6 +199,28 @@ class PairCheckSerializer(serializers.Serializer):
     repeated = serializers.BooleanField(help_text="This pair was checked before; nothing changed.")
 
 
+#: The honest exits' kinds (named SkipKindEnum in the schema: SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
+SKIP_KINDS = ["listen", "speak"]
+
+
+class SkipInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=SKIP_KINDS, help_text="`listen`: Can't listen now; `speak`: Can't speak now."
+    )
+
+
+class SkipSerializer(serializers.Serializer):
+    run_id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=SKIP_KINDS)
+    until = serializers.DateTimeField(help_text="No exercise of this kind is served to you until then.")
+    skipped = serializers.ListField(
+        child=serializers.IntegerField(), help_text="The exercises taken out of the run (no heart, no XP)."
+    )
+    run_status = serializers.ChoiceField(
+        choices=RUN_STATUSES, help_text="`passed` when the skipped exercises were the last ones waiting."
+    )
+
+
 class DiffWordSerializer(serializers.Serializer):
     """One word of a side of an answer's diff (stored as ``[word, same]``)."""
 

@@ -36,6 +36,8 @@ from .serializers import (
     PairCheckInputSerializer,
     PairCheckSerializer,
     RunSerializer,
+    SkipInputSerializer,
+    SkipSerializer,
     StartReviewQuerySerializer,
 )
 
@@ -166,6 +168,25 @@ class PairCheckView(APIView):
             now=timezone.now(),
         )
         return Response(PairCheckSerializer(check).data)
+
+
+@extend_schema(
+    tags=["runs"],
+    summary="Can't listen now / Can't speak now",
+    description="An honest exit: for 15 minutes no exercise of that kind (`listen` or `speak`) is served to "
+    "you; those waiting in this run leave it, with no heart lost and no XP. When they were the last ones "
+    "waiting the run passes without them (`run_status: passed`), or ends abandoned when every exercise of the "
+    "run was skipped. 400 `invalid` for another kind; 404 (not your run); 409 `run_finished`.",
+    parameters=[RUN_ID],
+    request=SkipInputSerializer,
+    responses={200: SkipSerializer, **error_responses(400, 404, 409)},
+)
+class SkipKindView(APIView):
+    def post(self, request, id: str):
+        data = SkipInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        outcome = services.skip_kind(user=request.user, run_id=id, kind=data.validated_data["kind"], now=timezone.now())
+        return Response(SkipSerializer(outcome).data)
 
 
 @extend_schema(

@@ -3,9 +3,9 @@
 from .achievements import evaluate as evaluate_achievements
 from .activity import local_day, record_activity
 from .ledger import check_ledger
-from .loop import abandon_run, check_pair, start_lesson_run, start_review_session, submit_answer
+from .loop import abandon_run, check_pair, skip_kind, start_lesson_run, start_review_session, submit_answer
 from .shop import FreezeShop, buy_streak_freeze
-from .types import AnswerOutcome, HeartsState, PairCheck
+from .types import AnswerOutcome, HeartsState, PairCheck, SkipOutcome
 from .wallet import ensure_learner, refill_hearts
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "FreezeShop",
     "HeartsState",
     "PairCheck",
+    "SkipOutcome",
     "abandon_run",
     "buy_streak_freeze",
     "check_ledger",
@@ -22,6 +23,7 @@ __all__ = [
     "local_day",
     "record_activity",
     "refill_hearts",
+    "skip_kind",
     "start_lesson_run",
     "start_review_session",
     "submit_answer",

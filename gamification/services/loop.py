@@ -27,14 +27,14 @@ from courses.models import Course, Exercise, Lesson
 from courses.selectors import answer_lexicon
 from progress import services as progress
 from progress.models import ExerciseAttempt, LessonRun
-from progress.rules import answer_passes_run, gems_for_pass, xp_per_exercise
+from progress.rules import SKIP_KIND_FOR, SKIPPABLE_KINDS, answer_passes_run, gems_for_pass, xp_per_exercise
 
 from ..errors import ClientIdConflict, ExerciseNotInRun, InvalidAnswer, OutOfHearts, PairAlreadyMatched, RunFinished
 from ..models import HeartsLog, LedgerEntry
 from . import achievements, ledger
 from . import hearts as hearts_rules
 from .activity import clamp_time_spent_ms, record_activity, seconds_counted
-from .types import AnswerOutcome, PairCheck
+from .types import AnswerOutcome, PairCheck, SkipOutcome
 from .wallet import ensure_learner, hearts_logs, lock_wallet
 
 
@@ -280,7 +280,7 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
         hearts=wallet.hearts,
         anchor=wallet.hearts_anchor_at,
         now=now,
-        correct=correct,
+        correct=correct or verdict.excused,  # "I could not say it" costs no heart
         is_review=is_review,
         passes_run=answer_passes_run(run.queue, exercise_pk, correct=correct),
         # A review that paid nothing earns no heart (nor gems); practice ahead never gives one.
@@ -289,7 +289,13 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
     # 5. Progress: the run's queue and counters, a pass (tier, or review gems).
     retry = exercise_pk in run.missed_ids  # answered wrongly earlier in this run (read before the queue moves)
     after = progress.apply_answer(
-        run=run, exercise_id=exercise_pk, correct=correct, xp=xp, out_of_hearts=hearts.out_of_hearts, now=now
+        run=run,
+        exercise_id=exercise_pk,
+        correct=correct,
+        xp=xp,
+        out_of_hearts=hearts.out_of_hearts,
+        now=now,
+        excused=verdict.excused,
     )
     gems = gems_for_pass(after.xp_earned) if after.passed and not run.ahead else 0  # ahead: no gems
     if after.passed:
@@ -314,6 +320,7 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
         total=len(run.exercise_ids),
         repeated=False,
         **_shown_answer(exercise_type, payload, parsed, verdict, language=language),
+        excused=verdict.excused,
     )
     attempt = progress.record_attempt(
         run=run,
@@ -327,10 +334,10 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
         now=now,
     )
     # 6b. Progress: the memory of every word the exercise teaches, and their review-log rows (with
-    # the attempt they came from).
+    # the attempt they came from). "I could not say it" says nothing about recall: no word is rated.
     words = progress.record_token_answers(
         user=user,
-        token_ids=exercise.token_ids,
+        token_ids=[] if verdict.excused else exercise.token_ids,
         correct=correct,
         note=verdict.note,
         retry=retry,
@@ -432,3 +439,64 @@ def check_pair(*, user: User, run_id: Any, exercise_id: Any, left: Any, right: A
             complete=len(checks["found"]) == len(payload["pairs"]),
             repeated=repeated,
         )
+
+
+def skip_kind(*, user: User, run_id: Any, kind: str, now: datetime) -> SkipOutcome:
+    """An honest exit: "Can't listen now" (``kind="listen"``) or "Can't speak now" (``"speak"``) —
+    docs/game-rules.md. For ``SKIP_KIND_FOR`` (15 minutes) no exercise of that kind is served to the
+    learner (stored on the learner: ``User.cant_listen_until`` / ``cant_speak_until``); those still
+    waiting in this run leave it, with no heart lost and no XP. When that empties the queue the run
+    passes without them (gems, tier, the day's activity, achievements, as for a last answer) — or ends
+    abandoned when every exercise it had was skipped. Locks the wallet, then the run. Errors (nothing
+    written): NotFound, RunFinished, InvalidAnswer (an unknown kind)."""
+    if kind not in SKIPPABLE_KINDS:
+        raise InvalidAnswer(f"kind must be one of: {', '.join(SKIPPABLE_KINDS)}.", field="kind")
+    run_pk = _as_int(run_id, NotFound("No such run."))
+    until = now + SKIP_KIND_FOR
+    with transaction.atomic():
+        wallet = lock_wallet(user=user, now=now)
+        run = progress.lock_run(user=user, run_id=run_pk)
+        if run.status != LessonRun.Status.ACTIVE:
+            raise RunFinished()
+        field = "cant_listen_until" if kind == "listen" else "cant_speak_until"
+        User.objects.filter(pk=user.pk).update(**{field: until})
+        setattr(user, field, until)
+        skipped = list(
+            Exercise.objects.filter(pk__in=run.queue, type__in=SKIPPABLE_KINDS[kind]).values_list("pk", flat=True)
+        )
+        after = progress.skip_exercises(run=run, exercise_ids=skipped, now=now) if skipped else None
+        if after is not None and after.passed:
+            _pass_without_answer(user=user, wallet=wallet, run=run, now=now)
+        elif after is not None and after.status == LessonRun.Status.ABANDONED:
+            activity_log.record(user=user, kind=activity_log.Kind.LESSON_QUIT, now=now, payload=_run_payload(run))
+        return SkipOutcome(run_id=run.pk, kind=kind, until=until, skipped=skipped, run_status=str(run.status))
+
+
+def _pass_without_answer(*, user: User, wallet, run: LessonRun, now: datetime) -> None:
+    """The consequences of a run passed by an honest exit (its last exercises skipped): the steps of a
+    passing answer that do not depend on an answer — gems, the pass (tier; a review's gems), the
+    day's finished activity, achievements, the activity log. No XP, no heart."""
+    is_review = run.kind == LessonRun.Kind.REVIEW
+    gems = gems_for_pass(run.xp_earned) if not run.ahead else 0
+    if is_review:
+        progress.record_review_pass(run=run, gems=gems)
+    else:
+        progress.record_pass(run=run, gems=gems, now=now)
+    ledger.credit(
+        wallet=wallet,
+        entries=[
+            ledger.gems_entry(
+                user=user,
+                amount=gems,
+                reason=LedgerEntry.Reason.RUN_PASSED,
+                key=f"run:{run.pk}:gems",
+                source=run,
+                now=now,
+            )
+        ],
+    )
+    record_activity(user=user, now=now, activities=1)
+    achievements.evaluate_locked(user=user, wallet=wallet, now=now, run=run)
+    activity_log.record(
+        user=user, kind=activity_log.Kind.LESSON_FINISH, now=now, payload=_run_payload(run, xp=run.xp_earned, gems=gems)
+    )

@@ -29,6 +29,8 @@ class AnswerOutcome:
     #: after a wrong typed answer: ``{"answer": [[word, same], …], "solution": [[word, same], …]}``
     #: (``courses.answers.word_diff``), the differing words marked; else None
     diff: dict | None = None
+    #: "I could not say it": not right, but no heart and no mistake; the exercise comes back later
+    excused: bool = False
 
     def as_dict(self) -> dict:
         return {k: _jsonable(v) for k, v in asdict(self).items()}
@@ -61,6 +63,17 @@ class PairCheck:
     wrong_tries: int  # wrong pairs tried so far: any makes the exercise's answer wrong (one heart)
     complete: bool  # every pair found: send the answer
     repeated: bool  # the same pair was checked before; nothing changed
+
+
+@dataclass(frozen=True)
+class SkipOutcome:
+    """An honest exit ("Can't listen now"): what left the run and until when the kind is skipped."""
+
+    run_id: int
+    kind: str  # "listen" or "speak"
+    until: datetime
+    skipped: list[int]  # the exercise ids taken out of the run
+    run_status: str
 
 
 @dataclass(frozen=True)

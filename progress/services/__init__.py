@@ -17,6 +17,7 @@ from .runs import (
     record_review_pass,
     review_credited_today,
     save_pair_checks,
+    skip_exercises,
     visible_lesson,
 )
 from .scheduling import get_scheduler, is_mastered
@@ -45,5 +46,6 @@ __all__ = [
     "save_pair_checks",
     "set_current_course",
     "settle_reports",
+    "skip_exercises",
     "visible_lesson",
 ]

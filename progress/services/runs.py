@@ -20,7 +20,14 @@ from courses.publishing import servable_q
 
 from ..errors import EmptyLesson, LessonLocked, NothingToPractise, NothingToReview
 from ..models import ExerciseAttempt, LessonProgress, LessonRun, TokenMastery
-from ..rules import adapt_lesson_order, pick_review_exercises, queue_after_answer, tier_for_counts
+from ..rules import (
+    adapt_lesson_order,
+    pick_review_exercises,
+    queue_after_answer,
+    skipped_types,
+    tier_for_counts,
+    without_skipped,
+)
 from .mastery import learner_decay
 from .scheduling import is_recognition, word_strength
 from .unlocking import lesson_state
@@ -41,10 +48,16 @@ def visible_lesson(*, lesson_id: int, user: User | None = None) -> Lesson:
     return lesson
 
 
-def lesson_exercise_ids(lesson: Lesson, *, user: User | None = None) -> list[int]:
+def learner_skipped_types(user: User, now: datetime) -> set[str]:
+    """The exercise types the learner has asked not to be served now ("Can't listen now")."""
+    return skipped_types(cant_listen_until=user.cant_listen_until, cant_speak_until=user.cant_speak_until, now=now)
+
+
+def lesson_exercise_ids(lesson: Lesson, *, user: User | None = None, skipped: set[str] | None = None) -> list[int]:
     """The lesson's published exercises in serving order (a listen exercise with no audio is never
     served: ``courses.publishing.servable_q``): the author's order, adapted to ``user``
-    (``rules.adapt_lesson_order``) unless the lesson's ``adaptive_order`` is off. Two queries."""
+    (``rules.adapt_lesson_order``) unless the lesson's ``adaptive_order`` is off, less the types the
+    learner is ``skipped`` (``rules.without_skipped``). Two queries."""
     rows = (
         # The lesson is visible (``visible_lesson``), so the exercise's own flag decides.
         LessonExercise.objects.filter(servable_q("exercise__"), lesson=lesson, exercise__is_published=True)
@@ -52,15 +65,19 @@ def lesson_exercise_ids(lesson: Lesson, *, user: User | None = None) -> list[int
         .values_list("exercise_id", "exercise__type", "exercise__tokens")
     )
     exercises: dict[int, tuple[int, bool, list[int]]] = {}
+    types: dict[int, str] = {}
     for exercise_id, exercise_type, token_id in rows:
+        types[exercise_id] = exercise_type
         entry = exercises.setdefault(exercise_id, (exercise_id, is_recognition(exercise_type), []))
         if token_id is not None:
             entry[2].append(token_id)
     if user is None or not lesson.adaptive_order:
-        return list(exercises)
-    tokens = {t for _, _, ts in exercises.values() for t in ts}
-    seen = dict(TokenMastery.objects.filter(user=user, token_id__in=tokens).values_list("token_id", "seen_count"))
-    return adapt_lesson_order(list(exercises.values()), seen=seen)
+        ordered = list(exercises)
+    else:
+        tokens = {t for _, _, ts in exercises.values() for t in ts}
+        seen = dict(TokenMastery.objects.filter(user=user, token_id__in=tokens).values_list("token_id", "seen_count"))
+        ordered = adapt_lesson_order(list(exercises.values()), seen=seen)
+    return without_skipped(ordered, types, skipped) if skipped else ordered
 
 
 def create_lesson_run(*, user: User, lesson: Lesson, now: datetime) -> LessonRun:
@@ -81,7 +98,7 @@ def create_lesson_run(*, user: User, lesson: Lesson, now: datetime) -> LessonRun
         raise NotFound("No such lesson.")
     if state == "locked":
         raise LessonLocked()
-    exercise_ids = lesson_exercise_ids(lesson, user=user)
+    exercise_ids = lesson_exercise_ids(lesson, user=user, skipped=learner_skipped_types(user, now))
     if not exercise_ids:
         raise EmptyLesson()
     run = LessonRun.objects.create(
@@ -146,9 +163,11 @@ def review_exercise_ids(
             options = teaching.setdefault(token_id, [])
             if (exercise_id, exercise_type) not in options:
                 options.append((exercise_id, exercise_type))
-    return pick_review_exercises(
+    picked = pick_review_exercises(
         mistakes=mistakes, weak_tokens=weak_tokens, teaching=teaching, types=types, limit=limit
     )
+    skipped = learner_skipped_types(user, now)
+    return without_skipped(picked, types, skipped) if skipped else picked
 
 
 def create_review_run(*, user: User, course: Course, now: datetime, ahead: bool = False) -> LessonRun:
@@ -210,29 +229,38 @@ class RunAfterAnswer:
 
 
 def apply_answer(
-    *, run: LessonRun, exercise_id: int, correct: bool, xp: int, out_of_hearts: bool, now: datetime
+    *,
+    run: LessonRun,
+    exercise_id: int,
+    correct: bool,
+    xp: int,
+    out_of_hearts: bool,
+    now: datetime,
+    excused: bool = False,
 ) -> RunAfterAnswer:
     """Move the queue and the run's counters for one answer. ``run`` must be locked (select_for_update)
     by the caller, so the values computed here from it are exact. One UPDATE.
 
     The run passes when the queue empties; it fails when ``out_of_hearts`` (a wrong answer left the
-    learner with 0 hearts in a lesson run).
+    learner with 0 hearts in a lesson run). An ``excused`` answer ("I could not say it") comes back
+    later like a wrong one but is no mistake.
     """
     queue = queue_after_answer(run.queue, exercise_id, correct=correct)
-    mistakes = run.mistakes + (0 if correct else 1)
+    mistake = not correct and not excused
+    mistakes = run.mistakes + (1 if mistake else 0)
     xp_earned = run.xp_earned + xp
     status = LessonRun.Status.ACTIVE
     if not queue:
         status = LessonRun.Status.PASSED
     elif out_of_hearts:
         status = LessonRun.Status.FAILED
-    missed = run.missed_ids if correct or exercise_id in run.missed_ids else [*run.missed_ids, exercise_id]
+    missed = run.missed_ids if not mistake or exercise_id in run.missed_ids else [*run.missed_ids, exercise_id]
     fields: dict[str, Any] = {
         "queue": queue,
         "missed_ids": missed,
         "status": status,
         "xp_earned": F("xp_earned") + xp,
-        "mistakes": F("mistakes") + (0 if correct else 1),
+        "mistakes": F("mistakes") + (1 if mistake else 0),
         "answers_count": F("answers_count") + 1,
     }
     if status != LessonRun.Status.ACTIVE:
@@ -253,6 +281,34 @@ def apply_answer(
         mistakes=mistakes,
         passed=passed,
         perfect=passed and not mistakes,
+    )
+
+
+def skip_exercises(*, run: LessonRun, exercise_ids: list[int], now: datetime) -> RunAfterAnswer:
+    """Take ``exercise_ids`` out of the run (its queue and its exercises: they no longer count towards
+    its progress), for an honest exit ("Can't listen now"). ``run`` must be locked by the caller. When
+    the queue empties the run passes — if it had exercises left that the learner answered — or, when
+    every exercise it had was skipped, ends abandoned (nothing was practised). One UPDATE."""
+    gone = set(exercise_ids)
+    queue = [pk for pk in run.queue if pk not in gone]
+    kept = [pk for pk in run.exercise_ids if pk not in gone]
+    status = LessonRun.Status.ACTIVE
+    if not queue:
+        status = LessonRun.Status.PASSED if kept else LessonRun.Status.ABANDONED
+    fields: dict[str, Any] = {"queue": queue, "exercise_ids": kept, "status": status}
+    if status != LessonRun.Status.ACTIVE:
+        fields["finished_at"] = now
+        run.finished_at = now
+    LessonRun.objects.filter(pk=run.pk).update(**fields)
+    run.queue, run.exercise_ids, run.status = queue, kept, status
+    passed = status == LessonRun.Status.PASSED
+    return RunAfterAnswer(
+        status=status,
+        queue=queue,
+        xp_earned=run.xp_earned,
+        mistakes=run.mistakes,
+        passed=passed,
+        perfect=passed and not run.mistakes,
     )
 
 

@@ -52,6 +52,7 @@
   // Choice exercises: mark the learner's own choice as right or wrong beside the feedback (the
   // fragment's class says which; its data-chosen-* attributes carry the translated words).
   function markChoice(box) {
+    if (box.classList.contains("excused")) return; // "I could not say it" is neither right nor wrong
     var wrong = box.classList.contains("incorrect");
     form.querySelectorAll('input[type="radio"]:checked').forEach(function (input) {
       var label = form.querySelector('label[for="' + input.id + '"]');
@@ -71,6 +72,8 @@
   }
 
   form.addEventListener("submit", function (event) {
+    // An honest exit ("Can't listen now") posts the form to its own URL, as without JS.
+    if (event.submitter && event.submitter.hasAttribute("data-honest-exit")) return;
     event.preventDefault();
     if (busy || answered) return;
     busy = true;
