@@ -26,7 +26,7 @@ from core.pages import service_errors
 from courses.fragments import audio_template, exercise_template
 from courses.models import Course, Exercise, Lesson
 from progress.errors import NothingToReview
-from progress.models import Enrollment, ExerciseAttempt
+from progress.models import Enrollment, ExerciseAttempt, LessonProgress
 
 from . import history_selectors, selectors, services
 from .charts import goal_ring, xp_chart
@@ -59,7 +59,14 @@ def start_lesson(request, slug: str):
     """Start (or resume) a run of the lesson and open the player."""
     lesson = get_object_or_404(Lesson.objects.select_related("unit__section__course"), slug=slug)
     run = services.start_lesson_run(user=request.user, lesson=lesson, now=timezone.now())
+    if lesson.notes and not run.answers_count and _first_run(request.user, lesson):
+        # The lesson's tips are offered, open, before the learner's first run of it.
+        return redirect(reverse("run", args=[run.pk]) + "?tips=1")
     return redirect("run", run_id=run.pk)
+
+
+def _first_run(user, lesson) -> bool:
+    return LessonProgress.objects.filter(user=user, lesson=lesson, runs_started__lte=1, passes=0).exists()
 
 
 def _to_nothing_due_page(request, exc, *, slug: str):
@@ -115,6 +122,8 @@ def run(request, run_id: int):
             "public": state.public,
             "form_id": "exercise-form",
             "exercise_template": exercise_template(state.exercise.type),
+            # The lesson's tips, before its first exercise is answered; open when offered at the start.
+            "show_tips": request.GET.get("tips") == "1",
             # For the speak type's speech recognition (the learner speaks the course's language).
             "answer_language": state.course.to_language.code,
             "audio_template": audio_template(),

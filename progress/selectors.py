@@ -47,6 +47,7 @@ class PathLesson:
     tier_label: str
     passes: int
     is_next: bool = False
+    tips: str = ""  # the authors' notes before the lesson ("Tips"), plain text
 
 
 @dataclass
@@ -182,6 +183,7 @@ def course_path(*, user: User, course: Course, now: datetime | None = None) -> C
                 tier_label=LessonProgress.Tier(tier).label,
                 passes=p.passes if p else 0,
                 is_next=lesson.pk == next_id,
+                tips=lesson.notes,
             )
             if item.is_next:
                 next_lesson = item

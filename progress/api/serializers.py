@@ -26,6 +26,9 @@ class PathLessonSerializer(serializers.Serializer):
     tier_label = serializers.CharField()
     passes = serializers.IntegerField()
     is_next = serializers.BooleanField(help_text="The first open lesson not yet passed.")
+    tips = serializers.CharField(
+        allow_blank=True, help_text="The lesson's tips (the authors' notes before it), plain text; empty when none."
+    )
 
 
 class WordSerializer(serializers.Serializer):
