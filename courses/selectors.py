@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from media_assets.models import AssetVariant
 
 from .answers import Lexicon
+from .hints import HINTED_TYPES, prompt_hints
 from .models import Course, Token
 
 #: how long a course's lexicon stays cached; a change of the course (an import) starts a new one at once
@@ -65,3 +66,14 @@ def answer_lexicon(*, course: Course, language_code: str) -> Lexicon:
     Lazy: nothing is read until the checker asks about a word, which it does only for a one-edit slip,
     so most answers cost no query and no cache read."""
     return Lexicon(load=lambda: lexicon_glosses(course=course, language_code=language_code))
+
+
+def exercise_hints(*, course: Course, exercise_type: str, payload: dict) -> list[dict] | None:
+    """The word hints of an exercise's prompt (``courses.hints.prompt_hints``), or None for a type
+    without a prompt sentence (no query then). ``course`` with its languages loaded; the glosses are
+    cached (``lexicon_glosses``: one query on a miss). ``payload`` is the full one: only hints leave."""
+    if exercise_type not in HINTED_TYPES:
+        return None
+    target, source = course.to_language.code, course.from_language.code
+    glosses = lexicon_glosses(course=course, language_code=target)
+    return prompt_hints(exercise_type=exercise_type, payload=payload, target=target, source=source, glosses=glosses)

@@ -10,7 +10,7 @@ from accounts.models import User
 from core.errors import NotFound
 from courses.exercise_types import get_type, served_payload
 from courses.models import Course, Exercise, Lesson, Token, visible_q
-from courses.selectors import attach_image_urls
+from courses.selectors import attach_image_urls, exercise_hints
 from progress.models import Enrollment, ExerciseAttempt, LessonProgress, LessonRun, TokenMastery
 from progress.rules import percent
 from progress.services.scheduling import mastered_q
@@ -417,6 +417,7 @@ class RunState:
     status: str
     exercise: Exercise | None  # the exercise to answer now; None when the run is finished
     public: dict | None  # its public payload (never the solution)
+    hints: list[dict] | None  # the word hints of its prompt (courses.hints; never the solution)
     tokens: list[Token]
     done: int
     total: int
@@ -426,8 +427,9 @@ class RunState:
 
 
 def run_state(*, user: User, run_id: int, now: datetime | None = None) -> RunState:
-    """The run, its current exercise with its public payload, progress and hearts. Four queries
-    (two when the run is finished). Someone else's run → NotFound.
+    """The run, its current exercise with its public payload and word hints, progress and hearts. Four
+    queries, and one more for a translate or word-bank exercise when the course's glosses are not
+    cached yet (two when the run is finished). Someone else's run → NotFound.
 
     It lives here, not in progress, because it joins a run with the learner's hearts (wallet).
     """
@@ -444,7 +446,7 @@ def run_state(*, user: User, run_id: int, now: datetime | None = None) -> RunSta
     )
     if run is None:
         raise NotFound("No such run.")
-    exercise = public = None
+    exercise = public = hints = None
     tokens: list[Token] = []
     if run.status == LessonRun.Status.ACTIVE and run.queue:
         exercise = (
@@ -459,6 +461,7 @@ def run_state(*, user: User, run_id: int, now: datetime | None = None) -> RunSta
             public = kind.public_payload(served_payload(kind, exercise.payload, run_id=run.pk, exercise_id=exercise.pk))
             attach_image_urls([public])
             tokens = list(exercise.tokens.all())
+            hints = exercise_hints(course=run.course, exercise_type=exercise.type, payload=exercise.payload)
     wallet = Wallet.objects.filter(user=user).values_list("hearts", "hearts_anchor_at").first()
     hearts, next_at = current(*wallet, now) if wallet else (MAX_HEARTS, None)
     total = len(run.exercise_ids)
@@ -471,6 +474,7 @@ def run_state(*, user: User, run_id: int, now: datetime | None = None) -> RunSta
         status=run.status,
         exercise=exercise,
         public=public,
+        hints=hints,
         tokens=tokens,
         done=total - len(run.queue),
         total=total,

@@ -120,6 +120,7 @@ def run(request, run_id: int):
             "is_review": state.is_review,
             "exercise": state.exercise,
             "public": state.public,
+            "hints": state.hints,
             "form_id": "exercise-form",
             "exercise_template": exercise_template(state.exercise.type),
             # The lesson's tips, before its first exercise is answered; open when offered at the start.

@@ -21,7 +21,7 @@ def run_view(*, user: User, run_id, now: datetime) -> RunView:
     run is over. Someone else's run → NotFound (from the selectors)."""
     state = run_state(user=user, run_id=run_id, now=now)
     exercises = run_exercises(
-        run_id=state.run_id, exercise_ids=state.run.exercise_ids, audio_quality=user.audio_quality
+        run_id=state.run_id, exercise_ids=state.run.exercise_ids, audio_quality=user.audio_quality, course=state.course
     )
     current = None
     if state.exercise is not None:

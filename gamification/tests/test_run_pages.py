@@ -366,6 +366,7 @@ def _small_and_big_runs(client):
 def test_player_page_queries_do_not_grow_with_the_lesson(client, learner, django_assert_num_queries):
     small, big = _small_and_big_runs(client)
     client.get(reverse("run", args=[small.pk]))  # warm caches (templates, content types)
+    client.get(reverse("run", args=[big.pk]))  # and each course's glosses (word hints: one query on a miss)
     expected = _count(lambda: client.get(reverse("run", args=[small.pk])))
     with django_assert_num_queries(expected):
         response = client.get(reverse("run", args=[big.pk]))
@@ -433,3 +434,40 @@ def test_explanation_and_own_answer_only_after_answering(client, learner, lesson
     page = client.get(reverse("answer_feedback", args=[run.pk, attempt.pk])).content.decode()
     assert "everyday greeting" in page
     assert '<del class="diff-word">Goodbye</del>' in page  # beside the right answer, marked
+
+
+# --- Word hints --------------------------------------------------------------------------------
+
+
+def test_prompt_words_carry_hints_but_never_the_answer_in_page_or_api(client, learner):
+    from core.tests.api import API
+    from courses.tests.factories import TokenFactory
+
+    lesson = LessonFactory()
+    course = lesson.unit.section.course
+    exercise = ExerciseFactory(
+        course=course,
+        payload={"text": "Buenos días <amigo>", "solutions": ["Good morning friend"], "direction": "to_source"},
+    )
+    LessonExerciseFactory(lesson=lesson, exercise=exercise)
+    one_word = ExerciseFactory(course=course)  # "Hola" → "Hello"/"Hi"
+    LessonExerciseFactory(lesson=lesson, exercise=one_word, ordinal=2)
+    tokens = [
+        TokenFactory(language=course.to_language, text="buenos", translation="good <b>"),
+        TokenFactory(language=course.to_language, text="días", translation="days"),
+        TokenFactory(language=course.to_language, text="hola", translation="hello"),
+    ]
+    exercise.tokens.add(*tokens[:2])
+    one_word.tokens.add(tokens[2])
+    run = start_run(client, lesson)
+    LessonRun.objects.filter(pk=run.pk).update(queue=[exercise.pk, one_word.pk])
+    html = client.get(reverse("run", args=[run.pk])).content.decode()
+    assert 'class="hint-word" aria-describedby="exercise-form-hint-1">Buenos</button>' in html
+    assert 'id="exercise-form-hint-1">good &lt;b&gt;</span>' in html  # escaped
+    assert "&lt;amigo&gt;" in html and "<amigo>" not in html
+    assert "Good morning" not in html
+    body = client.get(f"{API}runs/{run.pk}/").json()
+    hints = {e["id"]: e["hints"] for e in body["exercises"]}
+    assert hints[exercise.pk][1] == {"text": "días", "translations": ["days"]}
+    assert hints[one_word.pk] == [{"text": "Hola", "translations": []}]  # "hello" is its answer
+    assert "Hello" not in str(hints) and "hello" not in str(hints)

@@ -121,9 +121,14 @@ def test_run_state_query_count_is_fixed(django_assert_num_queries, user):
     run_big = services.start_lesson_run(user=user, lesson=big, now=T0)
     for _ in range(5):
         answer(user, run_big)
-    # run, exercise (+audio/image), its tokens, wallet
+    # run, exercise (+audio/image), its tokens, wallet; plus the course's glosses for the word hints of a
+    # translate exercise the first time (then cached)
+    with django_assert_num_queries(5):
+        game_selectors.run_state(user=user, run_id=run_small.pk, now=T0)
     with django_assert_num_queries(4):
         game_selectors.run_state(user=user, run_id=run_small.pk, now=T0)
+    with django_assert_num_queries(5):
+        game_selectors.run_state(user=user, run_id=run_big.pk, now=T0)
     with django_assert_num_queries(4):
         state = game_selectors.run_state(user=user, run_id=run_big.pk, now=T0)
     assert (state.done, state.total) == (5, 15)

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from courses.exercise_types import get_type, served_payload
-from courses.models import Exercise
-from courses.selectors import attach_image_urls
+from courses.models import Course, Exercise
+from courses.selectors import attach_image_urls, exercise_hints
 from media_assets.models import AssetVariant
 from media_assets.selectors import audio_payload
 
@@ -25,10 +25,12 @@ class PublicExercise:
     hint: str
     public: dict
     audio: dict | None
+    hints: list[dict] | None = None
 
 
-def public_exercise(exercise: Exercise, *, audio_quality: str, run_id: int) -> PublicExercise:
-    """``run_id``: choices and tiles come in that run's shuffled order (docs/exercise-types.md "Order")."""
+def public_exercise(exercise: Exercise, *, audio_quality: str, run_id: int, course: Course) -> PublicExercise:
+    """``run_id``: choices and tiles come in that run's shuffled order (docs/exercise-types.md "Order");
+    ``course`` (with its languages): for the word hints of the prompt."""
     kind = get_type(exercise.type)
     return PublicExercise(
         id=exercise.pk,
@@ -37,11 +39,13 @@ def public_exercise(exercise: Exercise, *, audio_quality: str, run_id: int) -> P
         hint=exercise.hint,
         public=kind.public_payload(served_payload(kind, exercise.payload, run_id=run_id, exercise_id=exercise.pk)),
         audio=audio_payload(asset=exercise.audio, quality=audio_quality) if exercise.audio_id else None,
+        hints=exercise_hints(course=course, exercise_type=exercise.type, payload=exercise.payload),
     )
 
 
-def run_exercises(*, run_id: int, exercise_ids: list[int], audio_quality: str) -> list[PublicExercise]:
-    """The run's exercises in serving order, each once. Two queries (exercises, audio variants)."""
+def run_exercises(*, run_id: int, exercise_ids: list[int], audio_quality: str, course: Course) -> list[PublicExercise]:
+    """The run's exercises in serving order, each once. Two queries (exercises, audio variants), and one
+    for the course's glosses (word hints) when they are not cached."""
     order = list(dict.fromkeys(exercise_ids))
     exercises = (
         Exercise.objects.filter(pk__in=order)
@@ -49,6 +53,10 @@ def run_exercises(*, run_id: int, exercise_ids: list[int], audio_quality: str) -
         .prefetch_related(Prefetch("audio__variants", queryset=AssetVariant.objects.order_by("pk")))
     )
     by_id = {e.pk: e for e in exercises}
-    result = [public_exercise(by_id[pk], audio_quality=audio_quality, run_id=run_id) for pk in order if pk in by_id]
+    result = [
+        public_exercise(by_id[pk], audio_quality=audio_quality, run_id=run_id, course=course)
+        for pk in order
+        if pk in by_id
+    ]
     attach_image_urls(item.public for item in result)  # a third query only when a picture uses assets
     return result

@@ -115,6 +115,11 @@ class PublicPayloadField(serializers.JSONField):
     pass
 
 
+class HintSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="The word as the prompt shows it.")
+    translations = serializers.ListField(child=serializers.CharField(), help_text="Its translations (at most 3).")
+
+
 class PublicExerciseSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Send it back as `exercise` when answering.")
     type = serializers.CharField()
@@ -122,6 +127,13 @@ class PublicExerciseSerializer(serializers.Serializer):
     hint = serializers.CharField()
     public = PublicPayloadField()
     audio = AudioSerializer(allow_null=True)
+    hints = HintSerializer(
+        many=True,
+        allow_null=True,
+        help_text="Translate and word-bank exercises: the prompt's words in order, each with its translations "
+        "from the course's lexicon (empty for a word it does not know, or whose translation is the answer); "
+        "null for other types.",
+    )
 
 
 class LearnerWordSerializer(serializers.Serializer):

@@ -238,7 +238,28 @@
     box.classList.add("enhanced");
   }
 
+  // Word hints: a tap shows a word's translations (touch browsers may not focus a tapped button);
+  // Escape or a second tap hides them. Focus and hover show them through CSS alone.
+  function enhanceHints(box) {
+    box.querySelectorAll(".hint-word").forEach(function (button) {
+      button.addEventListener("click", function () {
+        button.parentNode.classList.toggle("open");
+      });
+      button.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && button.parentNode.classList.contains("open")) {
+          button.parentNode.classList.remove("open");
+          event.stopPropagation(); // closes the hint, not the lesson
+        }
+      });
+      button.addEventListener("blur", function () {
+        button.parentNode.classList.remove("open");
+      });
+    });
+    box.classList.add("hints-enhanced");
+  }
+
   function init() {
+    document.querySelectorAll(".ex:not(.hints-enhanced)").forEach(enhanceHints);
     document.querySelectorAll("[data-word-bank]:not(.enhanced)").forEach(enhanceWordBank);
     document.querySelectorAll("[data-match-pairs]:not(.enhanced)").forEach(enhanceMatchPairs);
     document.querySelectorAll("[data-speak]:not(.enhanced)").forEach(enhanceSpeak);
