@@ -297,6 +297,7 @@ class TodaySerializer(serializers.Serializer):
 
 class MeSerializer(serializers.Serializer):
     display_name = serializers.CharField()
+    avatar_url = serializers.CharField(allow_null=True, help_text="Your avatar (a 256 px JPEG); null without one.")
     email = serializers.EmailField()
     xp_total = serializers.IntegerField()
     level = serializers.IntegerField()

@@ -200,6 +200,7 @@ class MeView(APIView):
         p = selectors.profile(user=user, now=timezone.now())
         data = {
             "display_name": user.name,
+            "avatar_url": user.avatar.url if user.avatar else None,
             "email": user.email,
             "xp_total": p.xp_total,
             "level": p.level,

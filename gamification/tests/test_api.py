@@ -262,6 +262,7 @@ def test_me_shows_profile_wallet_streak_and_goal(user, api, lesson):
         run = api.get(f"{API}runs/{run['id']}/").json()
     me = api.get(f"{API}me/").json()
     assert me["display_name"] == user.display_name and me["email"] == user.email
+    assert me["avatar_url"] is None
     # Achievements may add XP of their own on top of the run's.
     assert me["xp_total"] >= run["xp_earned"] > 0 and me["gems"] >= run["summary"]["gems_earned"] > 0
     assert me["hearts"] == {"hearts": 5, "max": 5, "next_heart_at": None, "refill_price": 50, "can_refill": False}
