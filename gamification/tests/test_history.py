@@ -74,3 +74,9 @@ def test_the_api_lists_the_same_rows(user, other_user, django_assert_num_queries
     [row] = body["results"]
     assert (row["run_id"], row["status"], row["xp_earned"], row["accuracy_pct"]) == (run.pk, "passed", 20, 100)
     assert client_for(user).get(f"{API}me/history/?page=9").status_code == 404
+    # The token (with its user), then the count and the page, whatever the history.
+    for n in range(5):
+        pass_lesson(user, first, now=T0 + timedelta(minutes=n + 1))
+    api = client_for(user)
+    with django_assert_num_queries(3):
+        assert api.get(f"{API}me/history/").json()["count"] == 6
