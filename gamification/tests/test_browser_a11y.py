@@ -106,7 +106,7 @@ def log_in(driver, client, live_server, user):
 FEEDBACK = (By.CSS_SELECTOR, "#feedback .feedback")
 ANSWER_CONTROL = (
     "(el) => !!el.closest('#exercise-form .ex') && el.matches('input, select, textarea, button')"
-    " && !el.closest('.special-keys')"
+    " && !el.closest('.special-keys') && !el.classList.contains('hint-word')"
 )
 
 

@@ -41,7 +41,8 @@
         ".ex textarea:not([disabled]), .ex button:not([disabled])"
     );
     return Array.prototype.filter.call(found, function (el) {
-      return visible(el) && !el.closest(".special-keys");
+      // Word hints in the prompt are buttons too, but not answer controls (templates/exercises/_hinted_text.html).
+      return visible(el) && !el.closest(".special-keys") && !el.classList.contains("hint-word");
     });
   }
 
