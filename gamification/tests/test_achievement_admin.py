@@ -1,6 +1,7 @@
 """Authors (Content editor group) manage achievements and their levels in admin, validated."""
 
 import pytest
+from auditlog.models import LogEntry
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
@@ -42,6 +43,9 @@ def test_an_author_adds_an_achievement_with_levels(editor):
     assert response.status_code == 302, response.content
     achievement = Achievement.objects.get(code="globetrotter")
     assert list(achievement.levels.values_list("level", "threshold", "xp_reward")) == [(1, 5, 10), (2, 20, 30)]
+    # The audit trail records the achievement and each level.
+    assert LogEntry.objects.get_for_model(Achievement).filter(object_pk=str(achievement.pk)).count() == 1
+    assert LogEntry.objects.get_for_model(AchievementLevel).count() == 2
     assert editor.get(reverse("admin:gamification_achievement_changelist")).status_code == 200
 
 
