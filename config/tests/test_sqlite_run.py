@@ -22,14 +22,18 @@ pytestmark = [pytest.mark.postgresql_only, pytest.mark.slow]
 BASE = Path(settings.BASE_DIR)
 #: Test modules the SQLite run covers: every job test and the SQLite write race…
 JOB_TESTS = sorted(str(p.relative_to(BASE)) for p in (BASE / "gamification" / "tests").glob("test_jobs_*.py"))
-#: …the authors' bulk moves and duplicates (ordinals renumbered on SQLite's immediate checks), and bubbles
-#: generated and played with Celery eager (against the fake model provider).
+#: …the authors' bulk moves and duplicates (ordinals renumbered on SQLite's immediate checks), bubbles
+#: generated and played with Celery eager (against the fake model provider), audio generated from admin
+#: inline and the playable preview.
 SQLITE_RUN = [
     *JOB_TESTS,
     "gamification/tests/test_sqlite_writes.py",
     "courses/tests/test_bulk.py",
     "bubbles/tests/test_pipeline.py",
     "bubbles/tests/test_play_and_isolation.py",
+    # authors' tools on the laptop default: audio made inline (eager task), the playable preview
+    "courses/tests/test_admin_audio.py",
+    "gamification/tests/test_preview.py",
 ]
 
 
