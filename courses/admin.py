@@ -9,8 +9,10 @@ Course file import/export lives in its own module and adds its actions and URLs 
 
 from django.contrib import admin
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from . import admin_audio, admin_bulk, admin_views, services, slugs
 from .admin_audio import GenerateAudioMixin
@@ -55,8 +57,23 @@ class SiblingInlineSaveMixin:
         return None
 
 
+class LabelledInlineFormSet(BaseInlineFormSet):
+    """A tabular inline's rows have column headings but no <label> per control: each control gets an
+    ``aria-label`` naming its column and row, so screen readers (and axe) can name it."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = _("new row") if index is None else index + 1
+        for name, field in form.fields.items():
+            if field.widget.is_hidden:
+                continue
+            label = field.label or name.replace("_", " ").capitalize()
+            field.widget.attrs.setdefault("aria-label", f"{label} ({row})")
+
+
 class ChildInline(admin.TabularInline):
     form = SiblingOrdinalForm
+    formset = LabelledInlineFormSet
     extra = 1
     show_change_link = True
     readonly_fields = ["slug"]
@@ -170,6 +187,7 @@ class UnitAdmin(GenerateAudioMixin, PublishingCheckMixin, SiblingInlineSaveMixin
 class LessonExerciseInline(admin.TabularInline):
     model = LessonExercise
     form = SiblingOrdinalForm
+    formset = LabelledInlineFormSet
     fields = ["ordinal", "exercise", "exercise_summary"]
     readonly_fields = ["exercise_summary"]
     autocomplete_fields = ["exercise"]
