@@ -369,6 +369,8 @@ SPECTACULAR_SETTINGS = {
 MALLARD_HEART_REFILL_PRICE_GEMS = env.int("MALLARD_HEART_REFILL_PRICE_GEMS", default=50)
 # Gems one streak freeze costs in the shop (a learner holds at most two; docs/game-rules.md).
 MALLARD_STREAK_FREEZE_PRICE_GEMS = env.int("MALLARD_STREAK_FREEZE_PRICE_GEMS", default=100)
+# Minutes a learner waits after a failed (or abandoned) checkpoint before taking it again (docs/game-rules.md).
+MALLARD_CHECKPOINT_COOLDOWN_MINUTES = env.int("MALLARD_CHECKPOINT_COOLDOWN_MINUTES", default=60)
 MALLARD_ACTIVITY_RETENTION_DAYS = env.int("MALLARD_ACTIVITY_RETENTION_DAYS", default=180)
 # The learner's activity log (docs/accounts.md): how long its rows are kept (purge_activity deletes
 # older ones) and what is kept of the client's IP address: "full", "truncated" (IPv4 /24, IPv6 /48)

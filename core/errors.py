@@ -9,13 +9,17 @@ leak.
 """
 
 
+from django.utils.functional import Promise
+
+
 class ServiceError(Exception):
     code: str = "error"
     status: int = 400
-    default_message: str = "The request could not be completed."
+    #: a plain or a lazily translated sentence (``gettext_lazy``)
+    default_message: str | Promise = "The request could not be completed."
 
     def __init__(self, message: str | None = None, *, field: str | None = None):
-        self.message = message or self.default_message
+        self.message: str = str(message or self.default_message)  # a lazy sentence in the language now active
         self.field = field
         super().__init__(self.message)
 

@@ -1,5 +1,7 @@
 """Errors raised by gamification's services: hearts, gems and answers (base: core.errors)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from core.errors import ServiceError
 
 
@@ -67,3 +69,17 @@ class FreezesFull(ServiceError):
     code = "freezes_full"
     status = 409
     default_message = "You already hold as many streak freezes as you can (2)."
+
+
+class TimeUp(ServiceError):
+    """An answer at or after a timed run's deadline (the server's clock): not counted; the run has ended."""
+
+    code = "time_up"
+    status = 409
+    default_message = _("Time is up: this answer came after the time limit and was not counted.")
+
+
+class TimeLeft(ServiceError):
+    code = "time_left"
+    status = 409
+    default_message = _("This run still has time left (or no time limit): answer, or quit it.")

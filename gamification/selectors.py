@@ -9,10 +9,10 @@ from django.utils import timezone
 from accounts.models import User
 from core.errors import NotFound
 from courses.exercise_types import get_type, served_payload
-from courses.models import Course, Exercise, Lesson, Token, visible_q
+from courses.models import Checkpoint, Course, Exercise, Lesson, Token, visible_q
 from courses.selectors import attach_image_urls, exercise_hints
 from progress.models import Enrollment, ExerciseAttempt, LessonProgress, LessonRun, TokenMastery
-from progress.rules import percent
+from progress.rules import percent, seconds_left
 from progress.services.scheduling import mastered_q
 
 from .achievement_selectors import AchievementProgress, achievement_progress
@@ -203,6 +203,12 @@ class RunSummary:
     accuracy_pct: int | None  # first_try_correct / answered, floored; None when nothing was answered
     seconds_spent: int  # the answers' time, each counted as on the daily row (at most 300 s)
     mistakes: list[Mistake]
+    #: a checkpoint run: its checkpoint, score (items right at the first try / items) and the score to pass
+    checkpoint: Checkpoint | None = None
+    score_percent: int | None = None
+    pass_percent: int | None = None
+    #: the run ended because its time was up (a timed lesson, review or checkpoint)
+    timed_out: bool = False
 
 
 def _tier_label(tier: int | None) -> str:
@@ -216,7 +222,11 @@ def run_summary(*, user: User, run_id: int) -> RunSummary:
         run_pk = int(run_id)
     except (TypeError, ValueError):
         raise NotFound("No such run.") from None
-    run = LessonRun.objects.select_related("lesson").filter(pk=run_pk, user=user).first()
+    run = (
+        LessonRun.objects.select_related("lesson", "checkpoint__unit", "checkpoint__section")
+        .filter(pk=run_pk, user=user)
+        .first()
+    )
     if run is None:
         raise NotFound("No such run.")
     day = local_day(user, run.finished_at or run.started_at)
@@ -268,6 +278,10 @@ def run_summary(*, user: User, run_id: int) -> RunSummary:
         accuracy_pct=percent(right_first, len(first)) if first else None,
         seconds_spent=sum(seconds_counted(a.time_spent_ms) for a in attempts),
         mistakes=_mistakes(attempts),
+        checkpoint=run.checkpoint,
+        score_percent=run.score_percent,
+        pass_percent=run.checkpoint.pass_percent if run.checkpoint else None,
+        timed_out=run.timed_out,
     )
 
 
@@ -424,6 +438,20 @@ class RunState:
     hearts: int
     next_heart_at: datetime | None
     xp_earned: int
+    #: a checkpoint run's checkpoint (its title, pass percent); None for other runs
+    checkpoint: Checkpoint | None = None
+    #: a timed run: the server's deadline and the whole seconds left now (0 once over); None when untimed
+    deadline_at: datetime | None = None
+    seconds_left: int | None = None
+    time_limit_sec: int | None = None
+
+    @property
+    def is_checkpoint(self) -> bool:
+        return self.checkpoint is not None
+
+    @property
+    def time_up(self) -> bool:
+        return self.seconds_left == 0
 
 
 def run_state(*, user: User, run_id: int, now: datetime | None = None) -> RunState:
@@ -440,7 +468,9 @@ def run_state(*, user: User, run_id: int, now: datetime | None = None) -> RunSta
     except (TypeError, ValueError):
         raise NotFound("No such run.") from None
     run = (
-        LessonRun.objects.select_related("lesson", "course__from_language", "course__to_language")
+        LessonRun.objects.select_related(
+            "lesson", "checkpoint__unit", "checkpoint__section", "course__from_language", "course__to_language"
+        )
         .filter(pk=run_pk, user=user)
         .first()
     )
@@ -448,7 +478,8 @@ def run_state(*, user: User, run_id: int, now: datetime | None = None) -> RunSta
         raise NotFound("No such run.")
     exercise = public = hints = None
     tokens: list[Token] = []
-    if run.status == LessonRun.Status.ACTIVE and run.queue:
+    left = seconds_left(deadline_at=run.deadline_at, now=now)
+    if run.status == LessonRun.Status.ACTIVE and run.queue and left != 0:  # time up: nothing more to answer
         exercise = (
             Exercise.objects.select_related("audio", "image")
             .prefetch_related(Prefetch("tokens", queryset=Token.objects.order_by("text")))
@@ -481,6 +512,10 @@ def run_state(*, user: User, run_id: int, now: datetime | None = None) -> RunSta
         hearts=hearts,
         next_heart_at=next_at,
         xp_earned=run.xp_earned,
+        checkpoint=run.checkpoint,
+        deadline_at=run.deadline_at,
+        seconds_left=left if run.status == LessonRun.Status.ACTIVE else None,
+        time_limit_sec=int((run.deadline_at - run.started_at).total_seconds()) if run.deadline_at else None,
     )
 
 

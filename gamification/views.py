@@ -13,6 +13,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,13 +25,13 @@ from django.views.decorators.http import require_GET, require_POST
 from core.errors import ServiceError
 from core.pages import service_errors
 from courses.fragments import audio_template, exercise_template
-from courses.models import Course, Exercise, Lesson
+from courses.models import Checkpoint, Course, Exercise, Lesson
 from progress.errors import NothingToReview
 from progress.models import Enrollment, ExerciseAttempt, LessonProgress
 
 from . import history_selectors, selectors, services
 from .charts import goal_ring, xp_chart
-from .errors import OutOfHearts, RunFinished
+from .errors import OutOfHearts, RunFinished, TimeLeft, TimeUp
 
 #: The request header player.js sends: answer with the feedback fragment, not a redirect.
 FRAGMENT_HEADER = "X-Mallard-Fragment"
@@ -85,7 +86,27 @@ def start_review(request, slug: str):
     nothing-due page, which offers practice ahead."""
     course = get_object_or_404(Course.objects.visible(), slug=slug)
     ahead = request.POST.get("ahead") == "1"
-    run = services.start_review_session(user=request.user, course=course, now=timezone.now(), ahead=ahead)
+    timed = request.POST.get("timed") == "1"
+    run = services.start_review_session(user=request.user, course=course, now=timezone.now(), ahead=ahead, timed=timed)
+    return redirect("run", run_id=run.pk)
+
+
+def _path_of_checkpoints_course(request, slug: str) -> str:
+    course_slug = (
+        Checkpoint.objects.filter(slug=slug)
+        .values_list(Coalesce("unit__section__course__slug", "section__course__slug"), flat=True)
+        .first()
+    )
+    return reverse("course_path", args=[course_slug]) if course_slug else reverse("home")
+
+
+@login_required
+@require_POST
+@service_errors(back=_path_of_checkpoints_course)
+def start_checkpoint(request, slug: str):
+    """Start (or resume) a run of a checkpoint — the "test out" or "Jump here" of the path — and open the
+    player. Locked, cooling down or empty: back to the path with the reason."""
+    run = services.start_checkpoint_run(user=request.user, checkpoint=slug, now=timezone.now())
     return redirect("run", run_id=run.pk)
 
 
@@ -106,6 +127,8 @@ def review_nothing_due(request, slug: str):
 def run(request, run_id: int):
     """The player: the run's current exercise, rendered from its public payload only."""
     state = selectors.run_state(user=request.user, run_id=run_id)
+    if state.time_up:  # the server's clock says the time is over: nothing more to answer
+        return render(request, "gamification/time_up.html", {"state": state, "run_id": state.run_id})
     if state.exercise is None:
         return redirect("run_done", run_id=run_id)
     return render(
@@ -162,13 +185,21 @@ def _run_finished(request, exc: RunFinished, *, run_id: int):
     return redirect("run_done", run_id=run_id)
 
 
+def _time_up(request, exc: TimeUp, *, run_id: int):
+    """A late answer: refused and not counted; the run has ended (the service ended it)."""
+    if _wants_fragment(request):
+        return _error(request, run_id, str(exc), status=exc.status)
+    messages.error(request, str(exc))
+    return redirect("run_done", run_id=run_id)
+
+
 def _answer_refused(request, exc, *, run_id: int):
     return _error(request, run_id, str(exc), status=exc.status, field=exc.field)
 
 
 @login_required
 @require_POST
-@service_errors(on={RunFinished: _run_finished, ServiceError: _answer_refused})
+@service_errors(on={TimeUp: _time_up, RunFinished: _run_finished, ServiceError: _answer_refused})
 def answer(request, run_id: int):
     """Check one answer. No JS: redirect to the feedback page. player.js: the feedback fragment."""
     try:
@@ -263,6 +294,20 @@ def run_done(request, run_id: int):
             "seconds": summary.seconds_spent % 60,
         },
     )
+
+
+def _still_running(request, exc: TimeLeft, *, run_id: int):
+    return redirect("run", run_id=run_id)
+
+
+@login_required
+@require_POST
+@service_errors(on={TimeLeft: _still_running})
+def finish_run(request, run_id: int):
+    """End a timed run whose time is up (the player's "See results" once its countdown is over)."""
+    services.finish_timed_run(user=request.user, run_id=run_id, now=timezone.now())
+    messages.info(request, _("Time is up."))
+    return redirect("run_done", run_id=run_id)
 
 
 @login_required

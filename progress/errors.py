@@ -1,5 +1,7 @@
 """Errors raised by progress's services: starting runs and reviews, enrolment (base: core.errors)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from core.errors import ServiceError
 
 
@@ -45,3 +47,27 @@ class TooManyReports(ServiceError):
     code = "too_many_reports"
     status = 429
     default_message = "You have sent many reports in the last hour. Thank you! Please try again later."
+
+
+class CheckpointLocked(ServiceError):
+    code = "checkpoint_locked"
+    status = 409
+    default_message = _("This checkpoint is locked: reach the unit or section it tests first.")
+
+
+class CheckpointCoolingDown(ServiceError):
+    """A failed (or abandoned) checkpoint may be taken again once its cool-down is over."""
+
+    code = "checkpoint_cooling_down"
+    status = 409
+    default_message = _("You can take this checkpoint again a little later.")
+
+    def __init__(self, message=None, *, retry_at=None, field=None):
+        self.retry_at = retry_at
+        super().__init__(message, field=field)
+
+
+class EmptyCheckpoint(ServiceError):
+    code = "empty_checkpoint"
+    status = 409
+    default_message = _("This checkpoint has no exercises yet.")

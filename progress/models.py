@@ -35,19 +35,24 @@ class LessonRun(models.Model):
     class Kind(models.TextChoices):
         LESSON = "lesson", "Lesson"
         REVIEW = "review", "Review session"
+        CHECKPOINT = "checkpoint", "Checkpoint"
 
     class Status(models.TextChoices):
         ACTIVE = "active", "In progress"
         PASSED = "passed", "Passed"
-        FAILED = "failed", "Failed (out of hearts)"
+        FAILED = "failed", "Failed (out of hearts, out of time, or below a checkpoint's passing score)"
         ABANDONED = "abandoned", "Abandoned"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runs")
     course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="runs")
     lesson = models.ForeignKey(
         "courses.Lesson", on_delete=models.CASCADE, null=True, blank=True, related_name="runs"
-    )  # null for review sessions
-    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.LESSON)
+    )  # null for review sessions and checkpoints
+    # The checkpoint a checkpoint run tests (docs/game-rules.md, "Checkpoints"); null for other runs.
+    checkpoint = models.ForeignKey(
+        "courses.Checkpoint", on_delete=models.CASCADE, null=True, blank=True, related_name="runs"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.LESSON)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     exercise_ids = models.JSONField(default=list, help_text="The run's exercises in serving order")
     queue = models.JSONField(default=list, help_text="Exercise ids not yet answered correctly, head first")
@@ -68,6 +73,13 @@ class LessonRun(models.Model):
     ahead = models.BooleanField(default=False, help_text="Practice ahead: a review started when nothing was due")
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Timed runs (docs/game-rules.md, "Timed practice"): the server is the clock. An answer at or after
+    # ``deadline_at`` is refused and ends the run (``timed_out``); null: no time limit.
+    deadline_at = models.DateTimeField(null=True, blank=True)
+    timed_out = models.BooleanField(default=False)
+    last_answer_at = models.DateTimeField(null=True, blank=True, help_text="For the speed bonus of timed runs")
+    # A checkpoint's score when it ended: items right at the first try / items, floored (null before).
+    score_percent = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -77,7 +89,16 @@ class LessonRun(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="review") | Q(lesson__isnull=False), name="run_lesson_required_unless_review"
+                condition=Q(kind__in=["review", "checkpoint"]) | Q(lesson__isnull=False),
+                name="run_lesson_required_unless_review",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="checkpoint", checkpoint__isnull=False, lesson__isnull=True)
+                | (~Q(kind="checkpoint") & Q(checkpoint__isnull=True)),
+                name="run_checkpoint_iff_checkpoint_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(score_percent__isnull=True) | Q(score_percent__lte=100), name="run_score_percent_range"
             ),
             models.CheckConstraint(
                 condition=Q(status="active", finished_at__isnull=True)
@@ -94,6 +115,12 @@ class LessonRun(models.Model):
                 fields=["user", "course"],
                 condition=Q(status="active", kind="review"),
                 name="run_one_active_review_per_course",
+            ),
+            # Two tabs starting the same checkpoint share one run.
+            models.UniqueConstraint(
+                fields=["user", "checkpoint"],
+                condition=Q(status="active", kind="checkpoint"),
+                name="run_one_active_per_checkpoint",
             ),
             models.CheckConstraint(condition=Q(ahead=False) | Q(kind="review"), name="run_ahead_only_review"),
         ]

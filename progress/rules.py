@@ -271,3 +271,58 @@ def without_skipped(ordered: Sequence[int], types: Mapping[int, str], skipped: s
     made only of them is then served as it is: the learner can still leave with the same button)."""
     kept = [pk for pk in ordered if types.get(pk) not in skipped]
     return kept if kept else list(ordered)
+
+
+# --- Checkpoints ------------------------------------------------------------------------------
+
+#: XP for each lesson a passed checkpoint passes for the learner (one they had not passed): a quarter of
+#: an easy core lesson's 80, since testing out should not pay more than doing the lessons.
+CHECKPOINT_XP_PER_LESSON = 20
+
+
+def checkpoint_queue_after_answer(queue: Sequence[int], exercise_id: int) -> list[int]:
+    """A checkpoint serves each item once: right or wrong, the item leaves the queue."""
+    return [e for e in queue if e != exercise_id]
+
+
+def checkpoint_score(*, total: int, right: int) -> int:
+    """The score of a checkpoint run: items right at the first try out of all its items (unanswered ones
+    count as missed), as a whole percentage, floored."""
+    return percent(right, total)
+
+
+def checkpoint_passes(*, score: int, pass_percent: int) -> bool:
+    return score >= pass_percent
+
+
+def cooldown_over_at(*, last_failed_at: datetime | None, cooldown: timedelta) -> datetime | None:
+    """When a learner may take a checkpoint again after a failed (or abandoned) run; None: now."""
+    return last_failed_at + cooldown if last_failed_at is not None else None
+
+
+# --- Timed practice ------------------------------------------------------------------------------
+
+#: A timed review: as many exercises as the learner can answer in two minutes (at most this many).
+TIMED_REVIEW_SECONDS = 120
+TIMED_REVIEW_SIZE = 30
+#: The speed bonus: a right answer that earns XP in a timed lesson or review, given within this long of
+#: the run's previous answer (or its start) on the server's clock, earns this much more XP.
+SPEED_BONUS_XP = 5
+SPEED_BONUS_WITHIN = timedelta(seconds=10)
+
+
+def speed_bonus(*, xp: int, since_previous: timedelta) -> int:
+    """The bonus for a quick right answer in a timed run (only one that earns XP: no farming)."""
+    return SPEED_BONUS_XP if xp > 0 and since_previous <= SPEED_BONUS_WITHIN else 0
+
+
+def time_is_up(*, deadline_at: datetime | None, now: datetime) -> bool:
+    """The server is the clock: an answer at or after the deadline is late."""
+    return deadline_at is not None and now >= deadline_at
+
+
+def seconds_left(*, deadline_at: datetime | None, now: datetime) -> int | None:
+    """Whole seconds until the deadline (0 once it has passed); None for a run without one."""
+    if deadline_at is None:
+        return None
+    return max(0, int((deadline_at - now).total_seconds()))

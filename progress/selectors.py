@@ -29,6 +29,7 @@ from media_assets.models import AssetVariant
 
 from .models import ExerciseAttempt, LessonProgress, LessonRun, ProblemReport, TokenMastery
 from .rules import MAX_SECONDS_PER_ANSWER, lesson_states, next_lesson_id, percent
+from .services.checkpoints import CheckpointRecord, checkpoint_records, checkpoint_state, visible_checkpoints
 from .services.mastery import learner_decay
 from .services.scheduling import is_mastered, mastered_q, word_strength
 
@@ -51,6 +52,24 @@ class PathLesson:
 
 
 @dataclass
+class PathCheckpoint:
+    """A checkpoint on the path, between its unit (or section) and what comes after."""
+
+    id: int
+    slug: str
+    title: str
+    state: str  # locked | available | cooling_down | passed
+    retry_at: datetime | None
+    pass_percent: int
+    time_limit_sec: int | None
+    items: int  # how many items a run serves (at most: the fixed list or the number drawn)
+
+    @property
+    def can_take(self) -> bool:
+        return self.state in ("available", "passed")
+
+
+@dataclass
 class PathUnit:
     id: int
     slug: str
@@ -61,6 +80,11 @@ class PathUnit:
     color: str
     lessons: list[PathLesson] = field(default_factory=list)
     tokens: list[Token] = field(default_factory=list)
+    #: the checkpoint ending this unit, if any
+    checkpoint: PathCheckpoint | None = None
+    #: "Jump here": the checkpoint just before this unit, when the unit is not reached yet and that
+    #: checkpoint can be taken now (passing it opens this unit)
+    jump: PathCheckpoint | None = None
 
     @property
     def passed_count(self) -> int:
@@ -75,6 +99,7 @@ class PathSection:
     title: str
     cefr_level: str
     units: list[PathUnit] = field(default_factory=list)
+    checkpoint: PathCheckpoint | None = None  # the checkpoint ending the section, if any
 
 
 @dataclass
@@ -115,7 +140,8 @@ def mastery_counts(*, user: User, course_id: int, now: datetime | None = None) -
 
 def course_path(*, user: User, course: Course, now: datetime | None = None) -> CoursePath:
     """The course's published tree with each lesson's state, tier and the next lesson; completion
-    and mastery %; the number of words due; each unit's words. Six queries."""
+    and mastery %; the number of words due; each unit's words; the checkpoints with their state and the
+    units one can jump to. Seven queries; eight when the course has checkpoints."""
     if not course.is_published:
         raise NotFound("No such course.")
     units = list(_published_units(course))
@@ -189,6 +215,7 @@ def course_path(*, user: User, course: Course, now: datetime | None = None) -> C
                 next_lesson = item
             path_unit.lessons.append(item)
         sections[-1].units.append(path_unit)
+    _place_checkpoints(user=user, course=course, sections=sections, now=now or timezone.now())
     tokens_total, tokens_mastered, words_due = mastery_counts(user=user, course_id=course.pk, now=now)
     lessons_passed = len(passed & set(ordered_ids))
     return CoursePath(
@@ -203,6 +230,50 @@ def course_path(*, user: User, course: Course, now: datetime | None = None) -> C
         mastery_pct=percent(tokens_mastered, tokens_total),
         words_due=words_due,
     )
+
+
+def _place_checkpoints(*, user: User, course: Course, sections: list[PathSection], now: datetime) -> None:
+    """Put each visible checkpoint on its unit or section, with its state for ``user``, and offer "Jump
+    here" on a unit not reached yet when the checkpoint just before it (ending the unit before, or the
+    section before) can be taken. One query, two when the course has checkpoints."""
+    rows = list(
+        visible_checkpoints()
+        .filter(Q(unit__section__course=course) | Q(section__course=course))
+        .select_related("unit", "section")  # for the default title
+        .annotate(fixed=Count("exercises"))
+    )
+    records = checkpoint_records(user=user, checkpoint_ids=[c.pk for c in rows])
+    by_unit = {c.unit_id: c for c in rows if c.unit_id}
+    by_section = {c.section_id: c for c in rows if c.section_id}
+
+    def place(checkpoint, lessons: list[PathLesson]) -> PathCheckpoint | None:
+        if checkpoint is None or not lessons:
+            return None
+        state, retry_at = checkpoint_state(
+            first_lesson_state=lessons[0].state, record=records.get(checkpoint.pk, CheckpointRecord()), now=now
+        )
+        return PathCheckpoint(
+            id=checkpoint.pk,
+            slug=checkpoint.slug,
+            title=checkpoint.display_title,
+            state=state,
+            retry_at=retry_at,
+            pass_percent=checkpoint.pass_percent,
+            time_limit_sec=checkpoint.time_limit_sec,
+            items=checkpoint.draw if checkpoint.draw is not None else checkpoint.fixed,
+        )
+
+    before: PathCheckpoint | None = None  # the checkpoint just passed on the way down the path
+    for section in sections:
+        section_lessons = [lesson for unit in section.units for lesson in unit.lessons]
+        for unit in section.units:
+            if before is not None and before.can_take and unit.lessons and unit.lessons[0].state == "locked":
+                unit.jump = before
+            unit.checkpoint = place(by_unit.get(unit.id), unit.lessons)
+            before = unit.checkpoint
+        section.checkpoint = place(by_section.get(section.id), section_lessons)
+        if section.checkpoint is not None:
+            before = section.checkpoint
 
 
 def due_token_count(*, user: User, course: Course, now: datetime) -> int:

@@ -132,13 +132,15 @@ def test_arbitrary_json_to_answers_is_a_4xx_and_writes_nothing(world, value, exe
 @PROPERTY
 @given(value=json_values)
 def test_arbitrary_json_to_body_less_write_endpoints_is_never_a_500(world, value):
-    """Endpoints that take no body (start a run or a review, enrol, abandon, refill) ignore it: a
+    """Endpoints that take no body (start a run, a checkpoint or a review, enrol, abandon, finish, refill) ignore it: a
     hostile body for an unknown object is still a clean 404, and nothing is written."""
     for url in (
         f"{API}lessons/no-such-lesson/runs/",
         f"{API}courses/no-such-course/review/",
         f"{API}courses/no-such-course/enrol/",
         f"{API}runs/999999999/abandon/",
+        f"{API}runs/999999999/finish/",
+        f"{API}checkpoints/no-such-checkpoint/runs/",
     ):
         refused(world["api"], "post", url, value)
 

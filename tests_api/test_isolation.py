@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from accounts.tests.factories import UserFactory
 from bubbles.models import Bubble
 from core.tests.api import API, assert_error, client_for
+from courses.tests.factories import CheckpointFactory
 from courses.tests.sample_courses import new_course
 from gamification.models import Wallet
 from progress.models import Enrollment, ExerciseAttempt, LessonProgress, LessonRun, ProblemReport
@@ -63,7 +64,9 @@ def world(settings):
         error="Plan: failed",
         created_at=timezone.now(),
     )
+    checkpoint = CheckpointFactory(unit=lessons[0].unit, draw=2)
     return {
+        "checkpoint": checkpoint,
         "tutor_session": chat.pk,
         "attempt": answered.json()["attempt_id"],
         "bubble": bubble.pk,
@@ -124,6 +127,8 @@ ATTACKS = [
     ("answer owner's passed run", "post", lambda w: f"runs/{w['passed_run']}/answers/", lambda w: _answer(w, "x"), 404),
     ("abandon owner's run", "post", lambda w: f"runs/{w['active_run']}/abandon/", None, 404),
     ("skip in owner's run", "post", lambda w: f"runs/{w['active_run']}/skip/", lambda w: {"kind": "listen"}, 404),
+    ("finish owner's run", "post", lambda w: f"runs/{w['active_run']}/finish/", None, 404),
+    ("start the checkpoint", "post", lambda w: f"checkpoints/{w['checkpoint'].slug}/runs/", None, 201),
     (
         "check a pair in owner's run",
         "post",
@@ -222,6 +227,8 @@ def test_every_api_operation_is_covered(world):
         "runs/{id}/abandon/",
         "runs/{id}/pairs/",
         "runs/{id}/skip/",
+        "runs/{id}/finish/",
+        "checkpoints/{slug}/runs/",
         "answers/{id}/report/",
         "lessons/{slug}/runs/",
         "courses/",

@@ -12,6 +12,7 @@ By hand, against ``make run``: docs/api.md "Schemathesis".
 import os
 import time
 import uuid
+from datetime import timedelta
 
 import pytest
 import requests
@@ -27,7 +28,9 @@ from schemathesis.checks import (
 from accounts.tests.factories import UserFactory
 from core.tests.api import API, client_for
 from core.tests.fake_llm import Reply
+from courses.tests.factories import CheckpointFactory
 from courses.tests.sample_courses import every_type_course
+from progress.models import LessonRun
 
 MAX_EXAMPLES = 25
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -39,6 +42,8 @@ def _known_parameters(operation, known: dict[str, str]) -> dict | None:
         return None
     if "id" in names:
         return {"id": known["tutor"] if operation.path.startswith("/api/v1/tutor/") else known["run"]}
+    if operation.path.startswith("/api/v1/checkpoints/"):
+        return {"slug": known["checkpoint"]}
     return {"slug": known["lesson"] if operation.path.startswith("/api/v1/lessons/") else known["course"]}
 
 
@@ -48,10 +53,17 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server,
     fake_llm.responder = lambda body: Reply(content="¡Muy bien!")  # the tutor answers every message
     user = UserFactory()
     course, lesson = every_type_course()
+    checkpoint = CheckpointFactory(unit=lesson.unit, draw=3, time_limit_sec=600)
     api = client_for(user)
     run = api.post(f"{API}lessons/{lesson.slug}/runs/").json()
     chat = api.post(f"{API}tutor/sessions/", {"lesson": lesson.slug, "run": run["id"]}, format="json").json()
-    known = {"run": run["id"], "course": course.slug, "lesson": lesson.slug, "tutor": chat["session"]["id"]}
+    known = {
+        "run": run["id"],
+        "course": course.slug,
+        "lesson": lesson.slug,
+        "tutor": chat["session"]["id"],
+        "checkpoint": checkpoint.slug,
+    }
     token = api._credentials["HTTP_AUTHORIZATION"]
 
     response = requests.get(f"{live_server.url}/api/schema/", params={"format": "json"}, timeout=30)
@@ -101,7 +113,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(live_server,
             print(f"  {operation.label} {bool(path_parameters)}: {time.monotonic() - started:.1f}s")
 
     print(f"schemathesis: {len(operations)} operations, {examples} examples, {len(failures)} failures")
-    assert len(operations) == 33 or only
+    assert len(operations) == 35 or only
     assert examples >= len(operations) * 5
     assert not failures, "\n\n".join(failures[:10])
 
@@ -160,6 +172,13 @@ def test_happy_path_responses_conform_to_the_schema(live_server, fake_llm):
     review = call("POST", "courses/{slug}/review/", 201, slug=course.slug)
     call("POST", "runs/{id}/skip/", 200, json={"kind": "speak"}, id=review["id"])
     call("POST", "runs/{id}/abandon/", 200, id=review["id"])
+    # A timed checkpoint: its run, then (its deadline moved into the past) the end of a run whose time is up.
+    checkpoint = CheckpointFactory(unit=lesson.unit, draw=3, time_limit_sec=60)
+    test = call("POST", "checkpoints/{slug}/runs/", 201, slug=checkpoint.slug)
+    assert test["kind"] == "checkpoint" and test["seconds_left"] == 60
+    LessonRun.objects.filter(pk=test["id"]).update(deadline_at=timezone.now() - timedelta(seconds=1))
+    ended = call("POST", "runs/{id}/finish/", 200, id=test["id"])
+    assert (ended["status"], ended["timed_out"], ended["summary"]["score_percent"]) == ("failed", True, 0)
     call("GET", "me/", 200)
     call("GET", "me/settings/", 200)
     call("PATCH", "me/settings/", 200, json={"daily_xp_goal": 240, "sound_effects": False})

@@ -12,7 +12,7 @@ MAX_INT = 2**31 - 1
 #: LessonRun.Status values (named RunStatusEnum in the schema: SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
 RUN_STATUSES = ["active", "passed", "failed", "abandoned"]
 #: LessonRun.Kind values (RunKindEnum in the schema).
-RUN_KINDS = ["lesson", "review"]
+RUN_KINDS = ["lesson", "review", "checkpoint"]
 
 
 class HeartsSerializer(serializers.Serializer):
@@ -116,6 +116,11 @@ class RunSummarySerializer(serializers.Serializer):
     )
     seconds_spent = serializers.IntegerField(help_text="Time spent answering (each answer counted up to 300 s).")
     mistakes = MistakeSerializer(many=True, help_text="Exercises answered wrongly in this run, with the right answer.")
+    score_percent = serializers.IntegerField(
+        allow_null=True, help_text="A checkpoint's score: items right at the first try / items, floored; else null."
+    )
+    pass_percent = serializers.IntegerField(allow_null=True, help_text="The score a checkpoint needs; else null.")
+    timed_out = serializers.BooleanField(help_text="The run ended because its time was up.")
 
 
 class RunSerializer(serializers.Serializer):
@@ -133,6 +138,22 @@ class RunSerializer(serializers.Serializer):
         source="state.lesson.slug", allow_null=True, default=None, help_text="Null for reviews."
     )
     lesson_title = serializers.CharField(source="state.lesson.title", allow_null=True, default=None)
+    checkpoint = serializers.CharField(
+        source="state.checkpoint.slug", allow_null=True, default=None, help_text="A checkpoint run's checkpoint."
+    )
+    checkpoint_title = serializers.CharField(source="state.checkpoint.display_title", allow_null=True, default=None)
+    time_limit_sec = serializers.IntegerField(
+        source="state.time_limit_sec", allow_null=True, help_text="A timed run's limit; null when untimed."
+    )
+    deadline_at = serializers.DateTimeField(
+        source="state.deadline_at",
+        allow_null=True,
+        help_text="The server's clock: an answer at or after this instant is refused (409 `time_up`).",
+    )
+    seconds_left = serializers.IntegerField(
+        source="state.seconds_left", allow_null=True, help_text="Whole seconds left now; null when untimed or over."
+    )
+    timed_out = serializers.BooleanField(source="state.run.timed_out", help_text="The run ended when its time was up.")
     done = serializers.IntegerField(source="state.done")
     total = serializers.IntegerField(source="state.total")
     queue = serializers.ListField(
@@ -317,6 +338,11 @@ class StartReviewQuerySerializer(serializers.Serializer):
         default=False,
         help_text="`true`: practise ahead — the words with the lowest predicted recall even though none is "
         "due. XP only for exercises no review has paid for today; no gems, no heart.",
+    )
+    timed = QueryBooleanField(
+        default=False,
+        help_text="`true`: a timed review — as many as you can answer in 2 minutes (up to 30 exercises); the "
+        "server is the clock; a quick right answer that pays XP earns a speed bonus.",
     )
 
 

@@ -74,17 +74,57 @@ class StartRunView(APIView):
     "Nothing due → 409 `nothing_to_review`; then `?ahead=true` practises ahead: the words with the lowest "
     "predicted recall even though not due, a run with `ahead: true` that pays XP only for exercises no "
     "review has paid for today, and no gems and no heart (409 `nothing_to_practise` when you have no "
-    "word of the course yet). An active review of the course is returned as it is.",
+    "word of the course yet). `?timed=true`: a timed review, as many as you can in 2 minutes (the run's "
+    "`deadline_at`); answers from the deadline on are refused with 409 `time_up`. An active review of the "
+    "course is returned as it is.",
     parameters=[slug_parameter(description="The course's slug."), StartReviewQuerySerializer],
     request=None,
     responses={201: RunSerializer, **error_responses(400, 404, 409)},
 )
 class StartReviewView(APIView):
     def post(self, request, slug: str):
-        ahead = parse_query(request, StartReviewQuerySerializer)["ahead"]
+        query = parse_query(request, StartReviewQuerySerializer)
         course = published_course(slug)
-        run = services.start_review_session(user=request.user, course=course, now=timezone.now(), ahead=ahead)
+        run = services.start_review_session(
+            user=request.user, course=course, now=timezone.now(), ahead=query["ahead"], timed=query["timed"]
+        )
         return _run_response(request, run.pk, status_code=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    tags=["runs"],
+    summary="Start (or resume) a run of a checkpoint",
+    description="A test of the lessons before it: items drawn at random (or a fixed list) in a random order, "
+    "public payloads only. No hearts spent; each item is served once; the run ends with a score. Passing it "
+    "passes every lesson of its unit (or section) you had not passed and opens what comes after. 409 "
+    "`checkpoint_locked` before you reach its unit, `checkpoint_cooling_down` for a while after a failed run, "
+    "`empty_checkpoint` when it has nothing to serve.",
+    parameters=[slug_parameter(description="The checkpoint's slug.")],
+    request=None,
+    responses={201: RunSerializer, **error_responses(400, 404, 409)},
+)
+class StartCheckpointRunView(APIView):
+    def post(self, request, slug: str):
+        run = services.start_checkpoint_run(
+            user=request.user, checkpoint=check_slug(slug, "checkpoint"), now=timezone.now()
+        )
+        return _run_response(request, run.pk, status_code=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    tags=["runs"],
+    summary="End a timed run whose time is up",
+    description="The player calls it when its countdown reaches 0 (an answer after the deadline does the "
+    "same): a checkpoint is scored on what was answered in time, any other run fails. A finished run is "
+    "returned unchanged; 409 `time_left` while the run still has time (or has no limit).",
+    parameters=[RUN_ID],
+    request=None,
+    responses={200: RunSerializer, **error_responses(404, 409)},
+)
+class FinishRunView(APIView):
+    def post(self, request, id: str):
+        services.finish_timed_run(user=request.user, run_id=id, now=timezone.now())
+        return _run_response(request, id)
 
 
 @extend_schema(

@@ -2,6 +2,7 @@
 
 from .achievements import evaluate as evaluate_achievements
 from .activity import local_day, record_activity
+from .checkpoints import finish_timed_run, start_checkpoint_run
 from .ledger import check_ledger
 from .loop import abandon_run, check_pair, skip_kind, start_lesson_run, start_review_session, submit_answer
 from .shop import FreezeShop, buy_streak_freeze
@@ -20,10 +21,12 @@ __all__ = [
     "check_pair",
     "ensure_learner",
     "evaluate_achievements",
+    "finish_timed_run",
     "local_day",
     "record_activity",
     "refill_hearts",
     "skip_kind",
+    "start_checkpoint_run",
     "start_lesson_run",
     "start_review_session",
     "submit_answer",

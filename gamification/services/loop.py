@@ -27,11 +27,27 @@ from courses.models import Course, Exercise, Lesson
 from courses.selectors import answer_lexicon
 from progress import services as progress
 from progress.models import ExerciseAttempt, LessonRun
-from progress.rules import SKIP_KIND_FOR, SKIPPABLE_KINDS, answer_passes_run, gems_for_pass, xp_per_exercise
+from progress.rules import (
+    SKIP_KIND_FOR,
+    SKIPPABLE_KINDS,
+    answer_passes_run,
+    gems_for_pass,
+    speed_bonus,
+    time_is_up,
+    xp_per_exercise,
+)
 
-from ..errors import ClientIdConflict, ExerciseNotInRun, InvalidAnswer, OutOfHearts, PairAlreadyMatched, RunFinished
+from ..errors import (
+    ClientIdConflict,
+    ExerciseNotInRun,
+    InvalidAnswer,
+    OutOfHearts,
+    PairAlreadyMatched,
+    RunFinished,
+    TimeUp,
+)
 from ..models import HeartsLog, LedgerEntry
-from . import achievements, ledger
+from . import achievements, checkpoints, ledger
 from . import hearts as hearts_rules
 from .activity import clamp_time_spent_ms, record_activity, seconds_counted
 from .types import AnswerOutcome, PairCheck, SkipOutcome
@@ -54,8 +70,8 @@ def start_lesson_run(*, user: User, lesson: Lesson | int, now: datetime) -> Less
         existing = LessonRun.objects.filter(
             user=user, lesson=lesson, kind=LessonRun.Kind.LESSON, status="active"
         ).first()
-        if existing is not None:
-            return existing
+        if existing is not None and not time_is_up(deadline_at=existing.deadline_at, now=now):
+            return existing  # (a timed run whose time is up is ended by create_lesson_run, and a new one made)
         hearts, _ = hearts_rules.current(wallet.hearts, wallet.hearts_anchor_at, now)
         if hearts <= 0:
             raise OutOfHearts()
@@ -64,13 +80,17 @@ def start_lesson_run(*, user: User, lesson: Lesson | int, now: datetime) -> Less
         return run
 
 
-def start_review_session(*, user: User, course: Course | int, now: datetime, ahead: bool = False) -> LessonRun:
+def start_review_session(
+    *, user: User, course: Course | int, now: datetime, ahead: bool = False, timed: bool = False
+) -> LessonRun:
     """Start (or return the active) review session of a course: exercises teaching due tokens and
     recent mistakes. Needs no hearts. Unpublished course → NotFound; nothing due → NothingToReview.
 
     ``ahead`` (practice ahead, offered when nothing is due): the words with the lowest predicted
     recall even though not due; the run pays XP for new evidence only — no gems, no heart
-    (docs/game-rules.md, "Practice ahead"); no practised word → NothingToPractise."""
+    (docs/game-rules.md, "Practice ahead"); no practised word → NothingToPractise. ``timed``: a timed
+    review — as many as the learner can answer in two minutes, on the server's clock (docs/game-rules.md,
+    "Timed practice")."""
     course_id = course.pk if isinstance(course, Course) else course
     course = Course.objects.visible().filter(pk=course_id).first()
     if course is None:
@@ -79,7 +99,7 @@ def start_review_session(*, user: User, course: Course | int, now: datetime, ahe
     ensure_learner(user=user, now=now)
     with transaction.atomic():
         lock_wallet(user=user, now=now)
-        run = progress.create_review_run(user=user, course=course, now=now, ahead=ahead)
+        run = progress.create_review_run(user=user, course=course, now=now, ahead=ahead, timed=timed)
         if run.started_at == now:  # a new session, not the active one resumed
             activity_log.record(user=user, kind=activity_log.Kind.LESSON_START, now=now, payload=_run_payload(run))
         return run
@@ -164,7 +184,7 @@ def submit_answer(
     )
     try:
         with transaction.atomic():
-            return _submit(
+            outcome = _submit(
                 user=user,
                 run_pk=run_pk,
                 exercise_pk=exercise_pk,
@@ -173,6 +193,9 @@ def submit_answer(
                 now=now,
                 time_spent_ms=time_spent_ms,
             )
+        if outcome is None:  # the run's time was up: it has ended (committed), and the answer is refused
+            raise TimeUp()
+        return outcome
     except IntegrityError:
         # Backstop only: the wallet lock serialises a learner's submissions, so a duplicate client_id
         # is found by the look-up in _submit. If the unique constraint fires anyway, replay.
@@ -206,7 +229,7 @@ def _check_answerable(run: LessonRun, exercise_pk: int) -> None:
     """The run takes this answer: it is active and the exercise is in its queue (RunFinished,
     ExerciseNotInRun — with its own message when it was already answered correctly)."""
     if run.status != LessonRun.Status.ACTIVE:
-        raise RunFinished()
+        raise TimeUp() if run.timed_out else RunFinished()
     if exercise_pk not in run.queue:
         if exercise_pk in run.exercise_ids:
             raise ExerciseNotInRun("That exercise has already been answered correctly in this run.")
@@ -243,16 +266,18 @@ def _shown_answer(exercise_type: ExerciseType, payload: dict, parsed: Any, verdi
 
 
 def _xp_for_answer(run: LessonRun, *, correct: bool) -> int:
-    """XP for this answer: the run's rate for a correct one (a review's own rate), 0 for a wrong one."""
-    if not correct:
+    """XP for this answer: the run's rate for a correct one (a review's own rate), 0 for a wrong one;
+    a checkpoint's answers pay nothing (its pass does: ``checkpoints.checkpoint_rewards``)."""
+    if not correct or run.kind == LessonRun.Kind.CHECKPOINT:
         return 0
     if run.kind == LessonRun.Kind.REVIEW:
         return xp_per_exercise(kind=None, difficulty=None)
     return xp_per_exercise(kind=run.lesson.kind, difficulty=run.lesson.difficulty)
 
 
-def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_spent_ms) -> AnswerOutcome:
-    """The answer, step by step (docs/game-rules.md). Caller opened the transaction."""
+def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_spent_ms) -> AnswerOutcome | None:
+    """The answer, step by step (docs/game-rules.md). Caller opened the transaction. None: the run's time
+    was up, so it has been ended and the answer is not counted (the caller refuses it once committed)."""
     # 1. Lock the learner; a repeated client_id replays the stored outcome.
     wallet = lock_wallet(user=user, now=now)
     previous = progress.previous_attempt(user=user, client_id=client_uuid)
@@ -260,6 +285,9 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
         return _replay(previous, run_pk=run_pk, exercise_pk=exercise_pk)
     # 2. Lock the run (progress) and check it takes this answer.
     run = progress.lock_run(user=user, run_id=run_pk)
+    if run.status == LessonRun.Status.ACTIVE and time_is_up(deadline_at=run.deadline_at, now=now):
+        checkpoints.end_timed_out_run(user=user, wallet=wallet, run=run, now=now)
+        return None
     _check_answerable(run, exercise_pk)
     # 3. Judge the answer (courses: the exercise type, in the answer's language).
     exercise = _load_exercise(exercise_pk)
@@ -272,17 +300,20 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
         verdict = verdict_after_pair_checks(payload, verdict, wrong_pairs)
     correct = bool(verdict.correct)
     is_review = run.kind == LessonRun.Kind.REVIEW
+    is_checkpoint = run.kind == LessonRun.Kind.CHECKPOINT
     # 4. XP for the answer, and hearts after it (pure rule).
     xp = _xp_for_answer(run, correct=correct)
     if xp and is_review and progress.review_credited_today(user=user, exercise_id=exercise_pk, now=now):
         xp = 0  # a review pays only for exercises no review has paid for yet today: no farming
+    if run.deadline_at is not None:  # a timed run: a quick right answer that pays earns the speed bonus
+        xp += speed_bonus(xp=xp, since_previous=now - (run.last_answer_at or run.started_at))
     hearts = hearts_rules.after_answer(
         hearts=wallet.hearts,
         anchor=wallet.hearts_anchor_at,
         now=now,
         correct=correct or verdict.excused,  # "I could not say it" costs no heart
-        is_review=is_review,
-        passes_run=answer_passes_run(run.queue, exercise_pk, correct=correct),
+        is_review=is_review or is_checkpoint,  # a checkpoint spends no hearts (and gives none back)
+        passes_run=answer_passes_run(run.queue, exercise_pk, correct=correct) and not is_checkpoint,
         # A review that paid nothing earns no heart (nor gems); practice ahead never gives one.
         review_paid=run.xp_earned + xp > 0 and not run.ahead,
     )
@@ -298,7 +329,11 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
         excused=verdict.excused,
     )
     gems = gems_for_pass(after.xp_earned) if after.passed and not run.ahead else 0  # ahead: no gems
-    if after.passed:
+    rewards: list[LedgerEntry] = []
+    if is_checkpoint:  # its pass passes the lessons it tests and pays for them
+        rewards = checkpoints.checkpoint_rewards(user=user, run=run, now=now) if after.passed else []
+        gems = 0  # in ``rewards``
+    elif after.passed:
         if is_review:
             progress.record_review_pass(run=run, gems=gems)
         else:
@@ -312,13 +347,14 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
         solution=exercise_type.solution_display(payload),
         best_match=verdict.best_match,
         xp_awarded=xp,
-        run_xp=after.xp_earned,
+        run_xp=run.xp_earned,
         hearts=hearts.clock.hearts,
         next_heart_at=hearts_rules.next_heart_at(hearts.clock.hearts, hearts.clock.anchor),
         run_status=str(after.status),
         remaining=len(after.queue),
         total=len(run.exercise_ids),
         repeated=False,
+        run_kind=run.kind,
         **_shown_answer(exercise_type, payload, parsed, verdict, language=language),
         excused=verdict.excused,
     )
@@ -367,22 +403,24 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
                 source=run,
                 now=now,
             ),
+            *rewards,
         ],
         hearts=hearts.clock,
     )
+    xp_today = xp + sum(e.amount for e in rewards if e.currency == LedgerEntry.Currency.XP)
     if hearts.steps:
         HeartsLog.objects.bulk_create(hearts_logs(user=user, steps=hearts.steps, run=run, now=now))
     # 8. The day: XP, a finished activity, study time; the streak.
     record_activity(
         user=user,
         now=now,
-        xp=xp,
+        xp=xp_today,
         activities=1 if after.status != LessonRun.Status.ACTIVE else 0,
         seconds=seconds_counted(time_spent_ms),
     )
     # 9. Achievements the answer earned: only the conditions it can have changed.
     conditions = (
-        (achievements.ON_XP if xp else ())
+        (achievements.ON_XP if xp_today else ())
         + (achievements.ON_PASS if after.passed else ())
         + (achievements.ON_MASTERY if words.newly_mastered else ())
     )
@@ -412,6 +450,8 @@ def check_pair(*, user: User, run_id: Any, exercise_id: Any, left: Any, right: A
     right = _as_int(right, InvalidAnswer("right must be an index of the right column.", field="right"))
     with transaction.atomic():
         run = progress.lock_run(user=user, run_id=run_pk)
+        if run.status == LessonRun.Status.ACTIVE and time_is_up(deadline_at=run.deadline_at, now=now):
+            raise TimeUp()  # a timed run is over (the answer or finish_timed_run ends it, under the wallet lock)
         _check_answerable(run, exercise_pk)
         exercise = Exercise.objects.filter(pk=exercise_pk).values_list("type", "payload").first()
         if exercise is None:

@@ -31,6 +31,8 @@ class AnswerOutcome:
     diff: dict | None = None
     #: "I could not say it": not right, but no heart and no mistake; the exercise comes back later
     excused: bool = False
+    #: the run's kind (lesson, review, checkpoint): a checkpoint never serves a wrong item again
+    run_kind: str = "lesson"
 
     def as_dict(self) -> dict:
         return {k: _jsonable(v) for k, v in asdict(self).items()}

@@ -36,6 +36,20 @@ class WordSerializer(serializers.Serializer):
     translation = serializers.CharField()
 
 
+class PathCheckpointSerializer(serializers.Serializer):
+    slug = serializers.CharField(help_text="Start a run with POST /api/v1/checkpoints/{slug}/runs/.")
+    title = serializers.CharField()
+    state = serializers.ChoiceField(
+        choices=["locked", "available", "cooling_down", "passed"],
+        help_text="`locked` until you reach the unit or section it tests; `cooling_down` until `retry_at` after "
+        "a failed run; `passed` once passed (it may be taken again).",
+    )
+    retry_at = serializers.DateTimeField(allow_null=True, help_text="When a failed checkpoint may be taken again.")
+    pass_percent = serializers.IntegerField(help_text="Items right at the first try needed to pass, in %.")
+    time_limit_sec = serializers.IntegerField(allow_null=True, help_text="Null: no time limit.")
+    items = serializers.IntegerField(help_text="How many items a run serves (at most).")
+
+
 class PathUnitSerializer(serializers.Serializer):
     slug = serializers.CharField()
     ordinal = serializers.IntegerField()
@@ -45,6 +59,12 @@ class PathUnitSerializer(serializers.Serializer):
     color = serializers.CharField()
     lessons = PathLessonSerializer(many=True)
     words = WordSerializer(many=True, source="tokens", help_text="The words the unit teaches.")
+    checkpoint = PathCheckpointSerializer(allow_null=True, help_text="The checkpoint ending the unit, if any.")
+    jump = PathCheckpointSerializer(
+        allow_null=True,
+        help_text="Jump here: the checkpoint just before this unit, when you have not reached the unit and can "
+        "take that checkpoint now (passing it passes what it tests and opens this unit); else null.",
+    )
 
 
 class PathSectionSerializer(serializers.Serializer):
@@ -53,6 +73,7 @@ class PathSectionSerializer(serializers.Serializer):
     title = serializers.CharField()
     cefr_level = serializers.CharField()
     units = PathUnitSerializer(many=True)
+    checkpoint = PathCheckpointSerializer(allow_null=True, help_text="The checkpoint ending the section, if any.")
 
 
 class CoursePathSerializer(serializers.Serializer):

@@ -21,13 +21,18 @@ from courses.publishing import servable_q
 from ..errors import EmptyLesson, LessonLocked, NothingToPractise, NothingToReview
 from ..models import ExerciseAttempt, LessonProgress, LessonRun, TokenMastery
 from ..rules import (
+    TIMED_REVIEW_SECONDS,
+    TIMED_REVIEW_SIZE,
     adapt_lesson_order,
+    checkpoint_queue_after_answer,
     pick_review_exercises,
     queue_after_answer,
     skipped_types,
     tier_for_counts,
+    time_is_up,
     without_skipped,
 )
+from .checkpoints import checkpoint_result, close_timed_out_run
 from .mastery import learner_decay
 from .scheduling import is_recognition, word_strength
 from .unlocking import lesson_state
@@ -88,8 +93,10 @@ def create_lesson_run(*, user: User, lesson: Lesson, now: datetime) -> LessonRun
     constraint ``run_one_active_per_lesson`` backs this).
     """
     existing = LessonRun.objects.filter(user=user, lesson=lesson, kind=LessonRun.Kind.LESSON, status="active").first()
-    if existing is not None:
+    if existing is not None and not time_is_up(deadline_at=existing.deadline_at, now=now):
         return existing
+    if existing is not None:  # a timed lesson whose time ran out while no answer came: it failed
+        close_timed_out_run(run=existing, now=now)
     # A private lesson (a bubble) is always open to its owner, and to no one else.
     state = (
         "open" if lesson.owner_id is not None and lesson.owner_id == user.pk else lesson_state(user=user, lesson=lesson)
@@ -109,6 +116,8 @@ def create_lesson_run(*, user: User, lesson: Lesson, now: datetime) -> LessonRun
         exercise_ids=exercise_ids,
         queue=exercise_ids,
         started_at=now,
+        # A timed lesson: the server's clock refuses answers from the deadline on (docs/game-rules.md).
+        deadline_at=now + timedelta(seconds=lesson.time_limit_sec) if lesson.time_limit_sec else None,
     )
     updated = LessonProgress.objects.filter(user=user, lesson=lesson).update(runs_started=F("runs_started") + 1)
     if not updated:
@@ -170,19 +179,28 @@ def review_exercise_ids(
     return without_skipped(picked, types, skipped) if skipped else picked
 
 
-def create_review_run(*, user: User, course: Course, now: datetime, ahead: bool = False) -> LessonRun:
+def create_review_run(
+    *, user: User, course: Course, now: datetime, ahead: bool = False, timed: bool = False
+) -> LessonRun:
     """Return the learner's active review of ``course`` (of either kind: one active review per
     course) or build a new one. Caller holds the wallet lock.
 
     A review serves due words and recent mistakes; nothing due → NothingToReview. ``ahead``
     ("practise ahead", offered when nothing is due) serves the words with the lowest predicted recall
     even though they are not due, and the run is flagged ``ahead`` (no gems, no heart: the loop reads
-    the flag); no practised word and no recent mistake → NothingToPractise.
+    the flag); no practised word and no recent mistake → NothingToPractise. ``timed``: a timed review,
+    as many as the learner can answer in ``TIMED_REVIEW_SECONDS`` (up to ``TIMED_REVIEW_SIZE`` exercises).
     """
     existing = LessonRun.objects.filter(user=user, course=course, kind=LessonRun.Kind.REVIEW, status="active").first()
-    if existing is not None:
+    if existing is not None and not time_is_up(deadline_at=existing.deadline_at, now=now):
         return existing
-    exercise_ids = review_exercise_ids(user=user, course=course, now=now, ahead=ahead)
+    if existing is not None:  # a timed review whose two minutes are over: it ended
+        close_timed_out_run(run=existing, now=now)
+    limit = TIMED_REVIEW_SIZE if timed else REVIEW_SIZE
+    exercise_ids = review_exercise_ids(user=user, course=course, now=now, ahead=ahead, limit=limit)
+    if not exercise_ids and timed and not ahead:  # a timed review with nothing due practises ahead
+        ahead = True
+        exercise_ids = review_exercise_ids(user=user, course=course, now=now, ahead=True, limit=limit)
     if not exercise_ids:
         raise NothingToPractise() if ahead else NothingToReview()
     return LessonRun.objects.create(
@@ -194,6 +212,7 @@ def create_review_run(*, user: User, course: Course, now: datetime, ahead: bool 
         exercise_ids=exercise_ids,
         queue=exercise_ids,
         started_at=now,
+        deadline_at=now + timedelta(seconds=TIMED_REVIEW_SECONDS) if timed else None,
     )
 
 
@@ -209,7 +228,7 @@ def lock_run(*, user: User, run_id: int) -> LessonRun:
     """
     run = (
         LessonRun.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("lesson", "course__from_language", "course__to_language")
+        .select_related("lesson", "checkpoint", "course__from_language", "course__to_language")
         .filter(pk=run_id, user=user)
         .first()
     )
@@ -243,18 +262,29 @@ def apply_answer(
 
     The run passes when the queue empties; it fails when ``out_of_hearts`` (a wrong answer left the
     learner with 0 hearts in a lesson run). An ``excused`` answer ("I could not say it") comes back
-    later like a wrong one but is no mistake.
+    later like a wrong one but is no mistake. A checkpoint serves each item once (right or wrong) and,
+    when its queue empties, passes or fails by its score (``checkpoints.checkpoint_result``).
     """
-    queue = queue_after_answer(run.queue, exercise_id, correct=correct)
+    is_checkpoint = run.kind == LessonRun.Kind.CHECKPOINT
+    if is_checkpoint:
+        queue = checkpoint_queue_after_answer(run.queue, exercise_id)
+    else:
+        queue = queue_after_answer(run.queue, exercise_id, correct=correct)
     mistake = not correct and not excused
     mistakes = run.mistakes + (1 if mistake else 0)
     xp_earned = run.xp_earned + xp
+    missed = run.missed_ids if not mistake or exercise_id in run.missed_ids else [*run.missed_ids, exercise_id]
+    if is_checkpoint and not correct and exercise_id not in missed:
+        missed = [*missed, exercise_id]  # a checkpoint item not answered right is missed, excused or not
     status = LessonRun.Status.ACTIVE
-    if not queue:
+    score = None
+    if is_checkpoint and not queue:
+        score, passed = checkpoint_result(run, queue=queue, missed_ids=missed)
+        status = LessonRun.Status.PASSED if passed else LessonRun.Status.FAILED
+    elif not queue:
         status = LessonRun.Status.PASSED
     elif out_of_hearts:
         status = LessonRun.Status.FAILED
-    missed = run.missed_ids if not mistake or exercise_id in run.missed_ids else [*run.missed_ids, exercise_id]
     fields: dict[str, Any] = {
         "queue": queue,
         "missed_ids": missed,
@@ -262,7 +292,11 @@ def apply_answer(
         "xp_earned": F("xp_earned") + xp,
         "mistakes": F("mistakes") + (1 if mistake else 0),
         "answers_count": F("answers_count") + 1,
+        "last_answer_at": now,
     }
+    if score is not None:
+        fields["score_percent"] = score
+        run.score_percent = score
     if status != LessonRun.Status.ACTIVE:
         fields["finished_at"] = now
     if str(exercise_id) in run.pair_checks:  # a match's pair checks end with its answer (same UPDATE)
@@ -271,6 +305,7 @@ def apply_answer(
     LessonRun.objects.filter(pk=run.pk).update(**fields)
     run.queue, run.missed_ids, run.status, run.xp_earned, run.mistakes = queue, missed, status, xp_earned, mistakes
     run.answers_count += 1
+    run.last_answer_at = now
     if status != LessonRun.Status.ACTIVE:
         run.finished_at = now
     passed = status == LessonRun.Status.PASSED
