@@ -1,11 +1,12 @@
 """The SQLite run: the tests that must hold on SQLite (the `make run` default) run there too.
 
-The suite's database is PostgreSQL. This test runs the job tests, the SQLite write tests and the bubble
-pipeline and player tests again in a subprocess, with ``DATABASE_URL`` pointing at a SQLite file in a
-temporary directory and no Redis (as on a bare laptop): pytest-django migrates a SQLite test database
-beside it, and every job runs its real SQL on SQLite, checked by the same assertions as on PostgreSQL. Tests marked
-``postgresql_only`` (parallel connections, the benchmark data generator) and the real Celery worker
-test are left out of that run; tests marked ``sqlite_only`` run only there.
+The suite's database is PostgreSQL. This test runs the job tests, the SQLite write tests, the checkpoint and
+timed-practice tests and the bubble pipeline and player tests again in a subprocess, with ``DATABASE_URL``
+pointing at a SQLite file in a temporary directory and no Redis (as on a bare laptop): pytest-django
+migrates a SQLite test database beside it, and every job runs its real SQL on SQLite, checked by the same
+assertions as on PostgreSQL. Tests marked ``postgresql_only`` (parallel connections, the benchmark data
+generator) and the real Celery worker test are left out of that run; tests marked ``sqlite_only`` run
+only there.
 """
 
 import os
@@ -28,6 +29,8 @@ JOB_TESTS = sorted(str(p.relative_to(BASE)) for p in (BASE / "gamification" / "t
 SQLITE_RUN = [
     *JOB_TESTS,
     "gamification/tests/test_sqlite_writes.py",
+    "gamification/tests/test_checkpoints.py",
+    "gamification/tests/test_timed_practice.py",
     "courses/tests/test_bulk.py",
     "bubbles/tests/test_pipeline.py",
     "bubbles/tests/test_play_and_isolation.py",
