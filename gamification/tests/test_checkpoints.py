@@ -26,8 +26,8 @@ from progress.rules import CHECKPOINT_XP_PER_LESSON
 pytestmark = pytest.mark.django_db
 
 #: queries of starting a checkpoint run, and of a wrong, a right and the passing answer in one (this one
-#: passes two lessons and completes a unit: the skill-master achievement is awarded, about twelve of them)
-START_QUERIES, WRONG_QUERIES, RIGHT_QUERIES, PASS_QUERIES = 24, 14, 14, 33
+#: passes two lessons and completes a unit: an achievement level is awarded, about ten of them)
+START_QUERIES, WRONG_QUERIES, RIGHT_QUERIES, PASS_QUERIES = 24, 14, 14, 31
 
 
 def two_units(**checkpoint):
