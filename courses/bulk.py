@@ -20,12 +20,12 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from accounts.audit import Action, log_event
 
 from . import services, slugs
-from .models import Exercise, Lesson, LessonExercise, LessonPrerequisite, Section, Unit
+from .models import Checkpoint, Exercise, Lesson, LessonExercise, LessonPrerequisite, Section, Unit
 
 
 def move_lessons(*, lessons: Sequence[Lesson], unit: Unit) -> list[Lesson]:
@@ -52,6 +52,7 @@ def move_lessons(*, lessons: Sequence[Lesson], unit: Unit) -> list[Lesson]:
         )
         if not moving:
             return []
+        broken_before = _checkpoint_problems(course_id=target.section.course_id)
         sources = {row.unit_id for row in moving}
         end = Lesson.objects.filter(unit=target).aggregate(m=Max("ordinal"))["m"] or 0
         for position, row in enumerate(moving, start=end + 1):
@@ -62,6 +63,7 @@ def move_lessons(*, lessons: Sequence[Lesson], unit: Unit) -> list[Lesson]:
             row.unit, row.ordinal = target, position
         for source in Unit.objects.filter(pk__in=sources).order_by("pk"):
             _close_gaps(source)
+        _refuse_broken_checkpoints(course_id=target.section.course_id, before=broken_before)
         return moving
 
 
@@ -87,6 +89,7 @@ def move_units(*, units: Sequence[Unit], section: Section) -> list[Unit]:
         )
         if not moving:
             return []
+        broken_before = _checkpoint_problems(course_id=target.course_id)
         sources = {row.section_id for row in moving}
         end = Unit.objects.filter(section=target).aggregate(m=Max("ordinal"))["m"] or 0
         for position, row in enumerate(moving, start=end + 1):
@@ -96,7 +99,40 @@ def move_units(*, units: Sequence[Unit], section: Section) -> list[Unit]:
             row.section, row.ordinal = target, position
         for source in Section.objects.filter(pk__in=sources).order_by("pk"):
             _close_gaps(source)
+        _refuse_broken_checkpoints(course_id=target.course_id, before=broken_before)
         return moving
+
+
+def _checkpoint_problems(*, course_id: int) -> set[str]:
+    """What is wrong with the course's checkpoints now (``services.checkpoint_problems``), as sentences."""
+    checkpoints = (
+        Checkpoint.objects.filter(Q(unit__section__course_id=course_id) | Q(section__course_id=course_id))
+        .select_related("unit__section", "section")
+        .prefetch_related("lessons__unit__section", "exercises")
+        .order_by("pk")
+    )
+    return {
+        f"checkpoint {checkpoint.slug}: {message}"
+        for checkpoint in checkpoints
+        for _field, message in services.checkpoint_problems(
+            unit=checkpoint.unit,
+            section=checkpoint.section,
+            draw=checkpoint.draw,
+            lessons=list(checkpoint.lessons.all()),
+            exercises=list(checkpoint.exercises.all()),
+        )
+    }
+
+
+def _refuse_broken_checkpoints(*, course_id: int, before: set[str]) -> None:
+    """A move must not break a checkpoint (a fixed item leaving the lessons it covers, a lesson it tests
+    moved after it): ValidationError naming them, and the caller's transaction rolls the move back."""
+    broken = sorted(_checkpoint_problems(course_id=course_id) - before)
+    if broken:
+        raise ValidationError(
+            f"This move would break {'a checkpoint' if len(broken) == 1 else 'checkpoints'}: {' '.join(broken)} "
+            "Change the checkpoint first, or move other lessons."
+        )
 
 
 def _close_gaps(parent: Unit | Section) -> None:
@@ -127,9 +163,7 @@ def duplicate_lesson(*, lesson: Lesson) -> Lesson:
         )
         slugs.assign_slug(copy)
         copy.save()
-        links = list(
-            LessonExercise.objects.filter(lesson=source).select_related("exercise").order_by("ordinal", "pk")
-        )
+        links = list(LessonExercise.objects.filter(lesson=source).select_related("exercise").order_by("ordinal", "pk"))
         token_ids: dict[int, list[int]] = {}
         through = Exercise.tokens.through
         for exercise_id, token_id in (

@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from courses import bulk
 from courses.course_files import export_course, import_course
-from courses.models import Course, Exercise, Lesson, LessonExercise, Unit
+from courses.models import Checkpoint, Course, Exercise, Lesson, LessonExercise, Unit
 from courses.tests.course_files.helpers import fixture, snapshot
 from courses.tests.factories import (
     CourseFactory,
@@ -133,7 +133,14 @@ def test_a_duplicate_and_a_move_round_trip_through_an_export():
     course = Course.objects.get(slug="xs")
     hello = Lesson.objects.get(slug="xs-l-01-01-01")
     bulk.duplicate_lesson(lesson=hello)
-    bulk.move_lessons(lessons=[Lesson.objects.get(slug="xs-l-01-01-02")], unit=Unit.objects.get(slug="xs-animals"))
+    goodbye = Lesson.objects.get(slug="xs-l-01-01-02")
+    # Its exercise xs-goodbye-bank is a fixed item of unit 1's checkpoint: moving it away is refused.
+    unchanged = snapshot("xs")
+    with pytest.raises(ValidationError, match=r"checkpoint xs-greetings-test: xs-goodbye-bank is in none of"):
+        bulk.move_lessons(lessons=[goodbye], unit=Unit.objects.get(slug="xs-animals"))
+    assert snapshot("xs") == unchanged
+    Checkpoint.objects.get(slug="xs-greetings-test").exercises.remove(Exercise.objects.get(slug="xs-goodbye-bank"))
+    bulk.move_lessons(lessons=[goodbye], unit=Unit.objects.get(slug="xs-animals"))
     before = snapshot("xs")
     exported = export_course(course=course)
     assert "slug: xs-l-01-01-02\n" in exported  # a moved lesson keeps its identity in the file
@@ -175,12 +182,11 @@ def test_admin_move_lessons_asks_for_the_unit_then_moves(client, editor, tree):
     assert "Move 2 lessons to another unit" in html and 'name="apply"' in html
     assert "bk-u-02-01" in html and "zz-u-01-01" not in html  # the units of this course only
     done = client.post(
-        url, {"action": "move_lessons_to_unit", "_selected_action": selected, "target": u2.pk, "apply": "Move"},
+        url,
+        {"action": "move_lessons_to_unit", "_selected_action": selected, "target": u2.pk, "apply": "Move"},
         follow=True,
     )
-    assert (
-        "Moved to unit bk-u-01-02: bk-l-01-01-01 (now lesson 3), bk-l-01-01-02 (now lesson 4)." in _messages(done)
-    )
+    assert "Moved to unit bk-u-01-02: bk-l-01-01-01 (now lesson 3), bk-l-01-01-02 (now lesson 4)." in _messages(done)
     assert layout(tree["units"][0]) == [(1, "bk-l-01-01-03")]
 
 
