@@ -44,6 +44,11 @@ def servable_q(prefix: str = "") -> Q:
     return ~Q(**{f"{prefix}type": "listen", f"{prefix}audio__isnull": True})
 
 
+def is_servable(*, exercise_type: str, audio_id: int | None) -> bool:
+    """``servable_q`` for one exercise in hand: a listen exercise needs its audio."""
+    return not (exercise_type == "listen" and audio_id is None)
+
+
 #: A row of the content tree that has a published flag.
 Content = Course | Section | Unit | Lesson | Exercise
 

@@ -10,6 +10,7 @@ from accounts.models import User
 from core.errors import NotFound
 from courses.exercise_types import get_type, served_payload
 from courses.models import Checkpoint, Course, Exercise, Lesson, Token, visible_q
+from courses.publishing import is_servable, servable_q
 from courses.selectors import attach_image_urls, exercise_hints
 from progress.models import Enrollment, ExerciseAttempt, LessonProgress, LessonRun, TokenMastery
 from progress.rules import percent, seconds_left
@@ -480,12 +481,15 @@ def run_state(*, user: User, run_id: int, now: datetime | None = None) -> RunSta
     tokens: list[Token] = []
     left = seconds_left(deadline_at=run.deadline_at, now=now)
     if run.status == LessonRun.Status.ACTIVE and run.queue and left != 0:  # time up: nothing more to answer
-        exercise = (
-            Exercise.objects.select_related("audio", "image")
-            .prefetch_related(Prefetch("tokens", queryset=Token.objects.order_by("text")))
-            .filter(pk=run.queue[0])
-            .first()
+        exercises = Exercise.objects.select_related("audio", "image").prefetch_related(
+            Prefetch("tokens", queryset=Token.objects.order_by("text"))
         )
+        exercise = exercises.filter(pk=run.queue[0]).first()
+        if exercise is not None and not is_servable(exercise_type=exercise.type, audio_id=exercise.audio_id):
+            # Its audio went after the run began: serve the first exercise of the queue that can be
+            # (any exercise waiting may be answered); if none can, this one with "Can't listen now".
+            servable = exercises.filter(servable_q(), pk__in=run.queue).in_bulk()
+            exercise = next((servable[pk] for pk in run.queue if pk in servable), exercise)
         if exercise is not None:
             kind = get_type(exercise.type)
             # Choices and tiles in this run's shuffled order (the answer check uses the same order).

@@ -179,3 +179,24 @@ def test_api_skip_and_its_error_shapes(user, other_user):
     body = api.post(url, {"kind": "speak"}, format="json").json()
     assert body["kind"] == "speak" and body["run_status"] == "active" and len(body["skipped"]) == 1
     assert api.get(f"{API}runs/{run['id']}/").json()["total"] == 1
+
+
+def test_a_listen_exercise_that_lost_its_audio_is_not_served(client, learner):
+    """Checked at serve time too: a run begun while the audio was there serves the next exercise that
+    can be served; when only such exercises remain, "Can't listen now" is the way on."""
+    lesson = lesson_of("listen", "translate")
+    client.post(reverse("start_lesson", args=[lesson.slug]))
+    run = LessonRun.objects.get()
+    listen, translate = of_type(run, "listen"), of_type(run, "translate")
+    LessonRun.objects.filter(pk=run.pk).update(queue=[listen, translate])
+    Exercise.objects.filter(pk=listen).update(audio=None)
+    page = client.get(reverse("run", args=[run.pk])).content.decode()
+    assert f'name="exercise" value="{translate}"' in page
+    assert client.get(f"{API}runs/{run.pk}/").json()["current_exercise"]["id"] == translate  # the page's session
+    client.post(
+        reverse("answer", args=[run.pk]), {"exercise": translate, "answer": RIGHT, "client_id": str(uuid.uuid4())}
+    )
+    page = client.get(reverse("run", args=[run.pk])).content.decode()
+    assert f'name="exercise" value="{listen}"' in page and "Can't listen now" in page  # nothing else is left
+    client.post(reverse("skip_kind", args=[run.pk]), {"kind": "listen"})
+    assert LessonRun.objects.get(pk=run.pk).status == "passed"
