@@ -44,6 +44,12 @@ class PairAlreadyMatched(ServiceError):
         super().__init__(message, field=field)
 
 
+class SkipNotAllowed(ServiceError):
+    code = "skip_not_allowed"
+    status = 409
+    default_message = "A checkpoint tests every exercise it has: none can be skipped."
+
+
 class ClientIdConflict(ServiceError):
     code = "client_id_conflict"
     status = 409

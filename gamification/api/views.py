@@ -216,7 +216,8 @@ class PairCheckView(APIView):
     description="An honest exit: for 15 minutes no exercise of that kind (`listen` or `speak`) is served to "
     "you; those waiting in this run leave it, with no heart lost and no XP. When they were the last ones "
     "waiting the run passes without them (`run_status: passed`), or ends abandoned when every exercise of the "
-    "run was skipped. 400 `invalid` for another kind; 404 (not your run); 409 `run_finished`.",
+    "run was skipped. 400 `invalid` for another kind; 404 (not your run); 409 `run_finished`, "
+    "`skip_not_allowed` (a checkpoint skips nothing).",
     parameters=[RUN_ID],
     request=SkipInputSerializer,
     responses={200: SkipSerializer, **error_responses(400, 404, 409)},

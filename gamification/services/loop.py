@@ -44,6 +44,7 @@ from ..errors import (
     OutOfHearts,
     PairAlreadyMatched,
     RunFinished,
+    SkipNotAllowed,
     TimeUp,
 )
 from ..models import HeartsLog, LedgerEntry
@@ -488,7 +489,8 @@ def skip_kind(*, user: User, run_id: Any, kind: str, now: datetime) -> SkipOutco
     waiting in this run leave it, with no heart lost and no XP. When that empties the queue the run
     passes without them (gems, tier, the day's activity, achievements, as for a last answer) — or ends
     abandoned when every exercise it had was skipped. Locks the wallet, then the run. Errors (nothing
-    written): NotFound, RunFinished, InvalidAnswer (an unknown kind)."""
+    written): NotFound, RunFinished, InvalidAnswer (an unknown kind), SkipNotAllowed (a checkpoint: a
+    test skips nothing)."""
     if kind not in SKIPPABLE_KINDS:
         raise InvalidAnswer(f"kind must be one of: {', '.join(SKIPPABLE_KINDS)}.", field="kind")
     run_pk = _as_int(run_id, NotFound("No such run."))
@@ -498,6 +500,8 @@ def skip_kind(*, user: User, run_id: Any, kind: str, now: datetime) -> SkipOutco
         run = progress.lock_run(user=user, run_id=run_pk)
         if run.status != LessonRun.Status.ACTIVE:
             raise RunFinished()
+        if run.kind == LessonRun.Kind.CHECKPOINT:
+            raise SkipNotAllowed()
         field = "cant_listen_until" if kind == "listen" else "cant_speak_until"
         User.objects.filter(pk=user.pk).update(**{field: until})
         setattr(user, field, until)

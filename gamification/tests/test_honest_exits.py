@@ -11,9 +11,9 @@ from django.urls import reverse
 from core.errors import NotFound
 from core.tests.api import API, assert_error, client_for
 from courses.models import Exercise
-from courses.tests.factories import ExerciseFactory, LessonExerciseFactory, LessonFactory
+from courses.tests.factories import CheckpointFactory, ExerciseFactory, LessonExerciseFactory, LessonFactory
 from gamification import services
-from gamification.errors import InvalidAnswer, RunFinished
+from gamification.errors import InvalidAnswer, RunFinished, SkipNotAllowed
 from gamification.models import HeartsLog, LedgerEntry, Wallet
 from gamification.services.ledger import check_ledger
 from media_assets.tests.factories import AssetFactory
@@ -200,3 +200,14 @@ def test_a_listen_exercise_that_lost_its_audio_is_not_served(client, learner):
     assert f'name="exercise" value="{listen}"' in page and "Can't listen now" in page  # nothing else is left
     client.post(reverse("skip_kind", args=[run.pk]), {"kind": "listen"})
     assert LessonRun.objects.get(pk=run.pk).status == "passed"
+
+
+def test_a_checkpoint_skips_nothing(user):
+    lesson = lesson_of("listen", "translate")
+    checkpoint = CheckpointFactory(unit=lesson.unit, draw=2)
+    run = services.start_checkpoint_run(user=user, checkpoint=checkpoint.slug, now=T0)
+    with pytest.raises(SkipNotAllowed):
+        services.skip_kind(user=user, run_id=run.pk, kind="listen", now=T0)
+    assert LessonRun.objects.get(pk=run.pk).queue == run.queue
+    user.refresh_from_db()
+    assert user.cant_listen_until is None
