@@ -64,7 +64,9 @@ def editor(client):
 
 
 def row_counts() -> dict[str, int]:
+    """Every table of progress, gamification and analytics, the learners' activity log, the audit trail."""
     models = [m for label in ("progress", "gamification", "analytics") for m in apps.get_app_config(label).get_models()]
+    models += [apps.get_model("accounts", "ActivityEvent"), apps.get_model("auditlog", "LogEntry")]
     return {m._meta.label: m.objects.count() for m in models}
 
 
@@ -137,6 +139,9 @@ def play_whole_lesson(client, lesson) -> list[dict]:
 
 def test_a_whole_draft_lesson_plays_in_preview_and_writes_nothing(client, editor, lesson):
     before = row_counts()
+    assert {"progress.LessonRun", "progress.ExerciseAttempt", "gamification.LedgerEntry", "gamification.Wallet"} <= set(
+        before
+    )
     outcomes = play_whole_lesson(client, lesson)
     assert row_counts() == before  # every progress, gamification and analytics table
 
