@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from .favicon import favicon
 from .health import healthz
 
 # The admin's branding, on every admin page (the apps' own admin pages extend admin/base_site.html).
@@ -12,6 +13,7 @@ admin.site.index_title = _("Site administration")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),  # JSON API v1, schema and docs (docs/api.md)
     path("accounts/", include("allauth.urls")),

@@ -299,6 +299,8 @@ def test_every_learner_page_by_keyboard_with_no_serious_axe_violation(live_serve
         ("league", reverse("league")),
         ("shop", reverse("shop")),
         ("words", reverse("course_words", args=[course.slug])),
+        ("e-mail addresses", reverse("account_email")),
+        ("password change", reverse("account_change_password")),
     ):
         chromium.get(live_server.url + url)
         check_a11y(chromium, state, report)
