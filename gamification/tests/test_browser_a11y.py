@@ -244,6 +244,9 @@ def test_every_learner_page_by_keyboard_with_no_serious_axe_violation(live_serve
     wait.until(EC.url_contains(reverse("course_path", args=[course.slug])))
     chromium.find_element(By.CSS_SELECTOR, ".word-list summary").click()
     check_a11y(chromium, "path (word list open)", report)
+    # A word's button plays through the page's one shared player.
+    chromium.find_element(By.CSS_SELECTOR, ".word-list [data-word-audio]").click()
+    wait.until(lambda d: d.execute_script("return document.querySelector('[data-word-player]').currentTime > 0"))
     chromium.find_element(By.CSS_SELECTOR, ".lesson.next button").send_keys(Keys.ENTER)
     wait.until(EC.url_contains("/runs/"))
     run_url = chromium.current_url
