@@ -247,6 +247,19 @@ def test_every_learner_page_by_keyboard_with_no_serious_axe_violation(live_serve
     # A word's button plays through the page's one shared player.
     chromium.find_element(By.CSS_SELECTOR, ".word-list [data-word-audio]").click()
     wait.until(lambda d: d.execute_script("return document.querySelector('[data-word-player]').currentTime > 0"))
+    # At 360 px the header is one row (brand, stats, Menu); Menu opens the links under it.
+    set_width(chromium, 360)
+    header = "return document.querySelector('.site-header nav').getBoundingClientRect().height"
+    assert chromium.execute_script(header) <= 64
+    assert all(stat.is_displayed() for stat in chromium.find_elements(By.CSS_SELECTOR, ".nav-stats .stat"))
+    assert not chromium.find_element(By.CSS_SELECTOR, ".nav-links a").is_displayed()
+    toggle = chromium.find_element(By.CSS_SELECTOR, "[data-nav-toggle]")
+    toggle.click()
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, ".nav-links a").is_displayed())
+    assert toggle.get_attribute("aria-expanded") == "true"
+    check_a11y(chromium, "path (header menu open)", report, widths=(360,))
+    toggle.click()
+    set_width(chromium, 1280)
     chromium.find_element(By.CSS_SELECTOR, ".lesson.next button").send_keys(Keys.ENTER)
     wait.until(EC.url_contains("/runs/"))
     run_url = chromium.current_url
@@ -312,3 +325,64 @@ def test_every_learner_page_by_keyboard_with_no_serious_axe_violation(live_serve
     print(f"axe: {report.runs} runs, {len(report.problems)} serious or critical violations")
     assert not report.problems, report.text()
     assert all(wide <= 2 and phone <= 2 for wide, phone in tabs.values()), tabs
+
+
+# --- Admin: the content change pages (0 critical) and the analytics charts at 360 px -----------------
+
+CHART_LABEL_PX = """
+return [...document.querySelectorAll(arguments[0])].map(t => {
+  const svg = t.ownerSVGElement, box = svg.viewBox.baseVal;
+  const rect = svg.getBoundingClientRect();  // the drawing keeps its aspect: the smaller ratio scales it
+  const scale = box && box.width ? Math.min(rect.width / box.width, rect.height / box.height) : 1;
+  return parseFloat(getComputedStyle(t).fontSize) * scale;
+});
+"""
+
+
+def smallest_chart_label(driver, selector: str) -> float:
+    sizes = driver.execute_script(CHART_LABEL_PX, selector)
+    assert sizes, f"no chart label matches {selector}"
+    return min(sizes)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_admin_change_pages_have_no_critical_axe_violation_and_charts_read_at_360_px(live_server, chromium, client):
+    from datetime import timedelta
+
+    from analytics.rollup import rollup_analytics
+    from analytics.tests.fixtures import DAY, build_scene
+
+    scene = build_scene()
+    rollup_analytics(day=DAY - timedelta(days=1))
+    rollup_analytics(day=DAY)
+    lesson = scene.l1
+    exercise = scene.typed
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    log_in(chromium, client, live_server, admin)
+    report = AxeReport(impacts=("critical",))
+    for model, pk in (
+        ("section", lesson.unit.section_id),
+        ("unit", lesson.unit_id),
+        ("lesson", lesson.pk),
+        ("exercise", exercise.pk),
+    ):
+        chromium.get(live_server.url + reverse(f"admin:courses_{model}_change", args=[pk]))
+        # 1280 px in both themes: courses/tests/test_admin_browser.py; here the phone's width.
+        check_a11y(
+            chromium, f"admin {model} change page", report, widths=(360,), themes=("light",), impacts=("critical",)
+        )
+    assert not report.problems, report.text()
+
+    # The analytics charts' labels stay readable (at least 11 px as rendered) on a phone.
+    period = f"?start={(DAY - timedelta(days=6)).isoformat()}&end={DAY.isoformat()}"
+    chromium.get(live_server.url + reverse("admin:analytics_course", args=[scene.course.pk]) + period)
+    set_width(chromium, 360)
+    assert smallest_chart_label(chromium, ".analytics-chart text") >= 11
+
+    # And the profile's XP chart.
+    log_in(chromium, client, live_server, UserFactory())
+    chromium.get(live_server.url + reverse("profile"))
+    assert smallest_chart_label(chromium, "svg.chart text") >= 11
+    set_width(chromium, 1280)
+    assert smallest_chart_label(chromium, "svg.chart text") >= 11
