@@ -40,7 +40,7 @@ def finished_runs(*, user: User) -> QuerySet[LessonRun]:
     return (
         LessonRun.objects.filter(user=user)
         .exclude(status=LessonRun.Status.ACTIVE)
-        .select_related("lesson", "course")
+        .select_related("lesson", "course", "checkpoint__unit", "checkpoint__section")
         .only(
             "kind",
             "status",
@@ -53,9 +53,19 @@ def finished_runs(*, user: User) -> QuerySet[LessonRun]:
             "finished_at",
             "lesson__title",
             "course__title",
+            "checkpoint__title",
+            "checkpoint__unit__title",
+            "checkpoint__section__title",
         )
         .order_by("-finished_at", "-pk")
     )
+
+
+def _title(run: LessonRun) -> str:
+    """The lesson's title, a checkpoint's ("Checkpoint: <unit>" by default); empty for a review."""
+    if run.lesson is not None:
+        return run.lesson.title
+    return run.checkpoint.display_title if run.checkpoint is not None else ""
 
 
 def history_row(run: LessonRun) -> HistoryRow:
@@ -66,7 +76,7 @@ def history_row(run: LessonRun) -> HistoryRow:
     return HistoryRow(
         run_id=run.pk,
         kind=run.kind,
-        lesson_title=run.lesson.title if run.lesson is not None else "",
+        lesson_title=_title(run),
         course_title=run.course.title,
         status=run.status,
         started_at=run.started_at,

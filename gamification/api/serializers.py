@@ -69,7 +69,9 @@ class AchievementListSerializer(serializers.Serializer):
 class HistoryRowSerializer(serializers.Serializer):
     run_id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=RUN_KINDS)
-    lesson_title = serializers.CharField(allow_blank=True, help_text="Empty for a review session.")
+    lesson_title = serializers.CharField(
+        allow_blank=True, help_text="The lesson's, or the checkpoint's title; empty for a review session."
+    )
     course_title = serializers.CharField()
     status = serializers.ChoiceField(choices=["passed", "failed", "abandoned"])
     started_at = serializers.DateTimeField()
