@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import ServiceError
@@ -26,7 +27,7 @@ PERMISSION = "courses.view_lesson"
 
 def _lesson(request, lesson_id: int) -> Lesson:
     if not request.user.is_staff:
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     if not request.user.has_perm(PERMISSION):
         raise PermissionDenied
     return get_object_or_404(
@@ -37,7 +38,7 @@ def _lesson(request, lesson_id: int) -> Lesson:
 def _state(request, lesson: Lesson) -> previews.PreviewState:
     data = request.session.get(previews.SESSION_KEY)
     if not isinstance(data, dict) or data.get("lesson_id") != lesson.pk:
-        raise Http404("No preview of this lesson is open.")
+        raise Http404(_("No preview of this lesson is open."))
     return previews.PreviewState.from_session(data)
 
 
@@ -147,7 +148,7 @@ def pairs(request, lesson_id: int):
         if not isinstance(body, dict):
             raise ValueError
     except ValueError:
-        return JsonResponse({"detail": "The body must be a JSON object."}, status=400)
+        return JsonResponse({"detail": _("The body must be a JSON object.")}, status=400)
     try:
         result = previews.preview_pair(
             state=state, exercise_id=body.get("exercise"), left=body.get("left"), right=body.get("right")

@@ -14,6 +14,8 @@ import secrets
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from core.errors import NotFound
 from courses.exercise_types import get_type, served_payload
 from courses.exercise_types.match_pairs import pair_in_range, pair_is_right, verdict_after_pair_checks
@@ -47,11 +49,11 @@ class PreviewState:
     @classmethod
     def from_session(cls, data: Any) -> "PreviewState":
         if not isinstance(data, dict):
-            raise NotFound("No preview is open; start one from the lesson's admin page.")
+            raise NotFound(_("No preview is open; start one from the lesson's admin page."))
         try:
             return cls(**data)
         except TypeError:
-            raise NotFound("No preview is open; start one from the lesson's admin page.") from None
+            raise NotFound(_("No preview is open; start one from the lesson's admin page.")) from None
 
 
 def start_preview(*, lesson: Lesson) -> PreviewState:
@@ -138,14 +140,14 @@ def preview_pair(*, state: PreviewState, exercise_id: Any, left: Any, right: Any
     """One pair of a match exercise, judged as the run's ``check_pair`` judges it; kept in the state."""
     exercise = _answerable(state, exercise_id)
     if exercise.type != "match_pairs":
-        raise InvalidAnswer("Only a match exercise is checked pair by pair.", field="exercise")
+        raise InvalidAnswer(_("Only a match exercise is checked pair by pair."), field="exercise")
     payload = _served(state, exercise)
     try:
         left, right = int(left), int(right)
     except (TypeError, ValueError):
-        raise InvalidAnswer("left and right must be indices of the two columns.", field="left") from None
+        raise InvalidAnswer(_("left and right must be indices of the two columns."), field="left") from None
     if not pair_in_range(payload, left, right):
-        raise InvalidAnswer("That pair is not part of this exercise.", field="left")
+        raise InvalidAnswer(_("That pair is not part of this exercise."), field="left")
     checks = state.pairs.setdefault(str(exercise.pk), {"found": [], "wrong": []})
     pair = [left, right]
     repeated = pair in checks["found"] or pair in checks["wrong"]
