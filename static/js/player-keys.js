@@ -171,9 +171,9 @@
       if (pickByDigit(Number(event.key))) event.preventDefault();
       return;
     }
-    // Enter on a tile or a match item checks too (Space picks it, as do the digits).
+    // Enter on a tile or a match item checks too (Space picks it, as do the digits); not on a word hint.
     if (event.key === "Enter" && !answered() && target.tagName === "BUTTON" && target.closest(".ex") &&
-        !target.closest(".special-keys")) {
+        !target.closest(".special-keys") && !target.classList.contains("hint-word")) {
       event.preventDefault();
       if (hasAnswer()) {
         if (form.requestSubmit) form.requestSubmit(checkButton);
