@@ -9,6 +9,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from .locale import supported_language
 from .services import clean_display_name, clear_lockout
@@ -17,7 +18,7 @@ PROFILE_FIELDS_ON_SIGNUP = ("display_name", "time_zone")
 
 logger = logging.getLogger(__name__)
 
-MAIL_NOT_SENT = (
+MAIL_NOT_SENT = gettext_lazy(
     "We could not send the e-mail to {email} just now. Nothing is lost: try again in a few minutes "
     "(log in, or ask for the e-mail again, and it is sent anew)."
 )

@@ -11,16 +11,24 @@ from functools import cache
 
 from django import forms
 from django.urls import reverse_lazy
+from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from .models import User
 from .validators import validate_time_zone
 
+#: mark_safe of a lazy (translated) string, evaluated when shown in the learner's language.
+mark_safe_lazy = lazy(mark_safe, str)
+
+
 #: The league page (gamification's; named, not imported) explains the weekly leaderboards.
-LEADERBOARD_HELP = mark_safe(
+LEADERBOARD_HELP = mark_safe_lazy(
     format_lazy(
-        'Shown on the weekly <a href="{}">league leaderboards</a> (never your e-mail). You can change it later.',
+        gettext_lazy(
+            'Shown on the weekly <a href="{}">league leaderboards</a> (never your e-mail). You can change it later.'
+        ),
         reverse_lazy("league"),
     )
 )
@@ -34,17 +42,17 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 class SignupForm(forms.Form):
     display_name = forms.CharField(
-        label="Display name",
+        label=gettext_lazy("Display name"),
         max_length=User._meta.get_field("display_name").max_length,
         help_text=LEADERBOARD_HELP,
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
     time_zone = forms.ChoiceField(
-        label="Time zone",
+        label=gettext_lazy("Time zone"),
         choices=time_zone_choices,
         initial="UTC",
         validators=[validate_time_zone],
-        help_text="Your day, streak and daily goal follow this zone. We try to detect it.",
+        help_text=gettext_lazy("Your day, streak and daily goal follow this zone. We try to detect it."),
         widget=forms.Select(attrs={"data-detect-time-zone": "true"}),
     )
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_time_zone
 
@@ -44,59 +45,59 @@ class User(AbstractUser):
     """A Mallard account. E-mail is the login; per-user settings live on the row (one read)."""
 
     class Role(models.TextChoices):
-        LEARNER = "learner", "Learner"
-        MODERATOR = "moderator", "Moderator"
-        ADMIN = "admin", "Admin"
+        LEARNER = "learner", _("Learner")
+        MODERATOR = "moderator", _("Moderator")
+        ADMIN = "admin", _("Admin")
 
     class DailyGoal(models.IntegerChoices):
         """Each goal is a whole number of core lessons at the XP rules (docs/game-rules.md, "The daily
         goal"): an easy core lesson of 8 exercises pays 8 x 10 = 80 XP (``progress.rules``; a test
         there holds these values to it)."""
 
-        CASUAL = 80, "Casual: about 1 lesson a day (80 XP)"
-        REGULAR = 160, "Regular: about 2 lessons a day (160 XP)"
-        SERIOUS = 240, "Serious: about 3 lessons a day (240 XP)"
-        INTENSE = 400, "Intense: about 5 lessons a day (400 XP)"
+        CASUAL = 80, _("Casual: about 1 lesson a day (80 XP)")
+        REGULAR = 160, _("Regular: about 2 lessons a day (160 XP)")
+        SERIOUS = 240, _("Serious: about 3 lessons a day (240 XP)")
+        INTENSE = 400, _("Intense: about 5 lessons a day (400 XP)")
 
     class Theme(models.TextChoices):
-        SYSTEM = "system", "Follow the device"
-        LIGHT = "light", "Light"
-        DARK = "dark", "Dark"
+        SYSTEM = "system", _("Follow the device")
+        LIGHT = "light", _("Light")
+        DARK = "dark", _("Dark")
 
     class AudioQuality(models.TextChoices):
-        LOW = "low", "Low (saves data)"
-        MEDIUM = "medium", "Medium"
-        HIGH = "high", "High"
+        LOW = "low", _("Low (saves data)")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
 
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField("e-mail address", unique=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(max_length=80, blank=True)
     avatar = models.ImageField(upload_to=avatar_upload_to, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     # The interface language (docs/i18n.md): pages, e-mails and API messages. Never what is accepted as an answer.
-    locale = models.CharField("interface language", max_length=16, choices=settings.LANGUAGES, default="en")
-    native_language = models.CharField(max_length=10, default="en", help_text="ISO 639-1 code, e.g. en")
+    locale = models.CharField(_("interface language"), max_length=16, choices=settings.LANGUAGES, default="en")
+    native_language = models.CharField(max_length=10, default="en", help_text=_("ISO 639-1 code, e.g. en"))
     daily_xp_goal = models.PositiveSmallIntegerField(choices=DailyGoal.choices, default=DailyGoal.REGULAR)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.LEARNER)
     # Settings
     theme = models.CharField(max_length=8, choices=Theme.choices, default=Theme.SYSTEM)
     sound_effects = models.BooleanField(default=True)
     audio_quality = models.CharField(max_length=8, choices=AudioQuality.choices, default=AudioQuality.MEDIUM)
-    notify_streak_reminders = models.BooleanField("streak reminder e-mails", default=True)
+    notify_streak_reminders = models.BooleanField(_("streak reminder e-mails"), default=True)
     # The local hour (0 to 23, in ``time_zone``) from which a learner who has not practised that day gets
     # the streak reminder (docs/jobs.md, "send_streak_reminders").
     streak_reminder_hour = models.PositiveSmallIntegerField(
         "streak reminder time", default=19, choices=[(h, f"{h:02d}:00") for h in range(24)]
     )
-    notify_reengagement = models.BooleanField("we-miss-you e-mails", default=True)
+    notify_reengagement = models.BooleanField(_("we-miss-you e-mails"), default=True)
     # Weekly leagues: a hidden learner joins no cohort and appears in no league table.
-    hide_from_leaderboards = models.BooleanField("hide me from leaderboards", default=False)
+    hide_from_leaderboards = models.BooleanField(_("hide me from leaderboards"), default=False)
     # Honest exits (docs/game-rules.md, "Can't listen or speak now"): until then, no listen (speak)
     # exercise is served to this learner; set by the player's "Can't listen now" ("Can't speak now").
-    cant_listen_until = models.DateTimeField(null=True, blank=True, help_text="No listen exercise until then")
-    cant_speak_until = models.DateTimeField(null=True, blank=True, help_text="No speak exercise until then")
+    cant_listen_until = models.DateTimeField(null=True, blank=True, help_text=_("No listen exercise until then"))
+    cant_speak_until = models.DateTimeField(null=True, blank=True, help_text=_("No speak exercise until then"))
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -131,24 +132,24 @@ class ActivityEvent(models.Model):
     """
 
     class Kind(models.TextChoices):
-        LOGIN = "login", "Logged in"
-        LOGOUT = "logout", "Logged out"
-        LOGIN_FAILED = "login_failed", "Failed log-in"
-        LESSON_START = "lesson_start", "Started a lesson"
-        LESSON_FINISH = "lesson_finish", "Finished a lesson"
-        LESSON_FAIL = "lesson_fail", "Ran out of hearts"
-        LESSON_QUIT = "lesson_quit", "Quit a lesson"
-        ANSWER = "answer", "Answered"
-        PURCHASE = "purchase", "Bought something"
-        REFILL = "refill", "Refilled hearts"
-        SETTINGS = "settings", "Changed settings"
-        DATA_EXPORT = "data_export", "Exported their data"
-        REPORT = "report", "Reported a problem"
+        LOGIN = "login", _("Logged in")
+        LOGOUT = "logout", _("Logged out")
+        LOGIN_FAILED = "login_failed", _("Failed log-in")
+        LESSON_START = "lesson_start", _("Started a lesson")
+        LESSON_FINISH = "lesson_finish", _("Finished a lesson")
+        LESSON_FAIL = "lesson_fail", _("Ran out of hearts")
+        LESSON_QUIT = "lesson_quit", _("Quit a lesson")
+        ANSWER = "answer", _("Answered")
+        PURCHASE = "purchase", _("Bought something")
+        REFILL = "refill", _("Refilled hearts")
+        SETTINGS = "settings", _("Changed settings")
+        DATA_EXPORT = "data_export", _("Exported their data")
+        REPORT = "report", _("Reported a problem")
 
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="activity_events")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     payload = models.JSONField(default=dict, blank=True)
-    ip = models.GenericIPAddressField("IP address", null=True, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField()
 

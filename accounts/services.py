@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from . import activity, audit
 from .models import User
@@ -71,12 +72,16 @@ def clean_display_name(value: str) -> str:
     """Normalise a display name (NFC, single spaces) and refuse empty or invisible ones."""
     name = " ".join(unicodedata.normalize("NFC", str(value or "")).split())
     if not name:
-        raise ValidationError("Enter a display name.", code="required")
+        raise ValidationError(gettext_lazy("Enter a display name."), code="required")
     if any(unicodedata.category(char) in {"Cc", "Cf", "Co", "Cs", "Cn"} for char in name):
-        raise ValidationError("The display name contains invisible or control characters.", code="invalid")
+        raise ValidationError(
+            gettext_lazy("The display name contains invisible or control characters."), code="invalid"
+        )
     if len(name) > DISPLAY_NAME_MAX_LENGTH:
         raise ValidationError(
-            "The display name is at most %(limit)d characters.", params={"limit": DISPLAY_NAME_MAX_LENGTH}, code="long"
+            gettext_lazy("The display name is at most %(limit)d characters."),
+            params={"limit": DISPLAY_NAME_MAX_LENGTH},
+            code="long",
         )
     return name
 
@@ -173,10 +178,10 @@ def authenticate_with_lockout(*, request: HttpRequest, email: str, password: str
 
         raise AccountLockedOut(get_lockout_message())
     if user is None:
-        raise InvalidCredentials("The e-mail address and/or password you specified are not correct.")
+        raise InvalidCredentials(gettext_lazy("The e-mail address and/or password you specified are not correct."))
     mandatory = allauth_settings.EMAIL_VERIFICATION == allauth_settings.EmailVerificationMethod.MANDATORY
     if mandatory and not EmailAddress.objects.filter(user=user, verified=True).exists():
-        raise EmailNotVerified("Please confirm your e-mail address first: follow the link we sent you.")
+        raise EmailNotVerified(gettext_lazy("Please confirm your e-mail address first: follow the link we sent you."))
     return user
 
 

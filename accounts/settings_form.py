@@ -6,20 +6,21 @@ Kept apart from ``accounts/forms.py`` (allauth's sign-up form) so the two pages 
 
 from django import forms
 from django.urls import reverse_lazy
-from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .forms import time_zone_choices
+from .forms import mark_safe_lazy, time_zone_choices
 from .models import User
 
 # The league page is gamification's (named here, not imported).
-LEADERBOARD_NAME_HELP = mark_safe(
-    format_lazy('Shown on the weekly <a href="{}">league leaderboards</a>, never your e-mail.', reverse_lazy("league"))
-)
-LEADERBOARD_HIDE_HELP = mark_safe(
+LEADERBOARD_NAME_HELP = mark_safe_lazy(
     format_lazy(
-        'You then join no <a href="{}">league</a> and leave your league\'s table; your XP still counts.',
+        _('Shown on the weekly <a href="{}">league leaderboards</a>, never your e-mail.'), reverse_lazy("league")
+    )
+)
+LEADERBOARD_HIDE_HELP = mark_safe_lazy(
+    format_lazy(
+        _('You then join no <a href="{}">league</a> and leave your league\'s table; your XP still counts.'),
         reverse_lazy("league"),
     )
 )
@@ -27,9 +28,9 @@ LEADERBOARD_HIDE_HELP = mark_safe(
 
 class SettingsForm(forms.ModelForm):
     time_zone = forms.TypedChoiceField(
-        label="Time zone",
+        label=_("Time zone"),
         choices=time_zone_choices,
-        help_text="Your day, streak and daily goal follow this zone. Changing it never breaks your streak.",
+        help_text=_("Your day, streak and daily goal follow this zone. Changing it never breaks your streak."),
     )
 
     class Meta:
@@ -48,22 +49,22 @@ class SettingsForm(forms.ModelForm):
             "hide_from_leaderboards",
         ]
         labels = {
-            "display_name": "Display name",
-            "locale": "Interface language",
-            "daily_xp_goal": "Daily goal",
-            "audio_quality": "Audio quality",
-            "sound_effects": "Sound effects in lessons",
-            "notify_streak_reminders": "Remind me before my streak ends",
-            "notify_reengagement": "E-mail me if I haven't practised for a while",
-            "streak_reminder_hour": "Send the streak reminder from",
-            "hide_from_leaderboards": "Hide me from leaderboards",
+            "display_name": _("Display name"),
+            "locale": _("Interface language"),
+            "daily_xp_goal": _("Daily goal"),
+            "audio_quality": _("Audio quality"),
+            "sound_effects": _("Sound effects in lessons"),
+            "notify_streak_reminders": _("Remind me before my streak ends"),
+            "notify_reengagement": _("E-mail me if I haven't practised for a while"),
+            "streak_reminder_hour": _("Send the streak reminder from"),
+            "hide_from_leaderboards": _("Hide me from leaderboards"),
         }
         help_texts = {
             "display_name": LEADERBOARD_NAME_HELP,
             "hide_from_leaderboards": LEADERBOARD_HIDE_HELP,
-            "locale": "The language of Mallard's pages and e-mails. Your courses stay as they are.",
-            "daily_xp_goal": "How much XP a day counts as a good day.",
-            "streak_reminder_hour": "Your local time. One e-mail that day, only if you have not practised yet.",
+            "locale": _("The language of Mallard's pages and e-mails. Your courses stay as they are."),
+            "daily_xp_goal": _("How much XP a day counts as a good day."),
+            "streak_reminder_hour": _("Your local time. One e-mail that day, only if you have not practised yet."),
         }
         widgets = {
             "display_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
@@ -75,10 +76,8 @@ class SettingsForm(forms.ModelForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         # A form posted without the interface language (an older page) keeps the learner's.
-        self.fields["locale"].required = False
-
-    def clean_locale(self) -> str:
-        return self.cleaned_data.get("locale") or self.instance.locale
+        if self.is_bound and "locale" not in self.data:
+            self.fields["locale"].disabled = True
 
 
 class AvatarForm(forms.Form):

@@ -9,6 +9,7 @@ that one learner, and nothing else; a changed character makes the signature fail
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from core.errors import ServiceError
 
@@ -18,15 +19,15 @@ SALT = "mallard.accounts.unsubscribe"
 
 #: The e-mail kinds a link can turn off, and the setting each one clears.
 TOPICS = {
-    "streak_reminders": ("notify_streak_reminders", "streak reminder e-mails"),
-    "reengagement": ("notify_reengagement", "we-miss-you e-mails"),
+    "streak_reminders": ("notify_streak_reminders", _("streak reminder e-mails")),
+    "reengagement": ("notify_reengagement", _("we-miss-you e-mails")),
 }
 
 
 class InvalidUnsubscribeLink(ServiceError):
     code = "invalid_unsubscribe_link"
     status = 400
-    default_message = "This unsubscribe link is not valid. You can turn e-mails off in your settings."
+    default_message = _("This unsubscribe link is not valid. You can turn e-mails off in your settings.")
 
 
 def unsubscribe_token(*, user: User, topic: str) -> str:
@@ -61,4 +62,4 @@ def unsubscribe(*, token: str) -> tuple[User, str]:
     user, topic = read_token(token)
     field, label = TOPICS[topic]
     User.objects.filter(pk=user.pk).update(**{field: False})
-    return user, label
+    return user, str(label)

@@ -33,7 +33,7 @@ def settings_page(request):
             else:
                 form.add_error(None, exc)
         else:
-            messages.success(request, "Settings saved." if changed else "Nothing to change.")
+            messages.success(request, _("Settings saved.") if changed else _("Nothing to change."))
             return redirect("settings")
     return render(
         request,

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.errors import NotFound
@@ -21,10 +22,10 @@ def own_bubble(*, user: User, bubble_id: object) -> Bubble:
     try:
         pk = int(str(bubble_id))
     except ValueError:
-        raise NotFound("No such bubble.") from None
+        raise NotFound(_("No such bubble.")) from None
     bubble = bubbles_of(user=user).filter(pk=pk).first()
     if bubble is None:
-        raise NotFound("No such bubble.")
+        raise NotFound(_("No such bubble."))
     return bubble
 
 

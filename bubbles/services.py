@@ -19,6 +19,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.errors import NotFound, ServiceError
@@ -72,7 +73,7 @@ def request_bubble(*, user: User, course: Course | int, topic: str, level: str, 
     course_id = course.pk if isinstance(course, Course) else course
     found = Course.objects.visible().select_related("to_language").filter(pk=course_id).first()
     if found is None:
-        raise NotFound("No such course.")
+        raise NotFound(gettext_lazy("No such course."))
     clean = " ".join(str(topic or "").split())
     if not TOPIC_MIN <= len(clean) <= TOPIC_MAX:
         raise InvalidTopic(field="topic")
@@ -108,7 +109,7 @@ def retry_bubble(*, user: User, bubble_id: int) -> Bubble:
     its succeeded phases are kept. Someone else's → NotFound; not failed → NotRetryable."""
     bubble = Bubble.objects.filter(pk=bubble_id, user=user).first()
     if bubble is None:
-        raise NotFound("No such bubble.")
+        raise NotFound(gettext_lazy("No such bubble."))
     if not is_configured():
         raise LLMNotConfigured()
     if not Bubble.objects.filter(pk=bubble.pk, status=Bubble.Status.FAILED).update(
@@ -474,7 +475,7 @@ def promote_bubble(*, bubble: Bubble) -> Lesson:
     from courses.models import Unit
 
     if bubble.status != Bubble.Status.READY or bubble.lesson_id is None:
-        raise ServiceError("Only a ready bubble can be promoted.")
+        raise ServiceError(gettext_lazy("Only a ready bubble can be promoted."))
     with transaction.atomic():
         unit = (
             Unit.objects.select_for_update()
@@ -483,7 +484,7 @@ def promote_bubble(*, bubble: Bubble) -> Lesson:
             .first()
         )
         if unit is None:
-            raise ServiceError("The course has no unit to put the lesson in; create one first.")
+            raise ServiceError(gettext_lazy("The course has no unit to put the lesson in; create one first."))
         lesson = Lesson(
             unit=unit,
             ordinal=course_services.next_ordinal(parent=unit),

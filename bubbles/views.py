@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.llm.config import is_configured
@@ -27,14 +28,14 @@ def _enabled(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not is_configured():
-            raise Http404("Bubbles need a language model.")
+            raise Http404(_("Bubbles need a language model."))
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
 def _to_existing(request, exc: DuplicateBubble, **kwargs):
-    messages.info(request, "You already have a bubble on this topic: here it is.")
+    messages.info(request, _("You already have a bubble on this topic: here it is."))
     if exc.bubble_id:
         return redirect("bubbles:detail", bubble_id=exc.bubble_id)
     return redirect("bubbles:list")

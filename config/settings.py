@@ -8,6 +8,7 @@ Modes (DJANGO_ENV):
   passes ``manage.py check --deploy`` with no warnings.
 """
 
+import sys
 import tempfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -43,6 +44,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("MALLARD_SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    # Course texts in more than one interface language (docs/i18n.md); before admin, as it requires.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -296,6 +299,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mallard <noreply@mal
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Course texts (titles, descriptions, tips, instructions, hints, achievement names) have a column per
+# language (django-modeltranslation): a text missing in the interface language shows the other one —
+# with two languages, always the course's source language, the one its own texts are written in.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "es"), "en": ("es",), "es": ("en",)}
+# django-stubs' mypy plugin cannot type the managers modeltranslation patches at registration: under
+# mypy the models are type-checked as declared (the translated columns are plain fields to it).
+MODELTRANSLATION_ENABLE_REGISTRATIONS = "mypy" not in sys.modules
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True  # every datetime is stored in UTC; a learner's day comes from their own zone.

@@ -8,17 +8,17 @@ any). Someone else's run, lesson or course is always ``NotFound`` (404), never 4
 leak.
 """
 
-
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class ServiceError(Exception):
     code: str = "error"
     status: int = 400
     #: a plain or a lazily translated sentence (``gettext_lazy``)
-    default_message: str | Promise = "The request could not be completed."
+    default_message: str | Promise = _("The request could not be completed.")
 
-    def __init__(self, message: str | None = None, *, field: str | None = None):
+    def __init__(self, message: str | Promise | None = None, *, field: str | None = None):
         self.message: str = str(message or self.default_message)  # a lazy sentence in the language now active
         self.field = field
         super().__init__(self.message)
@@ -30,4 +30,4 @@ class ServiceError(Exception):
 class NotFound(ServiceError):
     code = "not_found"
     status = 404
-    default_message = "Not found."
+    default_message = _("Not found.")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from . import admin_audio, admin_bulk, admin_views, services, slugs
 from .admin_audio import GenerateAudioMixin
 from .admin_publishing import PublishingCheckMixin
+from .admin_translations import TranslatedTextsAdminMixin, TranslatedTextsInlineMixin
 from .forms import CheckpointAdminForm, ExerciseAdminForm, LessonAdminForm, LessonPrerequisiteForm, SiblingOrdinalForm
 from .models import (
     Checkpoint,
@@ -71,7 +72,7 @@ class LabelledInlineFormSet(BaseInlineFormSet):
             field.widget.attrs.setdefault("aria-label", f"{label} ({row})")
 
 
-class ChildInline(admin.TabularInline):
+class ChildInline(TranslatedTextsInlineMixin, admin.TabularInline):
     form = SiblingOrdinalForm
     formset = LabelledInlineFormSet
     extra = 1
@@ -95,7 +96,12 @@ class SectionInline(ChildInline):
 
 @admin.register(Course)
 class CourseAdmin(
-    GenerateAudioMixin, PublishingCheckMixin, SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin
+    TranslatedTextsAdminMixin,
+    GenerateAudioMixin,
+    PublishingCheckMixin,
+    SiblingInlineSaveMixin,
+    SlugReadOnlyMixin,
+    admin.ModelAdmin,
 ):
     list_display = ["title", "slug", "from_language", "to_language", "is_published", "updated_at"]
     list_filter = ["is_published", "to_language", "from_language"]
@@ -135,7 +141,12 @@ class UnitInline(ChildInline):
 
 @admin.register(Section)
 class SectionAdmin(
-    GenerateAudioMixin, PublishingCheckMixin, SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin
+    TranslatedTextsAdminMixin,
+    GenerateAudioMixin,
+    PublishingCheckMixin,
+    SiblingInlineSaveMixin,
+    SlugReadOnlyMixin,
+    admin.ModelAdmin,
 ):
     list_display = ["slug", "title", "course", "ordinal", "cefr_level", "is_published"]
     list_display_links = ["slug", "title"]
@@ -159,7 +170,14 @@ class LessonInline(ChildInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(GenerateAudioMixin, PublishingCheckMixin, SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin):
+class UnitAdmin(
+    TranslatedTextsAdminMixin,
+    GenerateAudioMixin,
+    PublishingCheckMixin,
+    SiblingInlineSaveMixin,
+    SlugReadOnlyMixin,
+    admin.ModelAdmin,
+):
     list_display = ["slug", "title", "section", "ordinal", "icon", "is_published"]
     list_display_links = ["slug", "title"]
     list_filter = [("section__course", admin.RelatedOnlyFieldListFilter), "is_published"]
@@ -209,7 +227,12 @@ class LessonExerciseInline(admin.TabularInline):
 
 @admin.register(Lesson)
 class LessonAdmin(
-    GenerateAudioMixin, PublishingCheckMixin, SiblingInlineSaveMixin, SlugReadOnlyMixin, admin.ModelAdmin
+    TranslatedTextsAdminMixin,
+    GenerateAudioMixin,
+    PublishingCheckMixin,
+    SiblingInlineSaveMixin,
+    SlugReadOnlyMixin,
+    admin.ModelAdmin,
 ):
     form = LessonAdminForm
     list_display = [
@@ -270,7 +293,7 @@ class LessonAdmin(
     def get_fieldsets(self, request, obj=None):
         if obj is None:  # the slug is generated on save
             return [(name, {"fields": [f for f in opts["fields"] if f != "slug"]}) for name, opts in self.fieldsets]
-        return self.fieldsets
+        return super().get_fieldsets(request, obj)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -297,7 +320,7 @@ class LessonAdmin(
 
 
 @admin.register(Checkpoint)
-class CheckpointAdmin(SlugReadOnlyMixin, admin.ModelAdmin):
+class CheckpointAdmin(TranslatedTextsAdminMixin, SlugReadOnlyMixin, admin.ModelAdmin):
     """A test at the end of a unit or a section (docs/authoring.md, "Checkpoints")."""
 
     form = CheckpointAdminForm
@@ -372,7 +395,9 @@ class ExerciseTypeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(GenerateAudioMixin, PublishingCheckMixin, SlugReadOnlyMixin, admin.ModelAdmin):
+class ExerciseAdmin(
+    TranslatedTextsAdminMixin, GenerateAudioMixin, PublishingCheckMixin, SlugReadOnlyMixin, admin.ModelAdmin
+):
     form = ExerciseAdminForm
     list_display = ["slug", "type", "prompt", "course", "lesson_count", "is_published"]
     list_filter = ["course", ExerciseTypeFilter, "is_published"]

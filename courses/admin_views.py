@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
 from media_assets.models import AssetVariant
 
@@ -51,7 +52,7 @@ def preview_items(lesson: Lesson) -> list[dict]:
 def lesson_preview(request, *, model_admin, object_id: str):
     lesson = Lesson.objects.select_related("unit__section__course").filter(pk=unquote(object_id)).first()
     if lesson is None:
-        raise Http404("No such lesson.")
+        raise Http404(_("No such lesson."))
     if not model_admin.has_view_permission(request, lesson):
         raise PermissionDenied
     context = {

@@ -307,7 +307,9 @@ class CheckpointAdminForm(forms.ModelForm):
         data = super().clean()
         unit, section = data.get("unit"), data.get("section")
         if (unit is None) == (section is None):
-            raise ValidationError("A checkpoint ends either a unit or a section: choose exactly one of them.")
+            raise ValidationError(
+                gettext_lazy("A checkpoint ends either a unit or a section: choose exactly one of them.")
+            )
         problems = services.checkpoint_problems(
             unit=unit,
             section=section,

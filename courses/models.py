@@ -16,6 +16,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Deferrable, F, Q
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import licences
 from .slugs import SLUG_HINT, SLUG_PATTERN
@@ -447,4 +448,4 @@ class Checkpoint(models.Model):
     def clean(self) -> None:
         super().clean()
         if (self.unit_id is None) == (self.section_id is None):
-            raise ValidationError("A checkpoint ends either a unit or a section: choose one of them.")
+            raise ValidationError(_("A checkpoint ends either a unit or a section: choose one of them."))

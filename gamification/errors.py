@@ -8,19 +8,19 @@ from core.errors import ServiceError
 class OutOfHearts(ServiceError):
     code = "out_of_hearts"
     status = 409
-    default_message = "You are out of hearts. Refill them with gems or do a review session."
+    default_message = _("You are out of hearts. Refill them with gems or do a review session.")
 
 
 class RunFinished(ServiceError):
     code = "run_finished"
     status = 409
-    default_message = "This lesson run is already finished."
+    default_message = _("This lesson run is already finished.")
 
 
 class ExerciseNotInRun(ServiceError):
     code = "exercise_not_in_run"
     status = 400
-    default_message = "That exercise is not waiting for an answer in this run."
+    default_message = _("That exercise is not waiting for an answer in this run.")
 
     def __init__(self, message: str | None = None, *, field: str | None = "exercise"):
         super().__init__(message, field=field)
@@ -29,7 +29,7 @@ class ExerciseNotInRun(ServiceError):
 class InvalidAnswer(ServiceError):
     code = "invalid_answer"
     status = 400
-    default_message = "The answer is malformed."
+    default_message = _("The answer is malformed.")
 
     def __init__(self, message: str | None = None, *, field: str | None = "answer"):
         super().__init__(message, field=field)
@@ -53,7 +53,7 @@ class SkipNotAllowed(ServiceError):
 class ClientIdConflict(ServiceError):
     code = "client_id_conflict"
     status = 409
-    default_message = "This client_id was already used for a different exercise or run."
+    default_message = _("This client_id was already used for a different exercise or run.")
 
     def __init__(self, message: str | None = None, *, field: str | None = "client_id"):
         super().__init__(message, field=field)
@@ -62,19 +62,19 @@ class ClientIdConflict(ServiceError):
 class NotEnoughGems(ServiceError):
     code = "not_enough_gems"
     status = 409
-    default_message = "You do not have enough gems."
+    default_message = _("You do not have enough gems.")
 
 
 class HeartsFull(ServiceError):
     code = "hearts_full"
     status = 409
-    default_message = "Your hearts are already full."
+    default_message = _("Your hearts are already full.")
 
 
 class FreezesFull(ServiceError):
     code = "freezes_full"
     status = 409
-    default_message = "You already hold as many streak freezes as you can (2)."
+    default_message = _("You already hold as many streak freezes as you can (2).")
 
 
 class TimeUp(ServiceError):

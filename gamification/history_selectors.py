@@ -12,6 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 from accounts.models import User
+from courses.content_languages import text_columns
 from progress.models import LessonRun
 from progress.rules import percent
 
@@ -51,11 +52,11 @@ def finished_runs(*, user: User) -> QuerySet[LessonRun]:
             "ahead",
             "started_at",
             "finished_at",
-            "lesson__title",
-            "course__title",
-            "checkpoint__title",
-            "checkpoint__unit__title",
-            "checkpoint__section__title",
+            *text_columns("title", prefix="lesson__"),
+            *text_columns("title", prefix="course__"),
+            *text_columns("title", prefix="checkpoint__"),
+            *text_columns("title", prefix="checkpoint__unit__"),
+            *text_columns("title", prefix="checkpoint__section__"),
         )
         .order_by("-finished_at", "-pk")
     )

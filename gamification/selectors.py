@@ -5,9 +5,11 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.errors import NotFound
+from courses.content_languages import text_columns
 from courses.exercise_types import get_type, served_payload
 from courses.models import Checkpoint, Course, Exercise, Lesson, Token, visible_q
 from courses.publishing import is_servable, servable_q
@@ -222,14 +224,14 @@ def run_summary(*, user: User, run_id: int) -> RunSummary:
     try:
         run_pk = int(run_id)
     except (TypeError, ValueError):
-        raise NotFound("No such run.") from None
+        raise NotFound(_("No such run.")) from None
     run = (
         LessonRun.objects.select_related("lesson", "checkpoint__unit", "checkpoint__section")
         .filter(pk=run_pk, user=user)
         .first()
     )
     if run is None:
-        raise NotFound("No such run.")
+        raise NotFound(_("No such run."))
     day = local_day(user, run.finished_at or run.started_at)
     streak = Streak.objects.filter(user=user).first()
     activity = DailyActivity.objects.filter(user=user, day=day).first()
@@ -245,7 +247,7 @@ def run_summary(*, user: User, run_id: int) -> RunSummary:
             "result",
             "time_spent_ms",
             "exercise__type",
-            "exercise__prompt",
+            *text_columns("prompt", prefix="exercise__"),
             "exercise__payload",
         )
         .order_by("pk")
@@ -467,7 +469,7 @@ def run_state(*, user: User, run_id: int, now: datetime | None = None) -> RunSta
     try:
         run_pk = int(run_id)
     except (TypeError, ValueError):
-        raise NotFound("No such run.") from None
+        raise NotFound(_("No such run.")) from None
     run = (
         LessonRun.objects.select_related(
             "lesson", "checkpoint__unit", "checkpoint__section", "course__from_language", "course__to_language"
@@ -476,7 +478,7 @@ def run_state(*, user: User, run_id: int, now: datetime | None = None) -> RunSta
         .first()
     )
     if run is None:
-        raise NotFound("No such run.")
+        raise NotFound(_("No such run."))
     exercise = public = hints = None
     tokens: list[Token] = []
     left = seconds_left(deadline_at=run.deadline_at, now=now)

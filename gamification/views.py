@@ -257,7 +257,7 @@ def answer_feedback(request, run_id: int, attempt_id: int):
         .first()
     )
     if attempt is None:
-        raise Http404("No such answer.")
+        raise Http404(_("No such answer."))
     context = _feedback_context(run_id, attempt.result)
     context.update(
         {
@@ -400,7 +400,7 @@ def buy_streak_freeze(request):
     try:
         client_id = uuid.UUID(request.POST.get("client_id", ""))
     except ValueError:
-        messages.error(request, "The form was missing its purchase id; please try again.")
+        messages.error(request, _("The form was missing its purchase id; please try again."))
         return redirect("shop")
     result = services.buy_streak_freeze(user=request.user, client_id=client_id, now=timezone.now())
     if not result.repeated:
@@ -419,7 +419,7 @@ def refill_hearts(request):
     ):
         target = ""
     services.refill_hearts(user=request.user, now=timezone.now())
-    messages.success(request, "Hearts refilled. Good luck!")
+    messages.success(request, _("Hearts refilled. Good luck!"))
     return redirect(target or "out_of_hearts")
 
 

@@ -16,6 +16,7 @@ import struct
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 AUDIO_FORMATS = ("mp3", "ogg", "opus", "wav", "flac", "m4a")
 IMAGE_FORMATS = ("png", "jpeg", "webp")
@@ -105,12 +106,11 @@ def sniff(data: bytes) -> str | None:
 def inspect_media(data: bytes, *, claimed_format: str | None) -> MediaInfo:
     """Check that ``data`` is a whole file of ``claimed_format`` and return what it holds."""
     if not data:
-        raise ValidationError("The file is empty.", code="empty")
+        raise ValidationError(_("The file is empty."), code="empty")
     if not claimed_format:
         raise ValidationError(
-            "Cannot tell which format this file is meant to be: give it one of the extensions "
-            + ", ".join(f".{e}" for e in sorted(EXTENSIONS))
-            + ".",
+            _("Cannot tell which format this file is meant to be: give it one of the extensions %(extensions)s."),
+            params={"extensions": ", ".join(f".{e}" for e in sorted(EXTENSIONS))},
             code="unknown_format",
         )
     claimed = claimed_format.lower()
@@ -208,7 +208,7 @@ def _check_mp3_stream(data: bytes) -> None:
         size = (data[6] << 21) | (data[7] << 14) | (data[8] << 7) | data[9]
         pos = 10 + size + (10 if data[5] & 0x10 else 0)
         if pos >= len(data):
-            raise ValidationError("The MP3 file holds a tag but no audio (truncated?).", code="truncated")
+            raise ValidationError(_("The MP3 file holds a tag but no audio (truncated?)."), code="truncated")
     frames = 0
     while pos < len(data):
         length = _mpeg_frame_length(data, pos)
@@ -223,7 +223,7 @@ def _check_mp3_stream(data: bytes) -> None:
         pos += length
         frames += 1
     if frames == 0:
-        raise ValidationError("The file is named as MP3 but holds no MPEG audio frame.", code="corrupt")
+        raise ValidationError(_("The file is named as MP3 but holds no MPEG audio frame."), code="corrupt")
     rest = data[pos:]
     # What may follow the last frame: an ID3v1 or APE tag, or padding. Anything else is damage.
     if rest and not (rest.startswith((b"TAG", b"APETAGEX", b"LYRICS", b"ID3")) or not rest.strip(b"\x00")):
@@ -242,13 +242,15 @@ def _check_ogg_pages(data: bytes) -> None:
         last_flags, segments = data[pos + 5], data[pos + 26]
         header_end = pos + 27 + segments
         if header_end > len(data):
-            raise ValidationError("The Ogg file is truncated (its last page is cut short).", code="truncated")
+            raise ValidationError(_("The Ogg file is truncated (its last page is cut short)."), code="truncated")
         page_end = header_end + sum(data[pos + 27 : header_end])
         if page_end > len(data):
-            raise ValidationError("The Ogg file is truncated (its last page is cut short).", code="truncated")
+            raise ValidationError(_("The Ogg file is truncated (its last page is cut short)."), code="truncated")
         pos = page_end
     if not last_flags & 0x04:
-        raise ValidationError("The Ogg file is truncated (it stops before its end-of-stream page).", code="truncated")
+        raise ValidationError(
+            _("The Ogg file is truncated (it stops before its end-of-stream page)."), code="truncated"
+        )
 
 
 def _check_riff_size(data: bytes) -> None:

@@ -6,6 +6,7 @@ neither the stored name nor the URL says what a file says or shows. ``rename_to_
 moves files stored under any other name (older uploads) to theirs.
 """
 
+
 import hashlib
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from .inspection import FORMAT_NAMES, MediaInfo, format_from_name, inspect_media
 from .models import Asset, AssetVariant, content_addressed_name
@@ -111,7 +113,7 @@ def add_or_get_variant(
             # wrote it and no row points at it (the winner may use the very same content-addressed name).
             if wrote and not AssetVariant.objects.filter(file=name).exists():
                 storage.delete(name)
-            raise ValidationError("This file was stored by another upload at the same moment; reload.") from exc
+            raise ValidationError(_("This file was stored by another upload at the same moment; reload.")) from exc
     return variant, True
 
 
@@ -160,7 +162,7 @@ def _read_limited(uploaded_file) -> bytes:
         parts.append(chunk)
     data = b"".join(parts)
     if not data:
-        raise ValidationError("The file is empty.", code="empty")
+        raise ValidationError(_("The file is empty."), code="empty")
     return data
 
 

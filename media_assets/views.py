@@ -17,6 +17,7 @@ import re
 
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.utils.http import parse_etags
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from .models import AssetVariant
@@ -70,7 +71,7 @@ def serve_variant(request, checksum: str, extension: str):
             checksum_sha256=checksum, format=extension
         )
     except AssetVariant.DoesNotExist:
-        raise Http404("No such media file.") from None
+        raise Http404(_("No such media file.")) from None
     etag = f'"{variant.checksum_sha256}"'
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match and (etag in parse_etags(if_none_match) or if_none_match.strip() == "*"):
@@ -82,7 +83,7 @@ def serve_variant(request, checksum: str, extension: str):
     try:
         size = storage.size(variant.file.name)
     except (FileNotFoundError, OSError):
-        raise Http404("The media file is missing from storage.") from None
+        raise Http404(_("The media file is missing from storage.")) from None
 
     byte_range = parse_range(request.headers.get("Range"), size)
     if_range = request.headers.get("If-Range")

@@ -8,25 +8,25 @@ from core.errors import ServiceError
 class LessonLocked(ServiceError):
     code = "lesson_locked"
     status = 409
-    default_message = "This lesson is locked: pass the lessons before it first."
+    default_message = _("This lesson is locked: pass the lessons before it first.")
 
 
 class EmptyLesson(ServiceError):
     code = "empty_lesson"
     status = 409
-    default_message = "This lesson has no exercises yet."
+    default_message = _("This lesson has no exercises yet.")
 
 
 class NotEnrolled(ServiceError):
     code = "not_enrolled"
     status = 409
-    default_message = "You are not enrolled in this course."
+    default_message = _("You are not enrolled in this course.")
 
 
 class NothingToReview(ServiceError):
     code = "nothing_to_review"
     status = 409
-    default_message = "Nothing is due for review: no words are due and you have made no recent mistakes."
+    default_message = _("Nothing is due for review: no words are due and you have made no recent mistakes.")
 
 
 class NothingToPractise(ServiceError):
@@ -34,19 +34,19 @@ class NothingToPractise(ServiceError):
 
     code = "nothing_to_practise"
     status = 409
-    default_message = "You have not practised any word of this course yet: start a lesson first."
+    default_message = _("You have not practised any word of this course yet: start a lesson first.")
 
 
 class InvalidReport(ServiceError):
     code = "invalid_report"
     status = 400
-    default_message = "This report cannot be sent."
+    default_message = _("This report cannot be sent.")
 
 
 class TooManyReports(ServiceError):
     code = "too_many_reports"
     status = 429
-    default_message = "You have sent many reports in the last hour. Thank you! Please try again later."
+    default_message = _("You have sent many reports in the last hour. Thank you! Please try again later.")
 
 
 class CheckpointLocked(ServiceError):

@@ -21,6 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.errors import NotFound
@@ -143,7 +144,7 @@ def course_path(*, user: User, course: Course, now: datetime | None = None) -> C
     and mastery %; the number of words due; each unit's words; the checkpoints with their state and the
     units one can jump to. Seven queries; eight when the course has checkpoints."""
     if not course.is_published:
-        raise NotFound("No such course.")
+        raise NotFound(_("No such course."))
     units = list(_published_units(course))
     lessons = list(Lesson.objects.visible().filter(unit__in=[u.pk for u in units]).order_by("unit_id", "ordinal"))
     by_unit: dict[int, list[Lesson]] = {}

@@ -10,6 +10,7 @@ from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.pages import service_errors
@@ -103,7 +104,7 @@ def report_problem(request, attempt_id: int):
         now=timezone.now(),
     )
     if created:
-        messages.success(request, "Thank you: your report was sent to the course's authors.")
+        messages.success(request, _("Thank you: your report was sent to the course's authors."))
     else:
-        messages.info(request, "You had already reported this answer; nothing was sent twice.")
+        messages.info(request, _("You had already reported this answer; nothing was sent twice."))
     return redirect(_feedback_of_attempt(request, attempt_id))

@@ -4,6 +4,9 @@ The model provider's errors (``core.llm.errors``) never reach the learner as suc
 is stored with the sentence of ``tutor.services.reply_failure`` instead.
 """
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from core.errors import ServiceError
 from core.llm.errors import LLMNotConfigured
 
@@ -11,34 +14,34 @@ from core.llm.errors import LLMNotConfigured
 class TutorNotAvailable(LLMNotConfigured):
     """No model is configured (``llm_not_configured``, 503, like every feature built on the model)."""
 
-    default_message = "The tutor is not available: no language model is configured on this Mallard."
+    default_message = _("The tutor is not available: no language model is configured on this Mallard.")
 
 
 class InvalidMessage(ServiceError):
     code = "invalid_message"
     status = 400
-    default_message = "Write a message for the tutor."
+    default_message = _("Write a message for the tutor.")
 
-    def __init__(self, message: str | None = None):
+    def __init__(self, message: "str | Promise | None" = None):
         super().__init__(message, field="content")
 
 
 class TutorRateLimited(ServiceError):
     code = "tutor_rate_limited"
     status = 429
-    default_message = "You have sent the tutor many messages; try again later."
+    default_message = _("You have sent the tutor many messages; try again later.")
 
 
 class TutorBusy(ServiceError):
     code = "tutor_busy"
     status = 409
-    default_message = "The tutor is still answering your last message; wait for it before sending another."
+    default_message = _("The tutor is still answering your last message; wait for it before sending another.")
 
 
 class NotAboutThisLesson(ServiceError):
     code = "not_about_this_lesson"
     status = 400
-    default_message = "That exercise is not part of this lesson."
+    default_message = _("That exercise is not part of this lesson.")
 
-    def __init__(self, message: str | None = None):
+    def __init__(self, message: "str | Promise | None" = None):
         super().__init__(message, field="exercise")

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.errors import NotFound
@@ -31,7 +32,7 @@ def _session_id(session_id: object) -> int:
     try:
         return int(str(session_id))
     except (TypeError, ValueError):
-        raise NotFound("No such tutor chat.") from None
+        raise NotFound(_("No such tutor chat.")) from None
 
 
 def conversation(*, user: User, session_id: object) -> Conversation:
@@ -43,5 +44,5 @@ def conversation(*, user: User, session_id: object) -> Conversation:
         .first()
     )
     if session is None:
-        raise NotFound("No such tutor chat.")
+        raise NotFound(_("No such tutor chat."))
     return Conversation(session=session, messages=list(session.messages.order_by("ordinal")))

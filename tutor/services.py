@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.errors import NotFound
@@ -96,12 +97,12 @@ def start_session(
     _require_available()
     lesson = Lesson.objects.visible().filter(slug=lesson_slug).first()
     if lesson is None:
-        raise NotFound("No such lesson.")
+        raise NotFound(_("No such lesson."))
     run = None
     if run_id is not None:
         run = LessonRun.objects.filter(pk=run_id, user=user).first()
         if run is None or (run.lesson_id != lesson.pk and run.kind != LessonRun.Kind.REVIEW):
-            raise NotFound("No such run.")
+            raise NotFound(_("No such run."))
     exercise = None
     if exercise_id is not None:
         exercise = Exercise.objects.visible().filter(pk=exercise_id, lesson_links__lesson=lesson).first()
@@ -134,15 +135,15 @@ def clean_message(content: object) -> str:
     """The learner's message, trimmed; ``InvalidMessage`` (field ``content``) when it is empty, too
     long or not storable text."""
     if not isinstance(content, str):
-        raise InvalidMessage("Write your message as text.")
+        raise InvalidMessage(_("Write your message as text."))
     text = content.replace("\r\n", "\n").strip()
     if not text:
-        raise InvalidMessage("Write a message for the tutor.")
+        raise InvalidMessage(_("Write a message for the tutor."))
     limit = settings.MALLARD_TUTOR_MAX_MESSAGE_CHARS
     if len(text) > limit:
         raise InvalidMessage(f"Keep your message to {limit} characters or fewer (it has {len(text)}).")
     if not storable(text):
-        raise InvalidMessage("Your message contains characters that are not text.")
+        raise InvalidMessage(_("Your message contains characters that are not text."))
     return text
 
 
@@ -179,7 +180,7 @@ def _pk(value: object) -> int:
     try:
         return int(str(value))
     except (TypeError, ValueError):
-        raise NotFound("No such tutor chat.") from None
+        raise NotFound(_("No such tutor chat.")) from None
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,7 @@ def send_message(*, user: User, session_id: int | str, content: object, now: dat
         _lock_learner(user)
         session = TutorSession.objects.select_related("lesson").filter(pk=_pk(session_id), user=user).first()
         if session is None:
-            raise NotFound("No such tutor chat.")
+            raise NotFound(_("No such tutor chat."))
         session.user = user
         _check_not_busy(user, now)
         _check_rate(user, now)

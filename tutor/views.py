@@ -20,6 +20,7 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import NotFound, ServiceError
@@ -45,7 +46,7 @@ def _optional_int(value: str | None) -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise NotFound("No such run or exercise.") from None
+        raise NotFound(_("No such run or exercise.")) from None
 
 
 @login_required

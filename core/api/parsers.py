@@ -12,6 +12,7 @@ import io
 import re
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser
@@ -57,4 +58,4 @@ class BoundedJSONParser(JSONParser):
         try:
             return super().parse(io.BytesIO(data), media_type, parser_context)
         except RecursionError:  # pragma: no cover - the depth check comes first
-            raise ParseError("JSON parse error - nested too deep.") from None
+            raise ParseError(_("JSON parse error - nested too deep.")) from None

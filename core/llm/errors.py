@@ -8,6 +8,8 @@ attributes: ``raw`` (the provider's last answer), ``response_id``, the tokens an
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from core.errors import ServiceError
 
 
@@ -16,7 +18,7 @@ class LLMError(ServiceError):
 
     code = "llm_error"
     status = 503
-    default_message = "The language model could not answer."
+    default_message = _("The language model could not answer.")
 
     def __init__(
         self,
@@ -41,26 +43,26 @@ class LLMError(ServiceError):
 
 class LLMNotConfigured(LLMError):
     code = "llm_not_configured"
-    default_message = "No language model is configured (set LLM_BASE_URL and LLM_MODEL)."
+    default_message = _("No language model is configured (set LLM_BASE_URL and LLM_MODEL).")
 
 
 class LLMTimeout(LLMError):
     code = "llm_timeout"
     status = 504
-    default_message = "The language model did not answer in time."
+    default_message = _("The language model did not answer in time.")
 
 
 class LLMRateLimited(LLMError):
     code = "llm_rate_limited"
-    default_message = "The language model is refusing requests for now (429, rate limited)."
+    default_message = _("The language model is refusing requests for now (429, rate limited).")
 
 
 class LLMBadResponse(LLMError):
     code = "llm_bad_response"
     status = 502
-    default_message = "The language model's answer could not be used."
+    default_message = _("The language model's answer could not be used.")
 
 
 class LLMCostCapReached(LLMError):
     code = "llm_cost_cap_reached"
-    default_message = "This month's spending cap for the language model is reached."
+    default_message = _("This month's spending cap for the language model is reached.")

@@ -1,5 +1,6 @@
 """The course catalog: published courses only, for everyone alike (authors and staff included)."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound
@@ -17,7 +18,7 @@ def published_course(slug: str) -> Course:
     """The published course with this slug; unknown or unpublished → 404 (the same for staff)."""
     course = published_courses().filter(slug=slug).first() if is_slug(slug) else None
     if course is None:
-        raise NotFound("No such course.")
+        raise NotFound(_("No such course."))
     return course
 
 

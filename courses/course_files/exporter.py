@@ -11,8 +11,10 @@ from typing import Any
 
 import yaml
 from django.db.models import Prefetch, Q
+from django.utils import translation
 
 from accounts.audit import Action, log_event
+from courses.content_languages import source_language, translation_values
 from courses.models import Checkpoint, Course, Exercise, Lesson, LessonExercise, LessonPrerequisite, Token, Unit
 from courses.slugs import checkpoint_slug, exercise_slug, lesson_slug, section_slug, unit_slug
 
@@ -204,7 +206,27 @@ def _language(lang) -> FlowMap:
 
 
 def course_document(*, course: Course) -> dict:
-    """The course as plain data in canonical order. A fixed number of queries, whatever the size."""
+    """The course as plain data in canonical order. A fixed number of queries, whatever the size.
+
+    The texts are written in the course's source language, each object's other interface languages
+    under its ``translations:`` (docs/course-format.md)."""
+    with translation.override(source_language(course.from_language.code)):
+        return _course_document(course=course)
+
+
+#: translated texts folded like their field when long
+PROSE_FIELDS = {"description", "notes", "hint"}
+
+
+def _translations(obj, kind: str) -> dict:
+    """``translations:`` of one object: its texts in the interface languages other than the active one."""
+    out: dict[str, Any] = {}
+    for language, texts in translation_values(obj, kind, translation.get_language()).items():
+        out[language] = {name: Prose(text) if name in PROSE_FIELDS else text for name, text in texts.items()}
+    return out
+
+
+def _course_document(*, course: Course) -> dict:
     doc: dict[str, Any] = {"format": FORMAT_VERSION}
     head: dict[str, Any] = {"slug": course.slug, "title": course.title}
     _put(head, "description", Prose(course.description), "")
@@ -219,6 +241,7 @@ def course_document(*, course: Course) -> dict:
     _put(head, "source", course.source_repository, "")
     _put(head, "special_characters", flow(list(course.special_characters or [])), [])
     _put(head, "published", course.is_published, False)
+    _put(head, "translations", _translations(course, "course"), {})
     doc["course"] = head
 
     tokens = [_token(t) for t in lexicon(course=course)]
@@ -251,9 +274,13 @@ def course_document(*, course: Course) -> dict:
     written: set[int] = set()
     sections = []
     # Learners' private lessons (generated bubbles) are theirs, not the course's: never exported.
-    sections_qs = course.sections.filter(private=False).order_by("ordinal").prefetch_related(
-        Prefetch("units", queryset=Unit.objects.order_by("ordinal")),
-        Prefetch("units__lessons", queryset=Lesson.objects.order_by("ordinal")),
+    sections_qs = (
+        course.sections.filter(private=False)
+        .order_by("ordinal")
+        .prefetch_related(
+            Prefetch("units", queryset=Unit.objects.order_by("ordinal")),
+            Prefetch("units__lessons", queryset=Lesson.objects.order_by("ordinal")),
+        )
     )
     for section in sections_qs:
         s = section.ordinal
@@ -263,6 +290,7 @@ def course_document(*, course: Course) -> dict:
         sec["cefr"] = section.cefr_level
         _put(sec, "description", Prose(section.description), "")
         _put(sec, "published", section.is_published, True)
+        _put(sec, "translations", _translations(section, "section"), {})
         units = []
         for unit in section.units.all():
             u = unit.ordinal
@@ -273,6 +301,7 @@ def course_document(*, course: Course) -> dict:
             _put(un, "color", unit.color, DEFAULT_COLOR)
             _put(un, "description", Prose(unit.description), "")
             _put(un, "published", unit.is_published, True)
+            _put(un, "translations", _translations(unit, "unit"), {})
             lessons = []
             for lesson in unit.lessons.all():
                 le = lesson.ordinal
@@ -287,6 +316,7 @@ def course_document(*, course: Course) -> dict:
                 _put(ls, "prerequisites", flow(prerequisites.get(lesson.pk, [])), [])
                 _put(ls, "published", lesson.is_published, True)
                 _put(ls, "adaptive_order", lesson.adaptive_order, True)
+                _put(ls, "translations", _translations(lesson, "lesson"), {})
                 items = []
                 for position, link in enumerate(links.get(lesson.pk, []), start=1):
                     exercise = link.exercise
@@ -352,6 +382,7 @@ def _checkpoint(found: tuple[Checkpoint, list[str], list[str]] | None, *, defaul
     _put(out, "lessons", flow(lessons), [])
     _put(out, "exercises", flow(exercises), [])
     _put(out, "published", checkpoint.is_published, True)
+    _put(out, "translations", _translations(checkpoint, "checkpoint"), {})
     return out
 
 
@@ -385,5 +416,6 @@ def _exercise(exercise: Exercise, tokens: list[str], *, default_slug: str | None
     _put(out, "hint", Prose(exercise.hint), "")
     _put(out, "explanation", Prose(exercise.explanation), "")
     _put(out, "published", exercise.is_published, True)
+    _put(out, "translations", _translations(exercise, "exercise"), {})
     out["payload"] = styled_payload(exercise.payload, PAYLOAD_ORDER.get(exercise.type))
     return out

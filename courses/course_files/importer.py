@@ -11,9 +11,11 @@ from typing import IO, Any
 from auditlog.context import disable_auditlog
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Model, Q
+from django.utils import translation
 
 from accounts.audit import Action, log_event
 from courses import publishing
+from courses.content_languages import source_language, translated_columns
 from courses.models import (
     Checkpoint,
     Course,
@@ -206,6 +208,13 @@ class _Writer:
         self.problems = Problems(parsed.filename)
 
     def run(self) -> None:
+        # The file's own texts are in the course's source language: written to those columns
+        # (``title`` → ``title_es`` for a course taught from Spanish), the translations beside them.
+        self.source = source_language(self.file.course.from_language.code)
+        with translation.override(self.source):
+            self.write()
+
+    def write(self) -> None:
         f = self.file
         from_lang = self.language(f.course.from_language)
         to_lang = self.language(f.course.to_language)
@@ -297,6 +306,7 @@ class _Writer:
             "source_repository": spec.source,
             "special_characters": spec.special_characters,
             "is_published": spec.published,
+            **translated_columns("course", self.source, spec.translations),
         }
         return self.save("course", Course, obj, values)[0]
 
@@ -411,6 +421,7 @@ class _Writer:
                 "cefr_level": spec.cefr,
                 "description": spec.description,
                 "is_published": spec.published,
+                **translated_columns("section", self.source, spec.translations),
             }
             result[spec.slug] = self.save("sections", Section, existing.get(spec.slug), values)[0]
         return result
@@ -429,6 +440,7 @@ class _Writer:
                     "color": spec.color,
                     "description": spec.description,
                     "is_published": spec.published,
+                    **translated_columns("unit", self.source, spec.translations),
                 }
                 result[spec.slug] = self.save("units", Unit, existing.get(spec.slug), values)[0]
         return result
@@ -451,6 +463,7 @@ class _Writer:
                     "is_published": spec.published,
                     "adaptive_order": spec.adaptive_order,
                     "time_limit_sec": spec.time_limit_sec,
+                    **translated_columns("lesson", self.source, spec.translations),
                 }
                 specs.append(spec)
                 rows.append((existing.get(spec.slug), values))
@@ -481,6 +494,7 @@ class _Writer:
                     "hint": spec.hint,
                     "explanation": spec.explanation,
                     "is_published": spec.published,
+                    **translated_columns("exercise", self.source, spec.translations),
                 },
             )
             for spec in specs
@@ -585,6 +599,7 @@ class _Writer:
                 "time_limit_sec": spec.time_limit_sec,
                 "draw": spec.draw,
                 "is_published": spec.published,
+                **translated_columns("checkpoint", self.source, spec.translations),
             }
             checkpoint, changed = self.save("checkpoints", Checkpoint, existing.get(spec.slug), values)
             wanted = {

@@ -43,6 +43,8 @@ class CourseSpec:
     license: LicenseSpec = field(default_factory=LicenseSpec)
     source: str = ""
     special_characters: list[str] = field(default_factory=list)
+    #: texts in other interface languages: {language: {field: text}} (docs/i18n.md)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -65,6 +67,8 @@ class ExerciseSpec:
     published: bool
     payload: Any
     where: Where
+    #: texts in other interface languages: {language: {field: text}} (docs/i18n.md)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -92,6 +96,8 @@ class LessonSpec:
     prerequisites_where: Where | None = None
     adaptive_order: bool = True
     time_limit_sec: int | None = None
+    #: texts in other interface languages: {language: {field: text}} (docs/i18n.md)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -111,6 +117,8 @@ class CheckpointSpec:
     position: tuple[int, int]
     lessons_where: Where | None = None
     exercises_where: Where | None = None
+    #: texts in other interface languages: {language: {field: text}} (docs/i18n.md)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -125,6 +133,8 @@ class UnitSpec:
     lessons: list[LessonSpec]
     where: Where
     checkpoint: CheckpointSpec | None = None
+    #: texts in other interface languages: {language: {field: text}} (docs/i18n.md)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -138,6 +148,8 @@ class SectionSpec:
     units: list[UnitSpec]
     where: Where
     checkpoint: CheckpointSpec | None = None
+    #: texts in other interface languages: {language: {field: text}} (docs/i18n.md)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass

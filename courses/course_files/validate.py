@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from courses import exercise_types, licences
+from courses.content_languages import LANGUAGE_CODES, TRANSLATED_FIELDS, source_language
 from courses.models import MIN_TIME_LIMIT_SEC, Checkpoint, Course, Exercise, Language, Lesson, Section, Token, Unit
 from courses.services import prerequisite_cycles
 from courses.slugs import SLUG_RE, checkpoint_slug, exercise_slug, lesson_slug, section_slug, unit_slug
@@ -89,6 +90,7 @@ COURSE_KEYS = (
     ),
     Key("special_characters", "strlist", default=()),
     Key("published", "bool", default=False),
+    Key("translations", "map", default=None),
 )
 LICENSE_KEYS = (
     _str("name", Course, "license_name"),
@@ -115,6 +117,7 @@ SECTION_KEYS = (
     Key("published", "bool", default=True),
     Key("units", "list", default=()),
     Key("checkpoint", "map", default=None),
+    Key("translations", "map", default=None),
 )
 UNIT_KEYS = (
     Key("ordinal", "int", required=True, min_value=1),
@@ -126,6 +129,7 @@ UNIT_KEYS = (
     Key("published", "bool", default=True),
     Key("lessons", "list", default=()),
     Key("checkpoint", "map", default=None),
+    Key("translations", "map", default=None),
 )
 LESSON_KEYS = (
     Key("ordinal", "int", required=True, min_value=1),
@@ -140,6 +144,7 @@ LESSON_KEYS = (
     Key("published", "bool", default=True),
     Key("adaptive_order", "bool", default=True),
     Key("exercises", "list", default=()),
+    Key("translations", "map", default=None),
 )
 CHECKPOINT_KEYS = (
     Key("slug", "slug", max_length=_max(Checkpoint, "slug")),
@@ -150,6 +155,7 @@ CHECKPOINT_KEYS = (
     Key("lessons", "strlist", default=()),
     Key("exercises", "strlist", default=()),
     Key("published", "bool", default=True),
+    Key("translations", "map", default=None),
 )
 EXERCISE_KEYS = (
     Key("slug", "slug", max_length=_max(Exercise, "slug")),
@@ -160,6 +166,7 @@ EXERCISE_KEYS = (
     _str("explanation"),
     Key("published", "bool", default=True),
     Key("payload", "map", required=True),
+    Key("translations", "map", default=None),
 )
 REF_KEYS = (Key("ref", "slug", required=True),)
 ROOT_KEYS = (
@@ -197,6 +204,8 @@ class Validator:
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
         self.course_slug = "course"
+        #: the interface language the course's own texts are in (its from_language, when Mallard has it)
+        self.source = source_language("")
         #: (model name) -> slug -> Where of its first use, for duplicate detection
         self.slugs: dict[str, dict[str, Where]] = {
             "section": {},
@@ -362,6 +371,8 @@ class Validator:
                 license_spec = LicenseSpec(lv["name"], lv["short_name"], lv["url"])
         if values is not None and not self.special_characters(node, values["special_characters"]):
             values = None
+        if "from_language" in languages:
+            self.source = source_language(languages["from_language"].code)
         if values is None or len(languages) < 2:
             return None
         if languages["from_language"].code == languages["to_language"].code:
@@ -380,6 +391,7 @@ class Validator:
             for message in problems.values():
                 self.add(key_line(node, "published"), "course.published", message)
         return CourseSpec(
+            translations=self.translations(node, "course", "course", Course),
             slug=values["slug"],
             title=values["title"],
             description=values["description"],
@@ -391,6 +403,41 @@ class Validator:
             source=values["source"],
             special_characters=list(values["special_characters"]),
         )
+
+    def translations(self, node: Any, path: str, kind: str, model) -> dict[str, dict[str, str]]:
+        """An object's ``translations:``: {language: {field: text}} for interface languages other than the
+        course's own (docs/course-format.md, "translations"); problems are reported, empty texts dropped."""
+        sub = node.get("translations") if isinstance(node, dict) else None
+        if not isinstance(sub, dict):
+            return {}
+        line = key_line(node, "translations")
+        path = f"{path}.translations"
+        names = TRANSLATED_FIELDS[kind]
+        keys = tuple(_str(name, model) for name in names)
+        out: dict[str, dict[str, str]] = {}
+        for language, texts in sub.items():
+            language_line = sub.key_lines.get(language, line) if isinstance(sub, LineDict) else line
+            language_path = join(path, language)
+            if language not in LANGUAGE_CODES:
+                self.add(
+                    language_line,
+                    language_path,
+                    f"{language!r} is not an interface language of Mallard ({', '.join(LANGUAGE_CODES)})",
+                )
+                continue
+            if language == self.source:
+                self.add(
+                    language_line,
+                    language_path,
+                    f"{language!r} is the language this course is written in: put these texts in the fields themselves",
+                )
+                continue
+            values = self.fields(texts, language_line, language_path, keys, f"the {language!r} texts")
+            if values is not None:
+                texts_given = {name: values[name] for name in names if values[name]}
+                if texts_given:
+                    out[language] = texts_given
+        return out
 
     def special_characters(self, node: Any, chars: list[str]) -> bool:
         items = node.get("special_characters") if isinstance(node, dict) else None
@@ -489,6 +536,7 @@ class Validator:
         self.claim_slug("section", slug, node, path, node_line(node, line))
         units = self.siblings(values["units"], f"{path}.units", self.unit, (s,))
         checkpoint = self.checkpoint(node, path, (s,), (s, MAX_SMALLINT + 1))
+        translations = self.translations(node, path, "section", Section)
         return SectionSpec(
             s,
             slug,
@@ -499,6 +547,7 @@ class Validator:
             units,
             Where(node_line(node, line), path),
             checkpoint,
+            translations,
         )
 
     def unit(self, node: Any, line: int, path: str, parents: tuple) -> UnitSpec | None:
@@ -512,6 +561,7 @@ class Validator:
         self.claim_slug("unit", slug, node, path, node_line(node, line))
         lessons = self.siblings(values["lessons"], f"{path}.lessons", self.lesson, (*parents, u))
         checkpoint = self.checkpoint(node, path, (*parents, u), (*parents, u))
+        translations = self.translations(node, path, "unit", Unit)
         return UnitSpec(
             u,
             slug,
@@ -523,6 +573,7 @@ class Validator:
             lessons,
             Where(node_line(node, line), path),
             checkpoint,
+            translations,
         )
 
     def checkpoint(self, parent: Any, path: str, ordinals: tuple, position: tuple) -> CheckpointSpec | None:
@@ -548,6 +599,7 @@ class Validator:
             for name in ("lessons", "exercises")
         }
         return CheckpointSpec(
+            translations=self.translations(node, path, "checkpoint", Checkpoint),
             slug=slug,
             title=values["title"],
             pass_percent=values["pass_percent"],
@@ -595,6 +647,7 @@ class Validator:
         if "prerequisites" in node:
             prereq_where = Where(key_line(node, "prerequisites"), f"{path}.prerequisites")
         return LessonSpec(
+            translations=self.translations(node, path, "lesson", Lesson),
             ordinal=ordinal,
             slug=slug,
             title=values["title"],
@@ -644,6 +697,7 @@ class Validator:
         if ex_type is not None:
             payload = self.payload(ex_type, payload, node, path)
         spec = ExerciseSpec(
+            translations=self.translations(node, path, "exercise", Exercise),
             slug=slug,
             type=type_name,
             prompt=values["prompt"],

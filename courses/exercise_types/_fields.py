@@ -11,6 +11,7 @@ import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from courses import answers
 
@@ -204,13 +205,13 @@ def as_index(data: Any) -> int:
             raise ValidationError(f"Choose exactly one option (got {len(data)}).")
         data = data[0]
     if isinstance(data, bool):
-        raise ValidationError("The answer must be the number of a choice.")
+        raise ValidationError(_("The answer must be the number of a choice."))
     if isinstance(data, int):
         value = data
     elif isinstance(data, str) and data.strip().isdigit():
         value = int(data.strip())
     else:
-        raise ValidationError("The answer must be the number of a choice.")
+        raise ValidationError(_("The answer must be the number of a choice."))
     if value < 0 or value > 99:
-        raise ValidationError("The answer must be the number of a choice.")
+        raise ValidationError(_("The answer must be the number of a choice."))
     return value

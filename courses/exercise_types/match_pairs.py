@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from courses.answers import NO_LEXICON, Lexicon, Verdict
 
@@ -102,14 +102,14 @@ class MatchPairs(ExerciseType):
         if isinstance(data, str):
             data = [data]
         if not isinstance(data, list | tuple) or not 1 <= len(data) <= 6:
-            raise ValidationError("Send one pair for each item on the left.")
+            raise ValidationError(gettext_lazy("Send one pair for each item on the left."))
         pairs: list[tuple[Any, Any]] = []
         for item in data:
             if isinstance(item, str):
                 left, sep, right = item.partition("-")
                 if not (sep and left.isdigit() and right.isdigit()):
                     if not item.strip():
-                        raise ValidationError("Match every item on the left.")
+                        raise ValidationError(gettext_lazy("Match every item on the left."))
                     raise ValidationError(f"Malformed pair {item!r}.")
                 pairs.append((int(left), int(right)))
             elif isinstance(item, list | tuple) and len(item) == 2:
@@ -118,9 +118,9 @@ class MatchPairs(ExerciseType):
                 ):
                     pairs.append((item[0], item[1]))
                 else:
-                    raise ValidationError("A pair is two indices or two texts.")
+                    raise ValidationError(gettext_lazy("A pair is two indices or two texts."))
             else:
-                raise ValidationError("A pair is a list of two items: [left, right].")
+                raise ValidationError(gettext_lazy("A pair is a list of two items: [left, right]."))
         return pairs
 
     def check(

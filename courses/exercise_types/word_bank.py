@@ -5,6 +5,7 @@ from collections import Counter
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from courses.answers import NO_LEXICON, Lexicon, Verdict
 
@@ -77,13 +78,13 @@ class WordBank(ExerciseType):
         if isinstance(data, str):
             data = [data]
         if not isinstance(data, list | tuple) or not data:
-            raise ValidationError("Choose the tiles of your answer in order.")
+            raise ValidationError(_("Choose the tiles of your answer in order."))
         if all(isinstance(v, int) and not isinstance(v, bool) for v in data) or all(
             isinstance(v, str) and v.strip().isdigit() for v in data
         ):
             indices = [int(v) for v in data]
             if len(indices) > 20 or any(i < 0 or i > 99 for i in indices):
-                raise ValidationError("Those are not tiles of this exercise.")
+                raise ValidationError(_("Those are not tiles of this exercise."))
             return indices
         return _fields.as_single_string(list(data))
 

@@ -6,6 +6,7 @@ through the caller's own data, so another learner's run is a 404, never a 403.
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -62,7 +63,7 @@ class StartRunView(APIView):
     def post(self, request, slug: str):
         lesson_id = Lesson.objects.filter(slug=check_slug(slug, "lesson")).values_list("pk", flat=True).first()
         if lesson_id is None:
-            raise NotFound("No such lesson.")
+            raise NotFound(_("No such lesson."))
         run = services.start_lesson_run(user=request.user, lesson=lesson_id, now=timezone.now())
         return _run_response(request, run.pk, status_code=status.HTTP_201_CREATED)
 

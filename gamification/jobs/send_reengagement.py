@@ -20,12 +20,14 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from ..models import Streak
 from .base import JobResult, aware
 
 LAPSE = timedelta(days=14)
-SUBJECT = "We miss you at Mallard"
+SUBJECT = gettext_lazy("We miss you at Mallard")
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class _Learner:
     longest: int
     last_activity_at: datetime
     previous_sent_at: datetime | None
+    locale: str = "en"
 
 
 def eligible(*, now: datetime, using: str = DEFAULT_DB_ALIAS):
@@ -54,9 +57,12 @@ def build_message(learner: _Learner, *, now: datetime) -> EmailMultiAlternatives
         "days_away": (now - learner.last_activity_at).days,
         "site_url": settings.SITE_URL.rstrip("/"),
     }
-    text = render_to_string("gamification/email/reengagement.txt", context)
-    html = render_to_string("gamification/email/reengagement.html", context)
-    message = EmailMultiAlternatives(SUBJECT, text, settings.DEFAULT_FROM_EMAIL, [learner.email])
+    # In the learner's interface language (docs/i18n.md).
+    with translation.override(learner.locale):
+        text = render_to_string("gamification/email/reengagement.txt", context)
+        html = render_to_string("gamification/email/reengagement.html", context)
+        subject = str(SUBJECT)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [learner.email])
     message.attach_alternative(html, "text/html")
     return message
 
@@ -106,12 +112,18 @@ def _claim(*, now: datetime, after: int, batch_size: int, using: str) -> list[_L
             .order_by("id")
             .select_for_update(skip_locked=True, of=("self",))
             .values_list(
-                "id", "user__email", "user__display_name", "longest", "last_activity_at", "reengagement_sent_at"
+                "id",
+                "user__email",
+                "user__display_name",
+                "longest",
+                "last_activity_at",
+                "reengagement_sent_at",
+                "user__locale",
             )[:batch_size]
         )
         learners = [
-            _Learner(sid, email, name or email.split("@")[0], longest, last, prev)
-            for sid, email, name, longest, last, prev in rows
+            _Learner(sid, email, name or email.split("@")[0], longest, last, prev, locale)
+            for sid, email, name, longest, last, prev, locale in rows
         ]
         if learners:
             Streak.objects.using(using).filter(id__in=[x.streak_id for x in learners]).update(reengagement_sent_at=now)

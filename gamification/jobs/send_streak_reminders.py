@@ -30,6 +30,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.unsubscribe import unsubscribe_url
@@ -83,15 +85,22 @@ def build_message(learner: _Learner) -> EmailMultiAlternatives:
         "site_url": settings.SITE_URL.rstrip("/"),
         "unsubscribe_url": unsubscribe,
     }
-    subject = f"Keep your {learner.streak}-day streak going" if learner.streak > 1 else "Time for today's lesson"
+    # In the learner's interface language (docs/i18n.md).
+    with translation.override(user.locale):
+        if learner.streak > 1:
+            subject = gettext("Keep your %(days)s-day streak going") % {"days": learner.streak}
+        else:
+            subject = gettext("Time for today's lesson")
+        text = render_to_string("gamification/email/streak_reminder.txt", context)
+        html = render_to_string("gamification/email/streak_reminder.html", context)
     message = EmailMultiAlternatives(
         subject,
-        render_to_string("gamification/email/streak_reminder.txt", context),
+        text,
         settings.DEFAULT_FROM_EMAIL,
         [user.email],
         headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
-    message.attach_alternative(render_to_string("gamification/email/streak_reminder.html", context), "text/html")
+    message.attach_alternative(html, "text/html")
     return message
 
 

@@ -21,6 +21,8 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from accounts.audit import Action, log_event, subject_data
 from accounts.models import User
@@ -56,9 +58,9 @@ REASON_MAX_LENGTH = 300
 class InvalidAdjustment(ServiceError):
     code = "invalid_adjustment"
     status = 400
-    default_message = "This adjustment is not possible."
+    default_message = gettext_lazy("This adjustment is not possible.")
 
-    def __init__(self, message: str | None = None, *, field: str | None = "amount"):
+    def __init__(self, message: "str | Promise | None" = None, *, field: str | None = "amount"):
         super().__init__(message, field=field)
 
 
@@ -81,13 +83,13 @@ def adjust_balance(*, user: User, kind: str, amount: int, reason: str, now: date
     """
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidAdjustment("Give a reason: it is kept in the audit trail.", field="reason")
+        raise InvalidAdjustment(gettext_lazy("Give a reason: it is kept in the audit trail."), field="reason")
     if len(reason) > REASON_MAX_LENGTH:
         raise InvalidAdjustment(f"Keep the reason under {REASON_MAX_LENGTH} characters.", field="reason")
     if kind not in dict(Kind.choices):
         raise InvalidAdjustment(f"Unknown kind of adjustment {kind!r}.", field="kind")
     if amount == 0:
-        raise InvalidAdjustment("An adjustment of 0 changes nothing.")
+        raise InvalidAdjustment(gettext_lazy("An adjustment of 0 changes nothing."))
     with transaction.atomic():
         wallet = lock_wallet(user=user, now=now)
         if kind == Kind.RESTORE_STREAK:
@@ -203,7 +205,7 @@ def _adjust_freezes(*, user: User, wallet: Wallet, amount: int, reason: str) -> 
 
 def _restore_streak(*, user: User, wallet: Wallet, length: int, reason: str, now: datetime) -> Adjustment:
     if length < 1:
-        raise InvalidAdjustment("A restored streak is at least 1 day long.")
+        raise InvalidAdjustment(gettext_lazy("A restored streak is at least 1 day long."))
     streak, _ = Streak.objects.get_or_create(user=user)
     before = streak.current
     yesterday = local_day(user, now) - timedelta(days=1)

@@ -16,6 +16,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from accounts import activity as activity_log
 from accounts.models import User
@@ -95,7 +96,7 @@ def start_review_session(
     course_id = course.pk if isinstance(course, Course) else course
     course = Course.objects.visible().filter(pk=course_id).first()
     if course is None:
-        raise NotFound("No such course.")
+        raise NotFound(gettext_lazy("No such course."))
     progress.enroll(user=user, course=course, now=now)
     ensure_learner(user=user, now=now)
     with transaction.atomic():
@@ -177,7 +178,7 @@ def submit_answer(
     try:
         client_uuid = client_id if isinstance(client_id, uuid.UUID) else uuid.UUID(str(client_id))
     except (TypeError, ValueError, AttributeError):
-        raise InvalidAnswer("client_id must be a UUID.", field="client_id") from None
+        raise InvalidAnswer(gettext_lazy("client_id must be a UUID."), field="client_id") from None
     run_pk = _as_int(run_id, NotFound("No such run."))
     exercise_pk = _as_int(exercise_id, ExerciseNotInRun("exercise must be an exercise id."))
     time_spent_ms = clamp_time_spent_ms(
@@ -233,7 +234,7 @@ def _check_answerable(run: LessonRun, exercise_pk: int) -> None:
         raise TimeUp() if run.timed_out else RunFinished()
     if exercise_pk not in run.queue:
         if exercise_pk in run.exercise_ids:
-            raise ExerciseNotInRun("That exercise has already been answered correctly in this run.")
+            raise ExerciseNotInRun(gettext_lazy("That exercise has already been answered correctly in this run."))
         raise ExerciseNotInRun()
 
 

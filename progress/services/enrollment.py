@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.errors import NotFound
@@ -28,7 +29,7 @@ def enroll(*, user: User, course: Course, now: datetime) -> Enrollment:
     enrol is also absorbed by the unique constraint.
     """
     if not course.is_published:
-        raise NotFound("No such course.")
+        raise NotFound(_("No such course."))
     with transaction.atomic():
         lock_learner(user)
         Enrollment.objects.filter(user=user, is_current=True).exclude(course=course).update(is_current=False)

@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy
 
 from accounts import activity as activity_log
 from accounts.models import User
@@ -58,21 +59,21 @@ def _clean_message(message: Any, *, kind: str) -> str:
     if message is None:
         message = ""
     if not isinstance(message, str):
-        raise InvalidReport("The message must be text.", field="message")
+        raise InvalidReport(gettext_lazy("The message must be text."), field="message")
     text = " ".join(message.split())
     if not storable(text):
-        raise InvalidReport("The message contains characters that cannot be stored.", field="message")
+        raise InvalidReport(gettext_lazy("The message contains characters that cannot be stored."), field="message")
     if len(text) > MESSAGE_MAX_LENGTH:
         raise InvalidReport(f"Keep the message to {MESSAGE_MAX_LENGTH} characters or fewer.", field="message")
     if kind == ProblemReport.Kind.OTHER and not text:
-        raise InvalidReport("Tell us briefly what is wrong.", field="message")
+        raise InvalidReport(gettext_lazy("Tell us briefly what is wrong."), field="message")
     return text
 
 
 def _answer_fields(attempt: ExerciseAttempt) -> tuple[str, str]:
     """(answer text, normalised answer) of an attempt reported as "should be accepted"."""
     if attempt.correct:
-        raise InvalidReport("Your answer was accepted already.", field="kind")
+        raise InvalidReport(gettext_lazy("Your answer was accepted already."), field="kind")
     text = answer_text(attempt.answer).strip()
     if not text or attempt.exercise.type not in TYPED_SOLUTION_TYPES:
         raise InvalidReport(
@@ -84,7 +85,7 @@ def _answer_fields(attempt: ExerciseAttempt) -> tuple[str, str]:
     language = answer_language_code(exercise_type, attempt.exercise.payload, attempt.run.course)
     normalized = normalized_answer(text, language)
     if len(normalized) > ANSWER_MAX_LENGTH:
-        raise InvalidReport("This answer is too long to be added as an accepted answer.", field="kind")
+        raise InvalidReport(gettext_lazy("This answer is too long to be added as an accepted answer."), field="kind")
     return text, normalized
 
 
@@ -103,11 +104,11 @@ def report_problem(
         raise InvalidReport(f"Choose what is wrong: one of {choices}.", field="kind")
     text = _clean_message(message, kind=kind)
     if isinstance(attempt_id, bool) or not isinstance(attempt_id, int | str):
-        raise NotFound("No such answer.")
+        raise NotFound(gettext_lazy("No such answer."))
     try:
         attempt_pk = int(attempt_id)
     except ValueError:
-        raise NotFound("No such answer.") from None
+        raise NotFound(gettext_lazy("No such answer.")) from None
     try:
         with transaction.atomic():
             return _report(user=user, attempt_pk=attempt_pk, kind=kind, message=text, now=now)
@@ -127,7 +128,7 @@ def _report(*, user: User, attempt_pk: int, kind: str, message: str, now: dateti
         .first()
     )
     if attempt is None:
-        raise NotFound("No such answer.")
+        raise NotFound(gettext_lazy("No such answer."))
     existing = ProblemReport.objects.filter(attempt=attempt).first()
     if existing is not None:
         return existing, False
@@ -191,9 +192,9 @@ def accept_answer(*, report_id: int, by: User, now: datetime) -> Accepted:
     with transaction.atomic():
         report = ProblemReport.objects.select_for_update().filter(pk=report_id).first()
         if report is None:
-            raise NotFound("No such report.")
+            raise NotFound(gettext_lazy("No such report."))
         if report.kind != ProblemReport.Kind.ANSWER:
-            raise InvalidReport("Only a reported answer can be accepted; reject or resolve this report.")
+            raise InvalidReport(gettext_lazy("Only a reported answer can be accepted; reject or resolve this report."))
         _, added = add_accepted_answer(exercise_id=report.exercise_id, answer=report.answer_text)
         group = list(_group(report).select_related("user", "exercise", "course").order_by("id"))
         ids = [r.pk for r in group]
@@ -209,11 +210,11 @@ def settle_reports(*, report_id: int, status: str, by: User, now: datetime) -> i
     """Reject or resolve a report and every open report of its group (same exercise, kind and
     normalised answer). Returns how many changed."""
     if status not in (ProblemReport.Status.REJECTED, ProblemReport.Status.RESOLVED):
-        raise InvalidReport("A report is settled as rejected or resolved.", field="status")
+        raise InvalidReport(gettext_lazy("A report is settled as rejected or resolved."), field="status")
     with transaction.atomic():
         report = ProblemReport.objects.select_for_update().filter(pk=report_id).first()
         if report is None:
-            raise NotFound("No such report.")
+            raise NotFound(gettext_lazy("No such report."))
         return _group(report).update(status=status, resolved_at=now, resolved_by=by)
 
 

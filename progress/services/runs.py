@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Max, Q
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.errors import NotFound
@@ -49,7 +50,7 @@ def visible_lesson(*, lesson_id: int, user: User | None = None) -> Lesson:
         visible |= Q(owner=user, unit__section__course__is_published=True)
     lesson = Lesson.objects.filter(visible).select_related("unit__section__course").filter(pk=lesson_id).first()
     if lesson is None:
-        raise NotFound("No such lesson.")
+        raise NotFound(gettext_lazy("No such lesson."))
     return lesson
 
 
@@ -102,7 +103,7 @@ def create_lesson_run(*, user: User, lesson: Lesson, now: datetime) -> LessonRun
         "open" if lesson.owner_id is not None and lesson.owner_id == user.pk else lesson_state(user=user, lesson=lesson)
     )
     if state is None or (lesson.owner_id is not None and lesson.owner_id != user.pk):
-        raise NotFound("No such lesson.")
+        raise NotFound(gettext_lazy("No such lesson."))
     if state == "locked":
         raise LessonLocked()
     exercise_ids = lesson_exercise_ids(lesson, user=user, skipped=learner_skipped_types(user, now))
@@ -233,7 +234,7 @@ def lock_run(*, user: User, run_id: int) -> LessonRun:
         .first()
     )
     if run is None:
-        raise NotFound("No such run.")
+        raise NotFound(gettext_lazy("No such run."))
     return run
 
 
@@ -450,7 +451,7 @@ def mark_run_abandoned(*, user: User, run_id: int, now: datetime) -> LessonRun:
     with transaction.atomic():
         run = LessonRun.objects.select_for_update(no_key=True).filter(pk=run_id, user=user).first()
         if run is None:
-            raise NotFound("No such run.")
+            raise NotFound(gettext_lazy("No such run."))
         if run.status == LessonRun.Status.ACTIVE:
             run.status = LessonRun.Status.ABANDONED
             run.finished_at = now

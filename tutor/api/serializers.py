@@ -1,6 +1,7 @@
 """The tutor's API bodies (docs/api.md, "Tutor")."""
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.fields import StrictCharField, StrictIntegerField
@@ -34,7 +35,7 @@ class StartSessionSerializer(serializers.Serializer):
 
     def validate_lesson(self, value: str) -> str:
         if not is_slug(value):
-            raise serializers.ValidationError("Not a lesson slug.")
+            raise serializers.ValidationError(_("Not a lesson slug."))
         return value
 
 
