@@ -78,8 +78,8 @@ def test_the_api_path_carries_them(world, django_assert_num_queries):
     body = api.get(f"{API}courses/es/path/").json()
     assert (body["xp_earned"], body["seconds_spent"]) == (40, 370)
     assert api.get(f"{API}courses/fr/path/").json()["xp_earned"] == 20
-    # token 1 + the published course 1 + the path 6 + the figures 1
-    with django_assert_num_queries(9) as first:
+    # token 1 + the published course 1 + the path with its checkpoints 7 + the figures 1
+    with django_assert_num_queries(10) as first:
         api.get(f"{API}courses/es/path/")
     activity(world["learner"], LessonFactory(unit__section__course=world["spanish"]), xp=5, times=[1_000] * 5)
     with django_assert_num_queries(len(first.captured_queries)):
