@@ -222,16 +222,16 @@
       recognition.lang = box.dataset.lang || "";
       recognition.interimResults = false;
       recognition.maxAlternatives = 1;
-      status.textContent = "Listening…";
+      status.textContent = box.dataset.listening || "Listening…";
       recognition.onresult = function (event) {
         var text = event.results[0][0].transcript;
         transcript.value = text;
         transcript.disabled = false;
         box.querySelectorAll('input[type="radio"]').forEach(function (r) { r.checked = false; r.disabled = true; });
-        status.textContent = "Heard: “" + text + "”. Press Check.";
+        status.textContent = (box.dataset.heard || "Heard: “__TEXT__”. Press Check.").replace("__TEXT__", text);
       };
       recognition.onerror = function () {
-        status.textContent = "Speech recognition did not work; answer with the buttons below.";
+        status.textContent = box.dataset.failed || "Speech recognition did not work; answer with the buttons below.";
       };
       recognition.start();
     });

@@ -42,7 +42,7 @@
     if (progress && box.dataset.total) {
       progress.max = Number(box.dataset.total);
       progress.value = Number(box.dataset.done);
-      progress.setAttribute("aria-label", "Lesson progress: " + box.dataset.done + " of " + box.dataset.total + " done");
+      progress.setAttribute("aria-label", box.dataset.progressLabel || "Lesson progress: " + box.dataset.done + " of " + box.dataset.total + " done");
     }
     if (hearts && box.dataset.hearts) hearts.textContent = box.dataset.hearts;
     var navHearts = document.getElementById("nav-hearts");

@@ -69,10 +69,10 @@
       p.className = "tutor-failed";
       p.textContent = "⚠️ " + message.error;
       li.appendChild(p);
-      say("The tutor could not answer.");
+      say(form.dataset.couldNotAnswer || "The tutor could not answer.");
       showError(message.error);
     } else {
-      say("The tutor has answered.");
+      say(form.dataset.answered || "The tutor has answered.");
     }
     li.removeAttribute("aria-busy");
   }
@@ -99,7 +99,7 @@
         textarea.value = "";
         reply = addMessage({ sender: "tutor", status: "pending", ordinal: event.data.ordinal + 1, content: "" });
         reply.setAttribute("aria-busy", "true");
-        say("The tutor is writing…");
+        say(form.dataset.writing || "The tutor is writing…");
       } else if (event.name === "delta" && reply) {
         reply.querySelector(".tutor-text").textContent += event.data.text;
       } else if ((event.name === "done" || event.name === "failed") && reply) {
@@ -112,7 +112,7 @@
       return reader.read().then(function (chunk) {
         if (chunk.done) {
           if (!ended && reply) {
-            finishReply(reply, { sender: "tutor", status: "failed", ordinal: reply.dataset.ordinal, content: reply.querySelector(".tutor-text").textContent, error: "The connection was lost before the reply was finished. Reload the page to see what was saved." });
+            finishReply(reply, { sender: "tutor", status: "failed", ordinal: reply.dataset.ordinal, content: reply.querySelector(".tutor-text").textContent, error: form.dataset.connectionLost || "The connection was lost before the reply was finished. Reload the page to see what was saved." });
           }
           return;
         }
@@ -131,7 +131,7 @@
     if (busy) return;
     clearError();
     if (!textarea.value.trim()) {
-      showError("Write a message for the tutor.");
+      showError(form.dataset.empty || "Write a message for the tutor.");
       textarea.focus();
       return;
     }
@@ -145,11 +145,11 @@
       var type = response.headers.get("Content-Type") || "";
       if (response.ok && type.indexOf("text/event-stream") === 0) return readStream(response);
       if (type.indexOf("application/json") === 0) {
-        return response.json().then(function (body) { showError(body.detail || "The message was not sent."); });
+        return response.json().then(function (body) { showError(body.detail || form.dataset.notSent || "The message was not sent."); });
       }
-      showError("The message was not sent (error " + response.status + "). Try again.");
+      showError((form.dataset.notSentStatus || "The message was not sent (error __STATUS__). Try again.").replace("__STATUS__", response.status));
     }).catch(function () {
-      showError("The connection failed. Your message may not have been sent; reload the page to check.");
+      showError(form.dataset.connectionFailed || "The connection failed. Your message may not have been sent; reload the page to check.");
     }).then(function () {
       setBusy(false);
       textarea.focus();
