@@ -197,14 +197,14 @@ MIN_TIME_LIMIT_SEC = 10
 
 class Lesson(models.Model):
     class Kind(models.TextChoices):
-        CORE = "core", "Core"
-        SPEAKING = "speaking", "Speaking"
-        AUDIO = "audio", "Audio"
+        CORE = "core", _("Core")
+        SPEAKING = "speaking", _("Speaking")
+        AUDIO = "audio", _("Audio")
 
     class Difficulty(models.TextChoices):
-        EASY = "easy", "Easy"
-        MEDIUM = "medium", "Medium"
-        HARD = "hard", "Hard"
+        EASY = "easy", _("Easy")
+        MEDIUM = "medium", _("Medium")
+        HARD = "hard", _("Hard")
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="lessons")
     ordinal = models.PositiveSmallIntegerField()

@@ -51,17 +51,17 @@ class LedgerEntry(models.Model):
     """
 
     class Currency(models.TextChoices):
-        XP = "xp", "XP"
-        GEMS = "gems", "Gems"
+        XP = "xp", _("XP")
+        GEMS = "gems", _("Gems")
 
     class Reason(models.TextChoices):
-        EXERCISE = "exercise", "Exercise answered"
-        RUN_PASSED = "run_passed", "Lesson passed"
-        ACHIEVEMENT = "achievement", "Achievement"
-        HEART_REFILL = "heart_refill", "Hearts refilled"
-        STREAK_FREEZE = "streak_freeze", "Streak freeze bought"
-        LEAGUE_REWARD = "league_reward", "League reward"
-        ADJUSTMENT = "adjustment", "Adjustment by staff"
+        EXERCISE = "exercise", _("Exercise answered")
+        RUN_PASSED = "run_passed", _("Lesson passed")
+        ACHIEVEMENT = "achievement", _("Achievement")
+        HEART_REFILL = "heart_refill", _("Hearts refilled")
+        STREAK_FREEZE = "streak_freeze", _("Streak freeze bought")
+        LEAGUE_REWARD = "league_reward", _("League reward")
+        ADJUSTMENT = "adjustment", _("Adjustment by staff")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ledger")
     currency = models.CharField(max_length=4, choices=Currency.choices)
@@ -84,11 +84,11 @@ class HeartsLog(models.Model):
     """Every change of a learner's hearts, with its reason (an audit trail beside ``Wallet.hearts``)."""
 
     class Reason(models.TextChoices):
-        WRONG_ANSWER = "wrong_answer", "Wrong answer"
-        REGENERATED = "regenerated", "Regenerated over time"
-        GEM_REFILL = "gem_refill", "Refilled with gems"
-        REVIEW_PASSED = "review_passed", "Review session passed"
-        ADJUSTMENT = "adjustment", "Adjustment by staff"
+        WRONG_ANSWER = "wrong_answer", _("Wrong answer")
+        REGENERATED = "regenerated", _("Regenerated over time")
+        GEM_REFILL = "gem_refill", _("Refilled with gems")
+        REVIEW_PASSED = "review_passed", _("Review session passed")
+        ADJUSTMENT = "adjustment", _("Adjustment by staff")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hearts_log")
     hearts_before = models.PositiveSmallIntegerField()
@@ -263,11 +263,11 @@ class JobRun(models.Model):
     """One execution of a periodic job (by Celery beat or by hand)."""
 
     class Outcome(models.TextChoices):
-        RUNNING = "running", "Running"
-        OK = "ok", "OK"
-        DRY_RUN = "dry_run", "Dry run"
-        PROBLEMS = "problems", "Found problems"
-        FAILED = "failed", "Failed"
+        RUNNING = "running", _("Running")
+        OK = "ok", _("OK")
+        DRY_RUN = "dry_run", _("Dry run")
+        PROBLEMS = "problems", _("Found problems")
+        FAILED = "failed", _("Failed")
 
     job = models.CharField(max_length=40)
     started_at = models.DateTimeField()
@@ -400,9 +400,9 @@ class LeagueMembership(models.Model):
     ``cohort``/``seat`` are null for a learner hidden from leaderboards (or still pending)."""
 
     class Move(models.IntegerChoices):
-        DOWN = -1, "Moved down"
-        STAY = 0, "Stayed"
-        UP = 1, "Moved up"
+        DOWN = -1, _("Moved down")
+        STAY = 0, _("Stayed")
+        UP = 1, _("Moved up")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="league_weeks")
     week_start = models.DateField()

@@ -215,7 +215,7 @@ class RunSummary:
 
 
 def _tier_label(tier: int | None) -> str:
-    return LessonProgress.Tier(tier).label if tier is not None else ""
+    return str(LessonProgress.Tier(tier).label) if tier is not None else ""
 
 
 def run_summary(*, user: User, run_id: int) -> RunSummary:

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Enrollment(models.Model):
@@ -33,15 +34,15 @@ class LessonRun(models.Model):
     """
 
     class Kind(models.TextChoices):
-        LESSON = "lesson", "Lesson"
-        REVIEW = "review", "Review session"
-        CHECKPOINT = "checkpoint", "Checkpoint"
+        LESSON = "lesson", _("Lesson")
+        REVIEW = "review", _("Review session")
+        CHECKPOINT = "checkpoint", _("Checkpoint")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "In progress"
-        PASSED = "passed", "Passed"
-        FAILED = "failed", "Failed (out of hearts, out of time, or below a checkpoint's passing score)"
-        ABANDONED = "abandoned", "Abandoned"
+        ACTIVE = "active", _("In progress")
+        PASSED = "passed", _("Passed")
+        FAILED = "failed", _("Failed (out of hearts, out of time, or below a checkpoint's passing score)")
+        ABANDONED = "abandoned", _("Abandoned")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runs")
     course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="runs")
@@ -159,11 +160,11 @@ class LessonProgress(models.Model):
     """A learner's lifetime record for one lesson: pass counts and the tier they earn."""
 
     class Tier(models.IntegerChoices):
-        NONE = 0, "Not passed"
-        BRONZE = 1, "Bronze"
-        SILVER = 2, "Silver"
-        GOLD = 3, "Gold"
-        LEGENDARY = 4, "Legendary"
+        NONE = 0, _("Not passed")
+        BRONZE = 1, _("Bronze")
+        SILVER = 2, _("Silver")
+        GOLD = 3, _("Gold")
+        LEGENDARY = 4, _("Legendary")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress")
     lesson = models.ForeignKey("courses.Lesson", on_delete=models.CASCADE, related_name="progress")
@@ -232,10 +233,10 @@ class ReviewLog(models.Model):
     the memory model learns from; kept when the attempt itself is purged (``attempt`` → null)."""
 
     class Rating(models.IntegerChoices):
-        AGAIN = 1, "Again"
-        HARD = 2, "Hard"
-        GOOD = 3, "Good"
-        EASY = 4, "Easy"
+        AGAIN = 1, _("Again")
+        HARD = 2, _("Hard")
+        GOOD = 3, _("Good")
+        EASY = 4, _("Easy")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_log")
     token = models.ForeignKey("courses.Token", on_delete=models.CASCADE, related_name="review_log")
@@ -295,15 +296,15 @@ class ProblemReport(models.Model):
     """
 
     class Kind(models.TextChoices):
-        ANSWER = "answer", "My answer should be accepted"
-        AUDIO = "audio", "The audio is wrong or missing"
-        OTHER = "other", "Something else"
+        ANSWER = "answer", _("My answer should be accepted")
+        AUDIO = "audio", _("The audio is wrong or missing")
+        OTHER = "other", _("Something else")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        ACCEPTED = "accepted", "Answer accepted"
-        REJECTED = "rejected", "Rejected"
-        RESOLVED = "resolved", "Resolved"
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Answer accepted")
+        REJECTED = "rejected", _("Rejected")
+        RESOLVED = "resolved", _("Resolved")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="problem_reports")
     attempt = models.ForeignKey(

@@ -207,7 +207,7 @@ def course_path(*, user: User, course: Course, now: datetime | None = None) -> C
                 estimated_minutes=lesson.estimated_minutes,
                 state=states[lesson.pk],
                 tier=tier,
-                tier_label=LessonProgress.Tier(tier).label,
+                tier_label=str(LessonProgress.Tier(tier).label),
                 passes=p.passes if p else 0,
                 is_next=lesson.pk == next_id,
                 tips=lesson.notes,
