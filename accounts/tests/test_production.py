@@ -107,3 +107,15 @@ def test_the_suite_runs_in_test_mode_chosen_by_pytest_ini():
     assert os.environ["DJANGO_ENV"] == "test"
     assert settings.TESTING and not settings.DEBUG
     assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_production_keeps_database_connections_and_checks_them():
+    """Persistent, health-checked connections by default in production; a setting turns them off, and
+    transaction pooling (PgBouncer) turns WITH HOLD cursors off."""
+    show = (
+        "import django; django.setup(); from django.conf import settings; d = settings.DATABASES['default'];"
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], d['DISABLE_SERVER_SIDE_CURSORS'])"
+    )
+    assert run([sys.executable, "-c", show], production_env()).stdout.split() == ["60", "True", "False"]
+    pooled = production_env(DJANGO_CONN_MAX_AGE="0", DJANGO_DB_TRANSACTION_POOLING="true")
+    assert run([sys.executable, "-c", show], pooled).stdout.split() == ["0", "True", "True"]
