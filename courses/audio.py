@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from media_assets.models import Asset
 from media_assets.tts import TTSStats, plan, synthesize_texts
 
+from .content_version import content_changed
 from .exercise_types import get_type
 from .models import Course, Exercise, Token
 
@@ -152,6 +153,7 @@ def _link(*, asset: Asset, items: dict, force: bool, linked: Counter) -> None:
     exercises = Exercise.objects.filter(pk__in=items["exercise"])
     if not force:
         tokens, exercises = tokens.filter(audio__isnull=True), exercises.filter(audio__isnull=True)
+    content_changed()  # a listen exercise with audio becomes servable; bulk UPDATEs send no signal
     linked["token"] += tokens.update(audio=asset)
     linked["exercise"] += exercises.update(audio=asset)
 

@@ -25,6 +25,7 @@ from django.db.models import Max, Q
 from accounts.audit import Action, log_event
 
 from . import services, slugs
+from .content_version import content_changed
 from .models import Checkpoint, Exercise, Lesson, LessonExercise, LessonPrerequisite, Section, Unit
 
 
@@ -33,6 +34,7 @@ def move_lessons(*, lessons: Sequence[Lesson], unit: Unit) -> list[Lesson]:
     they left. Lessons already in ``unit`` stay where they are. Returns the moved lessons.
     A lesson of another course → ValidationError, and nothing changes."""
     with transaction.atomic():
+        content_changed()  # bulk UPDATEs below send no signal (courses/structure.py)
         target = Unit.objects.select_for_update().select_related("section").get(pk=unit.pk)
         rows = list(
             Lesson.objects.select_for_update()
@@ -71,6 +73,7 @@ def move_units(*, units: Sequence[Unit], section: Section) -> list[Unit]:
     """Move ``units`` (with their lessons) to the end of ``section`` (same course), in course order;
     renumber the sections they left. Returns the moved units."""
     with transaction.atomic():
+        content_changed()
         target = Section.objects.select_for_update().get(pk=section.pk)
         rows = list(
             Unit.objects.select_for_update()
@@ -191,6 +194,7 @@ def duplicate_lesson(*, lesson: Lesson) -> Lesson:
             exercise.save()
             new_links.append(LessonExercise(lesson=copy, exercise=exercise, ordinal=position))
             new_tokens += [through(exercise_id=exercise.pk, token_id=t) for t in token_ids.get(original.pk, [])]
+        content_changed()  # bulk_create sends no signal
         LessonExercise.objects.bulk_create(new_links)
         through.objects.bulk_create(new_tokens)
         LessonPrerequisite.objects.bulk_create(

@@ -23,6 +23,7 @@ from django.db.models import Model, Q
 from accounts.audit import Action, log_event
 
 from . import licences
+from .content_version import content_changed
 from .models import Course, Exercise, Lesson, LessonExercise, Section, Unit
 
 #: Exercise types whose audio is part of the exercise (the question, or the model to repeat).
@@ -223,6 +224,7 @@ def set_published(*, objects: Sequence[Content], published: bool) -> PublishResu
             else:
                 to_change.append(row)
         model._default_manager.filter(pk__in=[r.pk for r in to_change]).update(is_published=published)
+        content_changed()  # a bulk UPDATE sends no signal (courses/structure.py)
         for row in to_change:
             row.is_published = published
             # a bulk UPDATE is not seen by the audit registry: one entry per row, in this transaction
@@ -252,6 +254,7 @@ def keep_publishable(*, objects: Iterable[Model | None]) -> list[tuple[Content, 
             problems = _problems(row, tree)
             if problems:
                 model._default_manager.filter(pk=row.pk).update(is_published=False)
+                content_changed()
                 row.is_published = False
                 refused.append((row, problems))
                 log_event(

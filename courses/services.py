@@ -11,6 +11,7 @@ from django.db.models import Max
 
 from . import slugs
 from .answers import expand_alternates, normalized_answer
+from .content_version import content_changed
 from .exercise_types import REGISTRY, answer_language_code
 from .models import Course, Exercise, Lesson, LessonExercise, LessonPrerequisite, Section, Token, Unit
 
@@ -55,6 +56,7 @@ def reorder_children(*, parent: Course | Section | Unit | Lesson, ordered_ids: S
     """
     child, fk = CHILDREN[type(parent)]
     with transaction.atomic():
+        content_changed()  # the UPDATEs below send no signal (courses/structure.py)
         rows = list(child.objects.select_for_update().filter(**{fk: parent}).order_by("pk"))
         by_id = {row.pk: row for row in rows}
         if len(ordered_ids) != len(set(ordered_ids)) or set(ordered_ids) != set(by_id):
@@ -204,6 +206,7 @@ def set_prerequisites(*, lesson: Lesson, prerequisites: Iterable[Lesson]) -> Non
     with transaction.atomic():
         Course.objects.select_for_update().filter(pk=lesson.unit.section.course_id).first()
         validate_prerequisites(lesson=lesson, prerequisites=prerequisites)
+        content_changed()  # bulk_create sends no signal
         wanted = {p.pk for p in prerequisites}
         LessonPrerequisite.objects.filter(lesson=lesson).exclude(prerequisite_id__in=wanted).delete()
         have = set(LessonPrerequisite.objects.filter(lesson=lesson).values_list("prerequisite_id", flat=True))

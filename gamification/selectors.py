@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +14,7 @@ from courses.exercise_types import get_type, served_payload
 from courses.models import Checkpoint, Course, Exercise, Lesson, Token, visible_q
 from courses.publishing import is_servable, servable_q
 from courses.selectors import attach_image_urls, exercise_hints
+from courses.structure import course_structure
 from progress.models import Enrollment, ExerciseAttempt, LessonProgress, LessonRun, TokenMastery
 from progress.rules import percent, seconds_left
 from progress.services.scheduling import mastered_q
@@ -319,29 +320,18 @@ class Profile:
 
 
 def _course_progress(*, user: User, enrollments: list[Enrollment]) -> list[CourseProgress]:
-    """Completion and mastery for each enrolled course in four queries, however many courses."""
-    course_ids = [e.course_id for e in enrollments]
-    lessons = dict(
-        Lesson.objects.visible()
-        .filter(unit__section__course_id__in=course_ids)
-        .values("unit__section__course_id")
-        .annotate(n=Count("pk"))
-        .values_list("unit__section__course_id", "n")
-    )
-    passed = dict(
-        LessonProgress.objects.filter(user=user, passes__gte=1, lesson__in=Lesson.objects.visible())
-        .filter(lesson__unit__section__course_id__in=course_ids)
-        .values("lesson__unit__section__course_id")
-        .annotate(n=Count("pk"))
-        .values_list("lesson__unit__section__course_id", "n")
-    )
-    tokens: dict[int, set[int]] = {}
-    for course_id in course_ids:
-        tokens[course_id] = set()
-    taught = Token.objects.taught_in(*course_ids).values_list("pk", "exercises__course_id").distinct()
-    for token_id, course_id in taught:
-        tokens.setdefault(course_id, set()).add(token_id)
-    all_tokens = set().union(*tokens.values()) if tokens else set()
+    """Completion and mastery for each enrolled course in two queries, however many courses: the
+    courses' lessons and words come from their cached structures (``courses.structure``)."""
+    structures = {e.course_id: course_structure(e.course_id) for e in enrollments}
+    course_of = {lesson_id: s.course_id for s in structures.values() for lesson_id in s.ordered_lesson_ids}
+    lessons = {course_id: len(s.ordered_lesson_ids) for course_id, s in structures.items()}
+    passed: dict[int, int] = {}
+    for lesson_id in LessonProgress.objects.filter(
+        user=user, passes__gte=1, lesson_id__in=sorted(course_of)
+    ).values_list("lesson_id", flat=True):
+        passed[course_of[lesson_id]] = passed.get(course_of[lesson_id], 0) + 1
+    tokens = {course_id: s.token_ids for course_id, s in structures.items()}
+    all_tokens = sorted(set().union(*tokens.values())) if tokens else []
     mastered = set(
         TokenMastery.objects.filter(mastered_q(), user=user, token_id__in=all_tokens).values_list("token_id", flat=True)
     )
@@ -386,6 +376,49 @@ def achievements(*, user: User, now: datetime) -> list[AchievementProgress]:
     streak = Streak.objects.filter(user=user).first()
     return achievement_progress(
         user=user, xp_total=wallet.xp_total if wallet else 0, streak_current=_live_streak(user, streak, now)
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What ``GET /api/v1/me/`` returns: the learner's totals, streak and today (not the profile's
+    per-course progress, history and achievements, which it never shows)."""
+
+    xp_total: int
+    level: int
+    gems: int
+    hearts: HeartsState
+    streak_current: int
+    streak_longest: int
+    streak_freezes: int
+    today: date
+    today_xp: int
+    daily_goal: int
+    goal_met: bool
+
+
+def summary(*, user: User, now: datetime) -> Summary:
+    """The learner's totals, streak and today. Three queries (wallet, streak, today's row)."""
+    wallet = Wallet.objects.filter(user=user).first()
+    streak = Streak.objects.filter(user=user).first()
+    today = local_day(user, now)
+    today_xp, goal_met = DailyActivity.objects.filter(user=user, day=today).values_list("xp", "goal_met").first() or (
+        0,
+        False,
+    )
+    goal = user.daily_xp_goal
+    return Summary(
+        xp_total=wallet.xp_total if wallet else 0,
+        level=wallet.level if wallet else 0,
+        gems=wallet.gems if wallet else 0,
+        hearts=hearts_state_of(wallet, now),
+        streak_current=_live_streak(user, streak, now),
+        streak_longest=streak.longest if streak else 0,
+        streak_freezes=wallet.streak_freezes if wallet else 0,
+        today=today,
+        today_xp=today_xp,
+        daily_goal=goal,
+        goal_met=goal_met or today_xp >= goal,
     )
 
 
@@ -457,26 +490,28 @@ class RunState:
         return self.seconds_left == 0
 
 
-def run_state(*, user: User, run_id: int, now: datetime | None = None) -> RunState:
+def run_state(*, user: User, run_id: int, now: datetime | None = None, run: LessonRun | None = None) -> RunState:
     """The run, its current exercise with its public payload and word hints, progress and hearts. Four
     queries, and one more for a translate or word-bank exercise when the course's glosses are not
-    cached yet (two when the run is finished). Someone else's run → NotFound.
+    cached yet (two when the run is finished); one fewer when the caller passes the ``run`` it has just
+    written (the learner's own, with its lesson and course). Someone else's run → NotFound.
 
     It lives here, not in progress, because it joins a run with the learner's hearts (wallet).
     """
 
     now = now or timezone.now()
-    try:
-        run_pk = int(run_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("No such run.")) from None
-    run = (
-        LessonRun.objects.select_related(
-            "lesson", "checkpoint__unit", "checkpoint__section", "course__from_language", "course__to_language"
+    if run is None or run.user_id != user.pk:
+        try:
+            run_pk = int(run_id)
+        except (TypeError, ValueError):
+            raise NotFound(_("No such run.")) from None
+        run = (
+            LessonRun.objects.select_related(
+                "lesson", "checkpoint__unit", "checkpoint__section", "course__from_language", "course__to_language"
+            )
+            .filter(pk=run_pk, user=user)
+            .first()
         )
-        .filter(pk=run_pk, user=user)
-        .first()
-    )
     if run is None:
         raise NotFound(_("No such run."))
     exercise = public = hints = None

@@ -7,7 +7,6 @@ from datetime import datetime
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
-    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -25,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.errors import NotFound
-from courses.models import Course, Lesson, LessonPrerequisite, Token, Unit
+from courses.models import Course, Token, Unit
+from courses.structure import course_structure
 from media_assets.models import AssetVariant
 
 from .models import ExerciseAttempt, LessonProgress, LessonRun, ProblemReport, TokenMastery
@@ -127,56 +127,36 @@ def _published_units(course: Course):
 
 
 def mastery_counts(*, user: User, course_id: int, now: datetime | None = None) -> tuple[int, int, int]:
-    """(course tokens, mastered by the learner, due now) in one query; the look-ups are per token
-    and learner (the ``token_mastery_unique`` index), never a scan of other learners' rows."""
+    """(course tokens, mastered by the learner, due now) in one query: the course's words come from
+    its cached structure (``courses.structure``), the learner's rows are read through the
+    ``token_mastery_unique`` index (learner, word), never a scan of other learners' rows."""
     now = now or timezone.now()
-    mine = TokenMastery.objects.filter(user=user, token=OuterRef("pk"))
-    row = Token.objects.filter(pk__in=Token.objects.taught_in(course_id).values("pk")).aggregate(
-        total=Count("pk"),
-        mastered=Count("pk", filter=Exists(mine.filter(mastered_q()))),
-        due=Count("pk", filter=Exists(mine.filter(due_at__lte=now))),
+    token_ids = course_structure(course_id).token_ids
+    if not token_ids:
+        return 0, 0, 0
+    row = TokenMastery.objects.filter(user=user, token_id__in=sorted(token_ids)).aggregate(
+        mastered=Count("pk", filter=mastered_q()),
+        due=Count("pk", filter=Q(due_at__lte=now)),
     )
-    return row["total"], row["mastered"], row["due"]
+    return len(token_ids), row["mastered"], row["due"]
 
 
 def course_path(*, user: User, course: Course, now: datetime | None = None) -> CoursePath:
     """The course's published tree with each lesson's state, tier and the next lesson; completion
     and mastery %; the number of words due; each unit's words; the checkpoints with their state and the
-    units one can jump to. Seven queries; eight when the course has checkpoints."""
+    units one can jump to. The tree, prerequisites and words are the course's cached structure
+    (``courses.structure``); the learner's state is overlaid from their own rows."""
     if not course.is_published:
         raise NotFound(_("No such course."))
-    units = list(_published_units(course))
-    lessons = list(Lesson.objects.visible().filter(unit__in=[u.pk for u in units]).order_by("unit_id", "ordinal"))
-    by_unit: dict[int, list[Lesson]] = {}
-    for lesson in lessons:
-        by_unit.setdefault(lesson.unit_id, []).append(lesson)
-    ordered = [lesson for unit in units for lesson in by_unit.get(unit.pk, [])]
-    prerequisites: dict[int, list[int]] = {}
-    for lesson_id, prerequisite_id in LessonPrerequisite.objects.filter(
-        lesson__unit__section__course=course
-    ).values_list("lesson_id", "prerequisite_id"):
-        prerequisites.setdefault(lesson_id, []).append(prerequisite_id)
-    progress = {p.lesson_id: p for p in LessonProgress.objects.filter(user=user, lesson__unit__section__course=course)}
+    structure = course_structure(course.pk)
+    units = structure.units
+    by_unit = structure.lessons_by_unit
+    ordered_ids = structure.ordered_lesson_ids
+    progress = {p.lesson_id: p for p in LessonProgress.objects.filter(user=user, lesson_id__in=ordered_ids)}
     passed = {lid for lid, p in progress.items() if p.passes >= 1}
-    ordered_ids = [lesson.pk for lesson in ordered]
-    states = lesson_states(ordered_lesson_ids=ordered_ids, prerequisites=prerequisites, passed_ids=passed)
+    states = lesson_states(ordered_lesson_ids=ordered_ids, prerequisites=structure.prerequisites, passed_ids=passed)
     next_id = next_lesson_id(ordered_ids, states)
-
-    unit_tokens: dict[int, list[Token]] = {}
-    # The words of the visible lessons above (``ordered_ids``): the exercise's own flag decides.
-    token_rows = (
-        Token.objects.filter(
-            exercises__is_published=True,
-            exercises__lesson_links__lesson__in=ordered_ids,
-        )
-        .annotate(unit_id=F("exercises__lesson_links__lesson__unit_id"))
-        .order_by("text")
-        .distinct()
-    )
-    for token in token_rows:
-        bucket = unit_tokens.setdefault(token.unit_id, [])
-        if not any(t.pk == token.pk for t in bucket):
-            bucket.append(token)
+    unit_tokens = structure.unit_tokens
 
     sections: list[PathSection] = []
     next_lesson = None

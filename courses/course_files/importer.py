@@ -16,6 +16,7 @@ from django.utils import translation
 from accounts.audit import Action, log_event
 from courses import publishing
 from courses.content_languages import source_language, translated_columns
+from courses.content_version import content_changed
 from courses.models import (
     Checkpoint,
     Course,
@@ -151,6 +152,7 @@ def import_parsed(*, parsed: CourseFile, dry_run: bool = False) -> ImportReport:
             # One audit entry for the whole import instead of one per row (most rows are written in bulk).
             with disable_auditlog():
                 _Writer(parsed, report).run()
+            content_changed()  # rows written in bulk send no signal (courses/structure.py)
             if not dry_run:
                 _audit(report, created=not existed)
             # check the sibling-ordinal constraints now, so that a dry run sees what a commit would

@@ -6,6 +6,7 @@ from datetime import datetime
 from accounts.models import User
 from gamification.selectors import RunState, RunSummary, run_state, run_summary
 from progress.api.queries import PublicExercise, run_exercises
+from progress.models import LessonRun
 
 
 @dataclass
@@ -16,10 +17,11 @@ class RunView:
     summary: RunSummary | None
 
 
-def run_view(*, user: User, run_id, now: datetime) -> RunView:
+def run_view(*, user: User, run_id, now: datetime, run: LessonRun | None = None) -> RunView:
     """``run_state`` + every exercise of the run (public payloads) + the end-of-run summary once the
-    run is over. Someone else's run → NotFound (from the selectors)."""
-    state = run_state(user=user, run_id=run_id, now=now)
+    run is over. Someone else's run → NotFound (from the selectors). ``run``: the run just written
+    (not read again)."""
+    state = run_state(user=user, run_id=run_id, now=now, run=run)
     exercises = run_exercises(
         run_id=state.run_id, exercise_ids=state.run.exercise_ids, audio_quality=user.audio_quality, course=state.course
     )

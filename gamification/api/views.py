@@ -6,7 +6,6 @@ through the caller's own data, so another learner's run is a 404, never a 403.
 """
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -16,9 +15,7 @@ from rest_framework.views import APIView
 from core.api.errors import error_responses
 from core.api.pagination import StrictPageNumberPagination
 from core.api.params import check_slug, parse_query, slug_parameter
-from core.errors import NotFound
 from courses.api.views import published_course
-from courses.models import Lesson
 from gamification import history_selectors, selectors, services
 
 from .queries import run_view
@@ -45,8 +42,8 @@ from .serializers import (
 RUN_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The run's id (yours only).", required=True)
 
 
-def _run_response(request, run_id, *, status_code=status.HTTP_200_OK) -> Response:
-    view = run_view(user=request.user, run_id=run_id, now=timezone.now())
+def _run_response(request, run_id, *, status_code=status.HTTP_200_OK, run=None) -> Response:
+    view = run_view(user=request.user, run_id=run_id, now=timezone.now(), run=run)
     return Response(RunSerializer(view).data, status=status_code)
 
 
@@ -61,11 +58,8 @@ def _run_response(request, run_id, *, status_code=status.HTTP_200_OK) -> Respons
 )
 class StartRunView(APIView):
     def post(self, request, slug: str):
-        lesson_id = Lesson.objects.filter(slug=check_slug(slug, "lesson")).values_list("pk", flat=True).first()
-        if lesson_id is None:
-            raise NotFound(_("No such lesson."))
-        run = services.start_lesson_run(user=request.user, lesson=lesson_id, now=timezone.now())
-        return _run_response(request, run.pk, status_code=status.HTTP_201_CREATED)
+        run = services.start_lesson_run(user=request.user, lesson=check_slug(slug, "lesson"), now=timezone.now())
+        return _run_response(request, run.pk, status_code=status.HTTP_201_CREATED, run=run)
 
 
 @extend_schema(
@@ -239,7 +233,7 @@ class SkipKindView(APIView):
 class MeView(APIView):
     def get(self, request):
         user = request.user
-        p = selectors.profile(user=user, now=timezone.now())
+        p = selectors.summary(user=user, now=timezone.now())
         data = {
             "display_name": user.name,
             "avatar_url": user.avatar.url if user.avatar else None,

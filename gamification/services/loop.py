@@ -12,10 +12,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy
 
 from accounts import activity as activity_log
@@ -26,6 +24,7 @@ from courses.exercise_types import ExerciseType, answer_language_code, get_type,
 from courses.exercise_types.match_pairs import pair_in_range, pair_is_right, verdict_after_pair_checks
 from courses.models import Course, Exercise, Lesson
 from courses.selectors import answer_lexicon
+from courses.structure import exercise_for_answer
 from progress import services as progress
 from progress.models import ExerciseAttempt, LessonRun
 from progress.rules import (
@@ -53,31 +52,35 @@ from . import achievements, checkpoints, ledger
 from . import hearts as hearts_rules
 from .activity import clamp_time_spent_ms, record_activity, seconds_counted
 from .types import AnswerOutcome, PairCheck, SkipOutcome
-from .wallet import ensure_learner, hearts_logs, lock_wallet
+from .wallet import hearts_logs, lock_wallet
 
 
-def start_lesson_run(*, user: User, lesson: Lesson | int, now: datetime) -> LessonRun:
-    """Start (or return the active) run of a lesson.
+def start_lesson_run(*, user: User, lesson: Lesson | int | str, now: datetime) -> LessonRun:
+    """Start (or return the active) run of a lesson (a Lesson, its id or its slug).
 
     Unpublished/unknown lesson → NotFound; enrols the learner if needed (the course is published);
     lesson not open → LessonLocked; no hearts after lazy regeneration → OutOfHearts.
-    Locks the wallet.
+    Locks the wallet (creating the learner's wallet and streak on their first run).
     """
-    lesson = progress.visible_lesson(lesson_id=lesson.pk if isinstance(lesson, Lesson) else lesson, user=user)
+    if isinstance(lesson, str):
+        lesson = progress.visible_lesson(slug=lesson, user=user)
+    else:
+        lesson = progress.visible_lesson(lesson_id=lesson.pk if isinstance(lesson, Lesson) else lesson, user=user)
     course = lesson.unit.section.course
     progress.enroll(user=user, course=course, now=now)
-    ensure_learner(user=user, now=now)
     with transaction.atomic():
         wallet = lock_wallet(user=user, now=now)
-        existing = LessonRun.objects.filter(
-            user=user, lesson=lesson, kind=LessonRun.Kind.LESSON, status="active"
-        ).first()
+        existing = progress.active_lesson_run(user=user, lesson=lesson)
         if existing is not None and not time_is_up(deadline_at=existing.deadline_at, now=now):
+            existing.lesson = lesson  # the row just read, for the response
+            if existing.course_id == course.pk:  # (a lesson moved to another course keeps its runs' course)
+                existing.course = course
             return existing  # (a timed run whose time is up is ended by create_lesson_run, and a new one made)
         hearts, _ = hearts_rules.current(wallet.hearts, wallet.hearts_anchor_at, now)
         if hearts <= 0:
             raise OutOfHearts()
-        run = progress.create_lesson_run(user=user, lesson=lesson, now=now)
+        run = progress.create_lesson_run(user=user, lesson=lesson, now=now, checked_active=existing is None)
+        run.course = course
         activity_log.record(user=user, kind=activity_log.Kind.LESSON_START, now=now, payload=_run_payload(run))
         return run
 
@@ -98,9 +101,8 @@ def start_review_session(
     if course is None:
         raise NotFound(gettext_lazy("No such course."))
     progress.enroll(user=user, course=course, now=now)
-    ensure_learner(user=user, now=now)
     with transaction.atomic():
-        lock_wallet(user=user, now=now)
+        lock_wallet(user=user, now=now)  # creates the learner's wallet and streak on their first run
         run = progress.create_review_run(user=user, course=course, now=now, ahead=ahead, timed=timed)
         if run.started_at == now:  # a new session, not the active one resumed
             activity_log.record(user=user, kind=activity_log.Kind.LESSON_START, now=now, payload=_run_payload(run))
@@ -214,14 +216,9 @@ def _replay(attempt: ExerciseAttempt, *, run_pk: int, exercise_pk: int) -> Answe
 
 
 def _load_exercise(exercise_pk: int) -> Exercise:
-    """The exercise with ``token_ids`` (the words it teaches). One query on PostgreSQL."""
-    query = Exercise.objects.filter(pk=exercise_pk)
-    if connection.vendor == "postgresql":
-        exercise = query.annotate(token_ids=ArrayAgg("tokens__id", filter=Q(tokens__isnull=False), default=[])).first()
-    else:  # SQLite (laptop default): one more query
-        exercise = query.first()
-        if exercise is not None:
-            exercise.token_ids = list(exercise.tokens.values_list("pk", flat=True))
+    """The exercise with ``token_ids`` (the words it teaches): cached with the course's content
+    (``courses.structure``), so no query once a server has seen it."""
+    exercise = exercise_for_answer(exercise_pk)
     if exercise is None:
         raise ExerciseNotInRun()
     return exercise
@@ -280,13 +277,20 @@ def _xp_for_answer(run: LessonRun, *, correct: bool) -> int:
 def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_spent_ms) -> AnswerOutcome | None:
     """The answer, step by step (docs/game-rules.md). Caller opened the transaction. None: the run's time
     was up, so it has been ended and the answer is not counted (the caller refuses it once committed)."""
-    # 1. Lock the learner; a repeated client_id replays the stored outcome.
+    # 1. Lock the learner (a repeated client_id replays the stored outcome: step 2 finds it).
     wallet = lock_wallet(user=user, now=now)
-    previous = progress.previous_attempt(user=user, client_id=client_uuid)
-    if previous is not None:
-        return _replay(previous, run_pk=run_pk, exercise_pk=exercise_pk)
-    # 2. Lock the run (progress) and check it takes this answer.
-    run = progress.lock_run(user=user, run_id=run_pk)
+    # 2. Lock the run (progress), reading in the same statement whether this client_id was answered
+    # already and the learner's memory parameters; check the run takes this answer.
+    try:
+        run = progress.lock_run(user=user, run_id=run_pk, client_id=client_uuid)
+    except NotFound:
+        previous = progress.previous_attempt(user=user, client_id=client_uuid)
+        if previous is not None:  # a repeat naming another run: a conflict, not a 404
+            return _replay(previous, run_pk=run_pk, exercise_pk=exercise_pk)
+        raise
+    previous_id = getattr(run, "previous_attempt_id", None)
+    if previous_id is not None:
+        return _replay(ExerciseAttempt.objects.get(pk=previous_id), run_pk=run_pk, exercise_pk=exercise_pk)
     if run.status == LessonRun.Status.ACTIVE and time_is_up(deadline_at=run.deadline_at, now=now):
         checkpoints.end_timed_out_run(user=user, wallet=wallet, run=run, now=now)
         return None
@@ -384,6 +388,7 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
         time_spent_ms=time_spent_ms,
         exercise_id=exercise_pk,
         attempt_id=attempt.pk,
+        parameters=getattr(run, "memory_parameters", None),
     )
     # 7. Gamification credits the ledger (XP, gems) and stores the hearts: one INSERT, one UPDATE.
     ledger.credit(
@@ -455,10 +460,8 @@ def check_pair(*, user: User, run_id: Any, exercise_id: Any, left: Any, right: A
         if run.status == LessonRun.Status.ACTIVE and time_is_up(deadline_at=run.deadline_at, now=now):
             raise TimeUp()  # a timed run is over (the answer or finish_timed_run ends it, under the wallet lock)
         _check_answerable(run, exercise_pk)
-        exercise = Exercise.objects.filter(pk=exercise_pk).values_list("type", "payload").first()
-        if exercise is None:
-            raise ExerciseNotInRun()
-        kind, payload = exercise
+        exercise = _load_exercise(exercise_pk)  # cached with the course's content (courses.structure)
+        kind, payload = exercise.type, exercise.payload
         if kind != "match_pairs":
             raise InvalidAnswer("Only a match exercise is checked pair by pair.", field="exercise")
         if not pair_in_range(payload, left, right):

@@ -159,15 +159,15 @@ def test_profile_and_summary_query_counts_are_fixed(django_assert_num_queries):
     last = pass_lesson(veteran, courses[0][1][1], now=T0 + timedelta(days=10))[0]
     pass_lesson(newbie, courses[0][1][0], now=T0)
     # wallet, streak, 14 days, today's row, enrolments, achievements (earned levels, published levels,
-    # measures, units completed while a units level is left), then per-course progress: lessons,
-    # passed, tokens, mastered = 13
-    with django_assert_num_queries(13):
+    # measures, units completed while a units level is left), then per-course progress: passed
+    # lessons, mastered words (the courses' lessons and words: their cached structures) = 11
+    with django_assert_num_queries(11):
         selectors.profile(user=newbie, now=T0)
     first = pass_lesson(newbie, courses[0][1][1], now=T0)[0]
-    # Every units level earned (Skill Master): no units count = 12.
-    with django_assert_num_queries(12):
+    # Every units level earned (Skill Master): no units count = 10.
+    with django_assert_num_queries(10):
         selectors.profile(user=newbie, now=T0)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         profile = selectors.profile(user=veteran, now=T0 + timedelta(days=10))
     assert len(profile.courses) == 3
     # The end screen: run, ledger, tier, daily row, and the run's attempts (accuracy, time, mistakes) = 5

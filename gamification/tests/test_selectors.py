@@ -106,9 +106,15 @@ def test_course_path_query_count_is_fixed(django_assert_num_queries):
     for lesson in big_lessons[:6]:
         pass_lesson(veteran, lesson)
     newbie = UserFactory()
-    with django_assert_num_queries(7):  # 8 when the course has checkpoints (test_checkpoint_path.py)
+    # The first view of a course reads its structure (units, lessons, prerequisites, exercises, the
+    # units' words, the course's words: courses.structure), then the learner's lesson progress and words.
+    with django_assert_num_queries(8):
         selectors.course_path(user=newbie, course=small_course)
-    with django_assert_num_queries(7):
+    # Later views, by any learner: the learner's two queries only.
+    with django_assert_num_queries(2):
+        selectors.course_path(user=newbie, course=small_course)
+    selectors.course_path(user=newbie, course=big_course)
+    with django_assert_num_queries(2):
         path = selectors.course_path(user=veteran, course=big_course)
     assert len(path.sections) == 2 and path.lessons_passed == 6
 

@@ -218,8 +218,13 @@ def _submit(user, run, text):
 
 
 def _queries_for_run(django_assert_num_queries, user, lesson, *, expected: dict):
-    """Play a run (wrong, right, … last right) and assert each answer's query count."""
+    """Play a run (wrong, right, … last right) and assert each answer's query count, on a server that
+    has served these exercises before (cached: ``courses.structure.exercise_for_answer``)."""
+    from courses.structure import exercise_for_answer
+
     run = services.start_lesson_run(user=user, lesson=lesson, now=T0)
+    for exercise_id in run.exercise_ids:
+        exercise_for_answer(exercise_id)
     send = _submit(user, run, WRONG)
     with django_assert_num_queries(expected["wrong"]):
         send()
@@ -254,14 +259,15 @@ def test_submit_answer_query_count_is_fixed(django_assert_num_queries):
         )
         # Open the big lesson by passing the small one first (outside the counted blocks).
         pass_lesson(u, small, now=T0 - timedelta(hours=1))
-    # wrong: savepoint, wallet lock, attempt look-up, run lock, exercise, 4 memory (learner's
-    #   parameters, word rows, word upsert, review-log insert), run update, attempt insert,
-    #   hearts log, wallet update, day upsert, activity-log insert, release  = 16
-    # right: … no hearts log; + ledger insert, league XP update, streak update, achievements look-up = 19
+    # wrong: savepoint, wallet lock, run lock (with the client_id look-up and the learner's memory
+    #   parameters in the same statement), 3 memory (word rows, word upsert, review-log insert), run
+    #   update, attempt insert, hearts log, wallet update, day upsert, activity-log insert, release = 13
+    #   (the exercise comes from the course's cached content: courses.structure.exercise_for_answer)
+    # right: … no hearts log; + ledger insert, league XP update, streak update, achievements look-up = 16
     #   (the learner already has this league week's row: the first XP of a week costs a few more)
-    # last right: + lesson progress read/update, run tiers update = 22 (the answer and the lesson's
+    # last right: + lesson progress read/update, run tiers update = 19 (the answer and the lesson's
     #   end are one activity-log INSERT)
-    expected = {"wrong": 16, "right": 19, "last": 22}
+    expected = {"wrong": 13, "right": 16, "last": 19}
     _queries_for_run(django_assert_num_queries, users[0], small, expected=expected)
     _queries_for_run(django_assert_num_queries, users[1], big, expected=expected)
     _queries_for_run(django_assert_num_queries, users[2], big, expected=expected)
@@ -273,7 +279,7 @@ def test_replay_is_cheap(django_assert_num_queries, user):
     client_id = uuid.uuid4()
     exercise_id = run.queue[0]
     answer(user, run, client_id=client_id, exercise_id=exercise_id)
-    with django_assert_num_queries(4):  # savepoint, wallet lock, attempt look-up, release
+    with django_assert_num_queries(5):  # savepoint, wallet lock, run lock (finds the client_id), attempt, release
         outcome = services.submit_answer(
             user=user, run_id=run.pk, exercise_id=exercise_id, answer=RIGHT, client_id=client_id, now=T0
         )

@@ -16,6 +16,7 @@ from .enrollment import enroll, set_current_course
 from .mastery import record_token_answers
 from .reports import accept_answer, report_problem, settle_reports
 from .runs import (
+    active_lesson_run,
     apply_answer,
     create_lesson_run,
     create_review_run,
@@ -36,6 +37,7 @@ from .unlocking import course_lesson_states, lesson_state
 
 __all__ = [
     "accept_answer",
+    "active_lesson_run",
     "apply_answer",
     "checkpoint_course",
     "checkpoint_records",

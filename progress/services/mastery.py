@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from accounts.models import User
 
@@ -28,6 +28,10 @@ def learner_decay(user: User) -> float:
     return parameters[20] if parameters else DEFAULT_DECAY
 
 
+#: ``record_token_answers(parameters=READ)``: read the learner's parameters (the default).
+READ = object()
+
+
 def record_token_answers(
     *,
     user: User,
@@ -40,6 +44,7 @@ def record_token_answers(
     time_spent_ms: int = 0,
     exercise_id: int | None = None,
     attempt_id: int | None = None,
+    parameters: object = READ,
 ) -> TokenAnswers:
     """Rate the answer (``rating_for_answer``), update each token's counts and schedule and log one
     review per token. Returns the rating and how many of the words became mastered by this answer
@@ -47,15 +52,16 @@ def record_token_answers(
 
     Four queries whatever the number of tokens and the length of the learner's history: the
     learner's parameters, the tokens' rows, one upsert, one review-log insert; none when there are
-    no tokens. Caller holds the learner's wallet lock (the per-learner mutex), so no two answers of
-    the same learner interleave here.
+    no tokens. Three when the caller passes the learner's ``parameters`` it has read (``None``: the
+    defaults; leave it out, ``READ``, to have them read here). Caller holds the learner's wallet
+    lock (the per-learner mutex), so no two answers of the same learner interleave here.
     """
     rating = rating_for_answer(
         correct=correct, note=note, retry=retry, exercise_type=exercise_type, time_spent_ms=time_spent_ms
     )
     if not token_ids:
         return TokenAnswers(rating=rating, newly_mastered=0)
-    scheduler = get_scheduler(learner_parameters(user))
+    scheduler = get_scheduler(learner_parameters(user) if parameters is READ else cast(list[float] | None, parameters))
     existing = {m.token_id: m for m in TokenMastery.objects.filter(user=user, token_id__in=token_ids)}
     rows = []
     logs = []

@@ -11,16 +11,17 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, Subquery
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.errors import NotFound
 from courses.models import Course, Exercise, Lesson, LessonExercise, visible_q
 from courses.publishing import servable_q
+from courses.structure import course_structure
 
 from ..errors import EmptyLesson, LessonLocked, NothingToPractise, NothingToReview
-from ..models import ExerciseAttempt, LessonProgress, LessonRun, TokenMastery
+from ..models import ExerciseAttempt, LessonProgress, LessonRun, MemoryParameters, TokenMastery
 from ..rules import (
     TIMED_REVIEW_SECONDS,
     TIMED_REVIEW_SIZE,
@@ -42,13 +43,14 @@ REVIEW_SIZE = 10
 RECENT_MISTAKES_DAYS = 14
 
 
-def visible_lesson(*, lesson_id: int, user: User | None = None) -> Lesson:
-    """The lesson with unit/section/course, if the whole chain is published, or if it is ``user``'s own
-    private lesson (a generated bubble) in a published course; else NotFound."""
+def visible_lesson(*, lesson_id: int | None = None, slug: str | None = None, user: User | None = None) -> Lesson:
+    """The lesson (by id or slug) with unit/section/course, if the whole chain is published, or if it
+    is ``user``'s own private lesson (a generated bubble) in a published course; else NotFound. One query."""
     visible = visible_q("lesson")
     if user is not None and user.pk is not None:
         visible |= Q(owner=user, unit__section__course__is_published=True)
-    lesson = Lesson.objects.filter(visible).select_related("unit__section__course").filter(pk=lesson_id).first()
+    which = Q(pk=lesson_id) if slug is None else Q(slug=slug)
+    lesson = Lesson.objects.filter(visible).select_related("unit__section__course").filter(which).first()
     if lesson is None:
         raise NotFound(gettext_lazy("No such lesson."))
     return lesson
@@ -63,13 +65,19 @@ def lesson_exercise_ids(lesson: Lesson, *, user: User | None = None, skipped: se
     """The lesson's published exercises in serving order (a listen exercise with no audio is never
     served: ``courses.publishing.servable_q``): the author's order, adapted to ``user``
     (``rules.adapt_lesson_order``) unless the lesson's ``adaptive_order`` is off, less the types the
-    learner is ``skipped`` (``rules.without_skipped``). Two queries."""
-    rows = (
-        # The lesson is visible (``visible_lesson``), so the exercise's own flag decides.
-        LessonExercise.objects.filter(servable_q("exercise__"), lesson=lesson, exercise__is_published=True)
-        .order_by("ordinal", "exercise_id")
-        .values_list("exercise_id", "exercise__type", "exercise__tokens")
-    )
+    learner is ``skipped`` (``rules.without_skipped``). A lesson of the course's cached structure
+    (``courses.structure``) costs no query for its exercises, a private one (a bubble) one; adapting
+    the order reads the learner's words (one query)."""
+    cached = course_structure(lesson.unit.section.course_id).lesson_exercises.get(lesson.pk)
+    if cached is not None:
+        rows = [(exercise_id, kind, token_id) for exercise_id, kind, tokens in cached for token_id in tokens or (None,)]
+    else:  # not a visible lesson of the course: a learner's private lesson
+        rows = list(
+            # The lesson is visible to this learner (``visible_lesson``), so the exercise's own flag decides.
+            LessonExercise.objects.filter(servable_q("exercise__"), lesson=lesson, exercise__is_published=True)
+            .order_by("ordinal", "exercise_id")
+            .values_list("exercise_id", "exercise__type", "exercise__tokens")
+        )
     exercises: dict[int, tuple[int, bool, list[int]]] = {}
     types: dict[int, str] = {}
     for exercise_id, exercise_type, token_id in rows:
@@ -86,14 +94,20 @@ def lesson_exercise_ids(lesson: Lesson, *, user: User | None = None, skipped: se
     return without_skipped(ordered, types, skipped) if skipped else ordered
 
 
-def create_lesson_run(*, user: User, lesson: Lesson, now: datetime) -> LessonRun:
-    """Return the learner's active run of ``lesson`` or start a new one.
+def active_lesson_run(*, user: User, lesson: Lesson) -> LessonRun | None:
+    """The learner's active run of ``lesson``, if any. One query."""
+    return LessonRun.objects.filter(user=user, lesson=lesson, kind=LessonRun.Kind.LESSON, status="active").first()
+
+
+def create_lesson_run(*, user: User, lesson: Lesson, now: datetime, checked_active: bool = False) -> LessonRun:
+    """Return the learner's active run of ``lesson`` or start a new one (``checked_active``: the caller
+    has just looked for the active run under the same lock and found none).
 
     Lesson not open → LessonLocked; no published exercises → EmptyLesson. The caller holds the
     learner's wallet lock, so two tabs starting the same lesson get the same run (the partial unique
     constraint ``run_one_active_per_lesson`` backs this).
     """
-    existing = LessonRun.objects.filter(user=user, lesson=lesson, kind=LessonRun.Kind.LESSON, status="active").first()
+    existing = None if checked_active else active_lesson_run(user=user, lesson=lesson)
     if existing is not None and not time_is_up(deadline_at=existing.deadline_at, now=now):
         return existing
     if existing is not None:  # a timed lesson whose time ran out while no answer came: it failed
@@ -222,17 +236,28 @@ def previous_attempt(*, user: User, client_id: uuid.UUID) -> ExerciseAttempt | N
     return ExerciseAttempt.objects.filter(user=user, client_id=client_id).first()
 
 
-def lock_run(*, user: User, run_id: int) -> LessonRun:
+def lock_run(*, user: User, run_id: int, client_id: uuid.UUID | None = None) -> LessonRun:
     """Lock (``select_for_update(no_key=True)``) and return the learner's run, with its lesson and
     course languages, to apply an answer to it. One query. Unknown or someone else's run → NotFound.
     The caller holds the learner's wallet lock (the lock order: wallet, then run).
+
+    With ``client_id`` the same statement also reads ``run.previous_attempt_id`` (the learner's attempt
+    stored under that client id, or None) and ``run.memory_parameters`` (the learner's FSRS parameters,
+    or None for the defaults). A statement reads what was committed when it began; this one begins
+    after the wallet lock is held, so it sees every earlier answer of the learner (the lock is what
+    serialises them) — which is why these reads ride on this statement and not on the wallet lock's.
     """
-    run = (
-        LessonRun.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("lesson", "checkpoint", "course__from_language", "course__to_language")
-        .filter(pk=run_id, user=user)
-        .first()
+    query = LessonRun.objects.select_for_update(no_key=True, of=("self",)).select_related(
+        "lesson", "checkpoint", "course__from_language", "course__to_language"
     )
+    if client_id is not None:
+        query = query.annotate(
+            previous_attempt_id=Subquery(
+                ExerciseAttempt.objects.filter(user=user, client_id=client_id).values("pk")[:1]
+            ),
+            memory_parameters=Subquery(MemoryParameters.objects.filter(user=user).values("parameters")[:1]),
+        )
+    run = query.filter(pk=run_id, user=user).first()
     if run is None:
         raise NotFound(gettext_lazy("No such run."))
     return run

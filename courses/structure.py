@@ -1,0 +1,174 @@
+"""Each course's structure, cached (docs/performance.md, "The course structure cache").
+
+What every learner of a course sees the same — its visible units and lessons in course order, the
+lessons' prerequisites, each lesson's servable exercises (type and words, in the author's order), the
+words of each unit and the words the course teaches — is read from the database once and kept in
+Django's cache (Redis in production, local memory on the embedded default), so that the path page,
+unlocking, starting a run, answering and the profile do not rebuild it with joins over the content
+tables on every request. Likewise each exercise as the answer path judges it (``exercise_for_answer``).
+
+Versioned, not expired: every key holds the current *content version*, a random token kept in the
+cache. ``content_changed()`` replaces it — any save, delete or link change of a content model
+(signals, ``courses.apps``), and every bulk write (import, publishing, bulk actions, reorders, audio
+linking) call it — so the next read misses and rebuilds. It replaces the token at once (reads later in
+the same transaction, and tests, see the change) and again when the transaction commits (a reader that
+rebuilt from the rows before the commit stored them under the version it read, never under the new
+one). Entries also expire after ``TIMEOUT`` seconds, which bounds what a version lost with a cache
+outage could leave behind. When the cache is unreachable (``config.cache.FailOpenRedisCache``) every
+read misses and the structure is read from the database: slower, never wrong.
+
+Only content is cached here, never a learner's state: callers overlay that (which lessons are passed,
+tiers, mastery) from their own per-learner queries.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import F, Q, signals
+from django.utils.translation import get_language
+
+from .content_version import FORMAT, TIMEOUT, content_changed, current_version
+from .models import Exercise, Lesson, LessonExercise, LessonPrerequisite, Token, Unit
+from .publishing import servable_q
+
+
+@dataclass
+class CourseStructure:
+    """A course's content as every learner sees it (model instances are detached copies)."""
+
+    course_id: int
+    units: list[Unit]  # visible, with their section, in course order
+    lessons_by_unit: dict[int, list[Lesson]]  # unit id → its visible lessons in order
+    ordered_lesson_ids: list[int]  # every visible lesson in course order
+    prerequisites: dict[int, list[int]]  # lesson id → prerequisite lesson ids
+    # lesson id → its published, servable exercises in serving order: (exercise id, type, token ids)
+    lesson_exercises: dict[int, list[tuple[int, str, tuple[int, ...]]]]
+    unit_tokens: dict[int, list[Token]]  # unit id → the words of its lessons' published exercises, by text
+    token_ids: frozenset[int] = field(default_factory=frozenset)  # the words the course teaches
+
+    @property
+    def lessons(self) -> dict[int, Lesson]:
+        return {lesson.pk: lesson for lessons in self.lessons_by_unit.values() for lesson in lessons}
+
+
+def course_structure(course_id: int) -> CourseStructure:
+    """The course's structure: from the cache, or six queries (then cached under the content version)."""
+    key = f"courses:structure:{FORMAT}:{current_version()}:{course_id}:{get_language() or ''}"
+    structure = cache.get(key)
+    if structure is None:
+        structure = _build(course_id)
+        cache.set(key, structure, TIMEOUT)
+    return structure
+
+
+def _build(course_id: int) -> CourseStructure:
+    units = list(
+        Unit.objects.visible()
+        .filter(section__course_id=course_id)
+        .select_related("section")
+        .order_by("section__ordinal", "ordinal")
+    )
+    lessons_by_unit: dict[int, list[Lesson]] = {unit.pk: [] for unit in units}
+    for lesson in Lesson.objects.visible().filter(unit__in=list(lessons_by_unit)).order_by("unit_id", "ordinal"):
+        lessons_by_unit[lesson.unit_id].append(lesson)
+    ordered = [lesson.pk for unit in units for lesson in lessons_by_unit[unit.pk]]
+    prerequisites: dict[int, list[int]] = {}
+    for lesson_id, prerequisite_id in LessonPrerequisite.objects.filter(
+        lesson__unit__section__course_id=course_id
+    ).values_list("lesson_id", "prerequisite_id"):
+        prerequisites.setdefault(lesson_id, []).append(prerequisite_id)
+    exercises: dict[int, dict[int, tuple[int, str, list[int]]]] = {lesson_id: {} for lesson_id in ordered}
+    rows = (
+        # The lessons are visible, so the exercise's own flag decides.
+        LessonExercise.objects.filter(servable_q("exercise__"), lesson__in=ordered, exercise__is_published=True)
+        .order_by("lesson_id", "ordinal", "exercise_id")
+        .values_list("lesson_id", "exercise_id", "exercise__type", "exercise__tokens")
+    )
+    for lesson_id, exercise_id, exercise_type, token_id in rows:
+        entry = exercises[lesson_id].setdefault(exercise_id, (exercise_id, exercise_type, []))
+        if token_id is not None:
+            entry[2].append(token_id)
+    unit_tokens: dict[int, list[Token]] = {}
+    for token in (
+        Token.objects.filter(exercises__is_published=True, exercises__lesson_links__lesson__in=ordered)
+        .annotate(unit_id=F("exercises__lesson_links__lesson__unit_id"))
+        .order_by("text")
+        .distinct()
+    ):
+        bucket = unit_tokens.setdefault(token.unit_id, [])
+        if not any(t.pk == token.pk for t in bucket):
+            bucket.append(token)
+    token_ids = frozenset(Token.objects.taught_in(course_id).values_list("pk", flat=True).distinct())
+    return CourseStructure(
+        course_id=course_id,
+        units=units,
+        lessons_by_unit=lessons_by_unit,
+        ordered_lesson_ids=ordered,
+        prerequisites=prerequisites,
+        lesson_exercises={
+            lesson_id: [(pk, kind, tuple(tokens)) for pk, kind, tokens in by_id.values()]
+            for lesson_id, by_id in exercises.items()
+        },
+        unit_tokens=unit_tokens,
+        token_ids=token_ids,
+    )
+
+
+def exercise_for_answer(exercise_id: int) -> Exercise | None:
+    """The exercise as the answer path judges it (type, payload, course) with ``token_ids`` (the words
+    it teaches): from the cache, or one query on PostgreSQL (two on SQLite). None if there is none."""
+    key = f"courses:exercise:{FORMAT}:{current_version()}:{exercise_id}"
+    exercise = cache.get(key)
+    if exercise is None:
+        query = Exercise.objects.filter(pk=exercise_id)
+        if connection.vendor == "postgresql":
+            exercise = query.annotate(
+                token_ids=ArrayAgg("tokens__id", filter=Q(tokens__isnull=False), default=[])
+            ).first()
+        else:  # SQLite (the embedded default): one more query
+            exercise = query.first()
+            if exercise is not None:
+                exercise.token_ids = list(exercise.tokens.values_list("pk", flat=True))
+        if exercise is None:
+            return None
+        cache.set(key, exercise, TIMEOUT)
+    return exercise
+
+
+# --- Keeping it true --------------------------------------------------------------------------
+#
+# Signals, not calls in each service: a structure must go stale on *every* write of content — admin
+# saves and inlines, the authoring services, factories in tests, deletes cascading from a course —
+# and forgetting one would show learners an old course. Bulk writes (``QuerySet.update``,
+# ``bulk_create``), which send no signal, call ``content_changed()`` themselves.
+
+CONTENT_MODELS = (
+    "Language",
+    "Course",
+    "Section",
+    "Unit",
+    "Lesson",
+    "LessonPrerequisite",
+    "Token",
+    "Exercise",
+    "LessonExercise",
+)
+
+
+def _on_content_write(sender, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return  # fixtures and a restored test database: not a change anyone has cached
+    content_changed()
+
+
+def connect_signals(app_config) -> None:
+    """Called from ``CoursesConfig.ready``."""
+    for name in CONTENT_MODELS:
+        model = app_config.get_model(name)
+        signals.post_save.connect(_on_content_write, sender=model, dispatch_uid=f"structure-save-{name}")
+        signals.post_delete.connect(_on_content_write, sender=model, dispatch_uid=f"structure-delete-{name}")
+    signals.m2m_changed.connect(
+        _on_content_write, sender=Exercise.tokens.through, dispatch_uid="structure-exercise-tokens"
+    )

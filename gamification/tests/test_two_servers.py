@@ -1,0 +1,164 @@
+"""Two app server processes (gunicorn, as in production) against one database: the racing requests of
+test_races.py sent to both at once over HTTP, then the ledger and the no-double-award rules checked
+(docs/deploy.md, "Invariants across servers").
+
+Each server is a real gunicorn master with one worker of four threads, on its own port, serving the
+test database (committed rows: a transactional test). A request is sent to server A or B by a thread
+each; a barrier releases the threads together.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from django.db import connection
+from rest_framework.authtoken.models import Token
+
+from courses.tests.sample_courses import make_course
+from gamification.models import LedgerEntry, Wallet
+from gamification.services.ledger import check_ledger
+from gamification.tests.helpers import RIGHT
+from progress.models import ExerciseAttempt, LessonProgress, LessonRun
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgresql_only]
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A gunicorn process serving the test database; ready once its master listens (requests made
+    before its worker has booted wait in the socket's backlog)."""
+
+    def __init__(self, database_url: str) -> None:
+        self.port = _free_port()
+        env = {**os.environ, "DATABASE_URL": database_url, "GUNICORN_ACCESS_LOG": "", "DJANGO_CONN_MAX_AGE": "60"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}"]
+            + ["--workers", "1", "--threads", "4"],
+            cwd=BASE_DIR,
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.listening = threading.Event()
+        self.log: list[str] = []
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.log.append(line)
+            if "Listening at" in line:
+                self.listening.set()
+        self.listening.set()  # exited: the test fails on the first request and shows the log
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v1/"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+@pytest.fixture
+def servers():
+    settings = connection.settings_dict
+    database_url = (
+        f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@{settings['HOST'] or '127.0.0.1'}"
+        f":{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
+    pair = [Server(database_url), Server(database_url)]
+    try:
+        for server in pair:
+            assert server.listening.wait(timeout=120) and server.process.poll() is None, "".join(server.log)
+        yield pair
+    finally:
+        for server in pair:
+            server.stop()
+
+
+def together(calls):
+    """Run the calls in threads released at once by a barrier; return their results (or exceptions)."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def work(i, call):
+        try:
+            barrier.wait()
+            results[i] = call()
+        except Exception as error:  # asserted by the test
+            results[i] = error
+
+    threads = [threading.Thread(target=work, args=(i, call)) for i, call in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_app_servers_racing_one_learner_award_nothing_twice(servers, user):
+    _course, (lesson, _) = make_course(exercises=3)
+    headers = {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+    a, b = servers
+
+    def post(server, path, body=None):
+        def call():
+            return requests.post(server.url + path, json=body, headers=headers, timeout=60)
+
+        return call
+
+    # Two starts of the same lesson, one on each server: one run.
+    starts = together([post(a, f"lessons/{lesson.slug}/runs/"), post(b, f"lessons/{lesson.slug}/runs/")])
+    assert [r.status_code for r in starts] == [201, 201], [r.content for r in starts]
+    assert len({r.json()["id"] for r in starts}) == 1
+    run = starts[0].json()
+    assert LessonRun.objects.filter(user=user, lesson=lesson, status="active").count() == 1
+
+    # The same answer (one client_id) four times on each server: one attempt, one award.
+    first, client_id = run["queue"][0], str(uuid.uuid4())
+    body = {"exercise": first, "answer": RIGHT, "client_id": client_id}
+    same = together([post(server, f"runs/{run['id']}/answers/", body) for server in (a, b) * 4])
+    assert [r.status_code for r in same] == [200] * 8, [r.content for r in same]
+    assert sorted(r.json()["repeated"] for r in same) == [False] + [True] * 7
+    assert len({r.json()["attempt_id"] for r in same}) == 1
+    assert ExerciseAttempt.objects.filter(user=user, client_id=client_id).count() == 1
+    assert LedgerEntry.objects.filter(user=user, key=f"run:{run['id']}:ex:{first}:xp").count() == 1
+
+    # The second exercise, then two different answers to the last one, one on each server: one pass.
+    second = LessonRun.objects.get(pk=run["id"]).queue[0]
+    body = {"exercise": second, "answer": RIGHT, "client_id": str(uuid.uuid4())}
+    assert post(a, f"runs/{run['id']}/answers/", body)().status_code == 200
+    last = LessonRun.objects.get(pk=run["id"]).queue[0]
+    finishing = together(
+        [
+            post(server, f"runs/{run['id']}/answers/", {"exercise": last, "answer": RIGHT, "client_id": str(uuid.uuid4())})
+            for server in (a, b)
+        ]
+    )
+    codes = sorted(r.status_code for r in finishing)
+    assert codes == [200, 409], [r.content for r in finishing]  # the loser: the run is finished
+    passed = next(r.json() for r in finishing if r.status_code == 200)
+    assert passed["run_status"] == "passed"
+
+    finished = LessonRun.objects.get(pk=run["id"])
+    assert (finished.status, finished.answers_count) == ("passed", 3)
+    assert LessonProgress.objects.get(user=user, lesson=lesson).passes == 1
+    assert LedgerEntry.objects.filter(user=user, key=f"run:{run['id']}:gems").count() == 1
+    wallet = Wallet.objects.get(user=user)
+    assert wallet.xp_total == 30 and wallet.gems == finished.gems_earned
+    assert check_ledger() == []

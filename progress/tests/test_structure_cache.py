@@ -1,0 +1,103 @@
+"""The cached course structure (courses/structure.py) on the path page: an admin edit, a course-file
+import and a publish each show on the next page view, and no learner sees another's state through it."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from courses.course_files import import_course
+from courses.models import Lesson
+from courses.publishing import set_published
+from courses.structure import course_structure
+from courses.tests.course_files.helpers import fixture
+from courses.tests.sample_courses import add_exercises, make_course
+from courses.tests.test_admin import form_data
+from progress.models import LessonProgress
+
+pytestmark = pytest.mark.django_db
+
+
+def path_html(client, course) -> str:
+    response = client.get(reverse("course_path", args=[course.slug]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def editor_client():
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(Group.objects.get(name="Content editor"))
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+def test_the_structure_is_read_once_then_served_from_the_cache(django_assert_num_queries):
+    course, _ = make_course(units=2, lessons_per_unit=2)
+    with django_assert_num_queries(6):  # units, lessons, prerequisites, exercises, unit words, course words
+        built = course_structure(course.pk)
+    with django_assert_num_queries(0):
+        cached = course_structure(course.pk)
+    assert cached.ordered_lesson_ids == built.ordered_lesson_ids and len(built.ordered_lesson_ids) == 4
+
+
+def test_an_admin_edit_shows_on_the_next_page_view(client, learner, editor_client):
+    course, lessons = make_course(units=1, lessons_per_unit=2)
+    assert lessons[1].title in path_html(client, course)  # cached now
+    unit = lessons[0].unit
+    url = reverse("admin:courses_unit_change", args=[unit.pk])
+    data = form_data(editor_client.get(url))
+    row = next(i for i in range(2) if data[f"lessons-{i}-id"] == str(lessons[1].pk))
+    data[f"lessons-{row}-title"] = "Renamed in admin"
+    assert editor_client.post(url, data).status_code == 302
+    html = path_html(client, course)
+    assert "Renamed in admin" in html and lessons[1].title not in html
+
+
+def test_an_import_shows_on_the_next_page_view(client, learner, tmp_path):
+    text = fixture("minimal.yaml").read_text().replace("  title: Mini course\n", "  title: Mini course\n  published: true\n")
+    first = tmp_path / "first.yaml"
+    first.write_text(text)
+    import_course(source=first)
+    course = Lesson.objects.get(slug="mini-l-01-01-01").unit.section.course
+    assert "Goodbye" in path_html(client, course)
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(text.replace("title: Goodbye", "title: Farewell"))
+    import_course(source=changed)
+    html = path_html(client, course)
+    assert "Farewell" in html and "Goodbye" not in html
+
+
+def test_a_publish_shows_on_the_next_page_view(client, learner):
+    course, lessons = make_course(units=1, lessons_per_unit=2)
+    draft = Lesson.objects.create(
+        unit=lessons[0].unit, ordinal=3, title="Not yet", slug=f"{course.slug}-draft", is_published=False
+    )
+    add_exercises(draft, 1)
+    assert "Not yet" not in path_html(client, course)
+    result = set_published(objects=[draft], published=True)
+    assert result.changed == [draft]
+    assert "Not yet" in path_html(client, course)
+    set_published(objects=[draft], published=False)
+    assert "Not yet" not in path_html(client, course)
+
+
+def test_no_learner_sees_another_learners_state(client, learner):
+    course, lessons = make_course(units=1, lessons_per_unit=3)
+    other = Client()
+    other.force_login(UserFactory())
+    LessonProgress.objects.create(
+        user=learner, lesson=lessons[0], runs_started=1, passes=1, tier=1, first_passed_at=timezone.now()
+    )
+    mine = path_html(client, course)  # fills the cache with this learner's view first
+    theirs = path_html(other, course)
+    assert f'<li class="lesson passed" id="lesson-{lessons[0].slug}">' in mine
+    assert f'<li class="lesson open next" id="lesson-{lessons[1].slug}">' in mine
+    assert f'<li class="lesson open next" id="lesson-{lessons[0].slug}">' in theirs
+    assert f'<li class="lesson locked" id="lesson-{lessons[1].slug}">' in theirs
+    assert "lesson passed" not in theirs
+    # and again, now that the other learner's view was the last one served
+    assert f'<li class="lesson passed" id="lesson-{lessons[0].slug}">' in path_html(client, course)
