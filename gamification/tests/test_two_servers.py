@@ -1,6 +1,6 @@
-"""Two app server processes (gunicorn, as in production) against one database: the racing requests of
-test_races.py sent to both at once over HTTP, then the ledger and the no-double-award rules checked
-(docs/deploy.md, "Invariants across servers").
+"""Two app server processes (gunicorn, as in production) against one database — straight, and through
+PgBouncer in transaction mode — the racing requests of test_races.py sent to both at once over HTTP,
+then the ledger and the no-double-award rules checked (docs/deploy.md, "Invariants across servers").
 
 Each server is a real gunicorn master with one worker of four threads, on its own port, serving the
 test database (committed rows: a transactional test). A request is sent to server A or B by a thread
@@ -8,9 +8,11 @@ each; a barrier releases the threads together.
 """
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import uuid
 from pathlib import Path
@@ -18,10 +20,11 @@ from pathlib import Path
 import pytest
 import requests
 from django.db import connection
+from django.db.models import Count
 from rest_framework.authtoken.models import Token
 
 from courses.tests.sample_courses import make_course
-from gamification.models import LedgerEntry, Wallet
+from gamification.models import LedgerEntry, UserAchievement, Wallet
 from gamification.services.ledger import check_ledger
 from gamification.tests.helpers import RIGHT
 from progress.models import ExerciseAttempt, LessonProgress, LessonRun
@@ -41,12 +44,29 @@ class Server:
     """A gunicorn process serving the test database; ready once its master listens (requests made
     before its worker has booted wait in the socket's backlog)."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, extra: dict[str, str]) -> None:
         self.port = _free_port()
-        env = {**os.environ, "DATABASE_URL": database_url, "GUNICORN_ACCESS_LOG": "", "DJANGO_CONN_MAX_AGE": "60"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "GUNICORN_ACCESS_LOG": "",
+            "DJANGO_CONN_MAX_AGE": "60",
+            **extra,
+        }
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}"]
-            + ["--workers", "1", "--threads", "4"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "1",
+                "--threads",
+                "4",
+            ],
             cwd=BASE_DIR,
             env=env,
             stderr=subprocess.PIPE,
@@ -73,21 +93,75 @@ class Server:
         self.process.wait(timeout=30)
 
 
-@pytest.fixture
-def servers():
+class PgBouncer:
+    """PgBouncer in transaction mode in front of the test database's server: two server connections
+    shared by every client, so consecutive transactions of one client run on different connections.
+    (PgBouncer refuses to run as root: as root it is started as the ``postgres`` user.)"""
+
+    def __init__(self, host: str, port: int, user: str) -> None:
+        self.port = _free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="mallard-pgbouncer-"))
+        self.folder.chmod(0o755)
+        ini = self.folder / "pgbouncer.ini"
+        ini.write_text(
+            f"[databases]\n* = host={host} port={port} user={user}\n"
+            f"[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {self.port}\nunix_socket_dir =\n"
+            "auth_type = any\npool_mode = transaction\ndefault_pool_size = 2\nmax_client_conn = 200\n"
+            "server_reset_query =\nlogfile =\npidfile =\nignore_startup_parameters = extra_float_digits\n"
+        )
+        ini.chmod(0o644)
+        user = ["-u", "postgres"] if os.geteuid() == 0 else []
+        self.process = subprocess.Popen(
+            [shutil.which("pgbouncer") or "/usr/sbin/pgbouncer", *user, str(ini)], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+        )
+        self.ready = threading.Event()
+        self.log: list[str] = []
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.log.append(line)
+            if "process up" in line:
+                self.ready.set()
+        self.ready.set()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture(params=["direct", "pgbouncer"])
+def servers(request):
+    """Two app servers on the test database: straight to PostgreSQL, or through PgBouncer in
+    transaction mode (``DJANGO_DB_TRANSACTION_POOLING``, docs/deploy.md)."""
     settings = connection.settings_dict
-    database_url = (
-        f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@{settings['HOST'] or '127.0.0.1'}"
-        f":{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
-    pair = [Server(database_url), Server(database_url)]
+    host, port = settings["HOST"] or "127.0.0.1", int(settings["PORT"] or 5432)
+    bouncer = None
+    extra: dict[str, str] = {}
+    if request.param == "pgbouncer":
+        bouncer = PgBouncer(host, port, settings["USER"] or "postgres")
+        assert bouncer.ready.wait(timeout=60) and bouncer.process.poll() is None, "".join(bouncer.log)
+        host, port = "127.0.0.1", bouncer.port
+        extra = {"DJANGO_DB_TRANSACTION_POOLING": "true"}
+    database_url = f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@{host}:{port}/{settings['NAME']}"
+    pair = [Server(database_url, extra), Server(database_url, extra)]
     try:
         for server in pair:
             assert server.listening.wait(timeout=120) and server.process.poll() is None, "".join(server.log)
         yield pair
+        if bouncer is not None:  # check_ledger reads wallets in chunks (QuerySet.iterator): through PgBouncer too
+            env = {**os.environ, "DATABASE_URL": database_url, **extra}
+            result = subprocess.run(
+                [sys.executable, "manage.py", "check_ledger"], cwd=BASE_DIR, env=env, capture_output=True, text=True
+            )
+            assert result.returncode == 0, result.stdout + result.stderr
     finally:
         for server in pair:
             server.stop()
+        if bouncer is not None:
+            bouncer.stop()
 
 
 def together(calls):
@@ -146,7 +220,11 @@ def test_two_app_servers_racing_one_learner_award_nothing_twice(servers, user):
     last = LessonRun.objects.get(pk=run["id"]).queue[0]
     finishing = together(
         [
-            post(server, f"runs/{run['id']}/answers/", {"exercise": last, "answer": RIGHT, "client_id": str(uuid.uuid4())})
+            post(
+                server,
+                f"runs/{run['id']}/answers/",
+                {"exercise": last, "answer": RIGHT, "client_id": str(uuid.uuid4())},
+            )
             for server in (a, b)
         ]
     )
@@ -159,6 +237,12 @@ def test_two_app_servers_racing_one_learner_award_nothing_twice(servers, user):
     assert (finished.status, finished.answers_count) == ("passed", 3)
     assert LessonProgress.objects.get(user=user, lesson=lesson).passes == 1
     assert LedgerEntry.objects.filter(user=user, key=f"run:{run['id']}:gems").count() == 1
+    exercise_xp = LedgerEntry.objects.filter(user=user, reason="exercise").values_list("amount", flat=True)
+    assert sorted(exercise_xp) == [10, 10, 10]  # one award per exercise
+    # No ledger key twice (each award has its own key), no achievement twice, totals = ledger sums.
+    assert not LedgerEntry.objects.values("user", "key").annotate(n=Count("pk")).filter(n__gt=1).exists()
+    held = UserAchievement.objects.filter(user=user)
+    assert held.count() == held.values("achievement").distinct().count()
     wallet = Wallet.objects.get(user=user)
-    assert wallet.xp_total == 30 and wallet.gems == finished.gems_earned
+    assert wallet.xp_total == sum(LedgerEntry.objects.filter(user=user, currency="xp").values_list("amount", flat=True))
     assert check_ledger() == []
