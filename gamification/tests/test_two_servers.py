@@ -112,7 +112,10 @@ class PgBouncer:
         ini.chmod(0o644)
         user = ["-u", "postgres"] if os.geteuid() == 0 else []
         self.process = subprocess.Popen(
-            [shutil.which("pgbouncer") or "/usr/sbin/pgbouncer", *user, str(ini)], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+            [shutil.which("pgbouncer") or "/usr/sbin/pgbouncer", *user, str(ini)],
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
         )
         self.ready = threading.Event()
         self.log: list[str] = []
