@@ -130,7 +130,7 @@ def exercise_for_answer(exercise_id: int) -> Exercise | None:
         else:  # SQLite (the embedded default): one more query
             exercise = query.first()
             if exercise is not None:
-                exercise.token_ids = list(exercise.tokens.values_list("pk", flat=True))
+                setattr(exercise, "token_ids", list(exercise.tokens.values_list("pk", flat=True)))  # noqa: B010
         if exercise is None:
             return None
         cache.set(key, exercise, TIMEOUT)

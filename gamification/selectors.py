@@ -338,7 +338,7 @@ def _course_progress(*, user: User, enrollments: list[Enrollment]) -> list[Cours
     result = []
     for e in enrollments:
         total, done = lessons.get(e.course_id, 0), passed.get(e.course_id, 0)
-        course_token_ids = tokens.get(e.course_id, set())
+        course_token_ids: frozenset[int] = tokens.get(e.course_id, frozenset())
         m = len(course_token_ids & mastered)
         result.append(
             CourseProgress(

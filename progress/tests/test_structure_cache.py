@@ -58,7 +58,8 @@ def test_an_admin_edit_shows_on_the_next_page_view(client, learner, editor_clien
 
 
 def test_an_import_shows_on_the_next_page_view(client, learner, tmp_path):
-    text = fixture("minimal.yaml").read_text().replace("  title: Mini course\n", "  title: Mini course\n  published: true\n")
+    course_line = "  title: Mini course\n"
+    text = fixture("minimal.yaml").read_text().replace(course_line, course_line + "  published: true\n")
     first = tmp_path / "first.yaml"
     first.write_text(text)
     import_course(source=first)
