@@ -1,0 +1,136 @@
+"""Virtual learners for ``manage.py bench_learners`` (docs/performance.md, "make bench").
+
+``BENCH_SCENARIO`` picks what every user does, one kind of request, as fast as it can:
+
+- ``answer``: API answers in a lesson run (90 % right; a wrong one is requeued as the player does),
+  starting the next run when one ends and refilling hearts when they run out (those requests are
+  named apart and not in the answer figures);
+- ``lesson_page``: the lesson player page of the learner's run;
+- ``path_page``: the demo course's path page;
+- ``me``: ``GET /api/v1/me/``;
+- ``read`` / ``write``: the baseline app's one indexed read / lock + insert + update transaction.
+
+``BENCH_DATA`` names the JSON the command wrote: each learner's API token and session cookie, the
+lesson played, and each of its exercises' type and payload (to answer right).
+"""
+
+import itertools
+import json
+import os
+import random
+import re
+import uuid
+from pathlib import Path
+
+from locust import HttpUser, constant, task
+
+SCENARIO = os.environ.get("BENCH_SCENARIO", "read")
+DATA = json.loads(Path(os.environ["BENCH_DATA"]).read_text()) if os.environ.get("BENCH_DATA") else {"learners": []}
+_learners = itertools.cycle(DATA["learners"] or [{}])
+RIGHT_SHARE = 0.9
+REQUEUE_GAP = 2
+
+
+def _first_alternative(text: str) -> str:
+    """``"[Hello/Hi]!"`` (alternates, docs/answers.md) → ``"Hello!"``."""
+    return re.sub(r"\[([^/\]]*)[^\]]*\]", r"\1", text)
+
+
+def wrong_answer(kind: str, payload: dict, public: dict):
+    """A well-formed wrong answer of the exercise's type."""
+    right = right_answer(kind, payload, public)
+    if kind in ("multiple_choice", "picture"):
+        return (right + 1) % len(public["choices"])
+    if kind == "word_bank":
+        return list(reversed(right)) if len(right) > 1 else [(right[0] + 1) % len(public["tiles"])]
+    if kind == "match_pairs":
+        lefts = [left for left, _ in right]
+        rights = [r for _, r in right]
+        return [[left, r] for left, r in zip(lefts, rights[1:] + rights[:1], strict=True)]
+    if kind == "speak":
+        return {"self_assessed": False}
+    return "zzz"
+
+
+def right_answer(kind: str, payload: dict, public: dict):
+    """The right answer to an exercise as it was served (choices and tiles in the run's order)."""
+    if kind in ("translate", "fill_blank"):
+        return _first_alternative(payload["solutions"][0])
+    if kind == "listen":
+        return payload["text"]
+    if kind == "speak":
+        return {"self_assessed": True}
+    if kind == "multiple_choice":
+        return public["choices"].index(payload["choices"][payload["answer"]])
+    if kind == "picture":
+        right = payload["choices"][payload["answer"]]
+        served = [c.get("emoji") or c.get("asset") for c in public["choices"]]
+        return served.index(right.get("image") or right.get("emoji") or right.get("asset"))
+    if kind == "word_bank":
+        tiles = list(public["tiles"])
+        answer = []
+        for word in payload["solutions"][0].replace(".", "").replace("?", "").replace("!", "").split():
+            index = next(i for i, t in enumerate(tiles) if t is not None and t.strip(".?!¿¡,") == word.strip("¿¡,"))
+            answer.append(index)
+            tiles[index] = None
+        return answer
+    if kind == "match_pairs":
+        return [list(pair) for pair in payload["pairs"]]
+    return "?"
+
+
+class Learner(HttpUser):
+    wait_time = constant(0)
+
+    def on_start(self):
+        self.me = next(_learners)
+        self.api = {"Authorization": f"Token {self.me.get('token', '')}"}
+        self.client.cookies.set("sessionid", self.me.get("session", ""))
+        self.run = None
+        if SCENARIO in ("answer", "lesson_page"):
+            self.start_run()
+
+    def start_run(self):
+        with self.client.post(
+            f"/api/v1/lessons/{DATA['lesson']}/runs/", headers=self.api, name="start (not counted)", catch_response=True
+        ) as response:
+            if response.status_code == 409:  # out of hearts: refill with the gems the learner was given
+                response.success()
+                self.client.post("/api/v1/me/hearts/refill/", headers=self.api, name="refill (not counted)")
+                return self.start_run()
+            self.run = response.json()
+            self.queue = list(self.run["queue"])
+            self.public = {e["id"]: e["public"] for e in self.run["exercises"]}
+
+    @task
+    def work(self):
+        if SCENARIO == "answer":
+            self.answer()
+        elif SCENARIO == "lesson_page":
+            self.client.get(f"/runs/{self.run['id']}/", name="lesson page")
+        elif SCENARIO == "path_page":
+            self.client.get(f"/courses/{DATA['course']}/", name="path page")
+        elif SCENARIO == "me":
+            self.client.get("/api/v1/me/", headers=self.api, name="me")
+        elif SCENARIO == "read":
+            self.client.get("/read/", name="read")
+        elif SCENARIO == "write":
+            self.client.post("/write/", name="write")
+
+    def answer(self):
+        exercise = self.queue[0]
+        info = DATA["exercises"][str(exercise)]
+        right = random.random() < RIGHT_SHARE
+        text = (right_answer if right else wrong_answer)(info["type"], info["payload"], self.public[exercise])
+        body = {"exercise": exercise, "answer": text, "client_id": str(uuid.uuid4())}
+        url = f"/api/v1/runs/{self.run['id']}/answers/"
+        response = self.client.post(url, json=body, headers=self.api, name="answer")
+        if response.status_code != 200:
+            self.start_run()
+            return
+        outcome = response.json()
+        self.queue.pop(0)
+        if not outcome["correct"]:
+            self.queue.insert(min(REQUEUE_GAP, len(self.queue)), exercise)
+        if outcome["run_status"] != "active" or not self.queue:
+            self.start_run()
