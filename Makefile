@@ -76,6 +76,11 @@ test: system-packages install-dev  ## lint, types, import layers, Django checks,
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
+# The benchmark (docs/performance.md, "make bench"): not part of `make test`. BENCH_ARGS="--learners 1000 --seconds 30".
+bench: install-dev  ## Mallard beside a same-shape baseline app under gunicorn, driven by locust; prints throughput and latency
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(PY) manage.py bench_learners $(BENCH_ARGS)
+
 worker: install  ## Celery worker with the beat scheduler embedded (needs REDIS_URL; docs/jobs.md)
 	@[ -n "$$REDIS_URL" ] || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run the worker and beat."; exit 1; }
 	$(VENV)/bin/celery -A config worker -B -l info --schedule $(VENV)/celerybeat-schedule
