@@ -26,7 +26,12 @@ from locust import HttpUser, constant, task
 
 SCENARIO = os.environ.get("BENCH_SCENARIO", "read")
 DATA = json.loads(Path(os.environ["BENCH_DATA"]).read_text()) if os.environ.get("BENCH_DATA") else {"learners": []}
-_learners = itertools.cycle(DATA["learners"] or [{}])
+# Each locust run takes its own slice of the learners (slice BENCH_SLICE of BENCH_USERS learners), so every measurement
+# starts from runs nobody has answered yet, prepared by the command (no start in the measured time).
+_USERS = int(os.environ.get("BENCH_USERS", "16"))
+_SLICE = int(os.environ.get("BENCH_SLICE", "0"))
+_mine = DATA["learners"][_SLICE * _USERS : (_SLICE + 1) * _USERS] or DATA["learners"]
+_learners = itertools.cycle(_mine or [{}])
 RIGHT_SHARE = 0.9
 REQUEUE_GAP = 2
 
@@ -88,7 +93,15 @@ class Learner(HttpUser):
         self.client.cookies.set("sessionid", self.me.get("session", ""))
         self.run = None
         if SCENARIO in ("answer", "lesson_page"):
-            self.start_run()
+            if self.me.get("run"):
+                self.use(self.me["run"])
+            else:
+                self.start_run()
+
+    def use(self, run: dict) -> None:
+        self.run = run
+        self.queue = list(run["queue"])
+        self.public = {e["id"]: e["public"] for e in run["exercises"]}
 
     def start_run(self):
         with self.client.post(
@@ -98,9 +111,7 @@ class Learner(HttpUser):
                 response.success()
                 self.client.post("/api/v1/me/hearts/refill/", headers=self.api, name="refill (not counted)")
                 return self.start_run()
-            self.run = response.json()
-            self.queue = list(self.run["queue"])
-            self.public = {e["id"]: e["public"] for e in self.run["exercises"]}
+            self.use(response.json())
 
     @task
     def work(self):
