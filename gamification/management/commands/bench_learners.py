@@ -70,7 +70,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--learners", type=int, default=200, help="learners (default 200; at least users x scenarios x (rounds + 1))"
+            "--learners", type=int, default=200, help="learners (200; users x scenarios x (rounds + 1) at least)"
         )
         parser.add_argument("--users", type=int, default=16, help="concurrent virtual learners (default 16)")
         parser.add_argument("--seconds", type=int, default=15, help="seconds per measurement (default 15)")
