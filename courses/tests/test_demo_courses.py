@@ -11,8 +11,10 @@ from collections.abc import Iterator
 import pytest
 import yaml
 from django.db.models import Q
+from django.utils import translation
 
 from courses.answers import check_answer_text
+from courses.content_languages import TRANSLATED_FIELDS, source_language
 from courses.course_files import import_course
 from courses.exercise_types import REGISTRY
 from courses.models import Checkpoint, Course, Exercise, Language, Lesson, Section, Unit
@@ -128,6 +130,42 @@ def test_every_unit_and_section_of_the_english_demo_ends_with_a_checkpoint_title
     assert all(types[slug] not in audio for items in fixed for slug in items)
 
 
+def translatable(data: dict) -> Iterator[tuple[str, dict]]:
+    """Each object of a course file that may carry ``translations``, with its kind."""
+    yield "course", data["course"]
+    for section in data["sections"]:
+        yield "section", section
+        for unit in section.get("units", []):
+            yield "unit", unit
+            for lesson in unit.get("lessons", []):
+                yield "lesson", lesson
+            if "checkpoint" in unit:
+                yield "checkpoint", unit["checkpoint"]
+        if "checkpoint" in section:
+            yield "checkpoint", section["checkpoint"]
+    for exercise in definitions(data):
+        yield "exercise", exercise
+
+
+def test_every_text_of_the_english_demo_is_in_spanish_and_in_english():
+    """Taught from Spanish, the course writes its texts in Spanish and gives each its English translation
+    (docs/course-format.md, "translations"), so a learner with an English interface reads English."""
+    data = DATA["en"]
+    assert source_language(data["course"]["from_language"]["code"]) == "es"
+    checked = 0
+    for kind, obj in translatable(data):
+        english = obj.get("translations", {}).get("en", {})
+        assert set(obj.get("translations", {})) <= {"en"}
+        for name in TRANSLATED_FIELDS[kind]:
+            if obj.get(name):
+                assert english.get(name), f"{kind} {obj.get('title') or obj.get('prompt')!r}: no English {name}"
+                assert english[name] != obj[name], (kind, name, obj[name])
+                checked += 1
+            else:
+                assert name not in english, (kind, name)
+    assert checked > 0
+
+
 @pytest.mark.parametrize("slug", DEMOS)
 def test_the_readme_names_each_demo_course_with_its_own_figures(slug):
     """``make run`` in README.md names each course with its sections, units, lessons, checkpoints and words."""
@@ -215,3 +253,9 @@ def test_both_demo_courses_import_side_by_side_published_with_no_publishing_prob
         assert set(Exercise.objects.filter(course=course).values_list("type", flat=True)) == set(REGISTRY)
         checkpoints = Checkpoint.objects.filter(Q(unit__section__course=course) | Q(section__course=course))
         assert checkpoints.filter(is_published=True).count() == counted["checkpoints"]
+    # the English course reads in the learner's interface language, the Spanish one has English only
+    english = DATA["en"]["sections"][0]["units"][0]["lessons"][0]
+    for language, title in [("es", english["title"]), ("en", english["translations"]["en"]["title"])]:
+        with translation.override(language):
+            assert Lesson.objects.get(slug="en-l-01-01-01").title == title
+            assert Course.objects.get(slug="es").title == DATA["es"]["course"]["title"]

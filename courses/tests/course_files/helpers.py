@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.db.models import Q
 
+from courses.content_languages import source_language, translation_values
 from courses.models import (
     Checkpoint,
     Course,
@@ -127,7 +128,24 @@ def snapshot(slug: str) -> dict:
                 "lesson__slug", "ordinal", "exercise__slug"
             )
         ),
+        "translations": _translations(course),
     }
+
+
+def _translations(course) -> list[tuple[str, str, str]]:
+    """Every translated text of the course (the other interface languages' columns), by kind and slug."""
+    source = source_language(course.from_language.code)
+    levels = {
+        "course": [course],
+        "section": course.sections.all(),
+        "unit": Unit.objects.filter(section__course=course),
+        "lesson": Lesson.objects.filter(unit__section__course=course),
+        "checkpoint": Checkpoint.objects.filter(Q(unit__section__course=course) | Q(section__course=course)),
+        "exercise": course.exercises.all(),
+    }
+    return sorted(
+        (kind, obj.slug, repr(translation_values(obj, kind, source))) for kind, objs in levels.items() for obj in objs
+    )
 
 
 def _links(through, checkpoint, slug_field):
