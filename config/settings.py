@@ -177,8 +177,20 @@ if REDIS_URL:
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mallard"),
         }
     }
-else:
+elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "mallard"}}
+else:
+    # The embedded default (a laptop, no Redis): a cache in files, shared by every process of this
+    # checkout, so a course imported by `manage.py import_course` in one terminal (which replaces the
+    # content version, courses/content_version.py) shows at once in the `runserver` of another.
+    # A per-process local-memory cache would keep serving the old course structure for up to an hour.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.str("DJANGO_CACHE_DIR", default=str(BASE_DIR / ".django_cache")),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None) or None

@@ -3,7 +3,8 @@
 What every learner of a course sees the same — its visible units and lessons in course order, the
 lessons' prerequisites, each lesson's servable exercises (type and words, in the author's order), the
 words of each unit and the words the course teaches — is read from the database once and kept in
-Django's cache (Redis in production, local memory on the embedded default), so that the path page,
+Django's cache (Redis in production, files shared by every process on the embedded default, so an
+import run in another terminal shows at once; local memory in tests without Redis), so that the path page,
 unlocking, starting a run, answering and the profile do not rebuild it with joins over the content
 tables on every request. Likewise each exercise as the answer path judges it (``exercise_for_answer``).
 
