@@ -51,7 +51,9 @@ def test_a_ready_bubble_is_played_in_the_normal_player(client, enrolled, ready):
 
     response = client.post(reverse("start_lesson", args=[ready.lesson.slug]))
     run = LessonRun.objects.get(lesson=ready.lesson)
-    assert response.url == reverse("run", args=[run.pk])
+    # The bubble's lesson has tips (its notes), so the first run opens with them offered.
+    assert ready.lesson.notes
+    assert response.url == reverse("run", args=[run.pk]) + "?tips=1"
     assert client.get(response.url).status_code == 200
 
     # One wrong answer costs a heart, then every exercise right: the run passes.

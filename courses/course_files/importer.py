@@ -244,7 +244,7 @@ class _Writer:
         if obj is None:
             counts.created += 1
             return model.objects.create(**values), True
-        changed = [k for k, v in values.items() if getattr(obj, k) != v]
+        changed = [k for k, v in values.items() if not _same(getattr(obj, k), v)]
         if not changed:
             counts.unchanged += 1
             return obj, False
@@ -665,3 +665,10 @@ class _Writer:
                 self.report.counts[REPORT_NAMES[label]].deleted += n
             elif n and label not in SILENT_LINKS:
                 self.report.cascaded[label] += n
+
+
+def _same(have: Any, wanted: Any) -> bool:
+    """A stored value equals the file's. An untranslated text column is NULL when the row was made
+    outside an import (admin, a duplicated lesson, a bubble) and '' when an import wrote it: both
+    mean "no translation" (the export writes neither), so neither counts as a change."""
+    return have == wanted or (have in (None, "") and wanted in (None, ""))
