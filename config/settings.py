@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI files served locally for /api/docs/ (no CDN)
+    "core",  # no models: its management commands (compile_catalogues, which make run and make test call)
     "core.llm",  # the language model client's usage ledger (docs/llm.md)
     "auditlog",  # the audit trail (accounts/audit.py); before accounts, whose admin replaces its LogEntry admin
     "accounts",

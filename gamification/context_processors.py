@@ -18,10 +18,10 @@ from django.utils.functional import SimpleLazyObject
 
 from accounts.models import User
 
-from .models import DIVISIONS, MAX_HEARTS, LeagueMembership
+from .models import MAX_HEARTS, LeagueMembership
 from .services.activity import streak_alive
 from .services.hearts import current as current_hearts
-from .services.leagues import BRONZE, take_result_notice
+from .services.leagues import BRONZE, division_name, take_result_notice
 from .services.notices import take_freeze_notice
 
 
@@ -33,7 +33,7 @@ class NavStats:
     xp: int
     freezes: int = 0
     freeze_notice: str | None = None
-    league: str = DIVISIONS[BRONZE]  # the league badge: this week's division, else the latest result's
+    league: str = ""  # the league badge: this week's division, else the latest result's
     league_notice: str | None = None  # a closed week's result, shown once
 
 
@@ -74,7 +74,7 @@ def _nav_stats(user) -> NavStats:
         .first()
     )
     if row is None:
-        return NavStats(streak=0, gems=0, hearts=MAX_HEARTS, xp=0)
+        return NavStats(streak=0, gems=0, hearts=MAX_HEARTS, xp=0, league=division_name(BRONZE))
     (
         xp,
         gems,
@@ -101,7 +101,7 @@ def _nav_stats(user) -> NavStats:
         xp=xp or 0,
         freezes=freezes or 0,
         freeze_notice=take_freeze_notice(user=user, streak=notice, freezes=spent or 0),
-        league=DIVISIONS[division if division is not None else BRONZE],
+        league=division_name(division),
         league_notice=take_result_notice(user_id=user.pk, membership_id=unseen, now=now) if unseen else None,
     )
 

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from accounts.models import User
 
-from .models import COHORT_SIZE, DIVISIONS, LeagueMembership
+from .models import COHORT_SIZE, LeagueMembership
 from .services.leagues import (
     BRONZE,
     DEMOTED,
@@ -58,7 +59,9 @@ class LeagueResult:
     @property
     def sentence(self) -> str:
         if self.rank is None:
-            return f"You were not ranked and stayed in {division_name(self.division_after)}."
+            return gettext("You were not ranked and stayed in %(division)s.") % {
+                "division": division_name(self.division_after)
+            }
         return result_sentence(rank=self.rank, move=self.move, division_after=self.division_after)
 
 
@@ -81,15 +84,15 @@ class LeagueTable:
 
     @property
     def division_name(self) -> str:
-        return DIVISIONS[self.division]
+        return division_name(self.division)
 
     @property
     def next_division_name(self) -> str | None:
-        return DIVISIONS[self.division + 1] if self.division < DIAMOND else None
+        return division_name(self.division + 1) if self.division < DIAMOND else None
 
     @property
     def lower_division_name(self) -> str | None:
-        return DIVISIONS[self.division - 1] if self.division > BRONZE else None
+        return division_name(self.division - 1) if self.division > BRONZE else None
 
 
 def league_table(*, user: User, now: datetime) -> LeagueTable:

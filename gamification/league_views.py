@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from .league_selectors import league_table
-from .models import DIVISIONS
+from .models import DIVISION_LABELS
 from .services.leagues import DEMOTED, PROMOTED, REWARD_GEMS
 
 
@@ -20,7 +20,7 @@ def league(request):
         "gamification/league.html",
         {
             "league": table,
-            "divisions": DIVISIONS,
+            "divisions": DIVISION_LABELS,
             "promoted": PROMOTED,
             "demoted": DEMOTED,
             "reward_gems": sorted(REWARD_GEMS.items()),

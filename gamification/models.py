@@ -332,6 +332,20 @@ class ExerciseDailyMetric(models.Model):
 # --- Weekly leagues (docs/game-rules.md "Leagues") ------------------------------------------------
 #: Ten divisions, lowest first; a division is stored as its index (0 = Bronze … 9 = Diamond).
 DIVISIONS = ("Bronze", "Silver", "Gold", "Sapphire", "Ruby", "Emerald", "Amethyst", "Pearl", "Obsidian", "Diamond")
+#: The divisions' names as learners read them, in the interface language (the API names a division by
+#: its index and its English name from ``DIVISIONS``, which never change with the language).
+DIVISION_LABELS = (
+    _("Bronze"),
+    _("Silver"),
+    _("Gold"),
+    _("Sapphire"),
+    _("Ruby"),
+    _("Emerald"),
+    _("Amethyst"),
+    _("Pearl"),
+    _("Obsidian"),
+    _("Diamond"),
+)
 #: At most this many learners in a cohort.
 COHORT_SIZE = 30
 

@@ -64,6 +64,21 @@ def test_catalogues_compile_with_polib_alone(tmp_path):
     )
 
 
+def test_make_run_and_make_test_can_call_the_compile_command():
+    """`make run` and `make test` run `manage.py compile_catalogues`: the command must be found (its
+    app is installed) and write every catalogue's .mo beside its .po."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "compile_catalogues", "--force"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    for po in catalogue_files():
+        assert f"Compiled {po.with_suffix('.mo')}" in result.stdout
+
+
 @pytest.mark.django_db
 def test_a_visitor_gets_the_language_of_accept_language(client):
     page = client.get(reverse("account_login"), headers={"accept-language": "es-ES,es;q=0.9,en;q=0.5"})

@@ -26,10 +26,19 @@ The week's close is the job ``gamification/jobs/close_league_week.py``; it appli
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import connection
+from django.utils.translation import get_language, gettext
 
 from accounts.models import User
 
-from ..models import COHORT_SIZE, DIVISIONS, LeagueCohort, LeagueDivisionWeek, LeagueMembership, LeagueWeek
+from ..models import (
+    COHORT_SIZE,
+    DIVISION_LABELS,
+    DIVISIONS,
+    LeagueCohort,
+    LeagueDivisionWeek,
+    LeagueMembership,
+    LeagueWeek,
+)
 
 WEEK = timedelta(days=7)
 BRONZE = 0
@@ -57,7 +66,8 @@ def week_bounds(start: date) -> tuple[datetime, datetime]:
 
 
 def division_name(division: int | None) -> str:
-    return DIVISIONS[division if division is not None else BRONZE]
+    """The division's name in the active interface language ("Sapphire", "Zafiro")."""
+    return str(DIVISION_LABELS[division if division is not None else BRONZE])
 
 
 def move_for(*, rank: int | None, ranked: int, division: int) -> int:
@@ -77,21 +87,22 @@ def gems_for_rank(rank: int | None) -> int:
 
 
 def ordinal(n: int) -> str:
-    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st …"""
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st … in English; 1.º, 2.º … in Spanish."""
+    if (get_language() or "en").startswith("es"):
+        return f"{n}.º"
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
 
 def result_sentence(*, rank: int, move: int, division_after: int) -> str:
-    """ "You finished 3rd and moved up to Sapphire" (the notice shown once after a week's close)."""
-    where = division_name(division_after)
+    """ "You finished 3rd and moved up to Sapphire" (the notice shown once after a week's close), in
+    the active interface language."""
+    values = {"rank": ordinal(rank), "division": division_name(division_after)}
     if move > 0:
-        tail = f"moved up to {where}"
-    elif move < 0:
-        tail = f"moved down to {where}"
-    else:
-        tail = f"stayed in {where}"
-    return f"You finished {ordinal(rank)} and {tail}."
+        return gettext("You finished %(rank)s and moved up to %(division)s.") % values
+    if move < 0:
+        return gettext("You finished %(rank)s and moved down to %(division)s.") % values
+    return gettext("You finished %(rank)s and stayed in %(division)s.") % values
 
 
 # --- League XP, written beside the ledger --------------------------------------------------------

@@ -75,6 +75,18 @@ def test_result_sentence():
     assert result_sentence(rank=3, move=1, division_after=3) == "You finished 3rd and moved up to Sapphire."
     assert result_sentence(rank=12, move=0, division_after=2) == "You finished 12th and stayed in Gold."
     assert result_sentence(rank=22, move=-1, division_after=0) == "You finished 22nd and moved down to Bronze."
+
+
+def test_result_sentence_and_division_names_follow_the_interface_language():
+    from django.utils import translation
+
+    from gamification.services.leagues import division_name
+
+    with translation.override("es"):
+        assert result_sentence(rank=3, move=1, division_after=3) == "Terminaste en el 3.º puesto y subiste a Zafiro."
+        assert result_sentence(rank=22, move=-1, division_after=0) == "Terminaste en el 22.º puesto y bajaste a Bronce."
+        assert division_name(9) == "Diamante"
+    assert division_name(9) == "Diamond"
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 101, 111)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "101st", "111th",
     ]  # fmt: skip
