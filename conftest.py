@@ -141,3 +141,36 @@ def fake_llm(settings, monkeypatch):
     monkeypatch.setattr(llm_client, "default_sleep", server.sleeps.append)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def celery_worker_app():
+    """A Celery app on the test's Redis (``REDIS_URL``), not eager, with a queue of its own so no other
+    worker on that Redis takes the test's tasks; for ``celery.contrib.testing.worker.start_worker``.
+
+    start_worker makes its app the current and default one, which every @shared_task then resolves to
+    (not eager): the project's app is put back afterwards, or later tests in this process would queue
+    their tasks to a closed app instead of running them eagerly."""
+    import os
+    import uuid
+
+    from celery import Celery
+    from celery._state import get_current_app
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    previous = get_current_app()
+    app = Celery("mallard-worker-test", set_as_current=False)
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    app.conf.update(
+        broker_url=url,
+        result_backend=url,
+        task_always_eager=False,
+        task_default_queue=f"mallard-test-{uuid.uuid4().hex}",
+        broker_connection_retry_on_startup=False,
+    )
+    app.loader.import_default_modules()
+    app.finalize()
+    yield app
+    app.close()
+    previous.set_current()
+    previous.set_default()

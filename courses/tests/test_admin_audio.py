@@ -2,12 +2,7 @@
 missing text-to-speech audio of the selection (real espeak-ng, lame and oggenc) inline with eager
 tasks, or on a real Celery worker with its progress and report on the job's page."""
 
-import os
-import uuid
-
 import pytest
-from celery import Celery
-from celery import _state as celery_state
 from celery.contrib.testing.worker import start_worker
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
@@ -167,34 +162,10 @@ def test_another_authors_job_page_is_not_found(client, editor):
     assert client.get(reverse("admin:courses_audio_job", args=["nope"])).status_code == 404
 
 
-@pytest.fixture
-def worker_app():
-    """A Celery app on the test's Redis, not eager, on a queue of its own (as gamification's worker
-    test): start_worker makes it current, so the admin queues the task to it; the project's app is put
-    back afterwards."""
-    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/4"
-    previous = celery_state.get_current_app()
-    app = Celery("mallard-audio-test", set_as_current=False)
-    app.config_from_object("django.conf:settings", namespace="CELERY")
-    app.conf.update(
-        broker_url=url,
-        result_backend=url,
-        task_always_eager=False,
-        task_default_queue=f"mallard-test-{uuid.uuid4().hex}",
-        broker_connection_retry_on_startup=False,
-    )
-    app.loader.import_default_modules()
-    app.finalize()
-    yield app
-    app.close()
-    previous.set_current()
-    previous.set_default()
-
-
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_with_a_worker_the_job_page_shows_progress_then_the_report(client, editor, tree, worker_app):
-    with start_worker(worker_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+def test_with_a_worker_the_job_page_shows_progress_then_the_report(client, editor, tree, celery_worker_app):
+    with start_worker(celery_worker_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         response = act(client, "section", [tree["section"].pk])
         [(url, status)] = response.redirect_chain
         assert status == 302 and url.startswith(reverse("admin:courses_audio_job", args=["x"])[:-2])
@@ -202,7 +173,7 @@ def test_with_a_worker_the_job_page_shows_progress_then_the_report(client, edito
         first = response.content.decode()
         assert "in the background" in first and "admin-audio-job.js" in first  # reloads while running
         assert any(s in first for s in ("Waiting for a worker", "Finding what has no audio", "texts spoken"))
-        final = worker_app.AsyncResult(job_id).get(timeout=300)
+        final = celery_worker_app.AsyncResult(job_id).get(timeout=300)
     assert (final["status"], final["done"], final["total"]) == ("done", 2, 2)
     assert with_audio() == {"token hola", "exercise hola", "exercise El gato come."}
     page = client.get(url).content.decode()

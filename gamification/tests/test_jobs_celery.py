@@ -1,13 +1,9 @@
 """Commands (--now, --dry-run, JobRun), eager tasks and a real worker on Redis."""
 
-import os
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 
 import pytest
-from celery import Celery
-from celery import _state as celery_state
 from celery.contrib.testing.worker import start_worker
 from django.core.management import CommandError, call_command
 
@@ -84,39 +80,13 @@ def test_eager_task_calls_the_job_and_records_celery_as_trigger():
     assert JobRun.objects.get(pk=result["job_run"]).triggered_by == "celery"
 
 
-@pytest.fixture
-def redis_app():
-    """A Celery app on the Redis at 127.0.0.1:6379 (REDIS_URL's db), not eager, with a queue of its
-    own so no other worker on that Redis can take the test's task."""
-    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/8"
-    # start_worker makes its app the current and default one, which every @shared_task then resolves
-    # to (not eager): put the project's app back afterwards, or later tests on this process queue to
-    # a closed app instead of running their tasks eagerly.
-    previous = celery_state.get_current_app()
-    app = Celery("mallard-worker-test", set_as_current=False)
-    app.config_from_object("django.conf:settings", namespace="CELERY")
-    app.conf.update(
-        broker_url=url,
-        result_backend=url,
-        task_always_eager=False,
-        task_default_queue=f"mallard-test-{uuid.uuid4().hex}",
-        broker_connection_retry_on_startup=False,
-    )
-    app.loader.import_default_modules()
-    app.finalize()
-    yield app
-    app.close()
-    previous.set_current()
-    previous.set_default()
-
-
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_real_worker_on_redis_runs_a_scheduled_task_end_to_end(redis_app):
+def test_real_worker_on_redis_runs_a_scheduled_task_end_to_end(celery_worker_app):
     row = progress(user=UserFactory(), lesson=LessonFactory(), tier=3, anchor=T0 - timedelta(days=29))
-    task = redis_app.tasks["gamification.decay_tiers"]
-    assert task.app is redis_app
-    with start_worker(redis_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+    task = celery_worker_app.tasks["gamification.decay_tiers"]
+    assert task.app is celery_worker_app
+    with start_worker(celery_worker_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         outcome = task.delay(now=T0.isoformat()).get(timeout=60)
     assert outcome["rows_changed"] == 1
     row = LessonProgress.objects.get(pk=row.pk)
