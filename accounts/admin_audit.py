@@ -9,6 +9,7 @@ from auditlog.mixins import LogEntryAdminMixin
 from auditlog.models import LogEntry
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 
 from .staff import is_account_admin
 
@@ -44,11 +45,11 @@ class AuditEntryAdmin(LogEntryAdminMixin, admin.ModelAdmin):
         ("Changes", {"fields": ["action", "msg", "additional_data"]}),
     ]
 
-    @admin.display(description="who", ordering="actor_email")
+    @admin.display(description=gettext_lazy("who"), ordering="actor_email")
     def who(self, obj: LogEntry) -> str:
         return obj.actor_email or ("(deleted user)" if obj.actor_id is None else str(obj.actor))
 
-    @admin.display(description="from")
+    @admin.display(description=gettext_lazy("from"))
     def where(self, obj: LogEntry) -> str:
         extra = obj.additional_data if isinstance(obj.additional_data, dict) else {}
         if obj.remote_addr:

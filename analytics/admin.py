@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from courses.models import Course, Exercise, Lesson, Unit
 
@@ -63,7 +64,7 @@ class CourseAnalyticsAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form, period = period_from(request.GET)
         report = selectors.courses_report(period=period)
-        table = Table("courses", "Courses", RUN_COLUMNS + ANSWER_COLUMNS, report.units, first_label="Course")
+        table = Table("courses", _("Courses"), RUN_COLUMNS + ANSWER_COLUMNS, report.units, first_label=_("Course"))
         return self._render(request, form=form, period=period, report=report, tables=[table], crumbs=[], slug="all")
 
     def course_view(self, request, pk: int):
@@ -92,14 +93,14 @@ class CourseAnalyticsAdmin(admin.ModelAdmin):
         unit, course = lesson.unit, lesson.unit.section.course
         form, period = period_from(request.GET)
         report = selectors.lesson_report(lesson=lesson, period=period)
-        summary = Table("lesson", "This lesson", RUN_COLUMNS + ANSWER_COLUMNS, [self._total_row(report, lesson.pk)])
+        summary = Table("lesson", _("This lesson"), RUN_COLUMNS + ANSWER_COLUMNS, [self._total_row(report, lesson.pk)])
         exercises = Table(
             "exercises",
-            "Exercises, in the lesson's order",
+            _("Exercises, in the lesson's order"),
             ANSWER_COLUMNS + EXERCISE_EXTRA,
             report.exercises,
-            first_label="Exercise",
-            context_label="Position and type",
+            first_label=_("Exercise"),
+            context_label=_("Position and type"),
         )
         crumbs = [
             (course.title, reverse("admin:analytics_course", args=[course.pk])),
@@ -122,19 +123,23 @@ class CourseAnalyticsAdmin(admin.ModelAdmin):
         form, period = period_from(request.GET)
         report = selectors.exercise_report(exercise=exercise, period=period)
         lessons = Table(
-            "lessons", "In each lesson that uses it", ANSWER_COLUMNS + EXERCISE_EXTRA[:1], report.lessons, "Lesson"
+            "lessons",
+            _("In each lesson that uses it"),
+            ANSWER_COLUMNS + EXERCISE_EXTRA[:1],
+            report.lessons,
+            _("Lesson"),
         )
-        lessons.first_label = "Lesson"
+        lessons.first_label = _("Lesson")
         wrong_rows = [
             selectors.Row(key=i, label=answer, figures=selectors.Figures(attempts=n))
             for i, (answer, n) in enumerate(report.wrong_answers, start=1)
         ]
         wrong = Table(
             "wrong",
-            "Most common wrong answers (normalised)",
-            [Column("count", "Wrong answers like it", lambda r: r.figures.attempts)],
+            _("Most common wrong answers (normalised)"),
+            [Column("count", _("Wrong answers like it"), lambda r: r.figures.attempts)],
             wrong_rows,
-            first_label="Wrong answer",
+            first_label=_("Wrong answer"),
         )
         crumbs = [
             (exercise.course.title, reverse("admin:analytics_course", args=[exercise.course_id])),
@@ -155,20 +160,27 @@ class CourseAnalyticsAdmin(admin.ModelAdmin):
         tables = []
         if with_units:
             tables.append(
-                Table("units", "Units", RUN_COLUMNS + ANSWER_COLUMNS, report.units, "Unit", context_label="Section")
+                Table(
+                    "units",
+                    _("Units"),
+                    RUN_COLUMNS + ANSWER_COLUMNS,
+                    report.units,
+                    _("Unit"),
+                    context_label=_("Section"),
+                )
             )
         lessons = Table(
-            "lessons", "Lessons", RUN_COLUMNS + ANSWER_COLUMNS, report.lessons, "Lesson", context_label="Unit"
+            "lessons", _("Lessons"), RUN_COLUMNS + ANSWER_COLUMNS, report.lessons, _("Lesson"), context_label=_("Unit")
         )
-        lessons.notes.append("Marked hardest: the lessons of a unit with the highest error rate (see docs).")
+        lessons.notes.append(_("Marked hardest: the lessons of a unit with the highest error rate (see docs)."))
         tables.append(lessons)
         exercises = Table(
             "exercises",
-            "Exercises (highest error rate first)",
+            _("Exercises (highest error rate first)"),
             ANSWER_COLUMNS + EXERCISE_EXTRA[:1],
             report.exercises,
-            "Exercise",
-            context_label="Lesson",
+            _("Exercise"),
+            context_label=_("Lesson"),
         )
         exercises.sort = "-error_rate"
         tables.append(exercises)
@@ -182,13 +194,13 @@ class CourseAnalyticsAdmin(admin.ModelAdmin):
         if wanted:
             table = next((t for t in tables if t.name == wanted), None)
             if table is None:
-                return HttpResponse("No such table.", status=404, content_type="text/plain")
+                return HttpResponse(_("No such table."), status=404, content_type="text/plain")
             filename = f"analytics-{slugify(slug) or 'all'}-{table.name}-{period.start}-{period.end}.csv"
             return table.csv_response(filename)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": f"Analytics: {report.title}",
+            "title": _("Analytics: %(title)s") % {"title": report.title},
             "report": report,
             "summary": [(c.label, c.display(self._total_row(report, 0))) for c in RUN_COLUMNS + ANSWER_COLUMNS],
             "tables": tables,

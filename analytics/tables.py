@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpResponse, QueryDict
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from .rules import Median
 from .selectors import Row
@@ -18,10 +20,10 @@ from .selectors import Row
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str
+    label: str | Promise
     value: Callable[[Row], Any]
     kind: str = "int"  # "int", "pct", "time" or "text"
-    help: str = ""
+    help: str | Promise = ""
 
     def display(self, row: Row) -> str:
         value = self.value(row)
@@ -61,23 +63,23 @@ def _f(name: str) -> Callable[[Row], Any]:
 
 
 RUN_COLUMNS = [
-    Column("started", "Started", _f("started"), help="lesson runs started"),
-    Column("passed", "Passed", _f("passed"), help="runs finished as passed"),
-    Column("failed", "Failed", _f("failed"), help="runs ended out of hearts"),
-    Column("quit", "Quit", _f("quit"), help="runs the learner quit"),
-    Column("completion", "Completion", _f("completion_rate"), "pct", help="passed ÷ (passed + failed + quit)"),
-    Column("time", "Median time", _f("median_run_time"), "time", help="of a passed run, answering"),
+    Column("started", _("Started"), _f("started"), help=_("lesson runs started")),
+    Column("passed", _("Passed"), _f("passed"), help=_("runs finished as passed")),
+    Column("failed", _("Failed"), _f("failed"), help=_("runs ended out of hearts")),
+    Column("quit", _("Quit"), _f("quit"), help=_("runs the learner quit")),
+    Column("completion", _("Completion"), _f("completion_rate"), "pct", help=_("passed ÷ (passed + failed + quit)")),
+    Column("time", _("Median time"), _f("median_run_time"), "time", help=_("of a passed run, answering")),
 ]
 ANSWER_COLUMNS = [
-    Column("answers", "Answers", _f("attempts")),
-    Column("first_try", "First-try accuracy", _f("first_try_accuracy"), "pct", help="right at the first answer"),
-    Column("error_rate", "Error rate", _f("error_rate"), "pct", help="wrong answers ÷ answers"),
+    Column("answers", _("Answers"), _f("attempts")),
+    Column("first_try", _("First-try accuracy"), _f("first_try_accuracy"), "pct", help=_("right at the first answer")),
+    Column("error_rate", _("Error rate"), _f("error_rate"), "pct", help=_("wrong answers ÷ answers")),
 ]
 EXERCISE_EXTRA = [
-    Column("answer_time", "Median answer time", _f("median_answer_time"), "time"),
+    Column("answer_time", _("Median answer time"), _f("median_answer_time"), "time"),
     Column(
         "wrong",
-        "Most common wrong answers",
+        _("Most common wrong answers"),
         lambda row: "; ".join(f"{answer} ({n})" for answer, n in row.wrong_answers),
         "text",
     ),

@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.contrib import admin, messages
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import ServiceError
 from core.llm.config import is_configured
@@ -13,7 +15,7 @@ from core.llm.config import is_configured
 from . import services
 from .models import Bubble, GenerationRecord
 
-NOT_CONFIGURED = (
+NOT_CONFIGURED = gettext_lazy(
     "No language model is configured, so learners do not see Bubbles and nothing is generated. "
     "Set LLM_BASE_URL and LLM_MODEL (docs/llm.md)."
 )
@@ -39,15 +41,21 @@ class BubbleAdmin(admin.ModelAdmin):
         _warn_if_not_configured(request)
         return super().changelist_view(request, extra_context)
 
-    @admin.action(description="Promote into the course as a draft lesson (unpublished)")
+    @admin.action(description=gettext_lazy("Promote into the course as a draft lesson (unpublished)"))
     def promote(self, request, queryset) -> None:
         for bubble in queryset:
             try:
                 lesson = services.promote_bubble(bubble=bubble)
             except ServiceError as exc:
-                self.message_user(request, f"{bubble}: {exc}", messages.ERROR)
+                self.message_user(
+                    request, _("%(bubble)s: %(error)s") % {"bubble": bubble, "error": exc}, messages.ERROR
+                )
             else:
-                self.message_user(request, f"{bubble}: draft lesson {lesson.slug} created in {lesson.unit}.")
+                self.message_user(
+                    request,
+                    _("%(bubble)s: draft lesson %(slug)s created in %(unit)s.")
+                    % {"bubble": bubble, "slug": lesson.slug, "unit": lesson.unit},
+                )
 
 
 class CostFilter(admin.SimpleListFilter):

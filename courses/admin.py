@@ -13,6 +13,7 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import admin_audio, admin_bulk, admin_views, services, slugs
 from .admin_audio import GenerateAudioMixin
@@ -112,7 +113,7 @@ class CourseAdmin(
     #: extension point: the course-file admin module appends its import/export actions here
     actions: list = ["export_as_yaml", "publish_selected", "unpublish_selected", admin_audio.generate_audio]
 
-    @admin.action(description="Export selected courses as YAML", permissions=["view"])
+    @admin.action(description=gettext_lazy("Export selected courses as YAML"), permissions=["view"])
     def export_as_yaml(self, request, queryset):
         from . import admin_course_files
 
@@ -216,7 +217,7 @@ class LessonExerciseInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("exercise")
 
-    @admin.display(description="Type and prompt")
+    @admin.display(description=gettext_lazy("Type and prompt"))
     def exercise_summary(self, link: LessonExercise) -> str:
         if not link.pk:
             return "—"
@@ -286,7 +287,7 @@ class LessonAdmin(
             .order_by("unit__section__course__title", "unit__section__ordinal", "unit__ordinal", "ordinal")
         )
 
-    @admin.display(description="Exercises", ordering="_exercise_count")
+    @admin.display(description=gettext_lazy("Exercises"), ordering="_exercise_count")
     def exercise_count(self, lesson: Lesson) -> int:
         return lesson._exercise_count
 
@@ -341,17 +342,26 @@ class CheckpointAdmin(TranslatedTextsAdminMixin, SlugReadOnlyMixin, admin.ModelA
     autocomplete_fields = ["unit", "section", "lessons", "exercises"]
     actions = ["publish_selected", "unpublish_selected"]
 
-    @admin.display(description="Title")
+    @admin.display(description=gettext_lazy("Title"))
     def display_title(self, checkpoint: Checkpoint) -> str:
         return checkpoint.display_title
 
-    @admin.action(description="Publish selected checkpoints")
+    @admin.action(description=gettext_lazy("Publish selected checkpoints"))
     def publish_selected(self, request, queryset):
-        self.message_user(request, f"{queryset.update(is_published=True)} checkpoint(s) published.")
+        count = queryset.update(is_published=True)
+        self.message_user(
+            request,
+            ngettext("%(count)d checkpoint published.", "%(count)d checkpoints published.", count) % {"count": count},
+        )
 
-    @admin.action(description="Unpublish selected checkpoints")
+    @admin.action(description=gettext_lazy("Unpublish selected checkpoints"))
     def unpublish_selected(self, request, queryset):
-        self.message_user(request, f"{queryset.update(is_published=False)} checkpoint(s) unpublished.")
+        count = queryset.update(is_published=False)
+        self.message_user(
+            request,
+            ngettext("%(count)d checkpoint unpublished.", "%(count)d checkpoints unpublished.", count)
+            % {"count": count},
+        )
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -418,7 +428,7 @@ class ExerciseAdmin(
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_lesson_count=Count("lesson_links")).order_by("slug")
 
-    @admin.display(description="Lessons", ordering="_lesson_count")
+    @admin.display(description=gettext_lazy("Lessons"), ordering="_lesson_count")
     def lesson_count(self, exercise: Exercise) -> int:
         return exercise._lesson_count
 

@@ -7,6 +7,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import bulk
 from .models import Section, Unit
@@ -32,7 +34,8 @@ def _target_page(modeladmin, request, queryset, *, action: str, what: str, choic
         return form.cleaned_data["target"]
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": f"Move {len(queryset)} {what} to another {label.lower()}",
+        "title": _("Move %(count)s %(what)s to another %(target)s")
+        % {"count": len(queryset), "what": what, "target": label.lower()},
         "opts": modeladmin.model._meta,
         "objects": queryset,
         "form": form,
@@ -45,21 +48,25 @@ def _target_page(modeladmin, request, queryset, *, action: str, what: str, choic
 def _one_course(modeladmin, request, course_ids) -> int | None:
     ids = set(course_ids)
     if len(ids) != 1:
-        modeladmin.message_user(request, "Select items of one course: they move within their course.", messages.ERROR)
+        modeladmin.message_user(
+            request, _("Select items of one course: they move within their course."), messages.ERROR
+        )
         return None
     return ids.pop()
 
 
-@admin.action(description="Move selected lessons to another unit…", permissions=["change"])
+@admin.action(description=gettext_lazy("Move selected lessons to another unit…"), permissions=["change"])
 def move_lessons_to_unit(modeladmin, request, queryset):
     course_id = _one_course(modeladmin, request, queryset.values_list("unit__section__course_id", flat=True))
     if course_id is None:
         return None
-    units = Unit.objects.filter(section__course_id=course_id).select_related("section").order_by(
-        "section__ordinal", "ordinal"
+    units = (
+        Unit.objects.filter(section__course_id=course_id)
+        .select_related("section")
+        .order_by("section__ordinal", "ordinal")
     )
     target = _target_page(
-        modeladmin, request, queryset, action="move_lessons_to_unit", what="lessons", choices=units, label="Unit"
+        modeladmin, request, queryset, action="move_lessons_to_unit", what=_("lessons"), choices=units, label=_("Unit")
     )
     if not isinstance(target, Unit):
         return target
@@ -68,19 +75,29 @@ def move_lessons_to_unit(modeladmin, request, queryset):
     except ValidationError as error:
         modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
         return None
-    names = ", ".join(f"{lesson.slug} (now lesson {lesson.ordinal})" for lesson in moved) or "nothing to move"
-    modeladmin.message_user(request, f"Moved to unit {target.slug}: {names}.", messages.SUCCESS)
+    names = ", ".join(
+        _("%(slug)s (now lesson %(ordinal)s)") % {"slug": lesson.slug, "ordinal": lesson.ordinal} for lesson in moved
+    ) or _("nothing to move")
+    modeladmin.message_user(
+        request, _("Moved to unit %(slug)s: %(names)s.") % {"slug": target.slug, "names": names}, messages.SUCCESS
+    )
     return None
 
 
-@admin.action(description="Move selected units to another section…", permissions=["change"])
+@admin.action(description=gettext_lazy("Move selected units to another section…"), permissions=["change"])
 def move_units_to_section(modeladmin, request, queryset):
     course_id = _one_course(modeladmin, request, queryset.values_list("section__course_id", flat=True))
     if course_id is None:
         return None
     sections = Section.objects.filter(course_id=course_id).order_by("ordinal")
     target = _target_page(
-        modeladmin, request, queryset, action="move_units_to_section", what="units", choices=sections, label="Section"
+        modeladmin,
+        request,
+        queryset,
+        action="move_units_to_section",
+        what=_("units"),
+        choices=sections,
+        label=_("Section"),
     )
     if not isinstance(target, Section):
         return target
@@ -89,16 +106,27 @@ def move_units_to_section(modeladmin, request, queryset):
     except ValidationError as error:
         modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
         return None
-    names = ", ".join(f"{unit.slug} (now unit {unit.ordinal})" for unit in moved) or "nothing to move"
-    modeladmin.message_user(request, f"Moved to section {target.slug}: {names}.", messages.SUCCESS)
+    names = ", ".join(
+        _("%(slug)s (now unit %(ordinal)s)") % {"slug": unit.slug, "ordinal": unit.ordinal} for unit in moved
+    ) or _("nothing to move")
+    modeladmin.message_user(
+        request, _("Moved to section %(slug)s: %(names)s.") % {"slug": target.slug, "names": names}, messages.SUCCESS
+    )
     return None
 
 
-@admin.action(description="Duplicate selected lessons (with their exercises, as drafts)", permissions=["add"])
+@admin.action(
+    description=gettext_lazy("Duplicate selected lessons (with their exercises, as drafts)"), permissions=["add"]
+)
 def duplicate_lessons(modeladmin, request, queryset):
     copies = [bulk.duplicate_lesson(lesson=lesson) for lesson in queryset.order_by("pk")]
-    names = ", ".join(f"{copy.slug} ({copy.lesson_exercises.count()} exercises)" for copy in copies)
-    modeladmin.message_user(request, f"Duplicated as unpublished drafts: {names}.", messages.SUCCESS)
+    names = ", ".join(
+        _("%(slug)s (%(count)s exercises)") % {"slug": copy.slug, "count": copy.lesson_exercises.count()}
+        for copy in copies
+    )
+    modeladmin.message_user(
+        request, _("Duplicated as unpublished drafts: %(names)s.") % {"names": names}, messages.SUCCESS
+    )
 
 
 __all__ = ["duplicate_lessons", "move_lessons_to_unit", "move_units_to_section"]

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .course_files import CourseFileError, export_course, import_course, record_export
 from .models import Course
@@ -93,16 +95,27 @@ def import_view(model_admin, request: HttpRequest) -> TemplateResponse:
                 report = import_course(source=upload, name=upload.name, dry_run=form.cleaned_data["dry_run"])
             except CourseFileError as exc:
                 problems = exc.problems
-                messages.error(request, f"Nothing was written: {upload.name} has {len(problems)} problem(s).")
+                messages.error(
+                    request,
+                    ngettext(
+                        "Nothing was written: %(name)s has %(count)d problem.",
+                        "Nothing was written: %(name)s has %(count)d problems.",
+                        len(problems),
+                    )
+                    % {"name": upload.name, "count": len(problems)},
+                )
             else:
-                verb = "checked (dry run, nothing written)" if report.dry_run else "imported"
-                messages.success(request, f"Course {report.course_slug!r} {verb} from {upload.name}.")
+                if report.dry_run:
+                    text = _("Course %(slug)s checked (dry run, nothing written) from %(name)s.")
+                else:
+                    text = _("Course %(slug)s imported from %(name)s.")
+                messages.success(request, text % {"slug": repr(report.course_slug), "name": upload.name})
     else:
         form = CourseFileForm()
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": Course._meta,
-        "title": "Import course file",
+        "title": _("Import course file"),
         "form": form,
         "report": report,
         "problems": problems,

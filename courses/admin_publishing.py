@@ -11,6 +11,8 @@ The exercise form itself refuses to publish a listen or speak exercise without a
 
 from django.contrib import admin, messages
 from django.db.models import Model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import publishing
 
@@ -30,24 +32,38 @@ class PublishingCheckMixin:
             saved += list(getattr(formset, "new_objects", []))
             saved += [obj for obj, _ in getattr(formset, "changed_objects", [])]
         for obj, problems in publishing.keep_publishable(objects=saved):
-            messages.error(request, f"Not published: {'; '.join(problems)}. {_name(obj)} was saved as a draft.")
+            messages.error(
+                request,
+                _("Not published: %(problems)s. %(name)s was saved as a draft.")
+                % {"problems": "; ".join(problems), "name": _name(obj)},
+            )
 
-    @admin.action(description="Publish selected (refuses what is incomplete)", permissions=["change"])
+    @admin.action(description=gettext_lazy("Publish selected (refuses what is incomplete)"), permissions=["change"])
     def publish_selected(self, request, queryset):
         result = publishing.set_published(objects=list(queryset), published=True)
         if result.changed:
-            messages.success(request, f"Published {len(result.changed)}: {', '.join(o.slug for o in result.changed)}.")
+            messages.success(
+                request,
+                _("Published %(count)s: %(slugs)s.")
+                % {"count": len(result.changed), "slugs": ", ".join(o.slug for o in result.changed)},
+            )
         for _obj, problems in result.refused:
-            messages.error(request, f"Not published: {'; '.join(problems)}.")
+            messages.error(request, _("Not published: %(problems)s.") % {"problems": "; ".join(problems)})
         if result.unchanged:
-            messages.info(request, f"Already published: {', '.join(o.slug for o in result.unchanged)}.")
+            messages.info(
+                request, _("Already published: %(slugs)s.") % {"slugs": ", ".join(o.slug for o in result.unchanged)}
+            )
 
-    @admin.action(description="Unpublish selected", permissions=["change"])
+    @admin.action(description=gettext_lazy("Unpublish selected"), permissions=["change"])
     def unpublish_selected(self, request, queryset):
         result = publishing.set_published(objects=list(queryset), published=False)
         if result.changed:
             messages.success(
-                request, f"Unpublished {len(result.changed)}: {', '.join(o.slug for o in result.changed)}."
+                request,
+                _("Unpublished %(count)s: %(slugs)s.")
+                % {"count": len(result.changed), "slugs": ", ".join(o.slug for o in result.changed)},
             )
         if result.unchanged:
-            messages.info(request, f"Already unpublished: {', '.join(o.slug for o in result.unchanged)}.")
+            messages.info(
+                request, _("Already unpublished: %(slugs)s.") % {"slugs": ", ".join(o.slug for o in result.unchanged)}
+            )

@@ -58,7 +58,7 @@ def lesson_preview(request, *, model_admin, object_id: str):
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": Lesson._meta,
-        "title": f"Preview: {lesson.title}",
+        "title": _("Preview: %(title)s") % {"title": lesson.title},
         "lesson": lesson,
         "items": preview_items(lesson),
         "prerequisites": list(lesson.prerequisites.order_by("slug")),

@@ -1,6 +1,7 @@
 """Read-only admin for the jobs' records: JobRun and the daily metric rollups."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from .models import CourseDailyMetric, ExerciseDailyMetric, JobRun
 
@@ -42,7 +43,7 @@ class JobRunAdmin(ReadOnlyAdmin):
     ]
     readonly_fields = fields
 
-    @admin.display(description="duration")
+    @admin.display(description=gettext_lazy("duration"))
     def duration(self, obj: JobRun) -> str:
         if obj.finished_at is None:
             return "—"
@@ -66,7 +67,7 @@ class CourseDailyMetricAdmin(ReadOnlyAdmin):
     date_hierarchy = "day"
     list_select_related = ["course"]
 
-    @admin.display(description="accuracy")
+    @admin.display(description=gettext_lazy("accuracy"))
     def accuracy_pct(self, obj: CourseDailyMetric) -> str:
         return _pct(obj.accuracy)
 
@@ -79,6 +80,6 @@ class ExerciseDailyMetricAdmin(ReadOnlyAdmin):
     search_fields = ["exercise__slug"]
     list_select_related = ["exercise"]
 
-    @admin.display(description="error rate")
+    @admin.display(description=gettext_lazy("error rate"))
     def error_rate_pct(self, obj: ExerciseDailyMetric) -> str:
         return _pct(obj.error_rate)

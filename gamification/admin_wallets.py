@@ -14,6 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.staff import is_account_admin, is_moderator
 
@@ -64,7 +66,7 @@ class WalletAdmin(admin.ModelAdmin):
     fields = WALLET_FIELDS
     readonly_fields = WALLET_FIELDS
 
-    @admin.display(description="adjust")
+    @admin.display(description=gettext_lazy("adjust"))
     def adjust_link(self, obj: Wallet) -> str:
         return format_html(
             '<a href="{}">Adjust balance</a>', reverse("admin:gamification_wallet_adjust", args=[obj.pk])
@@ -107,12 +109,16 @@ class WalletAdmin(admin.ModelAdmin):
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 label = dict(Kind.choices)[done.kind]
-                messages.success(request, f"{label} of {wallet.user}: {done.before} → {done.after}.")
+                messages.success(
+                    request,
+                    _("%(kind)s of %(user)s: %(before)s → %(after)s.")
+                    % {"kind": label, "user": wallet.user, "before": done.before, "after": done.after},
+                )
                 return HttpResponseRedirect(reverse("admin:gamification_wallet_adjust", args=[wallet.pk]))
         context = {
             **self.admin_site.each_context(request),
             "opts": Wallet._meta,
-            "title": f"Adjust the balance of {wallet.user}",
+            "title": _("Adjust the balance of %(user)s") % {"user": wallet.user},
             "wallet": wallet,
             "streak": getattr(wallet.user, "streak", None),
             "form": form,

@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirec
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.staff import is_moderator
@@ -109,12 +111,12 @@ class ProblemReportAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Report queue",
+            "title": _("Report queue"),
             "page": page,
             "status": status,
             "kind": kind,
             "course_id": course_pk,
-            "statuses": [*ProblemReport.Status.choices, ("all", "All")],
+            "statuses": [*ProblemReport.Status.choices, ("all", _("All"))],
             "kinds": ProblemReport.Kind.choices,
             "courses": Course.objects.order_by("title").values_list("pk", "title"),
             "can_act": self.has_change_permission(request),
@@ -148,12 +150,25 @@ class ProblemReportAdmin(admin.ModelAdmin):
         try:
             accepted = services.accept_answer(report_id=report_id, by=_staff(request), now=timezone.now())
         except ValidationError as error:
-            messages.error(request, f"The answer could not be added: {self._validation_message(error)}")
+            messages.error(
+                request, _("The answer could not be added: %(error)s") % {"error": self._validation_message(error)}
+            )
         except ServiceError as error:
             messages.error(request, str(error))
         else:
-            added = "added to the accepted answers" if accepted.added else "was already accepted"
-            messages.success(request, f"“{accepted.answer}” {added}; {accepted.resolved} report(s) marked accepted.")
+            if accepted.added:
+                text = ngettext(
+                    "“%(answer)s” added to the accepted answers; %(count)d report marked accepted.",
+                    "“%(answer)s” added to the accepted answers; %(count)d reports marked accepted.",
+                    accepted.resolved,
+                )
+            else:
+                text = ngettext(
+                    "“%(answer)s” was already accepted; %(count)d report marked accepted.",
+                    "“%(answer)s” was already accepted; %(count)d reports marked accepted.",
+                    accepted.resolved,
+                )
+            messages.success(request, text % {"answer": accepted.answer, "count": accepted.resolved})
         return self._back(request)
 
     def settle_view(self, request: HttpRequest, report_id: int, status: str):
@@ -166,5 +181,8 @@ class ProblemReportAdmin(admin.ModelAdmin):
         except ServiceError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"{count} report(s) marked {ProblemReport.Status(status).label.lower()}.")
+            text = ngettext("%(count)d report marked %(status)s.", "%(count)d reports marked %(status)s.", count)
+            messages.success(
+                request, text % {"count": count, "status": str(ProblemReport.Status(status).label).lower()}
+            )
         return self._back(request)

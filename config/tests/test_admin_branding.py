@@ -48,3 +48,16 @@ def test_custom_admin_pages_keep_branding_and_breadcrumbs(client):
     assert_branded(move, "move lessons")
     index = client.get(reverse("admin:index")).content.decode()  # the home page has no breadcrumbs
     assert "Mallard administration" in index and "Site administration" in index
+
+
+def test_custom_admin_pages_follow_the_staff_users_interface_language(client):
+    """A staff user whose interface language is Spanish gets Mallard's own admin pages in Spanish."""
+    staff = UserFactory(is_staff=True, is_superuser=True, locale="es")
+    client.force_login(staff)
+    course = LessonFactory().unit.section.course
+    queue = client.get(reverse("admin:progress_problemreport_changelist")).content.decode()
+    assert "Cola de informes" in queue and "Todos los cursos" in queue and "Filtrar" in queue
+    assert "Report queue" not in queue
+    analytics = client.get(reverse("admin:analytics_course", args=[course.pk])).content.decode()
+    assert "Analíticas de cursos" in analytics and "Descargar CSV" in analytics and "Tasa de error" in analytics
+    assert "Download CSV" not in analytics
