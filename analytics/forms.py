@@ -2,6 +2,8 @@ from datetime import date, timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .selectors import Period
 
@@ -17,17 +19,17 @@ def default_period(today: date | None = None) -> Period:
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         if start and end:
             if start > end:
-                raise forms.ValidationError("The first day must not be after the last.")
+                raise forms.ValidationError(_("The first day must not be after the last."))
             if (end - start).days + 1 > MAX_DAYS:
-                raise forms.ValidationError(f"Choose at most {MAX_DAYS} days.")
+                raise forms.ValidationError(_("Choose at most %(days)s days.") % {"days": MAX_DAYS})
         return data
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import F, Q, Sum
+from django.utils.translation import gettext
 
 from courses.models import Course, Exercise, Lesson, Unit
 
@@ -301,7 +302,7 @@ def courses_report(*, period: Period) -> Report:
             run_times=times.get(course.pk, {}),
         )
         rows.append(Row(key=course.pk, label=course.title, figures=fig, kind="course"))
-    return Report(title="Course analytics", total=_total(r.figures for r in rows), trend=[], units=rows)
+    return Report(title=gettext("Course analytics"), total=_total(r.figures for r in rows), trend=[], units=rows)
 
 
 def _course_keyed(rows) -> dict[int, dict]:

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from .course_files import CourseFileError, export_course, import_course, record_export
 from .models import Course
@@ -43,9 +43,13 @@ def export_response(queryset) -> HttpResponse:
 
 
 class CourseFileForm(forms.Form):
-    file = forms.FileField(label="Course file", help_text="A YAML course file (docs/course-format.md).")
+    file = forms.FileField(
+        label=gettext_lazy("Course file"), help_text=gettext_lazy("A YAML course file (docs/course-format.md).")
+    )
     dry_run = forms.BooleanField(
-        label="Dry run", required=False, help_text="Check the file and show what would change; write nothing."
+        label=gettext_lazy("Dry run"),
+        required=False,
+        help_text=gettext_lazy("Check the file and show what would change; write nothing."),
     )
 
     def clean_file(self):

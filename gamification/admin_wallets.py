@@ -31,18 +31,20 @@ def can_adjust(request: HttpRequest) -> bool:
 
 
 class AdjustBalanceForm(forms.Form):
-    kind = forms.ChoiceField(label="What", choices=Kind.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("What"), choices=Kind.choices)
     amount = forms.IntegerField(
-        label="Amount",
+        label=gettext_lazy("Amount"),
         min_value=-1_000_000,
         max_value=1_000_000,
-        help_text="Positive to grant, negative to deduct. For a restored streak: its length in days.",
+        help_text=gettext_lazy("Positive to grant, negative to deduct. For a restored streak: its length in days."),
     )
     reason = forms.CharField(
-        label="Reason",
+        label=gettext_lazy("Reason"),
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required; kept in the audit trail with your name, the time and the old and new values.",
+        help_text=gettext_lazy(
+            "Required; kept in the audit trail with your name, the time and the old and new values."
+        ),
     )
 
 
