@@ -19,7 +19,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
@@ -664,6 +664,12 @@ def check_answer_text(
         note = _marks_only(repaired_slots, apostrophes, candidate, language)
         if not note and plain_slots != repaired_slots:
             note = _marks_only(plain_slots, apostrophes, candidate, language)
+        if not note and len(plain_slots) != len(candidate.slots):
+            # The solution's contraction without its accents ("uberm" for German "überm" = "über dem")
+            # is no contraction the language knows, so it is one word against the solution's two:
+            # compare the words as written on both sides.
+            as_written = replace(candidate, slots=tuple(_plain_slot(word, language) for word in candidate.words))
+            note = _marks_only(plain_slots, apostrophes, as_written, language)
         if note:
             return Verdict(correct=True, note=note, best_match=candidate.display)
     another_word = None
