@@ -25,7 +25,9 @@ FAILING_IMPACTS = ("serious", "critical")
 HEIGHT = 900
 
 
-def open_chromium(*, width: int = 1280, height: int = HEIGHT) -> webdriver.Chrome:
+def open_chromium(*, width: int = 1280, height: int = HEIGHT, language: str | None = None) -> webdriver.Chrome:
+    """Headless Chromium; with ``language`` (e.g. "es") its pages are asked for in that language
+    (--lang and Accept-Language)."""
     profile_dir = tempfile.mkdtemp(prefix="mallard-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
@@ -44,6 +46,9 @@ def open_chromium(*, width: int = 1280, height: int = HEIGHT) -> webdriver.Chrom
         f"--user-data-dir={profile_dir}",
     ):
         options.add_argument(argument)
+    if language:
+        options.add_argument(f"--lang={language}")
+        options.add_experimental_option("prefs", {"intl.accept_languages": language})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_window_size(width, height)  # headless ignores a --window-size below its minimum
     original_quit = driver.quit

@@ -8,20 +8,17 @@ Run alone with ``pytest -m browser``.
 """
 
 import re
-import shutil
-import tempfile
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from accounts.models import User
+from core.tests.browser import open_chromium
 from courses.answers import expand_alternates
 from courses.course_files import import_course
 from courses.models import Course, Exercise, Lesson
@@ -29,39 +26,17 @@ from courses.tests.course_files.helpers import DEMOS
 from gamification.tests.test_browser_a11y import FEEDBACK, digit_of, exercise_type, press
 from media_assets.tests.factories import AssetFactory, AssetVariantFactory
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 WAIT = 20  # seconds: an upper bound for each explicit wait, never a sleep
 
 
 @pytest.fixture
 def spanish_browser():
-    """Headless Chromium whose user asks for Spanish (Accept-Language: es)."""
-    profile_dir = tempfile.mkdtemp(prefix="mallard-chromium-es-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--lang=es",
-        "--window-size=360,800",
-        f"--user-data-dir={profile_dir}",
-    ):
-        options.add_argument(argument)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "es,es-ES"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_window_size(360, 800)
+    """Headless Chromium whose user asks for Spanish (Accept-Language: es), at a phone's width."""
+    driver = open_chromium(width=360, height=800, language="es")
     try:
         yield driver
     finally:
         driver.quit()
-        shutil.rmtree(profile_dir, ignore_errors=True)
 
 
 def first_solution(solutions: list[str]) -> str:
