@@ -19,6 +19,7 @@ from . import admin_audio, admin_bulk, admin_views, services, slugs
 from .admin_audio import GenerateAudioMixin
 from .admin_publishing import PublishingCheckMixin
 from .admin_translations import TranslatedTextsAdminMixin, TranslatedTextsInlineMixin
+from .content_version import content_changed
 from .forms import CheckpointAdminForm, ExerciseAdminForm, LessonAdminForm, LessonPrerequisiteForm, SiblingOrdinalForm
 from .models import (
     Checkpoint,
@@ -349,6 +350,7 @@ class CheckpointAdmin(TranslatedTextsAdminMixin, SlugReadOnlyMixin, admin.ModelA
     @admin.action(description=gettext_lazy("Publish selected checkpoints"))
     def publish_selected(self, request, queryset):
         count = queryset.update(is_published=True)
+        content_changed()  # a bulk UPDATE sends no signal (courses/structure.py)
         self.message_user(
             request,
             ngettext("%(count)d checkpoint published.", "%(count)d checkpoints published.", count) % {"count": count},
@@ -357,6 +359,7 @@ class CheckpointAdmin(TranslatedTextsAdminMixin, SlugReadOnlyMixin, admin.ModelA
     @admin.action(description=gettext_lazy("Unpublish selected checkpoints"))
     def unpublish_selected(self, request, queryset):
         count = queryset.update(is_published=False)
+        content_changed()
         self.message_user(
             request,
             ngettext("%(count)d checkpoint unpublished.", "%(count)d checkpoints unpublished.", count)

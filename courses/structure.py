@@ -2,7 +2,7 @@
 
 What every learner of a course sees the same — its visible units and lessons in course order, the
 lessons' prerequisites, each lesson's servable exercises (type and words, in the author's order), the
-words of each unit and the words the course teaches — is read from the database once and kept in
+words of each unit, the words the course teaches and its checkpoints — is read from the database once and kept in
 Django's cache (Redis in production, files shared by every process on the embedded default, so an
 import run in another terminal shows at once; local memory in tests without Redis), so that the path page,
 unlocking, starting a run, answering and the profile do not rebuild it with joins over the content
@@ -27,12 +27,26 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, Q, signals
+from django.db.models import Count, F, Q, signals
 from django.utils.translation import get_language
 
 from .content_version import FORMAT, TIMEOUT, content_changed, current_version
-from .models import Exercise, Lesson, LessonExercise, LessonPrerequisite, Token, Unit
+from .models import Checkpoint, Course, Exercise, Lesson, LessonExercise, LessonPrerequisite, Token, Unit, visible_q
 from .publishing import servable_q
+
+
+@dataclass(frozen=True)
+class CheckpointInfo:
+    """A visible checkpoint as every learner sees it (its title in the interface language)."""
+
+    id: int
+    slug: str
+    title: str
+    unit_id: int | None  # the unit it ends, or
+    section_id: int | None  # the section it ends
+    pass_percent: int
+    time_limit_sec: int | None
+    items: int  # how many items a run serves (at most: the fixed list or the number drawn)
 
 
 @dataclass
@@ -48,14 +62,28 @@ class CourseStructure:
     lesson_exercises: dict[int, list[tuple[int, str, tuple[int, ...]]]]
     unit_tokens: dict[int, list[Token]]  # unit id → the words of its lessons' published exercises, by text
     token_ids: frozenset[int] = field(default_factory=frozenset)  # the words the course teaches
+    checkpoints: list[CheckpointInfo] = field(default_factory=list)  # visible, ending a unit or a section
 
     @property
     def lessons(self) -> dict[int, Lesson]:
         return {lesson.pk: lesson for lessons in self.lessons_by_unit.values() for lesson in lessons}
 
 
+def visible_course(slug: str) -> Course | None:
+    """The visible course with this slug (its languages selected), or None: from the cache, or one query
+    (then cached under the content version: publishing, an edit or an import replaces it)."""
+    key = f"courses:course:{FORMAT}:{current_version()}:{slug}"
+    course = cache.get(key)
+    if course is None:
+        course = Course.objects.visible().select_related("to_language", "from_language").filter(slug=slug).first()
+        if course is None:
+            return None
+        cache.set(key, course, TIMEOUT)
+    return course
+
+
 def course_structure(course_id: int) -> CourseStructure:
-    """The course's structure: from the cache, or six queries (then cached under the content version)."""
+    """The course's structure: from the cache, or seven queries (then cached under the content version)."""
     key = f"courses:structure:{FORMAT}:{current_version()}:{course_id}:{get_language() or ''}"
     structure = cache.get(key)
     if structure is None:
@@ -114,7 +142,35 @@ def _build(course_id: int) -> CourseStructure:
         },
         unit_tokens=unit_tokens,
         token_ids=token_ids,
+        checkpoints=_checkpoints(course_id),
     )
+
+
+def _checkpoints(course_id: int) -> list[CheckpointInfo]:
+    """The course's published checkpoints of a visible unit or section. One query."""
+    rows = (
+        Checkpoint.objects.filter(is_published=True)
+        .filter(
+            (visible_q("unit", "unit__") & Q(unit__section__course_id=course_id))
+            | (visible_q("section", "section__") & Q(section__course_id=course_id))
+        )
+        .select_related("unit", "section")  # for the default title
+        .annotate(fixed=Count("exercises"))
+        .order_by("pk")
+    )
+    return [
+        CheckpointInfo(
+            id=c.pk,
+            slug=c.slug,
+            title=c.display_title,
+            unit_id=c.unit_id,
+            section_id=c.section_id,
+            pass_percent=c.pass_percent,
+            time_limit_sec=c.time_limit_sec,
+            items=c.draw if c.draw is not None else c.fixed,
+        )
+        for c in rows
+    ]
 
 
 def exercise_for_answer(exercise_id: int) -> Exercise | None:
@@ -147,6 +203,7 @@ def exercise_for_answer(exercise_id: int) -> Exercise | None:
 
 CONTENT_MODELS = (
     "Language",
+    "Checkpoint",
     "Course",
     "Section",
     "Unit",
@@ -170,6 +227,9 @@ def connect_signals(app_config) -> None:
         model = app_config.get_model(name)
         signals.post_save.connect(_on_content_write, sender=model, dispatch_uid=f"structure-save-{name}")
         signals.post_delete.connect(_on_content_write, sender=model, dispatch_uid=f"structure-delete-{name}")
-    signals.m2m_changed.connect(
-        _on_content_write, sender=Exercise.tokens.through, dispatch_uid="structure-exercise-tokens"
-    )
+    for through, uid in (
+        (Exercise.tokens.through, "structure-exercise-tokens"),
+        (Checkpoint.lessons.through, "structure-checkpoint-lessons"),
+        (Checkpoint.exercises.through, "structure-checkpoint-exercises"),
+    ):
+        signals.m2m_changed.connect(_on_content_write, sender=through, dispatch_uid=uid)

@@ -25,12 +25,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from core.errors import NotFound
 from courses.models import Course, Token, Unit
-from courses.structure import course_structure
+from courses.structure import CheckpointInfo, CourseStructure, course_structure
 from media_assets.models import AssetVariant
 
 from .models import ExerciseAttempt, LessonProgress, LessonRun, ProblemReport, TokenMastery
 from .rules import MAX_SECONDS_PER_ANSWER, lesson_states, next_lesson_id, percent
-from .services.checkpoints import CheckpointRecord, checkpoint_records, checkpoint_state, visible_checkpoints
+from .services.checkpoints import CheckpointRecord, checkpoint_records, checkpoint_state
 from .services.mastery import learner_decay
 from .services.scheduling import is_mastered, mastered_q, word_strength
 
@@ -196,7 +196,7 @@ def course_path(*, user: User, course: Course, now: datetime | None = None) -> C
                 next_lesson = item
             path_unit.lessons.append(item)
         sections[-1].units.append(path_unit)
-    _place_checkpoints(user=user, course=course, sections=sections, now=now or timezone.now())
+    _place_checkpoints(user=user, structure=structure, sections=sections, now=now or timezone.now())
     tokens_total, tokens_mastered, words_due = mastery_counts(user=user, course_id=course.pk, now=now)
     lessons_passed = len(passed & set(ordered_ids))
     return CoursePath(
@@ -213,48 +213,51 @@ def course_path(*, user: User, course: Course, now: datetime | None = None) -> C
     )
 
 
-def _place_checkpoints(*, user: User, course: Course, sections: list[PathSection], now: datetime) -> None:
-    """Put each visible checkpoint on its unit or section, with its state for ``user``, and offer "Jump
-    here" on a unit not reached yet when the checkpoint just before it (ending the unit before, or the
-    section before) can be taken. One query, two when the course has checkpoints."""
-    rows = list(
-        visible_checkpoints()
-        .filter(Q(unit__section__course=course) | Q(section__course=course))
-        .select_related("unit", "section")  # for the default title
-        .annotate(fixed=Count("exercises"))
-    )
-    records = checkpoint_records(user=user, checkpoint_ids=[c.pk for c in rows])
-    by_unit = {c.unit_id: c for c in rows if c.unit_id}
-    by_section = {c.section_id: c for c in rows if c.section_id}
+def _place_checkpoints(*, user: User, structure: CourseStructure, sections: list[PathSection], now: datetime) -> None:
+    """Put each visible checkpoint (from the course's cached structure) on its unit or section, with its
+    state for ``user``, and offer "Jump here" on a unit not reached yet when the checkpoint just before it
+    (ending the unit before, or the section before) can be taken. The learner's checkpoint records are
+    one query, run only when a checkpoint is reached (a locked one needs none)."""
+    by_unit = {c.unit_id: c for c in structure.checkpoints if c.unit_id}
+    by_section = {c.section_id: c for c in structure.checkpoints if c.section_id}
+    # What each checkpoint's state depends on: the first lesson of its unit or section.
+    firsts: list[tuple[PathUnit | PathSection, CheckpointInfo | None, str | None]] = []
+    for section in sections:
+        section_first = next((unit.lessons[0].state for unit in section.units if unit.lessons), None)
+        for unit in section.units:
+            firsts.append((unit, by_unit.get(unit.id), unit.lessons[0].state if unit.lessons else None))
+        firsts.append((section, by_section.get(section.id), section_first))
+    reached = [c.id for _scope, c, first in firsts if c is not None and first not in (None, "locked")]
+    records = checkpoint_records(user=user, checkpoint_ids=reached) if reached else {}
 
-    def place(checkpoint, lessons: list[PathLesson]) -> PathCheckpoint | None:
-        if checkpoint is None or not lessons:
+    def place(checkpoint: CheckpointInfo | None, first_state: str | None) -> PathCheckpoint | None:
+        if checkpoint is None or first_state is None:
             return None
         state, retry_at = checkpoint_state(
-            first_lesson_state=lessons[0].state, record=records.get(checkpoint.pk, CheckpointRecord()), now=now
+            first_lesson_state=first_state, record=records.get(checkpoint.id, CheckpointRecord()), now=now
         )
         return PathCheckpoint(
-            id=checkpoint.pk,
+            id=checkpoint.id,
             slug=checkpoint.slug,
-            title=checkpoint.display_title,
+            title=checkpoint.title,
             state=state,
             retry_at=retry_at,
             pass_percent=checkpoint.pass_percent,
             time_limit_sec=checkpoint.time_limit_sec,
-            items=checkpoint.draw if checkpoint.draw is not None else checkpoint.fixed,
+            items=checkpoint.items,
         )
 
     before: PathCheckpoint | None = None  # the checkpoint just passed on the way down the path
-    for section in sections:
-        section_lessons = [lesson for unit in section.units for lesson in unit.lessons]
-        for unit in section.units:
-            if before is not None and before.can_take and unit.lessons and unit.lessons[0].state == "locked":
-                unit.jump = before
-            unit.checkpoint = place(by_unit.get(unit.id), unit.lessons)
-            before = unit.checkpoint
-        section.checkpoint = place(by_section.get(section.id), section_lessons)
-        if section.checkpoint is not None:
-            before = section.checkpoint
+    for scope, checkpoint, first_state in firsts:
+        if isinstance(scope, PathUnit):
+            if before is not None and before.can_take and scope.lessons and scope.lessons[0].state == "locked":
+                scope.jump = before
+            scope.checkpoint = place(checkpoint, first_state)
+            before = scope.checkpoint
+        else:
+            scope.checkpoint = place(checkpoint, first_state)
+            if scope.checkpoint is not None:
+                before = scope.checkpoint
 
 
 def due_token_count(*, user: User, course: Course, now: datetime) -> int:

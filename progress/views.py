@@ -7,6 +7,7 @@ Thin views: they parse the request, call one service or selector of ``progress``
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from core.pages import service_errors
 from courses import selectors as course_selectors
 from courses.fragments import audio_template
 from courses.models import Course
+from courses.structure import visible_course
 
 from . import selectors, services
 from .models import Enrollment, ExerciseAttempt
@@ -51,7 +53,11 @@ def enroll(request, slug: str):
 @login_required
 @require_GET
 def course_path(request, slug: str):
-    course = get_object_or_404(Course.objects.visible().select_related("to_language", "from_language"), slug=slug)
+    """The learner's path through a course: the course and its structure come from the cache
+    (``courses.structure``), the learner's state is overlaid from their own rows."""
+    course = visible_course(slug)
+    if course is None:
+        raise Http404("No such course.")
     path = selectors.course_path(user=request.user, course=course, now=timezone.now())
     # The word list's audio buttons: fetch every token's asset and variants in two queries.
     tokens = [token for section in path.sections for unit in section.units for token in unit.tokens if token.audio_id]

@@ -107,16 +107,15 @@ def test_course_path_query_count_is_fixed(django_assert_num_queries):
         pass_lesson(veteran, lesson)
     newbie = UserFactory()
     # The first view of a course reads its structure (units, lessons, prerequisites, exercises, the
-    # units' words, the course's words: courses.structure), then the learner's lesson progress and words.
-    # units' words, the course's words: courses.structure), then the learner's lesson progress and
-    # words, and the course's checkpoints.
+    # units' words, the course's words, its checkpoints: courses.structure), then the learner's lesson
+    # progress and words.
     with django_assert_num_queries(9):
         selectors.course_path(user=newbie, course=small_course)
-    # Later views, by any learner: three queries (8 → 9 with checkpoints: test_checkpoint_path.py).
-    with django_assert_num_queries(3):
+    # Later views, by any learner: two queries (three when a checkpoint is reached: test_checkpoint_path.py).
+    with django_assert_num_queries(2):
         selectors.course_path(user=newbie, course=small_course)
     selectors.course_path(user=newbie, course=big_course)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         path = selectors.course_path(user=veteran, course=big_course)
     assert len(path.sections) == 2 and path.lessons_passed == 6
 

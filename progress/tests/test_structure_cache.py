@@ -8,11 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from courses.content_version import content_changed
 from courses.course_files import import_course
-from courses.models import Lesson
+from courses.models import Checkpoint, Lesson
 from courses.publishing import set_published
 from courses.structure import course_structure
 from courses.tests.course_files.helpers import fixture
+from courses.tests.factories import CheckpointFactory
 from courses.tests.sample_courses import add_exercises, make_course
 from courses.tests.test_admin import form_data
 from progress.models import LessonProgress
@@ -37,7 +39,8 @@ def editor_client():
 
 def test_the_structure_is_read_once_then_served_from_the_cache(django_assert_num_queries):
     course, _ = make_course(units=2, lessons_per_unit=2)
-    with django_assert_num_queries(6):  # units, lessons, prerequisites, exercises, unit words, course words
+    # units, lessons, prerequisites, exercises, unit words, course words, checkpoints
+    with django_assert_num_queries(7):
         built = course_structure(course.pk)
     with django_assert_num_queries(0):
         cached = course_structure(course.pk)
@@ -102,3 +105,45 @@ def test_no_learner_sees_another_learners_state(client, learner):
     assert "lesson passed" not in theirs
     # and again, now that the other learner's view was the last one served
     assert f'<li class="lesson passed" id="lesson-{lessons[0].slug}">' in path_html(client, course)
+
+
+def test_a_checkpoints_admin_edit_publish_and_delete_show_on_the_next_page_view(client, learner, editor_client):
+    """Checkpoints are content: they are part of the cached structure, and every write of one (an admin
+    save, the publish and unpublish actions — bulk UPDATEs —, a delete) shows on the next page view."""
+    course, lessons = make_course(units=1, lessons_per_unit=2)
+    checkpoint = CheckpointFactory(unit=lessons[0].unit, title="First test", is_published=False)
+    assert "First test" not in path_html(client, course)  # cached now
+    changelist = reverse("admin:courses_checkpoint_changelist")
+    publish = {"action": "publish_selected", "_selected_action": [checkpoint.pk]}
+    assert editor_client.post(changelist, publish).status_code == 302
+    assert f'id="checkpoint-{checkpoint.slug}"' in path_html(client, course)
+    url = reverse("admin:courses_checkpoint_change", args=[checkpoint.pk])
+    data = form_data(editor_client.get(url))
+    data["title"] = "Renamed test"
+    assert editor_client.post(url, data).status_code == 302
+    html = path_html(client, course)
+    assert "Renamed test" in html and "First test" not in html
+    unpublish = {"action": "unpublish_selected", "_selected_action": [checkpoint.pk]}
+    assert editor_client.post(changelist, unpublish).status_code == 302
+    assert "Renamed test" not in path_html(client, course)
+    Checkpoint.objects.filter(pk=checkpoint.pk).update(is_published=True)
+    content_changed()  # what every bulk write of content does
+    assert "Renamed test" in path_html(client, course)
+    checkpoint.delete()
+    assert "Renamed test" not in path_html(client, course)
+
+
+def test_an_imported_checkpoint_shows_on_the_next_page_view(client, learner, tmp_path):
+    course_line = "  title: Mini course\n"
+    text = fixture("minimal.yaml").read_text().replace(course_line, course_line + "  published: true\n")
+    first = tmp_path / "first.yaml"
+    first.write_text(text)
+    import_course(source=first)
+    course = Lesson.objects.get(slug="mini-l-01-01-01").unit.section.course
+    assert "Greetings test" not in path_html(client, course)
+    unit_line = "        title: Greetings\n"
+    changed = tmp_path / "changed.yaml"
+    checkpoint = "        checkpoint:\n          title: Greetings test\n          draw: 2\n"
+    changed.write_text(text.replace(unit_line, unit_line + checkpoint))
+    import_course(source=changed)
+    assert "Greetings test" in path_html(client, course)
