@@ -73,31 +73,41 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField(_("e-mail address"), unique=True)
-    display_name = models.CharField(max_length=80, blank=True)
-    avatar = models.ImageField(upload_to=avatar_upload_to, blank=True)
-    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to=avatar_upload_to, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_time_zone])
     # The interface language (docs/i18n.md): pages, e-mails and API messages. Never what is accepted as an answer.
     locale = models.CharField(_("interface language"), max_length=16, choices=settings.LANGUAGES, default="en")
-    native_language = models.CharField(max_length=10, default="en", help_text=_("ISO 639-1 code, e.g. en"))
-    daily_xp_goal = models.PositiveSmallIntegerField(choices=DailyGoal.choices, default=DailyGoal.REGULAR)
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.LEARNER)
+    native_language = models.CharField(
+        _("native language"), max_length=10, default="en", help_text=_("ISO 639-1 code, e.g. en")
+    )
+    daily_xp_goal = models.PositiveSmallIntegerField(
+        _("daily XP goal"), choices=DailyGoal.choices, default=DailyGoal.REGULAR
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.LEARNER)
     # Settings
-    theme = models.CharField(max_length=8, choices=Theme.choices, default=Theme.SYSTEM)
-    sound_effects = models.BooleanField(default=True)
-    audio_quality = models.CharField(max_length=8, choices=AudioQuality.choices, default=AudioQuality.MEDIUM)
+    theme = models.CharField(_("theme"), max_length=8, choices=Theme.choices, default=Theme.SYSTEM)
+    sound_effects = models.BooleanField(_("sound effects"), default=True)
+    audio_quality = models.CharField(
+        _("audio quality"), max_length=8, choices=AudioQuality.choices, default=AudioQuality.MEDIUM
+    )
     notify_streak_reminders = models.BooleanField(_("streak reminder e-mails"), default=True)
     # The local hour (0 to 23, in ``time_zone``) from which a learner who has not practised that day gets
     # the streak reminder (docs/jobs.md, "send_streak_reminders").
     streak_reminder_hour = models.PositiveSmallIntegerField(
-        "streak reminder time", default=19, choices=[(h, f"{h:02d}:00") for h in range(24)]
+        _("streak reminder time"), default=19, choices=[(h, f"{h:02d}:00") for h in range(24)]
     )
     notify_reengagement = models.BooleanField(_("we-miss-you e-mails"), default=True)
     # Weekly leagues: a hidden learner joins no cohort and appears in no league table.
     hide_from_leaderboards = models.BooleanField(_("hide me from leaderboards"), default=False)
     # Honest exits (docs/game-rules.md, "Can't listen or speak now"): until then, no listen (speak)
     # exercise is served to this learner; set by the player's "Can't listen now" ("Can't speak now").
-    cant_listen_until = models.DateTimeField(null=True, blank=True, help_text=_("No listen exercise until then"))
-    cant_speak_until = models.DateTimeField(null=True, blank=True, help_text=_("No speak exercise until then"))
+    cant_listen_until = models.DateTimeField(
+        _("can't listen until"), null=True, blank=True, help_text=_("No listen exercise until then")
+    )
+    cant_speak_until = models.DateTimeField(
+        _("can't speak until"), null=True, blank=True, help_text=_("No speak exercise until then")
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -106,6 +116,8 @@ class User(AbstractUser):
     objects = UserManager()
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(condition=Q(daily_xp_goal__in=[80, 160, 240, 400]), name="user_daily_goal_valid"),
             models.CheckConstraint(condition=Q(streak_reminder_hour__lte=23), name="user_reminder_hour_valid"),
@@ -146,14 +158,18 @@ class ActivityEvent(models.Model):
         DATA_EXPORT = "data_export", _("Exported their data")
         REPORT = "report", _("Reported a problem")
 
-    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="activity_events")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    payload = models.JSONField(default=dict, blank=True)
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="activity_events", verbose_name=_("user")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    user_agent = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField()
+    user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
+        verbose_name = _("activity event")
+        verbose_name_plural = _("activity events")
         indexes = [
             models.Index(fields=["user", "-created_at", "-id"], name="activity_user_recent"),
             models.Index(fields=["created_at"], name="activity_created"),

@@ -10,15 +10,16 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Phase(models.TextChoices):
-    PLAN = "plan", "Plan"
-    SENTENCES = "sentences", "Sentences"
-    VOCABULARY = "vocabulary", "Vocabulary"
-    DIALOGUE = "dialogue", "Dialogue"
-    EXERCISES = "exercises", "Exercises"
-    AUDIO = "audio", "Audio"
+    PLAN = "plan", _("Plan")
+    SENTENCES = "sentences", _("Sentences")
+    VOCABULARY = "vocabulary", _("Vocabulary")
+    DIALOGUE = "dialogue", _("Dialogue")
+    EXERCISES = "exercises", _("Exercises")
+    AUDIO = "audio", _("Audio")
 
 
 PHASES: list[str] = [p.value for p in Phase]
@@ -35,29 +36,42 @@ class Level(models.TextChoices):
 
 class Bubble(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to start"
-        RUNNING = "running", "Being made"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Waiting to start")
+        RUNNING = "running", _("Being made")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bubbles")
-    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="bubbles")
-    language = models.ForeignKey("courses.Language", on_delete=models.PROTECT, related_name="bubbles")
-    topic = models.CharField(max_length=120)
-    # The topic folded for the uniqueness rule: case-folded, spaces collapsed (``services.topic_key``).
-    topic_key = models.CharField(max_length=120, editable=False)
-    level = models.CharField(max_length=2, choices=Level.choices, default=Level.A1)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    error = models.TextField(blank=True, help_text="Why the last failed phase failed")
-    title = models.CharField(max_length=200, blank=True)
-    summary = models.TextField(blank=True)
-    lesson = models.OneToOneField(
-        "courses.Lesson", on_delete=models.SET_NULL, null=True, blank=True, related_name="bubble"
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bubbles", verbose_name=_("user")
     )
-    created_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.CASCADE, related_name="bubbles", verbose_name=_("course")
+    )
+    language = models.ForeignKey(
+        "courses.Language", on_delete=models.PROTECT, related_name="bubbles", verbose_name=_("language")
+    )
+    topic = models.CharField(_("topic"), max_length=120)
+    # The topic folded for the uniqueness rule: case-folded, spaces collapsed (``services.topic_key``).
+    topic_key = models.CharField(_("topic key"), max_length=120, editable=False)
+    level = models.CharField(_("level"), max_length=2, choices=Level.choices, default=Level.A1)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(_("error"), blank=True, help_text=_("Why the last failed phase failed"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    lesson = models.OneToOneField(
+        "courses.Lesson",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bubble",
+        verbose_name=_("lesson"),
+    )
+    created_at = models.DateTimeField(_("created at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("bubble")
+        verbose_name_plural = _("bubbles")
         constraints = [
             models.UniqueConstraint(fields=["user", "language", "topic_key"], name="bubble_unique_topic_per_learner"),
             models.CheckConstraint(condition=~Q(topic_key=""), name="bubble_topic_not_empty"),
@@ -73,28 +87,30 @@ class GenerationRecord(models.Model):
     the prompt and raw response (emptied after ``MALLARD_BUBBLES_TRACE_RETENTION_DAYS`` by ``purge_activity``)."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-        SKIPPED = "skipped", "Skipped"
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
 
-    bubble = models.ForeignKey(Bubble, on_delete=models.CASCADE, related_name="records")
-    phase = models.CharField(max_length=12, choices=Phase.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
-    model = models.CharField(max_length=200, blank=True)
-    prompt_tokens = models.PositiveIntegerField(default=0)
-    completion_tokens = models.PositiveIntegerField(default=0)
-    response_id = models.CharField(max_length=200, blank=True)
-    error = models.TextField(blank=True)
-    cost = models.DecimalField(max_digits=12, decimal_places=6, default=Decimal(0))
-    duration_ms = models.PositiveIntegerField(default=0)
-    prompt = models.TextField(blank=True)
-    raw_response = models.TextField(blank=True)
-    started_at = models.DateTimeField(db_index=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    texts_purged_at = models.DateTimeField(null=True, blank=True)
+    bubble = models.ForeignKey(Bubble, on_delete=models.CASCADE, related_name="records", verbose_name=_("bubble"))
+    phase = models.CharField(_("phase"), max_length=12, choices=Phase.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    model = models.CharField(_("model"), max_length=200, blank=True)
+    prompt_tokens = models.PositiveIntegerField(_("prompt tokens"), default=0)
+    completion_tokens = models.PositiveIntegerField(_("completion tokens"), default=0)
+    response_id = models.CharField(_("response ID"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=6, default=Decimal(0))
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    prompt = models.TextField(_("prompt"), blank=True)
+    raw_response = models.TextField(_("raw response"), blank=True)
+    started_at = models.DateTimeField(_("started at"), db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    texts_purged_at = models.DateTimeField(_("texts purged at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("generation record")
+        verbose_name_plural = _("generation records")
         ordering = ["started_at", "id"]
         indexes = [models.Index(fields=["bubble", "phase", "status"])]
         constraints = [models.CheckConstraint(condition=Q(cost__gte=0), name="generation_cost_not_negative")]
@@ -106,23 +122,25 @@ class GenerationRecord(models.Model):
 class Memory(models.Model):
     """Spaced-repetition state (FSRS, like a word's) — the abstract part shared by sentences."""
 
-    stability = models.FloatField(null=True, blank=True)
-    difficulty = models.FloatField(null=True, blank=True)
-    due_at = models.DateTimeField(null=True, blank=True)
-    last_reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviews = models.PositiveIntegerField(default=0)
+    stability = models.FloatField(_("stability"), null=True, blank=True)
+    difficulty = models.FloatField(_("difficulty"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    last_reviewed_at = models.DateTimeField(_("last reviewed at"), null=True, blank=True)
+    reviews = models.PositiveIntegerField(_("reviews"), default=0)
 
     class Meta:
         abstract = True
 
 
 class BubbleSentence(Memory):
-    bubble = models.ForeignKey(Bubble, on_delete=models.CASCADE, related_name="sentences")
-    ordinal = models.PositiveSmallIntegerField()
-    text = models.CharField(max_length=300)
-    translation = models.CharField(max_length=300)
+    bubble = models.ForeignKey(Bubble, on_delete=models.CASCADE, related_name="sentences", verbose_name=_("bubble"))
+    ordinal = models.PositiveSmallIntegerField(_("ordinal"))
+    text = models.CharField(_("text"), max_length=300)
+    translation = models.CharField(_("translation"), max_length=300)
 
     class Meta:
+        verbose_name = _("bubble sentence")
+        verbose_name_plural = _("bubble sentences")
         ordering = ["bubble", "ordinal"]
         constraints = [models.UniqueConstraint(fields=["bubble", "ordinal"], name="bubble_sentence_unique_ordinal")]
 
@@ -134,20 +152,27 @@ class BubbleWord(models.Model):
     """A word of the bubble's vocabulary; ``token`` is the lexicon row the exercises teach (its spaced
     repetition state is the learner's ``TokenMastery``, shared with the course)."""
 
-    bubble = models.ForeignKey(Bubble, on_delete=models.CASCADE, related_name="words")
-    ordinal = models.PositiveSmallIntegerField()
-    lemma = models.CharField(max_length=120)
-    translation = models.CharField(max_length=200)
-    part_of_speech = models.CharField(max_length=20, blank=True)
-    gender = models.CharField(max_length=10, blank=True)
-    example = models.CharField(max_length=300, blank=True)
-    frequency = models.FloatField(null=True, blank=True, help_text="Zipf frequency (wordfreq), 0-8")
+    bubble = models.ForeignKey(Bubble, on_delete=models.CASCADE, related_name="words", verbose_name=_("bubble"))
+    ordinal = models.PositiveSmallIntegerField(_("ordinal"))
+    lemma = models.CharField(_("lemma"), max_length=120)
+    translation = models.CharField(_("translation"), max_length=200)
+    part_of_speech = models.CharField(_("part of speech"), max_length=20, blank=True)
+    gender = models.CharField(_("gender"), max_length=10, blank=True)
+    example = models.CharField(_("example"), max_length=300, blank=True)
+    frequency = models.FloatField(_("frequency"), null=True, blank=True, help_text=_("Zipf frequency (wordfreq), 0-8"))
     # Null only if an author deletes the lexicon row; the word itself stays in the bubble.
     token = models.ForeignKey(
-        "courses.Token", on_delete=models.SET_NULL, null=True, blank=True, related_name="bubble_words"
+        "courses.Token",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bubble_words",
+        verbose_name=_("token"),
     )
 
     class Meta:
+        verbose_name = _("bubble word")
+        verbose_name_plural = _("bubble words")
         ordering = ["bubble", "ordinal"]
         constraints = [
             models.UniqueConstraint(fields=["bubble", "ordinal"], name="bubble_word_unique_ordinal"),
@@ -159,14 +184,23 @@ class BubbleWord(models.Model):
 
 
 class DialogueLine(models.Model):
-    bubble = models.ForeignKey(Bubble, on_delete=models.CASCADE, related_name="dialogue")
-    ordinal = models.PositiveSmallIntegerField()
-    speaker = models.CharField(max_length=1, choices=[("A", "A"), ("B", "B")])
-    text = models.CharField(max_length=300)
-    translation = models.CharField(max_length=300)
-    audio = models.ForeignKey("media_assets.Asset", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    bubble = models.ForeignKey(Bubble, on_delete=models.CASCADE, related_name="dialogue", verbose_name=_("bubble"))
+    ordinal = models.PositiveSmallIntegerField(_("ordinal"))
+    speaker = models.CharField(_("speaker"), max_length=1, choices=[("A", "A"), ("B", "B")])
+    text = models.CharField(_("text"), max_length=300)
+    translation = models.CharField(_("translation"), max_length=300)
+    audio = models.ForeignKey(
+        "media_assets.Asset",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("audio"),
+    )
 
     class Meta:
+        verbose_name = _("dialogue line")
+        verbose_name_plural = _("dialogue lines")
         ordering = ["bubble", "ordinal"]
         constraints = [models.UniqueConstraint(fields=["bubble", "ordinal"], name="dialogue_line_unique_ordinal")]
 
@@ -177,11 +211,24 @@ class DialogueLine(models.Model):
 class BubbleExercise(models.Model):
     """Links a generated exercise (an ordinary ``courses.Exercise``) to its bubble and sentence."""
 
-    bubble = models.ForeignKey(Bubble, on_delete=models.CASCADE, related_name="bubble_exercises")
-    exercise = models.OneToOneField("courses.Exercise", on_delete=models.CASCADE, related_name="bubble_link")
-    sentence = models.ForeignKey(
-        BubbleSentence, on_delete=models.SET_NULL, null=True, blank=True, related_name="exercises"
+    bubble = models.ForeignKey(
+        Bubble, on_delete=models.CASCADE, related_name="bubble_exercises", verbose_name=_("bubble")
     )
+    exercise = models.OneToOneField(
+        "courses.Exercise", on_delete=models.CASCADE, related_name="bubble_link", verbose_name=_("exercise")
+    )
+    sentence = models.ForeignKey(
+        BubbleSentence,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="exercises",
+        verbose_name=_("sentence"),
+    )
+
+    class Meta:
+        verbose_name = _("bubble exercise")
+        verbose_name_plural = _("bubble exercises")
 
     def __str__(self) -> str:
         return f"{self.bubble_id}: {self.exercise_id}"

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoursesConfig(AppConfig):
     name = "courses"
+    verbose_name = _("Courses")
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

@@ -25,11 +25,13 @@ slug_validator = RegexValidator(SLUG_PATTERN, SLUG_HINT)
 
 
 class Language(models.Model):
-    code = models.CharField(max_length=10, unique=True, help_text="ISO 639-1 code, e.g. es")
-    name = models.CharField(max_length=100, help_text="English name, e.g. Spanish")
-    native_name = models.CharField(max_length=100, blank=True, help_text="e.g. Español")
+    code = models.CharField(_("code"), max_length=10, unique=True, help_text=_("ISO 639-1 code, e.g. es"))
+    name = models.CharField(_("name"), max_length=100, help_text=_("English name, e.g. Spanish"))
+    native_name = models.CharField(_("native name"), max_length=100, blank=True, help_text=_("e.g. Español"))
 
     class Meta:
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -65,39 +67,52 @@ class VisibleQuerySet(models.QuerySet):
 
 
 class Course(models.Model):
-    from_language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="courses_from")
-    to_language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="courses_to")
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    from_language = models.ForeignKey(
+        Language, on_delete=models.PROTECT, related_name="courses_from", verbose_name=_("learners' language")
+    )
+    to_language = models.ForeignKey(
+        Language, on_delete=models.PROTECT, related_name="courses_to", verbose_name=_("language taught")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
     slug = models.SlugField(
+        _("slug"),
         max_length=20,
         unique=True,
         validators=[slug_validator],
-        help_text="Prefix of every slug in the course; normally the target language code (es).",
+        help_text=_("Prefix of every slug in the course; normally the target language code (es)."),
     )
     license_name = models.CharField(
-        "licence name", max_length=200, blank=True, help_text="e.g. Attribution-ShareAlike 4.0 International"
+        _("licence name"), max_length=200, blank=True, help_text=_("e.g. Attribution-ShareAlike 4.0 International")
     )
     license_short_name = models.CharField(
-        "licence short name", max_length=50, blank=True, help_text="e.g. CC BY-SA 4.0"
+        _("licence short name"), max_length=50, blank=True, help_text=_("e.g. CC BY-SA 4.0")
     )
-    license_url = models.URLField("licence link", max_length=300, blank=True, help_text="The licence's text")
+    license_url = models.URLField(_("licence link"), max_length=300, blank=True, help_text=_("The licence's text"))
     source_repository = models.URLField(
-        max_length=300, blank=True, help_text="Where the content comes from (credited to learners with the licence)"
+        _("source repository"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the content comes from (credited to learners with the licence)"),
     )
     special_characters = models.JSONField(
+        _("special characters"),
         default=list,
         blank=True,
-        help_text='Characters the player offers as keys under typed answers, e.g. ["ñ", "¿"]. '
-        "Empty: the defaults for the language.",
+        help_text=_(
+            'Characters the player offers as keys under typed answers, e.g. ["ñ", "¿"]. '
+            "Empty: the defaults for the language."
+        ),
     )
-    is_published = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = VisibleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
         ordering = ["title"]
         constraints = [
             models.UniqueConstraint(fields=["from_language", "to_language"], name="course_unique_language_pair"),
@@ -137,19 +152,23 @@ class Section(models.Model):
         C1 = "C1"
         C2 = "C2"
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sections")
-    ordinal = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    cefr_level = models.CharField(max_length=2, choices=Cefr.choices, default=Cefr.A1)
-    slug = models.SlugField(max_length=40, unique=True, validators=[slug_validator])
-    is_published = models.BooleanField(default=False)  # new content starts as a draft (courses.publishing)
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sections", verbose_name=_("course"))
+    ordinal = models.PositiveSmallIntegerField(_("ordinal"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    cefr_level = models.CharField(_("CEFR level"), max_length=2, choices=Cefr.choices, default=Cefr.A1)
+    slug = models.SlugField(_("slug"), max_length=40, unique=True, validators=[slug_validator])
+    is_published = models.BooleanField(
+        _("published"), default=False
+    )  # new content starts as a draft (courses.publishing)
     # Holds learners' private lessons (generated bubbles): never published, never exported.
-    private = models.BooleanField(default=False, editable=False)
+    private = models.BooleanField(_("private"), default=False, editable=False)
 
     objects = VisibleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
         ordering = ["course", "ordinal"]
         constraints = [
             models.UniqueConstraint(
@@ -163,22 +182,27 @@ class Section(models.Model):
 
 
 class Unit(models.Model):
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="units")
-    ordinal = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    icon = models.CharField(max_length=16, blank=True, help_text="An emoji or short symbol")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="units", verbose_name=_("section"))
+    ordinal = models.PositiveSmallIntegerField(_("ordinal"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    icon = models.CharField(_("icon"), max_length=16, blank=True, help_text=_("An emoji or short symbol"))
     color = models.CharField(
+        _("color"),
         max_length=7,
         default="#58cc02",
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a hex colour like #58cc02.")],
     )
-    slug = models.SlugField(max_length=40, unique=True, validators=[slug_validator])
-    is_published = models.BooleanField(default=False)  # new content starts as a draft (courses.publishing)
+    slug = models.SlugField(_("slug"), max_length=40, unique=True, validators=[slug_validator])
+    is_published = models.BooleanField(
+        _("published"), default=False
+    )  # new content starts as a draft (courses.publishing)
 
     objects = VisibleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
         ordering = ["section", "ordinal"]
         constraints = [
             models.UniqueConstraint(
@@ -206,26 +230,35 @@ class Lesson(models.Model):
         MEDIUM = "medium", _("Medium")
         HARD = "hard", _("Hard")
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="lessons")
-    ordinal = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=200)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CORE)
-    difficulty = models.CharField(max_length=8, choices=Difficulty.choices, default=Difficulty.EASY)
-    estimated_minutes = models.PositiveSmallIntegerField(default=5)
-    notes = models.TextField(blank=True, help_text="Tips shown before the lesson (Markdown-free plain text)")
-    slug = models.SlugField(max_length=40, unique=True, validators=[slug_validator])
-    is_published = models.BooleanField(default=False)  # new content starts as a draft (courses.publishing)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="lessons", verbose_name=_("unit"))
+    ordinal = models.PositiveSmallIntegerField(_("ordinal"))
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CORE)
+    difficulty = models.CharField(_("difficulty"), max_length=8, choices=Difficulty.choices, default=Difficulty.EASY)
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=5)
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("Tips shown before the lesson (Markdown-free plain text)")
+    )
+    slug = models.SlugField(_("slug"), max_length=40, unique=True, validators=[slug_validator])
+    is_published = models.BooleanField(
+        _("published"), default=False
+    )  # new content starts as a draft (courses.publishing)
     adaptive_order = models.BooleanField(
+        _("adaptive order"),
         default=True,
-        help_text="A word the learner has seen fewer than 4 times is met in a recognition exercise before a "
-        "production exercise asks for it (docs/learning.md). Off: always the order below.",
+        help_text=_(
+            "A word the learner has seen fewer than 4 times is met in a recognition exercise before a "
+            "production exercise asks for it (docs/learning.md). Off: always the order below."
+        ),
     )
     time_limit_sec = models.PositiveIntegerField(
-        "time limit (seconds)",
+        _("time limit (seconds)"),
         null=True,
         blank=True,
-        help_text="A timed lesson: answers after this many seconds from the start are refused and the run "
-        'ends (docs/game-rules.md, "Timed practice"). Empty: no limit.',
+        help_text=_(
+            "A timed lesson: answers after this many seconds from the start are refused and the run "
+            'ends (docs/game-rules.md, "Timed practice"). Empty: no limit.'
+        ),
     )
     prerequisites = models.ManyToManyField(
         "self",
@@ -234,18 +267,28 @@ class Lesson(models.Model):
         symmetrical=False,
         related_name="unlocks",
         blank=True,
-        help_text="Lessons that must be passed first. None: the lesson before this one in course order.",
+        help_text=_("Lessons that must be passed first. None: the lesson before this one in course order."),
+        verbose_name=_("prerequisites"),
     )
-    exercises = models.ManyToManyField("Exercise", through="LessonExercise", related_name="lessons", blank=True)
+    exercises = models.ManyToManyField(
+        "Exercise", through="LessonExercise", related_name="lessons", blank=True, verbose_name=_("exercises")
+    )
     # A learner's private lesson (a generated bubble): only its owner may play it; it sits in the course's
     # private section, so it is never visible to anyone else (docs/llm.md, "Bubbles").
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="private_lessons"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="private_lessons",
+        verbose_name=_("owner"),
     )
 
     objects = VisibleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
         ordering = ["unit", "ordinal"]
         constraints = [
             models.UniqueConstraint(
@@ -264,10 +307,16 @@ class Lesson(models.Model):
 
 
 class LessonPrerequisite(models.Model):
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="prerequisite_links")
-    prerequisite = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="dependent_links")
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, related_name="prerequisite_links", verbose_name=_("lesson")
+    )
+    prerequisite = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, related_name="dependent_links", verbose_name=_("prerequisite")
+    )
 
     class Meta:
+        verbose_name = _("lesson prerequisite")
+        verbose_name_plural = _("lesson prerequisites")
         constraints = [
             models.UniqueConstraint(fields=["lesson", "prerequisite"], name="prerequisite_unique"),
             models.CheckConstraint(condition=~Q(lesson=F("prerequisite")), name="prerequisite_not_self"),
@@ -291,18 +340,27 @@ class TokenQuerySet(models.QuerySet):
 class Token(models.Model):
     """A lexicon item of a language: a word or short phrase that exercises teach."""
 
-    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="tokens")
-    text = models.CharField(max_length=120)
-    translation = models.CharField(max_length=200, blank=True, help_text="Gloss in the course's source language")
-    ipa = models.CharField("IPA", max_length=120, blank=True)
-    part_of_speech = models.CharField(max_length=20, blank=True)
+    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="tokens", verbose_name=_("language"))
+    text = models.CharField(_("text"), max_length=120)
+    translation = models.CharField(
+        _("translation"), max_length=200, blank=True, help_text=_("Gloss in the course's source language")
+    )
+    ipa = models.CharField(_("IPA"), max_length=120, blank=True)
+    part_of_speech = models.CharField(_("part of speech"), max_length=20, blank=True)
     audio = models.ForeignKey(
-        "media_assets.Asset", on_delete=models.SET_NULL, null=True, blank=True, related_name="tokens"
+        "media_assets.Asset",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tokens",
+        verbose_name=_("audio"),
     )
 
     objects = TokenQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("word")
+        verbose_name_plural = _("words")
         ordering = ["language", "text"]
         constraints = [models.UniqueConstraint(fields=["language", "text"], name="token_unique_text")]
 
@@ -318,30 +376,51 @@ class Exercise(models.Model):
     it never leaves the server before the learner has answered (types expose ``public_payload``).
     """
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="exercises")
-    slug = models.SlugField(max_length=48, unique=True, validators=[slug_validator])
-    type = models.CharField(max_length=32)
-    prompt = models.CharField(max_length=300, blank=True, help_text="Instruction shown above the exercise")
-    payload = models.JSONField(default=dict)
-    hint = models.CharField(max_length=300, blank=True)
-    explanation = models.TextField(blank=True, help_text="Shown after the answer")
-    tokens = models.ManyToManyField(Token, related_name="exercises", blank=True)
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="exercises", verbose_name=_("course"))
+    slug = models.SlugField(_("slug"), max_length=48, unique=True, validators=[slug_validator])
+    type = models.CharField(_("type"), max_length=32)
+    prompt = models.CharField(
+        _("prompt"), max_length=300, blank=True, help_text=_("Instruction shown above the exercise")
+    )
+    payload = models.JSONField(_("payload"), default=dict)
+    hint = models.CharField(_("hint"), max_length=300, blank=True)
+    explanation = models.TextField(_("explanation"), blank=True, help_text=_("Shown after the answer"))
+    tokens = models.ManyToManyField(Token, related_name="exercises", blank=True, verbose_name=_("tokens"))
     audio = models.ForeignKey(
-        "media_assets.Asset", on_delete=models.SET_NULL, null=True, blank=True, related_name="exercises"
+        "media_assets.Asset",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="exercises",
+        verbose_name=_("audio"),
     )
     image = models.ForeignKey(
-        "media_assets.Asset", on_delete=models.SET_NULL, null=True, blank=True, related_name="image_exercises"
+        "media_assets.Asset",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="image_exercises",
+        verbose_name=_("image"),
     )
-    is_published = models.BooleanField(default=False)  # new content starts as a draft (courses.publishing)
-    updated_at = models.DateTimeField(auto_now=True)
+    is_published = models.BooleanField(
+        _("published"), default=False
+    )  # new content starts as a draft (courses.publishing)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # The learner a generated exercise was made for (with their private lesson); deleted with them.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="private_exercises"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="private_exercises",
+        verbose_name=_("owner"),
     )
 
     objects = VisibleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("exercise")
+        verbose_name_plural = _("exercises")
         ordering = ["slug"]
         indexes = [models.Index(fields=["course", "type"])]
 
@@ -350,11 +429,17 @@ class Exercise(models.Model):
 
 
 class LessonExercise(models.Model):
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="lesson_exercises")
-    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="lesson_links")
-    ordinal = models.PositiveSmallIntegerField()
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, related_name="lesson_exercises", verbose_name=_("lesson")
+    )
+    exercise = models.ForeignKey(
+        Exercise, on_delete=models.CASCADE, related_name="lesson_links", verbose_name=_("exercise")
+    )
+    ordinal = models.PositiveSmallIntegerField(_("ordinal"))
 
     class Meta:
+        verbose_name = _("lesson exercise")
+        verbose_name_plural = _("lesson exercises")
         ordering = ["lesson", "ordinal"]
         constraints = [
             models.UniqueConstraint(
@@ -377,40 +462,57 @@ class Checkpoint(models.Model):
     Passing it passes every lesson of its unit (or section) the learner had not passed.
     """
 
-    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="checkpoint")
-    section = models.OneToOneField(Section, on_delete=models.CASCADE, null=True, blank=True, related_name="checkpoint")
-    slug = models.SlugField(max_length=40, unique=True, validators=[slug_validator])
-    title = models.CharField(max_length=200, blank=True, help_text="Empty: “Checkpoint: <unit or section title>”")
+    unit = models.OneToOneField(
+        Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="checkpoint", verbose_name=_("unit")
+    )
+    section = models.OneToOneField(
+        Section, on_delete=models.CASCADE, null=True, blank=True, related_name="checkpoint", verbose_name=_("section")
+    )
+    slug = models.SlugField(_("slug"), max_length=40, unique=True, validators=[slug_validator])
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, help_text=_("Empty: “Checkpoint: <unit or section title>”")
+    )
     pass_percent = models.PositiveSmallIntegerField(
-        default=80, help_text="The share of items right at the first try needed to pass (1-100)"
+        _("passing score (%)"),
+        default=80,
+        help_text=_("The share of items right at the first try needed to pass (1-100)"),
     )
     time_limit_sec = models.PositiveIntegerField(
-        "time limit (seconds)", null=True, blank=True, help_text="Empty: no limit"
+        _("time limit (seconds)"), null=True, blank=True, help_text=_("Empty: no limit")
     )
     draw = models.PositiveSmallIntegerField(
+        _("draw"),
         null=True,
         blank=True,
-        help_text="Draw this many exercises at random from the lessons covered for each run. "
-        "Empty: the fixed list of exercises below.",
+        help_text=_(
+            "Draw this many exercises at random from the lessons covered for each run. "
+            "Empty: the fixed list of exercises below."
+        ),
     )
     lessons = models.ManyToManyField(
         Lesson,
         related_name="checkpoints",
         blank=True,
-        help_text="The lessons whose exercises it tests. None: every lesson of its unit or section.",
+        help_text=_("The lessons whose exercises it tests. None: every lesson of its unit or section."),
+        verbose_name=_("lessons"),
     )
     exercises = models.ManyToManyField(
         "Exercise",
         related_name="checkpoints",
         blank=True,
-        help_text="The fixed list of items (when nothing is drawn), from the lessons covered; each run "
-        "serves them in a new random order.",
+        help_text=_(
+            "The fixed list of items (when nothing is drawn), from the lessons covered; each run "
+            "serves them in a new random order."
+        ),
+        verbose_name=_("exercises"),
     )
-    is_published = models.BooleanField(default=False)
+    is_published = models.BooleanField(_("published"), default=False)
 
     objects = models.Manager()
 
     class Meta:
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
         ordering = ["slug"]
         constraints = [
             models.CheckConstraint(

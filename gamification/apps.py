@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GamificationConfig(AppConfig):
     name = "gamification"
+    verbose_name = _("Gamification")
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

@@ -15,16 +15,22 @@ class Wallet(models.Model):
     transaction (``manage.py check_ledger`` proves total == sum). Hearts regenerate lazily from
     ``hearts`` and ``hearts_anchor_at`` (see gamification.services.hearts)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wallet")
-    xp_total = models.PositiveBigIntegerField(default=0)
-    gems = models.PositiveIntegerField(default=0)
-    hearts = models.PositiveSmallIntegerField(default=MAX_HEARTS)
-    hearts_anchor_at = models.DateTimeField(help_text="Refill anchor: hearts regenerate in 4-hour steps from here")
-    streak_freezes = models.PositiveSmallIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wallet", verbose_name=_("user")
+    )
+    xp_total = models.PositiveBigIntegerField(_("XP total"), default=0)
+    gems = models.PositiveIntegerField(_("gems"), default=0)
+    hearts = models.PositiveSmallIntegerField(_("hearts"), default=MAX_HEARTS)
+    hearts_anchor_at = models.DateTimeField(
+        _("hearts refill anchor"), help_text=_("Refill anchor: hearts regenerate in 4-hour steps from here")
+    )
+    streak_freezes = models.PositiveSmallIntegerField(_("streak freezes"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         # Staff with it adjust balances in admin (gamification.admin_wallets); the Content editor group has not.
+        verbose_name = _("wallet")
+        verbose_name_plural = _("wallets")
         permissions = [("adjust_balance", "Can adjust a learner's XP, gems, hearts, freezes and streak")]
         constraints = [
             models.CheckConstraint(condition=Q(hearts__gte=0) & Q(hearts__lte=MAX_HEARTS), name="wallet_hearts_range"),
@@ -63,16 +69,20 @@ class LedgerEntry(models.Model):
         LEAGUE_REWARD = "league_reward", _("League reward")
         ADJUSTMENT = "adjustment", _("Adjustment by staff")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ledger")
-    currency = models.CharField(max_length=4, choices=Currency.choices)
-    amount = models.IntegerField()
-    reason = models.CharField(max_length=16, choices=Reason.choices)
-    source_type = models.CharField(max_length=40, blank=True)
-    source_id = models.BigIntegerField(null=True, blank=True)
-    key = models.CharField(max_length=80, unique=True)
-    created_at = models.DateTimeField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ledger", verbose_name=_("user")
+    )
+    currency = models.CharField(_("currency"), max_length=4, choices=Currency.choices)
+    amount = models.IntegerField(_("amount"))
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    source_type = models.CharField(_("source type"), max_length=40, blank=True)
+    source_id = models.BigIntegerField(_("source ID"), null=True, blank=True)
+    key = models.CharField(_("key"), max_length=80, unique=True)
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
         indexes = [models.Index(fields=["user", "currency"]), models.Index(fields=["created_at"])]
         constraints = [models.CheckConstraint(condition=~Q(amount=0), name="ledger_amount_nonzero")]
 
@@ -90,14 +100,20 @@ class HeartsLog(models.Model):
         REVIEW_PASSED = "review_passed", _("Review session passed")
         ADJUSTMENT = "adjustment", _("Adjustment by staff")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hearts_log")
-    hearts_before = models.PositiveSmallIntegerField()
-    hearts_after = models.PositiveSmallIntegerField()
-    reason = models.CharField(max_length=16, choices=Reason.choices)
-    run = models.ForeignKey("progress.LessonRun", on_delete=models.SET_NULL, null=True, blank=True)
-    created_at = models.DateTimeField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hearts_log", verbose_name=_("user")
+    )
+    hearts_before = models.PositiveSmallIntegerField(_("hearts before"))
+    hearts_after = models.PositiveSmallIntegerField(_("hearts after"))
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    run = models.ForeignKey(
+        "progress.LessonRun", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("run")
+    )
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
+        verbose_name = _("hearts log entry")
+        verbose_name_plural = _("hearts log")
         indexes = [models.Index(fields=["user", "created_at"]), models.Index(fields=["created_at"])]
 
     def __str__(self) -> str:
@@ -107,24 +123,28 @@ class HeartsLog(models.Model):
 class Streak(models.Model):
     """Daily streak. ``last_day`` is the learner-local date of the latest XP."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="streak")
-    current = models.PositiveIntegerField(default=0)
-    longest = models.PositiveIntegerField(default=0)
-    last_day = models.DateField(null=True, blank=True)
-    last_activity_at = models.DateTimeField(null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="streak", verbose_name=_("user")
+    )
+    current = models.PositiveIntegerField(_("current"), default=0)
+    longest = models.PositiveIntegerField(_("longest"), default=0)
+    last_day = models.DateField(_("last day"), null=True, blank=True)
+    last_activity_at = models.DateTimeField(_("last activity at"), null=True, blank=True)
     # The streak is alive until this instant: the end of the day after its latest streak day, in the
     # zone of that XP (docs/game-rules.md "Streaks"); a change of zone does not move it.
-    alive_until = models.DateTimeField(null=True, blank=True)
+    alive_until = models.DateTimeField(_("alive until"), null=True, blank=True)
     # The nightly close job records the local day it last closed, so a second run changes nothing.
-    closed_through = models.DateField(null=True, blank=True)
-    freezes_used = models.PositiveIntegerField(default=0)
+    closed_through = models.DateField(_("closed through"), null=True, blank=True)
+    freezes_used = models.PositiveIntegerField(_("freezes used"), default=0)
     # Set by the close job when it spends freezes, cleared when the learner has seen the notice
     # ("Your streak freeze saved your 12-day streak"): the streak length saved and the freezes spent.
-    freeze_notice_streak = models.PositiveIntegerField(null=True, blank=True)
-    freeze_notice_freezes = models.PositiveSmallIntegerField(default=0)
-    reengagement_sent_at = models.DateTimeField(null=True, blank=True)
+    freeze_notice_streak = models.PositiveIntegerField(_("freeze notice streak"), null=True, blank=True)
+    freeze_notice_freezes = models.PositiveSmallIntegerField(_("freeze notice freezes"), default=0)
+    reengagement_sent_at = models.DateTimeField(_("reengagement sent at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("streak")
+        verbose_name_plural = _("streaks")
         constraints = [
             models.CheckConstraint(condition=Q(longest__gte=models.F("current")), name="streak_longest_ge_current")
         ]
@@ -138,11 +158,15 @@ class FrozenDay(models.Model):
     """A learner-local day without XP that a streak freeze kept (written by the close job), for the
     streak calendar."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="frozen_days")
-    day = models.DateField()
-    created_at = models.DateTimeField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="frozen_days", verbose_name=_("user")
+    )
+    day = models.DateField(_("day"))
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
+        verbose_name = _("frozen day")
+        verbose_name_plural = _("frozen days")
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="frozen_day_unique")]
 
     def __str__(self) -> str:
@@ -154,12 +178,16 @@ class StreakReminder(models.Model):
     hourly job inserts it before sending (unique, so two runs never both send), sets ``sent_at`` once
     sent, and deletes it when sending failed, so the next hour tries again."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="streak_reminders")
-    day = models.DateField()
-    claimed_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="streak_reminders", verbose_name=_("user")
+    )
+    day = models.DateField(_("day"))
+    claimed_at = models.DateTimeField(_("claimed at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("streak reminder")
+        verbose_name_plural = _("streak reminders")
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="streak_reminder_unique")]
         indexes = [models.Index(fields=["day"])]
 
@@ -170,16 +198,19 @@ class StreakReminder(models.Model):
 class DailyActivity(models.Model):
     """One row per learner-day (learner-local date): XP, activities, time, goal met."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="daily_activity")
-    day = models.DateField()
-    xp = models.PositiveIntegerField(default=0)
-    activities = models.PositiveIntegerField(default=0)
-    seconds_spent = models.PositiveIntegerField(default=0)
-    goal = models.PositiveSmallIntegerField(default=160)
-    goal_met = models.BooleanField(default=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="daily_activity", verbose_name=_("user")
+    )
+    day = models.DateField(_("day"))
+    xp = models.PositiveIntegerField(_("XP"), default=0)
+    activities = models.PositiveIntegerField(_("activities"), default=0)
+    seconds_spent = models.PositiveIntegerField(_("seconds spent"), default=0)
+    goal = models.PositiveSmallIntegerField(_("goal"), default=160)
+    goal_met = models.BooleanField(_("goal met"), default=False)
 
     class Meta:
-        verbose_name_plural = "daily activity"
+        verbose_name = _("daily activity")
+        verbose_name_plural = _("daily activity")
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="daily_activity_unique")]
         indexes = [models.Index(fields=["day"])]
 
@@ -199,14 +230,16 @@ class Achievement(models.Model):
         UNITS_COMPLETED = "units_completed", _("Units completed")
         WORDS_MASTERED = "words_mastered", _("Words mastered")
 
-    code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=100, unique=True)
-    description = models.CharField(max_length=300)
-    icon = models.CharField(max_length=16, blank=True)
-    condition_type = models.CharField(max_length=20, choices=Condition.choices)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.CharField(_("description"), max_length=300)
+    icon = models.CharField(_("icon"), max_length=16, blank=True)
+    condition_type = models.CharField(_("condition type"), max_length=20, choices=Condition.choices)
     is_active = models.BooleanField(default=True, verbose_name=_("published"))
 
     class Meta:
+        verbose_name = _("achievement")
+        verbose_name_plural = _("achievements")
         ordering = ["condition_type", "code"]
 
     def __str__(self) -> str:
@@ -217,12 +250,16 @@ class AchievementLevel(models.Model):
     """Level ``level`` of an achievement: reached when the measure is at least ``threshold``; awards
     ``xp_reward`` XP once. Levels are numbered 1, 2, … and their thresholds rise with the number."""
 
-    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="levels")
-    level = models.PositiveSmallIntegerField()
-    threshold = models.PositiveIntegerField()
-    xp_reward = models.PositiveIntegerField(default=0)
+    achievement = models.ForeignKey(
+        Achievement, on_delete=models.CASCADE, related_name="levels", verbose_name=_("achievement")
+    )
+    level = models.PositiveSmallIntegerField(_("level"))
+    threshold = models.PositiveIntegerField(_("threshold"))
+    xp_reward = models.PositiveIntegerField(_("XP reward"), default=0)
 
     class Meta:
+        verbose_name = _("achievement level")
+        verbose_name_plural = _("achievement levels")
         ordering = ["achievement", "level"]
         constraints = [
             models.UniqueConstraint(fields=["achievement", "level"], name="achievement_level_unique"),
@@ -239,18 +276,29 @@ class UserAchievement(models.Model):
     """A level of an achievement a learner earned: once per learner, achievement and level. The
     threshold and reward are kept as they were when it was earned."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="achievements")
-    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="holders")
-    level = models.PositiveSmallIntegerField(default=1)
-    threshold = models.PositiveIntegerField(default=1)
-    xp_reward = models.PositiveIntegerField(default=0)
-    earned_at = models.DateTimeField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="achievements", verbose_name=_("user")
+    )
+    achievement = models.ForeignKey(
+        Achievement, on_delete=models.CASCADE, related_name="holders", verbose_name=_("achievement")
+    )
+    level = models.PositiveSmallIntegerField(_("level"), default=1)
+    threshold = models.PositiveIntegerField(_("threshold"), default=1)
+    xp_reward = models.PositiveIntegerField(_("XP reward"), default=0)
+    earned_at = models.DateTimeField(_("earned at"))
     # The run whose pass (or answer) earned it, for the end-of-lesson screen; null when earned otherwise.
     run = models.ForeignKey(
-        "progress.LessonRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="achievements_earned"
+        "progress.LessonRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="achievements_earned",
+        verbose_name=_("run"),
     )
 
     class Meta:
+        verbose_name = _("user achievement")
+        verbose_name_plural = _("user achievements")
         constraints = [
             models.UniqueConstraint(fields=["user", "achievement", "level"], name="user_achievement_level_unique")
         ]
@@ -269,17 +317,19 @@ class JobRun(models.Model):
         PROBLEMS = "problems", _("Found problems")
         FAILED = "failed", _("Failed")
 
-    job = models.CharField(max_length=40)
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
-    as_of = models.DateTimeField(help_text="The time the job acted as (--now)")
-    dry_run = models.BooleanField(default=False)
-    rows_changed = models.PositiveBigIntegerField(default=0)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
-    detail = models.TextField(blank=True)
-    triggered_by = models.CharField(max_length=20, default="command")
+    job = models.CharField(_("job"), max_length=40)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    as_of = models.DateTimeField(_("as of"), help_text=_("The time the job acted as (--now)"))
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    rows_changed = models.PositiveBigIntegerField(_("rows changed"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
+    detail = models.TextField(_("detail"), blank=True)
+    triggered_by = models.CharField(_("triggered by"), max_length=20, default="command")
 
     class Meta:
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["job", "-started_at"])]
 
@@ -290,16 +340,20 @@ class JobRun(models.Model):
 class CourseDailyMetric(models.Model):
     """Nightly rollup per course and UTC day, kept after attempt detail is purged."""
 
-    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="daily_metrics")
-    day = models.DateField()
-    active_learners = models.PositiveIntegerField(default=0)
-    runs_started = models.PositiveIntegerField(default=0)
-    runs_passed = models.PositiveIntegerField(default=0)
-    xp_earned = models.PositiveBigIntegerField(default=0)
-    answers = models.PositiveIntegerField(default=0)
-    correct_answers = models.PositiveIntegerField(default=0)
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.CASCADE, related_name="daily_metrics", verbose_name=_("course")
+    )
+    day = models.DateField(_("day"))
+    active_learners = models.PositiveIntegerField(_("active learners"), default=0)
+    runs_started = models.PositiveIntegerField(_("runs started"), default=0)
+    runs_passed = models.PositiveIntegerField(_("runs passed"), default=0)
+    xp_earned = models.PositiveBigIntegerField(_("XP earned"), default=0)
+    answers = models.PositiveIntegerField(_("answers"), default=0)
+    correct_answers = models.PositiveIntegerField(_("correct answers"), default=0)
 
     class Meta:
+        verbose_name = _("course daily metric")
+        verbose_name_plural = _("course daily metrics")
         constraints = [models.UniqueConstraint(fields=["course", "day"], name="course_daily_metric_unique")]
         ordering = ["-day"]
 
@@ -312,12 +366,16 @@ class CourseDailyMetric(models.Model):
 
 
 class ExerciseDailyMetric(models.Model):
-    exercise = models.ForeignKey("courses.Exercise", on_delete=models.CASCADE, related_name="daily_metrics")
-    day = models.DateField()
-    attempts = models.PositiveIntegerField(default=0)
-    errors = models.PositiveIntegerField(default=0)
+    exercise = models.ForeignKey(
+        "courses.Exercise", on_delete=models.CASCADE, related_name="daily_metrics", verbose_name=_("exercise")
+    )
+    day = models.DateField(_("day"))
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    errors = models.PositiveIntegerField(_("errors"), default=0)
 
     class Meta:
+        verbose_name = _("exercise daily metric")
+        verbose_name_plural = _("exercise daily metrics")
         constraints = [models.UniqueConstraint(fields=["exercise", "day"], name="exercise_daily_metric_unique")]
         ordering = ["-day"]
 
@@ -356,11 +414,13 @@ class LeagueWeek(models.Model):
     ``closed_at`` is set (under a row lock) when the week's close starts: from then on nobody joins the
     week; ``finished_at`` when every learner of the week has a result and the gems are paid."""
 
-    week_start = models.DateField(unique=True, help_text="The Monday the week starts on (UTC)")
-    closed_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    week_start = models.DateField(_("week start"), unique=True, help_text=_("The Monday the week starts on (UTC)"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("league week")
+        verbose_name_plural = _("league weeks")
         ordering = ["-week_start"]
 
     def __str__(self) -> str:
@@ -372,11 +432,13 @@ class LeagueDivisionWeek(models.Model):
     ``(joined - 1) % 30 + 1`` of cohort ``(joined - 1) // 30 + 1`` (cohorts fill in join order). The row
     lock on this counter serialises the joins of a division, so a cohort never gets a 31st learner."""
 
-    week_start = models.DateField()
-    division = models.PositiveSmallIntegerField()
-    joined = models.PositiveIntegerField(default=0)
+    week_start = models.DateField(_("week start"))
+    division = models.PositiveSmallIntegerField(_("division"))
+    joined = models.PositiveIntegerField(_("joined"), default=0)
 
     class Meta:
+        verbose_name = _("league division week")
+        verbose_name_plural = _("league division weeks")
         constraints = [
             models.UniqueConstraint(fields=["week_start", "division"], name="league_division_week_unique"),
             models.CheckConstraint(condition=Q(division__lt=len(DIVISIONS)), name="league_division_week_division"),
@@ -389,12 +451,16 @@ class LeagueDivisionWeek(models.Model):
 class LeagueCohort(models.Model):
     """Up to 30 learners of one division playing one week against each other."""
 
-    week_start = models.DateField()
-    division = models.PositiveSmallIntegerField()
-    number = models.PositiveIntegerField(help_text="1 for the first cohort of this division and week, …")
-    created_at = models.DateTimeField()
+    week_start = models.DateField(_("week start"))
+    division = models.PositiveSmallIntegerField(_("division"))
+    number = models.PositiveIntegerField(
+        _("number"), help_text=_("1 for the first cohort of this division and week, …")
+    )
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
+        verbose_name = _("league cohort")
+        verbose_name_plural = _("league cohorts")
         constraints = [
             models.UniqueConstraint(fields=["week_start", "division", "number"], name="league_cohort_unique"),
             models.CheckConstraint(condition=Q(division__lt=len(DIVISIONS)), name="league_cohort_division"),
@@ -418,24 +484,30 @@ class LeagueMembership(models.Model):
         STAY = 0, _("Stayed")
         UP = 1, _("Moved up")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="league_weeks")
-    week_start = models.DateField()
-    division = models.PositiveSmallIntegerField(null=True, blank=True)
-    cohort = models.ForeignKey(LeagueCohort, on_delete=models.CASCADE, null=True, blank=True, related_name="members")
-    seat = models.PositiveSmallIntegerField(null=True, blank=True)
-    xp = models.PositiveIntegerField(default=0)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="league_weeks", verbose_name=_("user")
+    )
+    week_start = models.DateField(_("week start"))
+    division = models.PositiveSmallIntegerField(_("division"), null=True, blank=True)
+    cohort = models.ForeignKey(
+        LeagueCohort, on_delete=models.CASCADE, null=True, blank=True, related_name="members", verbose_name=_("cohort")
+    )
+    seat = models.PositiveSmallIntegerField(_("seat"), null=True, blank=True)
+    xp = models.PositiveIntegerField(_("XP"), default=0)
     # The instant the XP last went up: of two learners with the same XP, who got there first ranks higher.
-    reached_at = models.DateTimeField()
-    joined_at = models.DateTimeField()
+    reached_at = models.DateTimeField(_("reached at"))
+    joined_at = models.DateTimeField(_("joined at"))
     # The result, written by the week's close.
-    closed_at = models.DateTimeField(null=True, blank=True)
-    rank = models.PositiveSmallIntegerField(null=True, blank=True)
-    move = models.SmallIntegerField(choices=Move.choices, null=True, blank=True)
-    division_after = models.PositiveSmallIntegerField(null=True, blank=True)
-    gems = models.PositiveIntegerField(default=0)
-    result_seen_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    move = models.SmallIntegerField(_("move"), choices=Move.choices, null=True, blank=True)
+    division_after = models.PositiveSmallIntegerField(_("division after"), null=True, blank=True)
+    gems = models.PositiveIntegerField(_("gems"), default=0)
+    result_seen_at = models.DateTimeField(_("result seen at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("league membership")
+        verbose_name_plural = _("league memberships")
         constraints = [
             models.UniqueConstraint(fields=["user", "week_start"], name="league_membership_one_per_week"),
             models.UniqueConstraint(fields=["cohort", "seat"], name="league_membership_one_per_seat"),

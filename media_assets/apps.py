@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MediaAssetsConfig(AppConfig):
     name = "media_assets"
-    verbose_name = "Media"
+    verbose_name = _("Media")
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

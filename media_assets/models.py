@@ -3,31 +3,36 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class Asset(models.Model):
     """A piece of media (a word's pronunciation, an exercise's audio, a picture) with its variants."""
 
     class Kind(models.TextChoices):
-        AUDIO = "audio", "Audio"
-        IMAGE = "image", "Image"
-        VIDEO = "video", "Video"
+        AUDIO = "audio", _("Audio")
+        IMAGE = "image", _("Image")
+        VIDEO = "video", _("Video")
 
     class Source(models.TextChoices):
-        UPLOADED = "uploaded", "Uploaded"
-        TTS = "tts", "Text-to-speech"
+        UPLOADED = "uploaded", _("Uploaded")
+        TTS = "tts", _("Text-to-speech")
 
-    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.AUDIO)
-    title = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.AUDIO)
+    title = models.CharField(_("title"), max_length=200, blank=True)
     # What the asset says (audio) or shows (image alt text).
-    text = models.CharField(max_length=500, blank=True)
-    language = models.CharField(max_length=10, blank=True, help_text="ISO code of the spoken language")
-    source = models.CharField(max_length=10, choices=Source.choices, default=Source.UPLOADED)
-    tts_provider = models.CharField("TTS provider", max_length=50, blank=True)
-    tts_voice = models.CharField("TTS voice", max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    text = models.CharField(_("text"), max_length=500, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, help_text=_("ISO code of the spoken language")
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.UPLOADED)
+    tts_provider = models.CharField(_("TTS provider"), max_length=50, blank=True)
+    tts_voice = models.CharField(_("TTS voice"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("asset")
+        verbose_name_plural = _("assets")
         indexes = [models.Index(fields=["source", "language", "text"])]
         constraints = [
             # Text-to-speech shares one asset per spoken (language, text): the TTS command relies on it.
@@ -73,34 +78,36 @@ class AssetVariant(models.Model):
         WEBM = "webm", "WebM"
 
     class Quality(models.TextChoices):
-        LOW = "low", "Low"
-        MEDIUM = "medium", "Medium"
-        HIGH = "high", "High"
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
 
     class Speed(models.TextChoices):
-        NORMAL = "normal", "Normal"
-        SLOW = "slow", "Slow"
+        NORMAL = "normal", _("Normal")
+        SLOW = "slow", _("Slow")
 
-    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="variants")
-    file = models.FileField(upload_to=variant_upload_to)
-    format = models.CharField(max_length=8, choices=Format.choices)
-    quality = models.CharField(max_length=8, choices=Quality.choices, default=Quality.MEDIUM)
-    speed = models.CharField(max_length=8, choices=Speed.choices, default=Speed.NORMAL)
-    size_bytes = models.PositiveBigIntegerField()
-    duration_ms = models.PositiveIntegerField(null=True, blank=True)
-    sample_rate = models.PositiveIntegerField(null=True, blank=True)
-    bit_rate = models.PositiveIntegerField(null=True, blank=True, help_text="bits per second")
-    channels = models.PositiveSmallIntegerField(null=True, blank=True)
-    width = models.PositiveIntegerField(null=True, blank=True, help_text="pixels (images)")
-    height = models.PositiveIntegerField(null=True, blank=True, help_text="pixels (images)")
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="variants", verbose_name=_("asset"))
+    file = models.FileField(_("file"), upload_to=variant_upload_to)
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    quality = models.CharField(_("quality"), max_length=8, choices=Quality.choices, default=Quality.MEDIUM)
+    speed = models.CharField(_("speed"), max_length=8, choices=Speed.choices, default=Speed.NORMAL)
+    size_bytes = models.PositiveBigIntegerField(_("size (bytes)"))
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
+    sample_rate = models.PositiveIntegerField(_("sample rate"), null=True, blank=True)
+    bit_rate = models.PositiveIntegerField(_("bit rate"), null=True, blank=True, help_text=_("bits per second"))
+    channels = models.PositiveSmallIntegerField(_("channels"), null=True, blank=True)
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True, help_text=_("pixels (images)"))
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True, help_text=_("pixels (images)"))
     # Identical bytes are stored once: a second upload of the same file reuses this row
     # (same asset) or is refused naming this row (another asset); see services.add_variant.
-    checksum_sha256 = models.CharField(max_length=64, unique=True)
+    checksum_sha256 = models.CharField(_("SHA-256 checksum"), max_length=64, unique=True)
     # The name the file had on the author's machine (informative only: the format comes from the content).
-    original_name = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    original_name = models.CharField(_("original name"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("asset variant")
+        verbose_name_plural = _("asset variants")
         constraints = [
             models.UniqueConstraint(fields=["asset", "format", "quality", "speed"], name="asset_variant_unique_kind"),
             models.CheckConstraint(condition=Q(size_bytes__gt=0), name="asset_variant_nonempty"),

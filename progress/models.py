@@ -9,13 +9,21 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Enrollment(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
-    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="enrollments")
-    is_current = models.BooleanField(default=True, help_text="The course the learner is working on now")
-    enrolled_at = models.DateTimeField()
-    last_active_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("user")
+    )
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("course")
+    )
+    is_current = models.BooleanField(
+        _("current course"), default=True, help_text=_("The course the learner is working on now")
+    )
+    enrolled_at = models.DateTimeField(_("enrolled at"))
+    last_active_at = models.DateTimeField(_("last active at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
         constraints = [
             models.UniqueConstraint(fields=["user", "course"], name="enrollment_unique"),
             models.UniqueConstraint(fields=["user"], condition=Q(is_current=True), name="enrollment_one_current"),
@@ -44,45 +52,68 @@ class LessonRun(models.Model):
         FAILED = "failed", _("Failed (out of hearts, out of time, or below a checkpoint's passing score)")
         ABANDONED = "abandoned", _("Abandoned")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runs")
-    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="runs")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runs", verbose_name=_("user")
+    )
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.CASCADE, related_name="runs", verbose_name=_("course")
+    )
     lesson = models.ForeignKey(
-        "courses.Lesson", on_delete=models.CASCADE, null=True, blank=True, related_name="runs"
+        "courses.Lesson", on_delete=models.CASCADE, null=True, blank=True, related_name="runs", verbose_name=_("lesson")
     )  # null for review sessions and checkpoints
     # The checkpoint a checkpoint run tests (docs/game-rules.md, "Checkpoints"); null for other runs.
     checkpoint = models.ForeignKey(
-        "courses.Checkpoint", on_delete=models.CASCADE, null=True, blank=True, related_name="runs"
+        "courses.Checkpoint",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="runs",
+        verbose_name=_("checkpoint"),
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.LESSON)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    exercise_ids = models.JSONField(default=list, help_text="The run's exercises in serving order")
-    queue = models.JSONField(default=list, help_text="Exercise ids not yet answered correctly, head first")
-    missed_ids = models.JSONField(default=list, help_text="Exercise ids answered wrongly at least once in this run")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.LESSON)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    exercise_ids = models.JSONField(
+        _("exercise IDs"), default=list, help_text=_("The run's exercises in serving order")
+    )
+    queue = models.JSONField(
+        _("queue"), default=list, help_text=_("Exercise ids not yet answered correctly, head first")
+    )
+    missed_ids = models.JSONField(
+        _("missed exercise IDs"), default=list, help_text=_("Exercise ids answered wrongly at least once in this run")
+    )
     # Match exercises checked pair by pair (docs/game-rules.md, "Match pairs"): per exercise id (a string
     # key), the pairs found right and the wrong pairs tried, as [left index, right index] of the public
     # lists; an exercise's entry is cleared when its answer is recorded.
-    pair_checks = models.JSONField(default=dict, blank=True, help_text="Match pairs checked so far, per exercise")
-    xp_earned = models.PositiveIntegerField(default=0)
-    gems_earned = models.PositiveIntegerField(default=0)
-    mistakes = models.PositiveIntegerField(default=0)
-    answers_count = models.PositiveIntegerField(default=0)
+    pair_checks = models.JSONField(
+        _("match pairs checked"), default=dict, blank=True, help_text=_("Match pairs checked so far, per exercise")
+    )
+    xp_earned = models.PositiveIntegerField(_("XP earned"), default=0)
+    gems_earned = models.PositiveIntegerField(_("gems earned"), default=0)
+    mistakes = models.PositiveIntegerField(_("mistakes"), default=0)
+    answers_count = models.PositiveIntegerField(_("answers count"), default=0)
     # The lesson's tier just before and just after this run passed (null until it passes; reviews: null).
-    tier_before = models.PositiveSmallIntegerField(null=True, blank=True)
-    tier_after = models.PositiveSmallIntegerField(null=True, blank=True)
+    tier_before = models.PositiveSmallIntegerField(_("tier before"), null=True, blank=True)
+    tier_after = models.PositiveSmallIntegerField(_("tier after"), null=True, blank=True)
     # A review started when nothing was due ("practise ahead"): XP for new evidence only, no gems,
     # no heart (docs/game-rules.md, "Practice ahead").
-    ahead = models.BooleanField(default=False, help_text="Practice ahead: a review started when nothing was due")
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
+    ahead = models.BooleanField(
+        _("practice ahead"), default=False, help_text=_("Practice ahead: a review started when nothing was due")
+    )
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # Timed runs (docs/game-rules.md, "Timed practice"): the server is the clock. An answer at or after
     # ``deadline_at`` is refused and ends the run (``timed_out``); null: no time limit.
-    deadline_at = models.DateTimeField(null=True, blank=True)
-    timed_out = models.BooleanField(default=False)
-    last_answer_at = models.DateTimeField(null=True, blank=True, help_text="For the speed bonus of timed runs")
+    deadline_at = models.DateTimeField(_("deadline at"), null=True, blank=True)
+    timed_out = models.BooleanField(_("timed out"), default=False)
+    last_answer_at = models.DateTimeField(
+        _("last answer at"), null=True, blank=True, help_text=_("For the speed bonus of timed runs")
+    )
     # A checkpoint's score when it ended: items right at the first try / items, floored (null before).
-    score_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    score_percent = models.PositiveSmallIntegerField(_("score (%)"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("lesson run")
+        verbose_name_plural = _("lesson runs")
         indexes = [
             models.Index(fields=["user", "status"]),
             models.Index(fields=["course", "started_at"]),
@@ -137,18 +168,24 @@ class LessonRun(models.Model):
 class ExerciseAttempt(models.Model):
     """One submitted answer. ``client_id`` is generated by the client; a repeat returns ``result``."""
 
-    run = models.ForeignKey(LessonRun, on_delete=models.CASCADE, related_name="attempts")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
-    exercise = models.ForeignKey("courses.Exercise", on_delete=models.CASCADE, related_name="attempts")
-    client_id = models.UUIDField(default=uuid.uuid4)
-    answer = models.JSONField()
-    correct = models.BooleanField()
-    xp_awarded = models.PositiveIntegerField(default=0)
-    time_spent_ms = models.PositiveIntegerField(default=0)
-    result = models.JSONField(default=dict, help_text="The response first given for this client_id")
-    created_at = models.DateTimeField()
+    run = models.ForeignKey(LessonRun, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("run"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("user")
+    )
+    exercise = models.ForeignKey(
+        "courses.Exercise", on_delete=models.CASCADE, related_name="attempts", verbose_name=_("exercise")
+    )
+    client_id = models.UUIDField(_("client ID"), default=uuid.uuid4)
+    answer = models.JSONField(_("answer"))
+    correct = models.BooleanField(_("correct"))
+    xp_awarded = models.PositiveIntegerField(_("XP awarded"), default=0)
+    time_spent_ms = models.PositiveIntegerField(_("time spent (ms)"), default=0)
+    result = models.JSONField(_("result"), default=dict, help_text=_("The response first given for this client_id"))
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
+        verbose_name = _("exercise attempt")
+        verbose_name_plural = _("exercise attempts")
         constraints = [models.UniqueConstraint(fields=["user", "client_id"], name="attempt_unique_client_id")]
         indexes = [models.Index(fields=["created_at"]), models.Index(fields=["exercise", "created_at"])]
 
@@ -166,20 +203,26 @@ class LessonProgress(models.Model):
         GOLD = 3, _("Gold")
         LEGENDARY = 4, _("Legendary")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress")
-    lesson = models.ForeignKey("courses.Lesson", on_delete=models.CASCADE, related_name="progress")
-    runs_started = models.PositiveIntegerField(default=0)
-    passes = models.PositiveIntegerField(default=0)
-    perfect_passes = models.PositiveIntegerField(default=0)
-    tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.NONE)
-    xp_earned = models.PositiveIntegerField(default=0)
-    first_passed_at = models.DateTimeField(null=True, blank=True)
-    last_passed_at = models.DateTimeField(null=True, blank=True)
-    last_decayed_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress", verbose_name=_("user")
+    )
+    lesson = models.ForeignKey(
+        "courses.Lesson", on_delete=models.CASCADE, related_name="progress", verbose_name=_("lesson")
+    )
+    runs_started = models.PositiveIntegerField(_("runs started"), default=0)
+    passes = models.PositiveIntegerField(_("passes"), default=0)
+    perfect_passes = models.PositiveIntegerField(_("perfect passes"), default=0)
+    tier = models.PositiveSmallIntegerField(_("tier"), choices=Tier.choices, default=Tier.NONE)
+    xp_earned = models.PositiveIntegerField(_("XP earned"), default=0)
+    first_passed_at = models.DateTimeField(_("first passed at"), null=True, blank=True)
+    last_passed_at = models.DateTimeField(_("last passed at"), null=True, blank=True)
+    last_decayed_at = models.DateTimeField(_("last decayed at"), null=True, blank=True)
     # The later of last pass and last decay: the tier decays one step 14 days after this.
-    tier_anchor_at = models.DateTimeField(null=True, blank=True)
+    tier_anchor_at = models.DateTimeField(_("tier anchor at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress")
         constraints = [
             models.UniqueConstraint(fields=["user", "lesson"], name="lesson_progress_unique"),
             models.CheckConstraint(condition=Q(tier__gte=0) & Q(tier__lte=4), name="lesson_progress_tier_range"),
@@ -204,20 +247,30 @@ class TokenMastery(models.Model):
     interval and repetitions and reports its interval as the stability. See docs/learning.md.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="token_mastery")
-    token = models.ForeignKey("courses.Token", on_delete=models.CASCADE, related_name="mastery")
-    seen_count = models.PositiveIntegerField(default=0)
-    correct_count = models.PositiveIntegerField(default=0)
-    correct_streak = models.PositiveIntegerField(default=0)
-    ease_factor = models.FloatField(default=2.5)
-    interval_days = models.PositiveIntegerField(default=0)
-    repetitions = models.PositiveIntegerField(default=0)
-    stability = models.FloatField(null=True, blank=True, help_text="Days until predicted recall falls to 90%")
-    difficulty = models.FloatField(null=True, blank=True, help_text="FSRS difficulty, 1 (easy) to 10 (hard)")
-    due_at = models.DateTimeField(null=True, blank=True)
-    last_seen_at = models.DateTimeField(null=True, blank=True, help_text="The last review")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="token_mastery", verbose_name=_("user")
+    )
+    token = models.ForeignKey(
+        "courses.Token", on_delete=models.CASCADE, related_name="mastery", verbose_name=_("token")
+    )
+    seen_count = models.PositiveIntegerField(_("seen count"), default=0)
+    correct_count = models.PositiveIntegerField(_("correct count"), default=0)
+    correct_streak = models.PositiveIntegerField(_("correct streak"), default=0)
+    ease_factor = models.FloatField(_("ease factor"), default=2.5)
+    interval_days = models.PositiveIntegerField(_("interval (days)"), default=0)
+    repetitions = models.PositiveIntegerField(_("repetitions"), default=0)
+    stability = models.FloatField(
+        _("stability"), null=True, blank=True, help_text=_("Days until predicted recall falls to 90%")
+    )
+    difficulty = models.FloatField(
+        _("difficulty"), null=True, blank=True, help_text=_("FSRS difficulty, 1 (easy) to 10 (hard)")
+    )
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    last_seen_at = models.DateTimeField(_("last seen at"), null=True, blank=True, help_text=_("The last review"))
 
     class Meta:
+        verbose_name = _("word mastery")
+        verbose_name_plural = _("word mastery")
         constraints = [
             models.UniqueConstraint(fields=["user", "token"], name="token_mastery_unique"),
             models.CheckConstraint(condition=Q(ease_factor__gte=1.3), name="token_mastery_ease_floor"),
@@ -238,18 +291,34 @@ class ReviewLog(models.Model):
         GOOD = 3, _("Good")
         EASY = 4, _("Easy")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_log")
-    token = models.ForeignKey("courses.Token", on_delete=models.CASCADE, related_name="review_log")
-    reviewed_at = models.DateTimeField()
-    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_log", verbose_name=_("user")
+    )
+    token = models.ForeignKey(
+        "courses.Token", on_delete=models.CASCADE, related_name="review_log", verbose_name=_("token")
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"))
+    rating = models.PositiveSmallIntegerField(_("rating"), choices=Rating.choices)
     exercise = models.ForeignKey(
-        "courses.Exercise", on_delete=models.SET_NULL, null=True, blank=True, related_name="review_log"
+        "courses.Exercise",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="review_log",
+        verbose_name=_("exercise"),
     )
     attempt = models.ForeignKey(
-        ExerciseAttempt, on_delete=models.SET_NULL, null=True, blank=True, related_name="review_log"
+        ExerciseAttempt,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="review_log",
+        verbose_name=_("attempt"),
     )
 
     class Meta:
+        verbose_name = _("review log entry")
+        verbose_name_plural = _("review log")
         constraints = [
             models.CheckConstraint(condition=Q(rating__gte=1) & Q(rating__lte=4), name="review_log_rating_range")
         ]
@@ -267,20 +336,39 @@ class MemoryParameters(models.Model):
     """
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="memory_parameters"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="memory_parameters",
+        verbose_name=_("user"),
     )
-    parameters = models.JSONField(null=True, blank=True, help_text="21 FSRS-6 parameters; null = the defaults")
-    fitted_at = models.DateTimeField(null=True, blank=True, help_text="When the parameters in use were adopted")
-    reviews_used = models.PositiveIntegerField(default=0, help_text="Reviews the adopted fit learnt from")
-    loss_previous = models.FloatField(null=True, blank=True, help_text="Validation log loss of the set it replaced")
-    loss_fitted = models.FloatField(null=True, blank=True, help_text="Validation log loss of the adopted set")
+    parameters = models.JSONField(
+        _("parameters"), null=True, blank=True, help_text=_("21 FSRS-6 parameters; null = the defaults")
+    )
+    fitted_at = models.DateTimeField(
+        _("fitted at"), null=True, blank=True, help_text=_("When the parameters in use were adopted")
+    )
+    reviews_used = models.PositiveIntegerField(
+        _("reviews used"), default=0, help_text=_("Reviews the adopted fit learnt from")
+    )
+    loss_previous = models.FloatField(
+        _("previous loss"), null=True, blank=True, help_text=_("Validation log loss of the set it replaced")
+    )
+    loss_fitted = models.FloatField(
+        _("fitted loss"), null=True, blank=True, help_text=_("Validation log loss of the adopted set")
+    )
     # The last attempt, adopted or not: the fit job refits only when enough new reviews arrived.
-    attempted_at = models.DateTimeField(null=True, blank=True)
-    log_size_at_attempt = models.PositiveIntegerField(default=0, help_text="Review-log rows at the last attempt")
-    last_outcome = models.TextField(blank=True, help_text="What the last attempt did, or why it failed")
+    attempted_at = models.DateTimeField(_("attempted at"), null=True, blank=True)
+    log_size_at_attempt = models.PositiveIntegerField(
+        _("log size at attempt"), default=0, help_text=_("Review-log rows at the last attempt")
+    )
+    last_outcome = models.TextField(
+        _("last outcome"), blank=True, help_text=_("What the last attempt did, or why it failed")
+    )
 
     class Meta:
-        verbose_name_plural = "memory parameters"
+        verbose_name = _("memory parameters")
+        verbose_name_plural = _("memory parameters")
 
     def __str__(self) -> str:
         return f"{self.user}: {'fitted' if self.parameters else 'defaults'}"
@@ -306,24 +394,46 @@ class ProblemReport(models.Model):
         REJECTED = "rejected", _("Rejected")
         RESOLVED = "resolved", _("Resolved")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="problem_reports")
-    attempt = models.ForeignKey(
-        ExerciseAttempt, on_delete=models.SET_NULL, null=True, blank=True, related_name="problem_reports"
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="problem_reports", verbose_name=_("user")
     )
-    exercise = models.ForeignKey("courses.Exercise", on_delete=models.CASCADE, related_name="problem_reports")
-    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="problem_reports")
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    answer_text = models.TextField(blank=True, help_text="The learner's answer, from the attempt")
-    normalized_answer = models.CharField(max_length=500, blank=True, help_text="The answer's comparison form")
-    message = models.CharField(max_length=280, blank=True, help_text="What the learner wrote (Something else)")
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField()
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    attempt = models.ForeignKey(
+        ExerciseAttempt,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="problem_reports",
+        verbose_name=_("attempt"),
+    )
+    exercise = models.ForeignKey(
+        "courses.Exercise", on_delete=models.CASCADE, related_name="problem_reports", verbose_name=_("exercise")
+    )
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.CASCADE, related_name="problem_reports", verbose_name=_("course")
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    answer_text = models.TextField(_("answer text"), blank=True, help_text=_("The learner's answer, from the attempt"))
+    normalized_answer = models.CharField(
+        _("normalized answer"), max_length=500, blank=True, help_text=_("The answer's comparison form")
+    )
+    message = models.CharField(
+        _("message"), max_length=280, blank=True, help_text=_("What the learner wrote (Something else)")
+    )
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("created at"))
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
     )
 
     class Meta:
+        verbose_name = _("problem report")
+        verbose_name_plural = _("problem reports")
         constraints = [
             models.UniqueConstraint(fields=["attempt"], name="report_one_per_attempt"),
             models.CheckConstraint(

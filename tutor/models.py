@@ -7,20 +7,26 @@ deletes them (docs/accounts.md, "Export" and "Erasure"). Rows are written only b
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class TutorSession(models.Model):
     """A chat about one lesson, opened from an answer's feedback or a run's end screen."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tutor_sessions")
-    lesson = models.ForeignKey("courses.Lesson", on_delete=models.CASCADE, related_name="tutor_sessions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tutor_sessions", verbose_name=_("user")
+    )
+    lesson = models.ForeignKey(
+        "courses.Lesson", on_delete=models.CASCADE, related_name="tutor_sessions", verbose_name=_("lesson")
+    )
     run = models.ForeignKey(
         "progress.LessonRun",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="tutor_sessions",
-        help_text="The run the chat was opened from (its answers decide which solutions the tutor may see)",
+        help_text=_("The run the chat was opened from (its answers decide which solutions the tutor may see)"),
+        verbose_name=_("run"),
     )
     exercise = models.ForeignKey(
         "courses.Exercise",
@@ -28,12 +34,15 @@ class TutorSession(models.Model):
         null=True,
         blank=True,
         related_name="tutor_sessions",
-        help_text="The exercise whose feedback the chat was opened from, if any",
+        help_text=_("The exercise whose feedback the chat was opened from, if any"),
+        verbose_name=_("exercise"),
     )
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField(help_text="The last message")
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"), help_text=_("The last message"))
 
     class Meta:
+        verbose_name = _("tutor session")
+        verbose_name_plural = _("tutor sessions")
         indexes = [models.Index(fields=["user", "-updated_at"])]
 
     def __str__(self) -> str:
@@ -49,31 +58,39 @@ class TutorMessage(models.Model):
     """
 
     class Sender(models.TextChoices):
-        LEARNER = "learner", "Learner"
-        TUTOR = "tutor", "Tutor"
-        SYSTEM = "system", "System"
+        LEARNER = "learner", _("Learner")
+        TUTOR = "tutor", _("Tutor")
+        SYSTEM = "system", _("System")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Being written"
-        COMPLETE = "complete", "Complete"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Being written")
+        COMPLETE = "complete", _("Complete")
+        FAILED = "failed", _("Failed")
 
-    session = models.ForeignKey(TutorSession, on_delete=models.CASCADE, related_name="messages")
+    session = models.ForeignKey(
+        TutorSession, on_delete=models.CASCADE, related_name="messages", verbose_name=_("session")
+    )
     # The session's learner again, so that the export and erasure of an account find the messages.
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tutor_messages")
-    ordinal = models.PositiveIntegerField(help_text="1, 2, 3 … in the session")
-    sender = models.CharField(max_length=8, choices=Sender.choices)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.COMPLETE)
-    content = models.TextField(blank=True)
-    error = models.CharField(max_length=300, blank=True, help_text="Why the reply failed, as shown to the learner")
-    error_code = models.CharField(max_length=40, blank=True)
-    model = models.CharField(max_length=200, blank=True, help_text="The model that wrote the reply")
-    prompt_tokens = models.PositiveIntegerField(default=0)
-    completion_tokens = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField()
-    completed_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tutor_messages", verbose_name=_("user")
+    )
+    ordinal = models.PositiveIntegerField(_("ordinal"), help_text=_("1, 2, 3 … in the session"))
+    sender = models.CharField(_("sender"), max_length=8, choices=Sender.choices)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.COMPLETE)
+    content = models.TextField(_("content"), blank=True)
+    error = models.CharField(
+        _("error"), max_length=300, blank=True, help_text=_("Why the reply failed, as shown to the learner")
+    )
+    error_code = models.CharField(_("error code"), max_length=40, blank=True)
+    model = models.CharField(_("model"), max_length=200, blank=True, help_text=_("The model that wrote the reply"))
+    prompt_tokens = models.PositiveIntegerField(_("prompt tokens"), default=0)
+    completion_tokens = models.PositiveIntegerField(_("completion tokens"), default=0)
+    created_at = models.DateTimeField(_("created at"))
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("tutor message")
+        verbose_name_plural = _("tutor messages")
         ordering = ["session", "ordinal"]
         constraints = [
             models.UniqueConstraint(fields=["session", "ordinal"], name="tutor_message_unique_ordinal"),

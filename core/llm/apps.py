@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LLMConfig(AppConfig):
@@ -6,5 +7,5 @@ class LLMConfig(AppConfig):
 
     name = "core.llm"
     label = "llm"
-    verbose_name = "Language model"
+    verbose_name = _("Language model")
     default_auto_field = "django.db.models.BigAutoField"
