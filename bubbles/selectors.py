@@ -46,7 +46,7 @@ def phase_progress(*, bubble: Bubble) -> list[PhaseProgress]:
     return [
         PhaseProgress(
             phase=phase,
-            label=labels[phase],
+            label=str(labels[phase]),  # in the active language
             status=latest[phase].status if phase in latest else "waiting",
             error=latest[phase].error if phase in latest else "",
         )
