@@ -18,11 +18,12 @@ import itertools
 import json
 import os
 import random
-import re
 import uuid
 from pathlib import Path
 
 from locust import HttpUser, constant, task
+
+from bench.answers import right_answer, wrong_answer
 
 SCENARIO = os.environ.get("BENCH_SCENARIO", "read")
 DATA = json.loads(Path(os.environ["BENCH_DATA"]).read_text()) if os.environ.get("BENCH_DATA") else {"learners": []}
@@ -34,54 +35,6 @@ _mine = DATA["learners"][_SLICE * _USERS : (_SLICE + 1) * _USERS] or DATA["learn
 _learners = itertools.cycle(_mine or [{}])
 RIGHT_SHARE = 0.9
 REQUEUE_GAP = 2
-
-
-def _first_alternative(text: str) -> str:
-    """``"[Hello/Hi]!"`` (alternates, docs/answers.md) → ``"Hello!"``."""
-    return re.sub(r"\[([^/\]]*)[^\]]*\]", r"\1", text)
-
-
-def wrong_answer(kind: str, payload: dict, public: dict):
-    """A well-formed wrong answer of the exercise's type."""
-    right = right_answer(kind, payload, public)
-    if kind in ("multiple_choice", "picture"):
-        return (right + 1) % len(public["choices"])
-    if kind == "word_bank":
-        return list(reversed(right)) if len(right) > 1 else [(right[0] + 1) % len(public["tiles"])]
-    if kind == "match_pairs":
-        lefts = [left for left, _ in right]
-        rights = [r for _, r in right]
-        return [[left, r] for left, r in zip(lefts, rights[1:] + rights[:1], strict=True)]
-    if kind == "speak":
-        return {"self_assessed": False}
-    return "zzz"
-
-
-def right_answer(kind: str, payload: dict, public: dict):
-    """The right answer to an exercise as it was served (choices and tiles in the run's order)."""
-    if kind in ("translate", "fill_blank"):
-        return _first_alternative(payload["solutions"][0])
-    if kind == "listen":
-        return payload["text"]
-    if kind == "speak":
-        return {"self_assessed": True}
-    if kind == "multiple_choice":
-        return public["choices"].index(payload["choices"][payload["answer"]])
-    if kind == "picture":
-        right = payload["choices"][payload["answer"]]
-        served = [c.get("emoji") or c.get("asset") for c in public["choices"]]
-        return served.index(right.get("image") or right.get("emoji") or right.get("asset"))
-    if kind == "word_bank":
-        tiles = list(public["tiles"])
-        answer = []
-        for word in payload["solutions"][0].replace(".", "").replace("?", "").replace("!", "").split():
-            index = next(i for i, t in enumerate(tiles) if t is not None and t.strip(".?!¿¡,") == word.strip("¿¡,"))
-            answer.append(index)
-            tiles[index] = None
-        return answer
-    if kind == "match_pairs":
-        return [list(pair) for pair in payload["pairs"]]
-    return "?"
 
 
 class Learner(HttpUser):

@@ -96,7 +96,9 @@ class Command(BaseCommand):
         try:
             url = self.database_url(DATABASE)
             base_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_"))}
-            dev = {**base_env, "DJANGO_ENV": "development", "DATABASE_URL": url}
+            # One secret key for both: the learners' sessions are signed with it when they are made.
+            secret = secrets.token_urlsafe(50)
+            dev = {**base_env, "DJANGO_ENV": "development", "DATABASE_URL": url, "DJANGO_SECRET_KEY": secret}
             manage = [sys.executable, "manage.py"]
             self.step("migrating", [*manage, "migrate", "--no-input"], dev)
             self.step("importing the demo course", [*manage, "import_course", "demo/spanish.yaml"], dev)
@@ -114,7 +116,7 @@ class Command(BaseCommand):
             prod = {
                 **base_env,
                 "DJANGO_ENV": "production",
-                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                "DJANGO_SECRET_KEY": secret,
                 "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "DJANGO_SECURE_SSL_REDIRECT": "false",
                 "DATABASE_URL": url,
