@@ -1,8 +1,17 @@
 """Small SVG charts drawn on the server (no JavaScript, no chart library): the geometry here, the
-markup in ``templates/admin/analytics/charts.html``. Each chart has a title and a description for
-screen readers, and its figures are also in the page's tables."""
+markup in ``templates/admin/analytics/page.html``. Each chart has a title and a description for
+screen readers, and its figures are also in the page's tables.
+
+Every text a chart carries (legend, tooltips, axis dates, the description read to screen readers) is
+written in the active language when the chart is built, dates and numbers in its formats
+(docs/i18n.md): build charts inside the request, never at import time.
+"""
 
 from dataclasses import dataclass
+from datetime import date
+
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext, ngettext
 
 from .selectors import DayPoint, Row
 
@@ -45,7 +54,10 @@ def trend_chart(points: list[DayPoint]) -> TrendChart | None:
         return round(x0 + i * step, 1), round(y0 - (y0 - y1) * value / y_max, 1)
 
     series = []
-    for name, css, attr in (("Started", "started", "started"), ("Passed", "passed", "passed")):
+    for name, css, attr in (
+        (gettext("Runs started"), "started", "started"),
+        (gettext("Runs passed"), "passed", "passed"),
+    ):
         coords = [xy(i, getattr(p, attr)) for i, p in enumerate(points)]
         series.append(
             Series(
@@ -53,22 +65,31 @@ def trend_chart(points: list[DayPoint]) -> TrendChart | None:
                 css_class=css,
                 points=" ".join(f"{x},{y}" for x, y in coords),
                 dots=[
-                    (x, y, f"{p.day:%d %b}: {getattr(p, attr)} {name.lower()}")
-                    for (x, y), p in zip(coords, points, strict=True)
+                    (x, y, _tooltip(p.day, attr, getattr(p, attr))) for (x, y), p in zip(coords, points, strict=True)
                 ],
             )
         )
     picks = sorted({0, len(points) // 2, len(points) - 1})
     last = len(points) - 1
     x_labels = [
-        (xy(i, 0)[0], f"{points[i].day:%d %b}", "start" if i == 0 else "end" if i == last else "middle") for i in picks
+        (xy(i, 0)[0], _short_day(points[i].day), "start" if i == 0 else "end" if i == last else "middle") for i in picks
     ]
     started, passed = sum(p.started for p in points), sum(p.passed for p in points)
     busiest = max(points, key=lambda p: p.started)
-    description = (
-        f"From {points[0].day:%d %B %Y} to {points[-1].day:%d %B %Y}: {started} runs started and {passed} passed; "
-        f"the busiest day was {busiest.day:%d %B} with {busiest.started} started."
-    )
+    description = ngettext(
+        "From %(first)s to %(last)s: %(started)s run started and %(passed)s passed; the busiest day was "
+        "%(busiest)s with %(busiest_started)s started.",
+        "From %(first)s to %(last)s: %(started)s runs started and %(passed)s passed; the busiest day was "
+        "%(busiest)s with %(busiest_started)s started.",
+        started,
+    ) % {
+        "first": date_format(points[0].day, "DATE_FORMAT"),
+        "last": date_format(points[-1].day, "DATE_FORMAT"),
+        "started": number_format(started),
+        "passed": number_format(passed),
+        "busiest": date_format(busiest.day, "MONTH_DAY_FORMAT"),
+        "busiest_started": number_format(busiest.started),
+    }
     return TrendChart(
         width=WIDTH,
         height=TREND_HEIGHT,
@@ -78,6 +99,26 @@ def trend_chart(points: list[DayPoint]) -> TrendChart | None:
         x_labels=x_labels,
         description=description,
     )
+
+
+def _short_day(day: date) -> str:
+    """A day on the axis and in tooltips: day and short month in the active language ("3 Nov"; "3 nov" in Spanish)."""
+    # Translators: the format of a short day-and-month date on a chart's axis, in Django's date format
+    # characters (https://docs.djangoproject.com/en/stable/ref/templates/builtins/#date): "j b" for "3 nov".
+    return date_format(day, gettext("j M"))
+
+
+def _tooltip(day: date, attr: str, count: int) -> str:
+    """A point's tooltip: the day and that day's count, as a sentence of the active language."""
+    values = {"day": _short_day(day), "count": number_format(count)}
+    if attr == "started":
+        return ngettext("%(day)s: %(count)s run started", "%(day)s: %(count)s runs started", count) % values
+    return ngettext("%(day)s: %(count)s run passed", "%(day)s: %(count)s runs passed", count) % values
+
+
+def percent(share: float) -> str:
+    """A share (0.0 to 1.0) as a whole percentage written as the active language writes it ("45%", "45 %")."""
+    return gettext("%(percent)s%%") % {"percent": number_format(round(share * 100))}
 
 
 @dataclass(frozen=True)
@@ -112,17 +153,22 @@ def accuracy_chart(rows: list[Row]) -> BarChart | None:
         bars.append(
             Bar(
                 label=row.label,
-                value_text=f"{accuracy:.0%}",
+                value_text=percent(accuracy),
                 y=i * BAR_ROW + 4,
                 width=round(max(plot_width * accuracy, 1), 1),
                 low=accuracy < 0.5,
             )
         )
     lowest = min(answered, key=lambda r: r.figures.first_try_accuracy or 0.0)
-    description = (
-        f"{len(answered)} exercises; the lowest first-try accuracy is {lowest.label} "
-        f"at {lowest.figures.first_try_accuracy:.0%}."
-    )
+    description = ngettext(
+        "%(count)s exercise; the lowest first-try accuracy is %(label)s at %(percent)s.",
+        "%(count)s exercises; the lowest first-try accuracy is %(label)s at %(percent)s.",
+        len(answered),
+    ) % {
+        "count": number_format(len(answered)),
+        "label": lowest.label,
+        "percent": percent(lowest.figures.first_try_accuracy or 0.0),
+    }
     return BarChart(
         width=WIDTH,
         height=len(answered) * BAR_ROW + 8,
