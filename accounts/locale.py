@@ -1,7 +1,9 @@
 """The interface language of a signed-in learner (docs/i18n.md).
 
 LocaleMiddleware picks a visitor's language from the language cookie or Accept-Language; once a
-learner is signed in, their ``locale`` setting chooses instead, on every device.
+learner is signed in, their ``locale`` setting chooses instead, on every device: for a session
+(the pages, the admin) ``UserLocaleMiddleware`` applies it; for an API request with a token, which
+DRF authenticates only after the middleware ran, ``accounts.api.authentication`` does.
 """
 
 from django.conf import settings
@@ -21,6 +23,18 @@ def supported_language(code: str | None) -> str | None:
     return base if base in SUPPORTED else None
 
 
+def activate_user_language(request, user) -> None:
+    """Make ``user``'s interface language the one of this request (and its ``Content-Language``).
+
+    A signed-in user whose ``locale`` is not one of the interface's languages keeps what
+    LocaleMiddleware chose from the request.
+    """
+    language = supported_language(getattr(user, "locale", None))
+    if language:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+
 class UserLocaleMiddleware:
     """Activate the signed-in learner's ``locale`` (after AuthenticationMiddleware and LocaleMiddleware)."""
 
@@ -30,8 +44,5 @@ class UserLocaleMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            language = supported_language(user.locale)
-            if language:
-                translation.activate(language)
-                request.LANGUAGE_CODE = language
+            activate_user_language(request, user)
         return self.get_response(request)

@@ -90,7 +90,9 @@ def _apply_settings(*, user: User, fields: dict) -> list[str]:
     """Validate ``fields`` and set them on ``user`` (not saved). Raises ValidationError per field."""
     unknown = sorted(set(fields) - SETTINGS_FIELDS)
     if unknown:
-        raise ValidationError({name: "This setting does not exist or cannot be changed here." for name in unknown})
+        raise ValidationError(
+            {name: gettext_lazy("This setting does not exist or cannot be changed here.") for name in unknown}
+        )
     values = dict(fields)
     if "display_name" in values:
         try:
@@ -128,7 +130,7 @@ def create_learner(
     """
     email = normalize_email(email)
     if User.objects.filter(email__iexact=email).exists() or EmailAddress.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": "A user with this e-mail address already exists."})
+        raise ValidationError({"email": gettext_lazy("A user with this e-mail address already exists.")})
     user = User(email=email, role=User.Role.LEARNER)
     _apply_settings(user=user, fields={"display_name": display_name, "time_zone": time_zone, **settings})
     user.clean_fields(exclude=[f.name for f in User._meta.concrete_fields if f.name != "email"])

@@ -78,7 +78,9 @@ def request_bubble(*, user: User, course: Course | int, topic: str, level: str, 
     if not TOPIC_MIN <= len(clean) <= TOPIC_MAX:
         raise InvalidTopic(field="topic")
     if level not in Level.values:
-        raise ServiceError(f"Choose a level among {', '.join(Level.values)}.", field="level")
+        raise ServiceError(
+            gettext_lazy("Choose a level among %(levels)s.") % {"levels": ", ".join(Level.values)}, field="level"
+        )
     key = topic_key(clean)
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()

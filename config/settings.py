@@ -143,9 +143,7 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("DJANGO_CONN_HEAL
 # transactions, so nothing may outlive one: no WITH HOLD cursors (``QuerySet.iterator()`` outside a
 # transaction). Django already sends no server-side prepared statements (psycopg's prepare_threshold
 # is None unless OPTIONS sets it), and Mallard takes no advisory locks and runs no session-level SET.
-DATABASES["default"].setdefault(
-    "DISABLE_SERVER_SIDE_CURSORS", env.bool("DJANGO_DB_TRANSACTION_POOLING", default=False)
-)
+DATABASES["default"].setdefault("DISABLE_SERVER_SIDE_CURSORS", env.bool("DJANGO_DB_TRANSACTION_POOLING", default=False))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has no deferrable unique constraints; PostgreSQL uses them so that siblings can swap
     # ordinals inside one transaction. The service layer reorders in two steps either way.
@@ -363,7 +361,8 @@ if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
 # --- REST framework and schema --------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # The token owner's interface language for the rest of the request (docs/i18n.md).
+        "accounts.api.authentication.LocaleTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -57,7 +57,8 @@ class CourseFileForm(forms.Form):
         limit = settings.MALLARD_COURSE_FILE_MAX_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
-                f"The file is {upload.size:,} bytes; a course file may be at most {limit:,} bytes.",
+                _("The file is %(size)s bytes; a course file may be at most %(limit)s bytes.")
+                % {"size": f"{upload.size:,}", "limit": f"{limit:,}"},
                 code="too_large",
             )
         return upload

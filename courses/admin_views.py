@@ -35,13 +35,13 @@ def preview_items(lesson: Lesson) -> list[dict]:
         kind = REGISTRY.get(exercise.type)
         item = {"link": link, "exercise": exercise, "form_id": f"preview-{link.ordinal}"}
         if kind is None:
-            item["error"] = f"Unknown exercise type {exercise.type!r}."
+            item["error"] = _("Unknown exercise type %(type)r.") % {"type": exercise.type}
         else:
             try:
                 public = kind.public_payload(exercise.payload)
                 item["solution"] = kind.solution_display(exercise.payload)
             except (KeyError, IndexError, TypeError, ValueError) as e:
-                item["error"] = f"The payload is invalid ({e!r}); open the exercise to fix it."
+                item["error"] = _("The payload is invalid (%(problem)r); open the exercise to fix it.") % {"problem": e}
             else:
                 attach_image_urls([public])
                 item.update(template=kind.template, public=public, kind=kind)

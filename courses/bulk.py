@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils.translation import gettext, ngettext
 
 from accounts.audit import Action, log_event
 
@@ -45,8 +46,12 @@ def move_lessons(*, lessons: Sequence[Lesson], unit: Unit) -> list[Lesson]:
         foreign = sorted(row.slug for row in rows if row.unit.section.course_id != target.section.course_id)
         if foreign:
             raise ValidationError(
-                f"Lessons move only within their course: {', '.join(foreign)} "
-                f"{'is' if len(foreign) == 1 else 'are'} not in the course of unit {target.slug}."
+                ngettext(
+                    "Lessons move only within their course: %(slugs)s is not in the course of unit %(unit)s.",
+                    "Lessons move only within their course: %(slugs)s are not in the course of unit %(unit)s.",
+                    len(foreign),
+                )
+                % {"slugs": ", ".join(foreign), "unit": target.slug}
             )
         moving = sorted(
             (row for row in rows if row.unit_id != target.pk),
@@ -84,8 +89,12 @@ def move_units(*, units: Sequence[Unit], section: Section) -> list[Unit]:
         foreign = sorted(row.slug for row in rows if row.section.course_id != target.course_id)
         if foreign:
             raise ValidationError(
-                f"Units move only within their course: {', '.join(foreign)} "
-                f"{'is' if len(foreign) == 1 else 'are'} not in the course of section {target.slug}."
+                ngettext(
+                    "Units move only within their course: %(slugs)s is not in the course of section %(section)s.",
+                    "Units move only within their course: %(slugs)s are not in the course of section %(section)s.",
+                    len(foreign),
+                )
+                % {"slugs": ", ".join(foreign), "section": target.slug}
             )
         moving = sorted(
             (row for row in rows if row.section_id != target.pk), key=lambda r: (r.section.ordinal, r.ordinal)
@@ -115,7 +124,7 @@ def _checkpoint_problems(*, course_id: int) -> set[str]:
         .order_by("pk")
     )
     return {
-        f"checkpoint {checkpoint.slug}: {message}"
+        gettext("checkpoint %(slug)s: %(problem)s") % {"slug": checkpoint.slug, "problem": message}
         for checkpoint in checkpoints
         for _field, message in services.checkpoint_problems(
             unit=checkpoint.unit,
@@ -133,8 +142,12 @@ def _refuse_broken_checkpoints(*, course_id: int, before: set[str]) -> None:
     broken = sorted(_checkpoint_problems(course_id=course_id) - before)
     if broken:
         raise ValidationError(
-            f"This move would break {'a checkpoint' if len(broken) == 1 else 'checkpoints'}: {' '.join(broken)} "
-            "Change the checkpoint first, or move other lessons."
+            ngettext(
+                "This move would break a checkpoint: %(problems)s Change the checkpoint first, or move other lessons.",
+                "This move would break checkpoints: %(problems)s Change the checkpoint first, or move other lessons.",
+                len(broken),
+            )
+            % {"problems": " ".join(broken)}
         )
 
 

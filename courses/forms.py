@@ -92,7 +92,9 @@ class PrettyJSONField(forms.JSONField):
 
     def to_python(self, value):
         if isinstance(value, str) and nesting_depth(value.encode(), stop_at=MAX_DEPTH) > MAX_DEPTH:
-            raise ValidationError(f"The JSON is nested more than {MAX_DEPTH} levels deep.", code="invalid")
+            raise ValidationError(
+                _("The JSON is nested more than %(depth)s levels deep.") % {"depth": MAX_DEPTH}, code="invalid"
+            )
         if isinstance(value, str) and value.strip():
             try:
                 json.loads(value, cls=self.decoder)
@@ -211,7 +213,9 @@ class ExerciseAdminForm(forms.ModelForm):
             problem = publishing.exercise_problem(facts)
             if problem:
                 self.add_error(
-                    "is_published", f"Cannot publish: {problem}. Attach its audio first, or leave it a draft."
+                    "is_published",
+                    _("Cannot publish: %(problem)s. Attach its audio first, or leave it a draft.")
+                    % {"problem": problem},
                 )
         return cleaned
 

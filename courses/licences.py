@@ -9,6 +9,8 @@ model's ``clean``, the publishing service and the course-file validator all call
 
 import re
 
+from django.utils.translation import gettext
+
 #: licences that ask for no attribution (public-domain dedications); every other named licence does
 _NO_ATTRIBUTION = re.compile(r"^\s*(cc0|cc-0|cc zero|public domain|unlicense|the unlicense)\b", re.IGNORECASE)
 
@@ -31,9 +33,11 @@ def attribution_problems(*, short_name: str, name: str, url: str, source: str) -
     label = short_name.strip() or name.strip()
     problems = {}
     if not url.strip():
-        problems["license_url"] = f"{label} requires attribution: give the link to the licence before publishing."
+        problems["license_url"] = gettext(
+            "%(licence)s requires attribution: give the link to the licence before publishing."
+        ) % {"licence": label}
     if not source.strip():
-        problems["source_repository"] = (
-            f"{label} requires attribution: give the source the content comes from before publishing."
-        )
+        problems["source_repository"] = gettext(
+            "%(licence)s requires attribution: give the source the content comes from before publishing."
+        ) % {"licence": label}
     return problems

@@ -131,7 +131,7 @@ class Course(models.Model):
         if not isinstance(self.special_characters, list) or not all(
             isinstance(c, str) and c.strip() for c in self.special_characters
         ):
-            raise ValidationError({"special_characters": 'Give a list of non-empty strings, e.g. ["ñ", "¿"].'})
+            raise ValidationError({"special_characters": _('Give a list of non-empty strings, e.g. ["ñ", "¿"].')})
         if self.is_published:
             problems = licences.attribution_problems(
                 short_name=self.license_short_name,

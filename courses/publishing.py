@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Model, Q
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.audit import Action, log_event
 
@@ -69,7 +70,10 @@ def exercise_problem(exercise: ExerciseFacts, *, audio_known: bool = True) -> st
     """What stops the exercise from being published, or None. ``audio_known=False`` (the course-file
     import: audio is never part of a file) skips the audio rule."""
     if audio_known and exercise.type in AUDIO_TYPES and not exercise.has_audio:
-        return f"exercise {exercise.slug} is a {exercise.type} exercise with no audio"
+        return gettext("exercise %(slug)s is a %(type)s exercise with no audio") % {
+            "slug": exercise.slug,
+            "type": exercise.type,
+        }
     return None
 
 
@@ -78,12 +82,15 @@ def lesson_problem(slug: str, exercises: Sequence[ExerciseFacts], *, audio_known
     if any(e.published and exercise_problem(e, audio_known=audio_known) is None for e in exercises):
         return None
     if not exercises:
-        return f"lesson {slug} has no exercise"
+        return gettext("lesson %(slug)s has no exercise") % {"slug": slug}
     published = [e for e in exercises if e.published]
     if not published:
-        return f"lesson {slug} has no published exercise"
+        return gettext("lesson %(slug)s has no published exercise") % {"slug": slug}
     reasons = "; ".join(p for e in published if (p := exercise_problem(e, audio_known=audio_known)))
-    return f"lesson {slug} has no published exercise that can be served ({reasons})"
+    return gettext("lesson %(slug)s has no published exercise that can be served (%(reasons)s)") % {
+        "slug": slug,
+        "reasons": reasons,
+    }
 
 
 def container_problem(level: str, slug: str, child: str, children: Iterable[tuple[bool, bool]]) -> str | None:
@@ -92,9 +99,25 @@ def container_problem(level: str, slug: str, child: str, children: Iterable[tupl
     children = list(children)
     if any(published and ok for published, ok in children):
         return None
-    if not children:
-        return f"{level} {slug} has no {child}"
-    return f"{level} {slug} has no publishable {child} (a published {child} that passes its own check)"
+    none, none_publishable = _CONTAINER_PROBLEMS[(level, child)]
+    return (none if not children else none_publishable) % {"slug": slug}
+
+
+#: ``container_problem``'s sentences per (level, child): none at all, none publishable.
+_CONTAINER_PROBLEMS = {
+    ("unit", "lesson"): (
+        gettext_lazy("unit %(slug)s has no lesson"),
+        gettext_lazy("unit %(slug)s has no publishable lesson (a published lesson that passes its own check)"),
+    ),
+    ("section", "unit"): (
+        gettext_lazy("section %(slug)s has no unit"),
+        gettext_lazy("section %(slug)s has no publishable unit (a published unit that passes its own check)"),
+    ),
+    ("course", "section"): (
+        gettext_lazy("course %(slug)s has no section"),
+        gettext_lazy("course %(slug)s has no publishable section (a published section that passes its own check)"),
+    ),
+}
 
 
 # --- Facts from the database ---------------------------------------------------------------------
@@ -174,7 +197,10 @@ def _problems(obj: Content, tree: _Tree) -> list[str]:
         attribution = licences.attribution_problems(
             short_name=obj.license_short_name, name=obj.license_name, url=obj.license_url, source=obj.source_repository
         )
-        found = [f"course {obj.slug}: {message}" for message in attribution.values()]
+        found = [
+            gettext("course %(slug)s: %(problem)s") % {"slug": obj.slug, "problem": message}
+            for message in attribution.values()
+        ]
         problem = tree.course(obj.pk, obj.slug)
         return found + ([problem] if problem else [])
     check = {Section: tree.section, Unit: tree.unit, Lesson: tree.lesson}[type(obj)]
@@ -242,9 +268,7 @@ def keep_publishable(*, objects: Iterable[Model | None]) -> list[tuple[Content, 
     to unpublished (children before parents, so a unit whose only lesson was refused is refused
     too). Returns what was unpublished, with why. The caller's transaction holds the save."""
     refused: list[tuple[Content, list[str]]] = []
-    candidates: list[Content] = [
-        o for o in objects if isinstance(o, _ORDER) and o.pk is not None and o.is_published
-    ]
+    candidates: list[Content] = [o for o in objects if isinstance(o, _ORDER) and o.pk is not None and o.is_published]
     for model in _ORDER:
         rows = [o for o in candidates if isinstance(o, model)]
         if not rows:

@@ -8,6 +8,7 @@ from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from . import slugs
 from .answers import expand_alternates, normalized_answer
@@ -61,7 +62,9 @@ def reorder_children(*, parent: Course | Section | Unit | Lesson, ordered_ids: S
         by_id = {row.pk: row for row in rows}
         if len(ordered_ids) != len(set(ordered_ids)) or set(ordered_ids) != set(by_id):
             raise ValidationError(
-                f"ordered_ids must list each of the {len(rows)} children of {parent} exactly once.", code="invalid"
+                gettext("ordered_ids must list each of the %(count)s children of %(parent)s exactly once.")
+                % {"count": len(rows), "parent": parent},
+                code="invalid",
             )
         moving = [by_id[pk] for position, pk in enumerate(ordered_ids, start=1) if by_id[pk].ordinal != position]
         if not connection.features.supports_deferrable_unique_constraints:
@@ -177,23 +180,33 @@ def validate_prerequisites(*, lesson: Lesson, prerequisites: Iterable[Lesson]) -
     course_id = lesson.unit.section.course_id
     for p in prerequisites:
         if p.pk == lesson.pk:
-            errors.append(f"A lesson cannot be its own prerequisite ({lesson.slug}).")
+            errors.append(gettext("A lesson cannot be its own prerequisite (%(slug)s).") % {"slug": lesson.slug})
         elif p.unit.section.course_id != course_id:
-            errors.append(f"{p.slug} belongs to another course; prerequisites must be in the same course.")
+            errors.append(
+                gettext("%(slug)s belongs to another course; prerequisites must be in the same course.")
+                % {"slug": p.slug}
+            )
     if errors:
         raise ValidationError({"prerequisites": errors})
     if lesson.pk is None:
         return  # a new lesson has no dependants, so it cannot close a cycle
     cycle = find_prerequisite_cycle(lesson=lesson, prerequisites=prerequisites)
     if cycle:
-        raise ValidationError({"prerequisites": [f"These prerequisites would make a cycle: {describe_cycle(cycle)}."]})
+        raise ValidationError(
+            {
+                "prerequisites": [
+                    gettext("These prerequisites would make a cycle: %(cycle)s.") % {"cycle": describe_cycle(cycle)}
+                ]
+            }
+        )
 
 
 def describe_cycle(cycle: Sequence[Lesson]) -> str:
     """``[a, b, c, a]`` → ``a needs b, which needs c, which needs a``."""
-    text = f"{cycle[0].slug} needs {cycle[1].slug}"
+    text = gettext("%(lesson)s needs %(prerequisite)s") % {"lesson": cycle[0].slug, "prerequisite": cycle[1].slug}
     for lesson in cycle[2:]:
-        text += f", which needs {lesson.slug}"
+        # Translators: continues "a needs b" along a cycle of prerequisites: "a needs b, which needs c".
+        text += gettext(", which needs %(prerequisite)s") % {"prerequisite": lesson.slug}
     return text
 
 
@@ -240,13 +253,19 @@ def checkpoint_problems(
     for lesson in lessons:
         where = (lesson.unit.section.ordinal, lesson.unit.ordinal)
         if lesson.unit.section.course_id != scope.course_id:
-            problems.append(("lessons", f"{lesson.slug} belongs to another course."))
+            problems.append(("lessons", gettext("%(slug)s belongs to another course.") % {"slug": lesson.slug}))
         elif where > end:
-            problems.append(("lessons", f"{lesson.slug} comes after the checkpoint; it tests what comes before it."))
+            problems.append(
+                (
+                    "lessons",
+                    gettext("%(slug)s comes after the checkpoint; it tests what comes before it.")
+                    % {"slug": lesson.slug},
+                )
+            )
     if draw is None and not exercises:
-        problems.append(("exercises", "Give the fixed list of exercises, or a number to draw at random."))
+        problems.append(("exercises", gettext("Give the fixed list of exercises, or a number to draw at random.")))
     elif draw is not None and exercises:
-        problems.append(("draw", "Either a fixed list of exercises or a number drawn at random, not both."))
+        problems.append(("draw", gettext("Either a fixed list of exercises or a number drawn at random, not both.")))
     if exercises:
         covered = [le.pk for le in lessons] or list(
             checkpoint_scope_lessons(unit=unit, section=section).values_list("pk", flat=True)
@@ -258,7 +277,12 @@ def checkpoint_problems(
         )
         for exercise in exercises:
             if exercise.pk not in allowed:
-                problems.append(("exercises", f"{exercise.slug} is in none of the lessons the checkpoint covers."))
+                problems.append(
+                    (
+                        "exercises",
+                        gettext("%(slug)s is in none of the lessons the checkpoint covers.") % {"slug": exercise.slug},
+                    )
+                )
     return problems
 
 
@@ -274,7 +298,10 @@ def validate_exercise(exercise: Exercise, *, tokens: Iterable[Token] | None = No
     errors: dict[str, list[str]] = {}
     kind = REGISTRY.get(exercise.type)
     if kind is None:
-        errors["type"] = [f"Unknown exercise type {exercise.type!r}. Known types: {', '.join(sorted(REGISTRY))}."]
+        errors["type"] = [
+            gettext("Unknown exercise type %(type)r. Known types: %(types)s.")
+            % {"type": exercise.type, "types": ", ".join(sorted(REGISTRY))}
+        ]
     else:
         try:
             exercise.payload = kind.validate_payload(exercise.payload)
@@ -289,16 +316,20 @@ def validate_exercise(exercise: Exercise, *, tokens: Iterable[Token] | None = No
                 found = set(Asset.objects.filter(pk__in=wanted, kind=Asset.Kind.IMAGE).values_list("pk", flat=True))
                 for i, choice in enumerate(exercise.payload.get("choices", [])):
                     if isinstance(choice.get("image"), int) and choice["image"] not in found:
-                        errors[f"payload.choices.{i}.image"] = [f"No image asset with id {choice['image']}."]
+                        errors[f"payload.choices.{i}.image"] = [
+                            gettext("No image asset with id %(id)s.") % {"id": choice["image"]}
+                        ]
     if exercise.audio_id and exercise.audio.kind != "audio":
-        errors["audio"] = ["This asset is not audio."]
+        errors["audio"] = [gettext("This asset is not audio.")]
     if exercise.image_id and exercise.image.kind != "image":
-        errors["image"] = ["This asset is not an image."]
+        errors["image"] = [gettext("This asset is not an image.")]
     if tokens is not None and exercise.course_id:
         language_id = exercise.course.to_language_id
         wrong = sorted(t.text for t in tokens if t.language_id != language_id)
         if wrong:
-            errors["tokens"] = [f"Not in the course's target language: {', '.join(wrong)}."]
+            errors["tokens"] = [
+                gettext("Not in the course's target language: %(words)s.") % {"words": ", ".join(wrong)}
+            ]
     if errors:
         raise ValidationError(errors)
 
@@ -359,9 +390,16 @@ def add_accepted_answer(*, exercise_id: int, answer: str) -> tuple[Exercise, boo
             .get(pk=exercise_id)
         )
         if exercise.type not in TYPED_SOLUTION_TYPES:
-            raise ValidationError({"type": [f"A {exercise.type} exercise has no typed solutions to add an answer to."]})
+            raise ValidationError(
+                {
+                    "type": [
+                        gettext("A %(type)s exercise has no typed solutions to add an answer to.")
+                        % {"type": exercise.type}
+                    ]
+                }
+            )
         if not text:
-            raise ValidationError({"payload.solutions": ["The answer is empty."]})
+            raise ValidationError({"payload.solutions": [gettext("The answer is empty.")]})
         payload = dict(exercise.payload)
         solutions = list(payload.get("solutions") or ([payload["text"]] if "text" in payload else []))
         if _already_accepted(exercise, solutions, text):

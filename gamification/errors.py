@@ -38,7 +38,7 @@ class InvalidAnswer(ServiceError):
 class PairAlreadyMatched(ServiceError):
     code = "pair_already_matched"
     status = 409
-    default_message = "One of these items is already matched."
+    default_message = _("One of these items is already matched.")
 
     def __init__(self, message: str | None = None, *, field: str | None = "left"):
         super().__init__(message, field=field)
@@ -47,7 +47,7 @@ class PairAlreadyMatched(ServiceError):
 class SkipNotAllowed(ServiceError):
     code = "skip_not_allowed"
     status = 409
-    default_message = "A checkpoint tests every exercise it has: none can be skipped."
+    default_message = _("A checkpoint tests every exercise it has: none can be skipped.")
 
 
 class ClientIdConflict(ServiceError):

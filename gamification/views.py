@@ -404,7 +404,10 @@ def buy_streak_freeze(request):
         return redirect("shop")
     result = services.buy_streak_freeze(user=request.user, client_id=client_id, now=timezone.now())
     if not result.repeated:
-        messages.success(request, f"Streak freeze bought. You hold {result.held} of {result.max}.")
+        messages.success(
+            request,
+            _("Streak freeze bought. You hold %(held)s of %(max)s.") % {"held": result.held, "max": result.max},
+        )
     return redirect("shop")
 
 

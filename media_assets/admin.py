@@ -12,6 +12,7 @@ from django.db.models import Count, Sum
 from django.forms.models import BaseInlineFormSet
 from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from . import services
 from .inspection import EXTENSIONS
@@ -57,7 +58,7 @@ class VariantInlineForm(forms.ModelForm):
             return cleaned
         upload = cleaned.get("upload")
         if not upload:
-            raise ValidationError({"upload": "Choose a file to upload."})
+            raise ValidationError({"upload": _("Choose a file to upload.")})
         asset = self.parent_asset
         try:
             self.checked = services.check_upload(asset=asset, uploaded_file=upload)
@@ -85,9 +86,11 @@ class VariantInlineFormSet(BaseInlineFormSet):
                 continue
             slot = (checked.info.format, form.cleaned_data["quality"], form.cleaned_data["speed"])
             if checked.checksum in seen_bytes:
-                raise ValidationError(f"The same file is uploaded twice ({seen_bytes[checked.checksum]}).")
+                raise ValidationError(
+                    _("The same file is uploaded twice (%(name)s).") % {"name": seen_bytes[checked.checksum]}
+                )
             if slot in seen_slots:
-                raise ValidationError(f"Two uploads are both {'/'.join(slot)}: keep one.")
+                raise ValidationError(_("Two uploads are both %(slot)s: keep one.") % {"slot": "/".join(slot)})
             seen_bytes[checked.checksum] = checked.original_name
             seen_slots[slot] = True
 

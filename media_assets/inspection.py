@@ -115,15 +115,19 @@ def inspect_media(data: bytes, *, claimed_format: str | None) -> MediaInfo:
         )
     claimed = claimed_format.lower()
     if claimed not in AUDIO_FORMATS + IMAGE_FORMATS:
-        raise ValidationError(f"{claimed_format!r} files are not accepted.", code="unsupported_format")
+        raise ValidationError(
+            _("%(format)r files are not accepted."), code="unsupported_format", params={"format": claimed_format}
+        )
     actual = sniff(data)
     # An Ogg container claimed as "ogg" may carry Vorbis or Opus: the claim (an Ogg file) holds.
     if actual != claimed and not (claimed == "ogg" and actual == "opus"):
-        what = FORMAT_NAMES.get(actual or "", "not a recognised audio or image file")
+        what = FORMAT_NAMES.get(actual or "") or _("not a recognised audio or image file")
         if actual and actual not in FORMAT_NAMES:
-            what = "an Ogg stream that is neither Vorbis nor Opus"
+            what = _("an Ogg stream that is neither Vorbis nor Opus")
         raise ValidationError(
-            f"The file is named as {FORMAT_NAMES[claimed]}, but its content is {what}.", code="format_mismatch"
+            _("The file is named as %(claimed)s, but its content is %(actual)s."),
+            code="format_mismatch",
+            params={"claimed": FORMAT_NAMES[claimed], "actual": what},
         )
     if actual in IMAGE_FORMATS:
         return _inspect_image(data, actual)
@@ -153,13 +157,18 @@ def _inspect_audio(data: bytes, fmt: str) -> MediaInfo:
         parsed = parser(io.BytesIO(data))
     except (mutagen.MutagenError, struct.error, ValueError, EOFError) as exc:
         raise ValidationError(
-            f"The file starts like {FORMAT_NAMES[fmt]} but cannot be read as one ({exc}). Is it damaged?",
+            _("The file starts like %(format)s but cannot be read as one (%(problem)s). Is it damaged?"),
             code="corrupt",
+            params={"format": FORMAT_NAMES[fmt], "problem": exc},
         ) from exc
     info = parsed.info
     length = float(getattr(info, "length", 0) or 0)
     if length <= 0:
-        raise ValidationError(f"The {FORMAT_NAMES[fmt]} file holds no sound (zero length).", code="no_audio")
+        raise ValidationError(
+            _("The %(format)s file holds no sound (zero length)."),
+            code="no_audio",
+            params={"format": FORMAT_NAMES[fmt]},
+        )
     sample_rate = 48000 if fmt == "opus" else getattr(info, "sample_rate", None)
     bit_rate = getattr(info, "bitrate", None) or round(len(data) * 8 / length)
     return MediaInfo(
@@ -216,9 +225,12 @@ def _check_mp3_stream(data: bytes) -> None:
             break
         if pos + length > len(data):
             raise ValidationError(
-                f"The MP3 file is truncated: its last frame (byte {pos}) needs {length} bytes, "
-                f"only {len(data) - pos} are there.",
+                _(
+                    "The MP3 file is truncated: its last frame (byte %(byte)s) needs %(needed)s bytes, "
+                    "only %(left)s are there."
+                ),
                 code="truncated",
+                params={"byte": pos, "needed": length, "left": len(data) - pos},
             )
         pos += length
         frames += 1
@@ -228,8 +240,9 @@ def _check_mp3_stream(data: bytes) -> None:
     # What may follow the last frame: an ID3v1 or APE tag, or padding. Anything else is damage.
     if rest and not (rest.startswith((b"TAG", b"APETAGEX", b"LYRICS", b"ID3")) or not rest.strip(b"\x00")):
         raise ValidationError(
-            f"The MP3 stream breaks off at byte {pos} after {frames} frames (truncated or damaged).",
+            _("The MP3 stream breaks off at byte %(byte)s after %(frames)s frames (truncated or damaged)."),
             code="truncated",
+            params={"byte": pos, "frames": frames},
         )
 
 
@@ -238,7 +251,9 @@ def _check_ogg_pages(data: bytes) -> None:
     pos, last_flags = 0, 0
     while pos < len(data):
         if data[pos : pos + 4] != b"OggS" or pos + 27 > len(data):
-            raise ValidationError(f"The Ogg stream is damaged at byte {pos}.", code="corrupt")
+            raise ValidationError(
+                _("The Ogg stream is damaged at byte %(byte)s."), code="corrupt", params={"byte": pos}
+            )
         last_flags, segments = data[pos + 5], data[pos + 26]
         header_end = pos + 27 + segments
         if header_end > len(data):
@@ -257,8 +272,9 @@ def _check_riff_size(data: bytes) -> None:
     declared = struct.unpack("<I", data[4:8])[0] + 8 if len(data) >= 8 else 0
     if len(data) < declared:
         raise ValidationError(
-            f"The WAV file is truncated: its header announces {declared} bytes, only {len(data)} are there.",
+            _("The WAV file is truncated: its header announces %(declared)s bytes, only %(size)s are there."),
             code="truncated",
+            params={"declared": declared, "size": len(data)},
         )
 
 
@@ -276,7 +292,8 @@ def _inspect_image(data: bytes, fmt: str) -> MediaInfo:
             width, height = image.size
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise ValidationError(
-            f"The file starts like {FORMAT_NAMES[fmt]} but cannot be decoded ({exc}). Is it damaged?",
+            _("The file starts like %(format)s but cannot be decoded (%(problem)s). Is it damaged?"),
             code="corrupt",
+            params={"format": FORMAT_NAMES[fmt], "problem": exc},
         ) from exc
     return MediaInfo(kind="image", format=fmt, width=width, height=height)

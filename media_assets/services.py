@@ -6,7 +6,6 @@ neither the stored name nor the URL says what a file says or shows. ``rename_to_
 moves files stored under any other name (older uploads) to theirs.
 """
 
-
 import hashlib
 from dataclasses import dataclass
 
@@ -42,9 +41,9 @@ def check_upload(*, asset: Asset, uploaded_file, claimed_format: str | None = No
     info = inspect_media(data, claimed_format=claimed_format or format_from_name(original_name))
     if info.kind != asset.kind:
         raise ValidationError(
-            f"This asset holds {asset.get_kind_display().lower()}, but the file is {info.kind} "
-            f"({FORMAT_NAMES[info.format]}).",
+            _("This asset holds %(holds)s, but the file is %(kind)s (%(format)s)."),
             code="wrong_kind",
+            params={"holds": asset.get_kind_display().lower(), "kind": info.kind, "format": FORMAT_NAMES[info.format]},
         )
     return CheckedUpload(
         data=data, checksum=hashlib.sha256(data).hexdigest(), info=info, original_name=original_name[:255]
@@ -73,9 +72,9 @@ def add_or_get_variant(
 ) -> tuple[AssetVariant, bool]:
     """``add_variant`` that also says whether a new variant was made (False: identical bytes reused)."""
     if quality not in AssetVariant.Quality.values:
-        raise ValidationError(f"Unknown quality {quality!r}.", code="quality")
+        raise ValidationError(_("Unknown quality %(quality)r."), code="quality", params={"quality": quality})
     if speed not in AssetVariant.Speed.values:
-        raise ValidationError(f"Unknown speed {speed!r}.", code="speed")
+        raise ValidationError(_("Unknown speed %(speed)r."), code="speed", params={"speed": speed})
     upload = check_upload(asset=asset, uploaded_file=uploaded_file, claimed_format=claimed_format)
     storage = AssetVariant._meta.get_field("file").storage
     with transaction.atomic():
@@ -130,19 +129,34 @@ def find_stored_variant(*, asset: Asset, upload: CheckedUpload, quality: str, sp
         ):
             return same_bytes
         raise ValidationError(
-            f"This exact file is already stored as {same_bytes.format}/{same_bytes.quality}/{same_bytes.speed} "
-            f"of asset “{same_bytes.asset}” (asset #{same_bytes.asset_id}, variant #{same_bytes.pk}). "
-            "Use that asset, or upload a different file.",
+            _(
+                "This exact file is already stored as %(slot)s of asset “%(asset)s” (asset #%(asset_id)s, "
+                "variant #%(variant_id)s). Use that asset, or upload a different file."
+            ),
             code="duplicate",
+            params={
+                "slot": f"{same_bytes.format}/{same_bytes.quality}/{same_bytes.speed}",
+                "asset": same_bytes.asset,
+                "asset_id": same_bytes.asset_id,
+                "variant_id": same_bytes.pk,
+            },
         )
     if asset.pk is None:
         return None
     taken = AssetVariant.objects.filter(asset=asset, format=upload.info.format, quality=quality, speed=speed).first()
     if taken is not None:
         raise ValidationError(
-            f"This asset already has a {FORMAT_NAMES[upload.info.format]} {quality}-quality {speed} variant "
-            f"(#{taken.pk}). Delete it first to replace it.",
+            _(
+                "This asset already has a %(format)s %(quality)s-quality %(speed)s variant (#%(variant_id)s). "
+                "Delete it first to replace it."
+            ),
             code="slot_taken",
+            params={
+                "format": FORMAT_NAMES[upload.info.format],
+                "quality": quality,
+                "speed": speed,
+                "variant_id": taken.pk,
+            },
         )
     return None
 
@@ -151,14 +165,22 @@ def _read_limited(uploaded_file) -> bytes:
     limit = settings.MALLARD_AUDIO_MAX_UPLOAD_BYTES
     size = getattr(uploaded_file, "size", None)
     if size is not None and size > limit:
-        raise ValidationError(f"The file is {_mb(size)}; files may be at most {_mb(limit)}.", code="too_large")
+        raise ValidationError(
+            _("The file is %(size)s; files may be at most %(limit)s."),
+            code="too_large",
+            params={"size": _mb(size), "limit": _mb(limit)},
+        )
     if hasattr(uploaded_file, "seek"):
         uploaded_file.seek(0)
     parts, total = [], 0
     while chunk := uploaded_file.read(_CHUNK):
         total += len(chunk)
         if total > limit:
-            raise ValidationError(f"The file is larger than {_mb(limit)}, the most a file may be.", code="too_large")
+            raise ValidationError(
+                _("The file is larger than %(limit)s, the most a file may be."),
+                code="too_large",
+                params={"limit": _mb(limit)},
+            )
         parts.append(chunk)
     data = b"".join(parts)
     if not data:
@@ -167,7 +189,7 @@ def _read_limited(uploaded_file) -> bytes:
 
 
 def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{n} bytes"
+    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else _("%(count)s bytes") % {"count": n}
 
 
 def delete_variant(*, variant: AssetVariant) -> None:

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.models import User
 from core.errors import NotFound
@@ -141,16 +142,36 @@ def clean_message(content: object) -> str:
         raise InvalidMessage(_("Write a message for the tutor."))
     limit = settings.MALLARD_TUTOR_MAX_MESSAGE_CHARS
     if len(text) > limit:
-        raise InvalidMessage(f"Keep your message to {limit} characters or fewer (it has {len(text)}).")
+        raise InvalidMessage(
+            _("Keep your message to %(limit)s characters or fewer (it has %(length)s).")
+            % {"limit": limit, "length": len(text)}
+        )
     if not storable(text):
         raise InvalidMessage(_("Your message contains characters that are not text."))
     return text
 
 
+#: The rate limits' refusals (plural by the minutes to wait; the limit is always several messages).
+_RATE_LIMITED_HOUR = ngettext_lazy(
+    "You have sent the tutor %(limit)s messages in the last hour, the most it takes. "
+    "You can write again in %(minutes)s minute.",
+    "You have sent the tutor %(limit)s messages in the last hour, the most it takes. "
+    "You can write again in %(minutes)s minutes.",
+    "minutes",
+)
+_RATE_LIMITED_DAY = ngettext_lazy(
+    "You have sent the tutor %(limit)s messages in the last 24 hours, the most it takes. "
+    "You can write again in %(minutes)s minute.",
+    "You have sent the tutor %(limit)s messages in the last 24 hours, the most it takes. "
+    "You can write again in %(minutes)s minutes.",
+    "minutes",
+)
+
+
 def _check_rate(user: User, now: datetime) -> None:
-    for limit, window, span in (
-        (settings.MALLARD_TUTOR_MESSAGES_PER_HOUR, timedelta(hours=1), "hour"),
-        (settings.MALLARD_TUTOR_MESSAGES_PER_DAY, timedelta(days=1), "24 hours"),
+    for limit, window, sentence in (
+        (settings.MALLARD_TUTOR_MESSAGES_PER_HOUR, timedelta(hours=1), _RATE_LIMITED_HOUR),
+        (settings.MALLARD_TUTOR_MESSAGES_PER_DAY, timedelta(days=1), _RATE_LIMITED_DAY),
     ):
         sent = list(
             TutorMessage.objects.filter(user=user, sender=Sender.LEARNER, created_at__gt=now - window)
@@ -160,10 +181,7 @@ def _check_rate(user: User, now: datetime) -> None:
         if len(sent) >= limit:
             free_at = sent[-1] + window
             minutes = max(math.ceil((free_at - now).total_seconds() / 60), 1)
-            raise TutorRateLimited(
-                f"You have sent the tutor {limit} messages in the last {span}, the most it takes. "
-                f"You can write again in {minutes} minute{'s' if minutes != 1 else ''}."
-            )
+            raise TutorRateLimited(sentence % {"limit": limit, "minutes": minutes})
 
 
 def _check_not_busy(user: User, now: datetime) -> None:

@@ -1,5 +1,6 @@
 """Token log-in and the learner's settings."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
@@ -51,7 +52,7 @@ class TokenView(APIView):
             request._request.axes_locked_out = False
             headers = {"WWW-Authenticate": 'Token realm="api"'} if status_code == 401 else None
             return Response(error_body(code, str(exc)), status=status_code, headers=headers)
-        token, _ = Token.objects.get_or_create(user=user)
+        token, _created = Token.objects.get_or_create(user=user)
         return Response(TokenSerializer({"token": token.key}).data)
 
 
@@ -68,11 +69,11 @@ class SettingsView(APIView):
     )
     def patch(self, request):
         if not isinstance(request.data, dict):
-            raise ValidationError({"non_field_errors": ["Send a JSON object of settings."]})
+            raise ValidationError({"non_field_errors": [_("Send a JSON object of settings.")]})
         unknown = sorted(set(request.data) - set(SettingsSerializer.Meta.fields))
         if unknown:
             raise ValidationError(
-                {name: ["This setting does not exist or cannot be changed here."] for name in unknown}
+                {name: [_("This setting does not exist or cannot be changed here.")] for name in unknown}
             )
         data = SettingsSerializer(request.user, data=request.data, partial=True)
         data.is_valid(raise_exception=True)

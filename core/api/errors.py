@@ -14,6 +14,7 @@ fields at fault (an empty object when no single field is). The handler maps DRF'
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
@@ -71,7 +72,7 @@ def _validation_detail(fields: dict[str, list[str]]) -> str:
     if len(fields) == 1:
         name, messages = next(iter(fields.items()))
         return messages[0] if name == NON_FIELD else f"{name}: {messages[0]}"
-    return "Some fields are invalid."
+    return _("Some fields are invalid.")
 
 
 def api_exception_handler(exc, context):
@@ -106,7 +107,7 @@ def api_exception_handler(exc, context):
 @permission_classes([])
 def api_not_found(request, *args, **kwargs):
     """Any unknown URL under /api/: a 404 in the API's error shape (not Django's HTML page)."""
-    return Response(error_body("not_found", "No such API endpoint."), status=status.HTTP_404_NOT_FOUND)
+    return Response(error_body("not_found", _("No such API endpoint.")), status=status.HTTP_404_NOT_FOUND)
 
 
 # --- Schema ------------------------------------------------------------------------------------

@@ -5,17 +5,18 @@ UUID); the API's schema promises JSON types, so input of another type is a 400. 
 serializers use these.
 """
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.fields import empty
 
 from core.text import storable
 
 #: DRF's CharField already refuses NUL; a lone surrogate ("\ud800" in JSON) is refused here.
-UNSTORABLE = "Contains a lone surrogate (such as \\ud800), which is not text."
+UNSTORABLE = _("Contains a lone surrogate (such as \\ud800), which is not text.")
 
 
 class StrictCharField(serializers.CharField):
-    default_error_messages = {"invalid": "A JSON string is required.", "unstorable": UNSTORABLE}
+    default_error_messages = {"invalid": _("A JSON string is required."), "unstorable": UNSTORABLE}
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -37,7 +38,7 @@ class StrictEmailField(serializers.EmailField):
 
 
 class StrictIntegerField(serializers.IntegerField):
-    default_error_messages = {"invalid": "A JSON integer is required."}
+    default_error_messages = {"invalid": _("A JSON integer is required.")}
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int):
@@ -49,7 +50,7 @@ class QueryIntegerField(serializers.IntegerField):
     """An integer in a query string: decimal digits only (DRF's own field also takes ``7.0``, ``+7``,
     `` 7 `` or thousands of digits)."""
 
-    default_error_messages = {"invalid": "A whole number is required (digits only)."}
+    default_error_messages = {"invalid": _("A whole number is required (digits only).")}
     MAX_DIGITS = 9
 
     def to_internal_value(self, data):

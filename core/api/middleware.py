@@ -18,6 +18,8 @@ import logging
 from django.core.exceptions import RequestDataTooBig
 from django.db import Error as DatabaseError
 from django.http import JsonResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .errors import error_body
 
@@ -26,13 +28,13 @@ logger = logging.getLogger("django.request")
 API_PREFIX = "/api/"
 
 _GENERIC = {
-    400: ("bad_request", "The request could not be understood."),
-    403: ("permission_denied", "You do not have permission to perform this action."),
-    404: ("not_found", "Not found."),
-    405: ("method_not_allowed", "Method not allowed."),
-    413: ("request_too_large", "The request body is too large."),
-    500: ("server_error", "Something went wrong on our side. It has been logged; please try again later."),
-    503: ("service_unavailable", "The service is briefly unavailable; nothing was changed. Please try again."),
+    400: ("bad_request", _("The request could not be understood.")),
+    403: ("permission_denied", _("You do not have permission to perform this action.")),
+    404: ("not_found", _("Not found.")),
+    405: ("method_not_allowed", _("Method not allowed.")),
+    413: ("request_too_large", _("The request body is too large.")),
+    500: ("server_error", _("Something went wrong on our side. It has been logged; please try again later.")),
+    503: ("service_unavailable", _("The service is briefly unavailable; nothing was changed. Please try again.")),
 }
 
 
@@ -42,7 +44,7 @@ def _is_api(request) -> bool:
 
 def api_error_response(status: int) -> JsonResponse:
     code, detail = _GENERIC.get(status) or (
-        ("server_error", _GENERIC[500][1]) if status >= 500 else ("error", "The request failed.")
+        ("server_error", _GENERIC[500][1]) if status >= 500 else ("error", gettext("The request failed."))
     )
     return JsonResponse(error_body(code, detail), status=status)
 

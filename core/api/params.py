@@ -6,6 +6,7 @@
 
 import re
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import NotFound, ValidationError
 
@@ -25,10 +26,18 @@ def is_slug(value: str | None) -> bool:
     return bool(_PATH_SLUG.match(value or ""))
 
 
+#: ``check_slug``'s 404 sentence per kind of object (whole sentences, for translation).
+_NO_SUCH = {
+    "object": _("No such object."),
+    "lesson": _("No such lesson."),
+    "checkpoint": _("No such checkpoint."),
+}
+
+
 def check_slug(slug: str, what: str = "object") -> str:
-    """The slug, or a 404 ``No such <what>.`` when it cannot be one."""
+    """The slug, or a 404 ``No such <what>.`` (``what``: a key of ``_NO_SUCH``) when it cannot be one."""
     if not is_slug(slug):
-        raise NotFound(f"No such {what}.")
+        raise NotFound(_NO_SUCH.get(what, _NO_SUCH["object"]))
     return slug
 
 
@@ -36,7 +45,7 @@ def parse_query(request, serializer_class) -> dict:
     """The query string validated by ``serializer_class``; a parameter given twice → 400."""
     for name in serializer_class().fields:
         if len(request.query_params.getlist(name)) > 1:
-            raise ValidationError({name: [f"Give {name} once."]})
+            raise ValidationError({name: [_("Give %(name)s once.") % {"name": name}]})
     query = serializer_class(data=request.query_params)
     query.is_valid(raise_exception=True)
     return query.validated_data

@@ -25,7 +25,7 @@ _NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
 
 class RequestTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
+    default_detail = _("The request body is too large.")
     default_code = "request_too_large"
 
 
@@ -52,9 +52,9 @@ class BoundedJSONParser(JSONParser):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         data = stream.read() if limit is None else stream.read(limit + 1)
         if limit is not None and len(data) > limit:
-            raise RequestTooLarge(f"The request body is larger than {limit:,} bytes.")
+            raise RequestTooLarge(_("The request body is larger than %(limit)s bytes.") % {"limit": f"{limit:,}"})
         if nesting_depth(data, stop_at=MAX_DEPTH) > MAX_DEPTH:
-            raise ParseError(f"JSON parse error - nested more than {MAX_DEPTH} levels deep.")
+            raise ParseError(_("JSON parse error - nested more than %(depth)s levels deep.") % {"depth": MAX_DEPTH})
         try:
             return super().parse(io.BytesIO(data), media_type, parser_context)
         except RecursionError:  # pragma: no cover - the depth check comes first

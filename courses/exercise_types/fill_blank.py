@@ -4,6 +4,8 @@ import random
 import re
 from typing import Any
 
+from django.utils.translation import gettext
+
 from courses.answers import NO_LEXICON, Lexicon, Verdict
 
 from . import _fields, _text, permuted, register
@@ -34,7 +36,9 @@ class FillBlank(ExerciseType):
             runs = _BLANK_RUN.findall(cleaned["text"])
             if len(runs) != 1 or runs[0] != BLANK:
                 errors.add(
-                    "text", f"Must contain exactly one blank written {BLANK} (three underscores); found {len(runs)}."
+                    "text",
+                    gettext("Must contain exactly one blank written %(blank)s (three underscores); found %(count)s.")
+                    % {"blank": BLANK, "count": len(runs)},
                 )
         solutions_ok = "solutions" in cleaned and _fields.text_list(
             errors, "solutions", cleaned["solutions"], alternates=True
@@ -45,7 +49,7 @@ class FillBlank(ExerciseType):
         if choices_ok and solutions_ok:
             accepted = {_fields.fold(s) for sol in cleaned["solutions"] for s in _fields.expansions(sol)}
             if not any(_fields.fold(c) in accepted for c in cleaned["choices"]):
-                errors.add("choices", "None of the choices is an accepted solution.")
+                errors.add("choices", gettext("None of the choices is an accepted solution."))
         _text.validate_strict_contractions(errors, cleaned)
         errors.raise_if_any()
         return cleaned

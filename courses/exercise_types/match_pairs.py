@@ -3,12 +3,16 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from courses.answers import NO_LEXICON, Lexicon, Verdict
 
 from . import _fields, register
 from .base import ExerciseType
+
+#: A pair's item that repeats another pair's, on the left or on the right (whole sentences).
+_DUPLICATE_LEFT = gettext_lazy("Duplicate left %(item)r (also in pair %(pair)s).")
+_DUPLICATE_RIGHT = gettext_lazy("Duplicate right %(item)r (also in pair %(pair)s).")
 
 
 def sorted_rights(pairs: list) -> list[str]:
@@ -72,22 +76,26 @@ class MatchPairs(ExerciseType):
         pairs = cleaned.get("pairs")
         if "pairs" in cleaned:
             if not isinstance(pairs, list):
-                errors.add("pairs", f"Must be a list of [left, right] pairs, not {_fields.json_type(pairs)}.")
+                errors.add(
+                    "pairs",
+                    gettext("Must be a list of [left, right] pairs, not %(type)s.")
+                    % {"type": _fields.json_type(pairs)},
+                )
             else:
                 if not 3 <= len(pairs) <= 6:
-                    errors.add("pairs", f"Needs 3 to 6 pairs, not {len(pairs)}.")
+                    errors.add("pairs", gettext("Needs 3 to 6 pairs, not %(count)s.") % {"count": len(pairs)})
                 seen: list[dict[str, int]] = [{}, {}]
                 for i, pair in enumerate(pairs):
                     if not (isinstance(pair, list) and len(pair) == 2):
-                        errors.add(f"pairs.{i}", 'Each pair is a list of two strings: ["left", "right"].')
+                        errors.add(f"pairs.{i}", gettext('Each pair is a list of two strings: ["left", "right"].'))
                         continue
                     for side in (0, 1):
                         key = f"pairs.{i}.{side}"
                         if _fields.text(errors, key, pair[side]):
                             folded = _fields.fold(pair[side])
                             if folded in seen[side]:
-                                name = "left" if side == 0 else "right"
-                                errors.add(key, f"Duplicate {name} {pair[side]!r} (also in pair {seen[side][folded]}).")
+                                duplicate = _DUPLICATE_LEFT if side == 0 else _DUPLICATE_RIGHT
+                                errors.add(key, duplicate % {"item": pair[side], "pair": seen[side][folded]})
                             seen[side].setdefault(folded, i)
         errors.raise_if_any()
         return cleaned
@@ -110,7 +118,7 @@ class MatchPairs(ExerciseType):
                 if not (sep and left.isdigit() and right.isdigit()):
                     if not item.strip():
                         raise ValidationError(gettext_lazy("Match every item on the left."))
-                    raise ValidationError(f"Malformed pair {item!r}.")
+                    raise ValidationError(gettext("Malformed pair %(pair)r.") % {"pair": item})
                 pairs.append((int(left), int(right)))
             elif isinstance(item, list | tuple) and len(item) == 2:
                 if all(isinstance(v, int) and not isinstance(v, bool) for v in item) or all(
@@ -134,7 +142,7 @@ class MatchPairs(ExerciseType):
                 if not (
                     0 <= left < len(public["left"]) and isinstance(right, int) and 0 <= right < len(public["right"])
                 ):
-                    return Verdict(correct=False, note="That pair is not part of this exercise.")
+                    return Verdict(correct=False, note=gettext("That pair is not part of this exercise."))
                 left, right = public["left"][left], public["right"][right]
             if _fields.fold(left) in given:
                 return Verdict(correct=False, note=f"{left!r} was matched twice.")

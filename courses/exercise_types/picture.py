@@ -3,6 +3,8 @@
 import random
 from typing import Any
 
+from django.utils.translation import gettext
+
 from courses.answers import NO_LEXICON, Lexicon, Verdict
 
 from . import _fields, permuted, register
@@ -36,9 +38,13 @@ class Picture(ExerciseType):
         choices = cleaned.get("choices")
         if "choices" in cleaned:
             if not isinstance(choices, list):
-                errors.add("choices", f"Must be a list of {{label, image}} objects, not {_fields.json_type(choices)}.")
+                errors.add(
+                    "choices",
+                    gettext("Must be a list of {label, image} objects, not %(type)s.")
+                    % {"type": _fields.json_type(choices)},
+                )
             elif not 2 <= len(choices) <= 4:
-                errors.add("choices", f"Needs 2 to 4 choices, not {len(choices)}.")
+                errors.add("choices", gettext("Needs 2 to 4 choices, not %(count)s.") % {"count": len(choices)})
             else:
                 size = len(choices)
                 labels: dict[str, int] = {}
@@ -46,31 +52,46 @@ class Picture(ExerciseType):
                 for i, choice in enumerate(choices):
                     key = f"choices.{i}"
                     if not isinstance(choice, dict):
-                        errors.add(key, f"Must be an object {{label, image}}, not {_fields.json_type(choice)}.")
+                        errors.add(
+                            key,
+                            gettext("Must be an object {label, image}, not %(type)s.")
+                            % {"type": _fields.json_type(choice)},
+                        )
                         continue
                     for extra in sorted(set(choice) - {"label", "image"}, key=str):
-                        errors.add(f"{key}.{extra}", f"Unknown key {extra!r}. Allowed keys: image, label.")
+                        errors.add(
+                            f"{key}.{extra}",
+                            gettext("Unknown key %(key)r. Allowed keys: %(keys)s.")
+                            % {"key": extra, "keys": "image, label"},
+                        )
                     for missing in sorted({"label", "image"} - set(choice)):
-                        errors.add(f"{key}.{missing}", "This key is required.")
+                        errors.add(f"{key}.{missing}", gettext("This key is required."))
                     if "label" in choice and _fields.text(errors, f"{key}.label", choice["label"]):
                         folded = _fields.fold(choice["label"])
                         if folded in labels:
-                            errors.add(f"{key}.label", f"Duplicate of choice {labels[folded]}.")
+                            errors.add(
+                                f"{key}.label", gettext("Duplicate of choice %(index)s.") % {"index": labels[folded]}
+                            )
                         labels.setdefault(folded, i)
                     if "image" in choice:
                         image = choice["image"]
                         if isinstance(image, int) and not isinstance(image, bool):
                             if image < 1:
-                                errors.add(f"{key}.image", "An asset id is a positive integer.")
+                                errors.add(f"{key}.image", gettext("An asset id is a positive integer."))
                         elif not _fields.text(errors, f"{key}.image", image):
                             continue
                         if image in images:
-                            errors.add(f"{key}.image", f"Same image as choice {images[image]}.")
+                            errors.add(
+                                f"{key}.image", gettext("Same image as choice %(index)s.") % {"index": images[image]}
+                            )
                         images.setdefault(image, i)
         if "answer" in cleaned:
             _fields.index(errors, "answer", cleaned["answer"], size=size)
         if "hide_labels" in cleaned and not isinstance(cleaned["hide_labels"], bool):
-            errors.add("hide_labels", f"Must be true or false, not {_fields.json_type(cleaned['hide_labels'])}.")
+            errors.add(
+                "hide_labels",
+                gettext("Must be true or false, not %(type)s.") % {"type": _fields.json_type(cleaned["hide_labels"])},
+            )
         errors.raise_if_any()
         return cleaned
 

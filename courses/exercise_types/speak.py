@@ -51,7 +51,7 @@ class Speak(ExerciseType):
                 return {"transcript": _fields.as_single_string(data["transcript"], what="transcript")}
             if set(data) == {"self_assessed"} and isinstance(data["self_assessed"], bool):
                 return {"self_assessed": data["self_assessed"]}
-            raise ValidationError('Send {"transcript": "..."} or {"self_assessed": true|false}.')
+            raise ValidationError(gettext('Send {"transcript": "..."} or {"self_assessed": true|false}.'))
         value = _fields.as_single_string(data)
         if value == SELF_YES:
             return {"self_assessed": True}

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from courses.answers import NO_LEXICON, Lexicon, Verdict
 
 from . import _fields, _text, register
@@ -31,7 +33,11 @@ class Translate(ExerciseType):
         if "solutions" in cleaned:
             _fields.text_list(errors, "solutions", cleaned["solutions"], alternates=True)
         if "direction" in cleaned and cleaned["direction"] not in DIRECTIONS:
-            errors.add("direction", f"Must be one of {', '.join(DIRECTIONS)}, not {cleaned['direction']!r}.")
+            errors.add(
+                "direction",
+                gettext("Must be one of %(values)s, not %(value)r.")
+                % {"values": ", ".join(DIRECTIONS), "value": cleaned["direction"]},
+            )
         _text.validate_strict_contractions(errors, cleaned)
         errors.raise_if_any()
         return cleaned

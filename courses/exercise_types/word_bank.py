@@ -5,6 +5,7 @@ from collections import Counter
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from courses.answers import NO_LEXICON, Lexicon, Verdict
@@ -45,7 +46,9 @@ class WordBank(ExerciseType):
         if tiles_ok:
             for i, tile in enumerate(cleaned["tiles"]):
                 if len(tile.split()) != 1:
-                    errors.add(f"tiles.{i}", f"A tile is one word; split {tile!r} into several tiles.")
+                    errors.add(
+                        f"tiles.{i}", gettext("A tile is one word; split %(tile)r into several tiles.") % {"tile": tile}
+                    )
         solutions_ok = "solutions" in cleaned and _fields.text_list(
             errors, "solutions", cleaned["solutions"], alternates=True
         )
@@ -58,8 +61,12 @@ class WordBank(ExerciseType):
                     if missing:
                         errors.add(
                             f"solutions.{i}",
-                            f"{sentence!r} uses {', '.join(repr(w) for w in missing)}, which "
-                            f"{'is not a tile' if len(missing) == 1 else 'are not tiles'} (or not often enough).",
+                            ngettext(
+                                "%(sentence)r uses %(words)s, which is not a tile (or not often enough).",
+                                "%(sentence)r uses %(words)s, which are not tiles (or not often enough).",
+                                len(missing),
+                            )
+                            % {"sentence": sentence, "words": ", ".join(repr(w) for w in missing)},
                         )
                         break
         errors.raise_if_any()
@@ -92,7 +99,7 @@ class WordBank(ExerciseType):
         tiles = payload["tiles"]
         if isinstance(answer, list):
             if any(i >= len(tiles) for i in answer) or len(set(answer)) != len(answer):
-                return Verdict(correct=False, note="Each tile can be used once.")
+                return Verdict(correct=False, note=gettext("Each tile can be used once."))
             answer = " ".join(tiles[i] for i in answer)
         return _text.check_text(answer, payload["solutions"], language, payload={}, lexicon=lexicon)
 

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import F
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.audit import Action, log_event, subject_data
 from accounts.models import User
@@ -85,9 +85,11 @@ def adjust_balance(*, user: User, kind: str, amount: int, reason: str, now: date
     if not reason:
         raise InvalidAdjustment(gettext_lazy("Give a reason: it is kept in the audit trail."), field="reason")
     if len(reason) > REASON_MAX_LENGTH:
-        raise InvalidAdjustment(f"Keep the reason under {REASON_MAX_LENGTH} characters.", field="reason")
+        raise InvalidAdjustment(
+            gettext_lazy("Keep the reason under %(limit)s characters.") % {"limit": REASON_MAX_LENGTH}, field="reason"
+        )
     if kind not in dict(Kind.choices):
-        raise InvalidAdjustment(f"Unknown kind of adjustment {kind!r}.", field="kind")
+        raise InvalidAdjustment(gettext_lazy("Unknown kind of adjustment %(kind)r.") % {"kind": kind}, field="kind")
     if amount == 0:
         raise InvalidAdjustment(gettext_lazy("An adjustment of 0 changes nothing."))
     with transaction.atomic():
@@ -101,12 +103,37 @@ def adjust_balance(*, user: User, kind: str, amount: int, reason: str, now: date
         return _adjust_currency(user=user, wallet=wallet, kind=kind, amount=amount, reason=reason, now=now)
 
 
-def _refuse_below_zero(label: str, before: int, amount: int) -> None:
+def _refuse_below_zero(what: str, before: int, amount: int) -> None:
+    """``what`` is one of ``_BELOW_ZERO``'s keys: each has its own whole sentence (docs/i18n.md)."""
     if before + amount < 0:
-        raise InvalidAdjustment(
-            f"The learner has {before} {label}; deducting {-amount} would leave {before + amount}. "
-            f"Deduct at most {before}."
-        )
+        raise InvalidAdjustment(_BELOW_ZERO[what] % {"before": before, "deduct": -amount, "after": before + amount})
+
+
+#: The refusal of a deduction below zero, per balance (plural by what the learner has).
+_BELOW_ZERO = {
+    "xp": ngettext_lazy(
+        "The learner has %(before)s XP; deducting %(deduct)s would leave %(after)s. Deduct at most %(before)s.",
+        "The learner has %(before)s XP; deducting %(deduct)s would leave %(after)s. Deduct at most %(before)s.",
+        "before",
+    ),
+    "gems": ngettext_lazy(
+        "The learner has %(before)s gem; deducting %(deduct)s would leave %(after)s. Deduct at most %(before)s.",
+        "The learner has %(before)s gems; deducting %(deduct)s would leave %(after)s. Deduct at most %(before)s.",
+        "before",
+    ),
+    "hearts": ngettext_lazy(
+        "The learner has %(before)s heart; deducting %(deduct)s would leave %(after)s. Deduct at most %(before)s.",
+        "The learner has %(before)s hearts; deducting %(deduct)s would leave %(after)s. Deduct at most %(before)s.",
+        "before",
+    ),
+    "freezes": ngettext_lazy(
+        "The learner has %(before)s streak freeze; deducting %(deduct)s would leave %(after)s. "
+        "Deduct at most %(before)s.",
+        "The learner has %(before)s streak freezes; deducting %(deduct)s would leave %(after)s. "
+        "Deduct at most %(before)s.",
+        "before",
+    ),
+}
 
 
 def _audit(*, wallet: Wallet | Streak, user: User, field: str, before, after, kind: str, amount: int, reason: str):
@@ -121,9 +148,9 @@ def _audit(*, wallet: Wallet | Streak, user: User, field: str, before, after, ki
 
 
 def _adjust_currency(*, user: User, wallet: Wallet, kind: str, amount: int, reason: str, now: datetime) -> Adjustment:
-    field, label = ("xp_total", "XP") if kind == Kind.XP else ("gems", "gems")
+    field, what = ("xp_total", "xp") if kind == Kind.XP else ("gems", "gems")
     before = getattr(wallet, field)
-    _refuse_below_zero(label, before, amount)
+    _refuse_below_zero(what, before, amount)
     entry = _audit(
         wallet=wallet,
         user=user,
@@ -160,7 +187,8 @@ def _adjust_hearts(*, user: User, wallet: Wallet, amount: int, reason: str, now:
     after = before + amount
     if after > MAX_HEARTS:
         raise InvalidAdjustment(
-            f"Hearts go up to {MAX_HEARTS}; the learner has {before}. Grant at most {MAX_HEARTS - before}."
+            gettext_lazy("Hearts go up to %(max)s; the learner has %(before)s. Grant at most %(grant)s.")
+            % {"max": MAX_HEARTS, "before": before, "grant": MAX_HEARTS - before}
         )
     # From full, the regeneration clock starts now (as after a lost heart); otherwise it keeps running.
     anchor = now if before >= MAX_HEARTS else clock.anchor
@@ -182,11 +210,13 @@ def _adjust_hearts(*, user: User, wallet: Wallet, amount: int, reason: str, now:
 
 def _adjust_freezes(*, user: User, wallet: Wallet, amount: int, reason: str) -> Adjustment:
     before = wallet.streak_freezes
-    _refuse_below_zero("streak freezes", before, amount)
+    _refuse_below_zero("freezes", before, amount)
     if before + amount > MAX_STREAK_FREEZES:
         raise InvalidAdjustment(
-            f"A learner holds at most {MAX_STREAK_FREEZES} streak freezes; this one has {before}. "
-            f"Grant at most {MAX_STREAK_FREEZES - before}."
+            gettext_lazy(
+                "A learner holds at most %(max)s streak freezes; this one has %(before)s. Grant at most %(grant)s."
+            )
+            % {"max": MAX_STREAK_FREEZES, "before": before, "grant": MAX_STREAK_FREEZES - before}
         )
     Wallet.objects.filter(pk=wallet.pk).update(streak_freezes=F("streak_freezes") + amount)
     wallet.streak_freezes = before + amount

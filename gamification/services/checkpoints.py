@@ -8,6 +8,7 @@ checkpoint or a timed run adds. Every function holds (or takes) the learner's wa
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts import activity as activity_log
 from accounts.models import User
@@ -106,7 +107,7 @@ def finish_timed_run(*, user: User, run_id: int | str, now: datetime) -> LessonR
     try:
         run_pk = int(run_id)
     except (TypeError, ValueError):
-        raise NotFound("No such run.") from None
+        raise NotFound(gettext("No such run.")) from None
     with transaction.atomic():
         wallet = lock_wallet(user=user, now=now)
         run = progress.lock_run(user=user, run_id=run_pk)

@@ -113,7 +113,9 @@ def abandon_run(*, user: User, run_id: int, now: datetime) -> LessonRun:
     """Abandon an active run: XP already earned stays; no pass, no gems. Locks wallet, then run."""
     with transaction.atomic():
         lock_wallet(user=user, now=now)
-        run = progress.mark_run_abandoned(user=user, run_id=_as_int(run_id, NotFound("No such run.")), now=now)
+        run = progress.mark_run_abandoned(
+            user=user, run_id=_as_int(run_id, NotFound(gettext_lazy("No such run."))), now=now
+        )
         if run.status == LessonRun.Status.ABANDONED and run.finished_at == now:  # abandoned by this call
             activity_log.record(user=user, kind=activity_log.Kind.LESSON_QUIT, now=now, payload=_run_payload(run))
         return run
@@ -181,10 +183,10 @@ def submit_answer(
         client_uuid = client_id if isinstance(client_id, uuid.UUID) else uuid.UUID(str(client_id))
     except (TypeError, ValueError, AttributeError):
         raise InvalidAnswer(gettext_lazy("client_id must be a UUID."), field="client_id") from None
-    run_pk = _as_int(run_id, NotFound("No such run."))
-    exercise_pk = _as_int(exercise_id, ExerciseNotInRun("exercise must be an exercise id."))
+    run_pk = _as_int(run_id, NotFound(gettext_lazy("No such run.")))
+    exercise_pk = _as_int(exercise_id, ExerciseNotInRun(gettext_lazy("exercise must be an exercise id.")))
     time_spent_ms = clamp_time_spent_ms(
-        _as_int(time_spent_ms or 0, InvalidAnswer("Bad time_spent_ms.", field="time_spent_ms"))
+        _as_int(time_spent_ms or 0, InvalidAnswer(gettext_lazy("Bad time_spent_ms."), field="time_spent_ms"))
     )
     try:
         with transaction.atomic():
@@ -451,10 +453,10 @@ def check_pair(*, user: User, run_id: Any, exercise_id: Any, left: Any, right: A
     written): NotFound (unknown or someone else's run), RunFinished, ExerciseNotInRun, InvalidAnswer
     (not a match exercise; an item not in it), PairAlreadyMatched (an item of a pair found already).
     """
-    run_pk = _as_int(run_id, NotFound("No such run."))
-    exercise_pk = _as_int(exercise_id, ExerciseNotInRun("exercise must be an exercise id."))
-    left = _as_int(left, InvalidAnswer("left must be an index of the left column.", field="left"))
-    right = _as_int(right, InvalidAnswer("right must be an index of the right column.", field="right"))
+    run_pk = _as_int(run_id, NotFound(gettext_lazy("No such run.")))
+    exercise_pk = _as_int(exercise_id, ExerciseNotInRun(gettext_lazy("exercise must be an exercise id.")))
+    left = _as_int(left, InvalidAnswer(gettext_lazy("left must be an index of the left column."), field="left"))
+    right = _as_int(right, InvalidAnswer(gettext_lazy("right must be an index of the right column."), field="right"))
     with transaction.atomic():
         run = progress.lock_run(user=user, run_id=run_pk)
         if run.status == LessonRun.Status.ACTIVE and time_is_up(deadline_at=run.deadline_at, now=now):
@@ -463,9 +465,9 @@ def check_pair(*, user: User, run_id: Any, exercise_id: Any, left: Any, right: A
         exercise = _load_exercise(exercise_pk)  # cached with the course's content (courses.structure)
         kind, payload = exercise.type, exercise.payload
         if kind != "match_pairs":
-            raise InvalidAnswer("Only a match exercise is checked pair by pair.", field="exercise")
+            raise InvalidAnswer(gettext_lazy("Only a match exercise is checked pair by pair."), field="exercise")
         if not pair_in_range(payload, left, right):
-            raise InvalidAnswer("That pair is not part of this exercise.", field="left")
+            raise InvalidAnswer(gettext_lazy("That pair is not part of this exercise."), field="left")
         checks = progress.pair_checks_of(run, exercise_pk)
         pair = [left, right]
         repeated = pair in checks["found"] or pair in checks["wrong"]
@@ -496,8 +498,10 @@ def skip_kind(*, user: User, run_id: Any, kind: str, now: datetime) -> SkipOutco
     written): NotFound, RunFinished, InvalidAnswer (an unknown kind), SkipNotAllowed (a checkpoint: a
     test skips nothing)."""
     if kind not in SKIPPABLE_KINDS:
-        raise InvalidAnswer(f"kind must be one of: {', '.join(SKIPPABLE_KINDS)}.", field="kind")
-    run_pk = _as_int(run_id, NotFound("No such run."))
+        raise InvalidAnswer(
+            gettext_lazy("kind must be one of: %(kinds)s.") % {"kinds": ", ".join(SKIPPABLE_KINDS)}, field="kind"
+        )
+    run_pk = _as_int(run_id, NotFound(gettext_lazy("No such run.")))
     until = now + SKIP_KIND_FOR
     with transaction.atomic():
         wallet = lock_wallet(user=user, now=now)

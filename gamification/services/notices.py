@@ -7,6 +7,8 @@ matches the values read, so of two pages loading at once only one shows the noti
 UPDATE finds nothing to clear), and it is shown once.
 """
 
+from django.utils.translation import gettext
+
 from accounts.models import User
 
 from ..models import Streak
@@ -14,8 +16,11 @@ from ..models import Streak
 
 def freeze_notice_text(*, streak: int, freezes: int) -> str:
     if freezes > 1:
-        return f"{freezes} streak freezes saved your {streak}-day streak while you were away."
-    return f"Your streak freeze saved your {streak}-day streak."
+        return gettext("%(freezes)s streak freezes saved your %(streak)s-day streak while you were away.") % {
+            "freezes": freezes,
+            "streak": streak,
+        }
+    return gettext("Your streak freeze saved your %(streak)s-day streak.") % {"streak": streak}
 
 
 def take_freeze_notice(*, user: User, streak: int | None, freezes: int) -> str | None:

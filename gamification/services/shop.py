@@ -13,6 +13,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext, ngettext
 
 from accounts import activity as activity_log
 from accounts.models import User
@@ -69,9 +70,18 @@ def buy_streak_freeze(*, user: User, client_id: uuid.UUID, now: datetime) -> Fre
         if LedgerEntry.objects.filter(key=key).exists():
             return freeze_shop_of(wallet, repeated=True)
         if wallet.streak_freezes >= MAX_STREAK_FREEZES:
-            raise FreezesFull(f"You already hold {MAX_STREAK_FREEZES} streak freezes, the most you can.")
+            raise FreezesFull(
+                gettext("You already hold %(max)s streak freezes, the most you can.") % {"max": MAX_STREAK_FREEZES}
+            )
         if wallet.gems < price:
-            raise NotEnoughGems(f"A streak freeze costs {price} gems; you have {wallet.gems}.")
+            raise NotEnoughGems(
+                ngettext(
+                    "A streak freeze costs %(price)s gem; you have %(gems)s.",
+                    "A streak freeze costs %(price)s gems; you have %(gems)s.",
+                    price,
+                )
+                % {"price": price, "gems": wallet.gems}
+            )
         spent = gems_entry(user=user, amount=-price, reason=LedgerEntry.Reason.STREAK_FREEZE, key=key, now=now)
         credit(wallet=wallet, entries=[spent])
         Wallet.objects.filter(pk=wallet.pk).update(streak_freezes=F("streak_freezes") + 1)

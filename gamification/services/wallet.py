@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import ngettext
 
 from accounts import activity as activity_log
 from accounts.models import User
@@ -74,7 +75,14 @@ def refill_hearts(*, user: User, now: datetime) -> HeartsState:
         if clock.hearts >= MAX_HEARTS:
             raise HeartsFull()  # nothing written: regeneration stays lazy
         if wallet.gems < price:
-            raise NotEnoughGems(f"Refilling hearts costs {price} gems; you have {wallet.gems}.")
+            raise NotEnoughGems(
+                ngettext(
+                    "Refilling hearts costs %(price)s gem; you have %(gems)s.",
+                    "Refilling hearts costs %(price)s gems; you have %(gems)s.",
+                    price,
+                )
+                % {"price": price, "gems": wallet.gems}
+            )
         steps.append((clock.hearts, MAX_HEARTS, HeartsLog.Reason.GEM_REFILL))
         logs = HeartsLog.objects.bulk_create(hearts_logs(user=user, steps=steps, now=now))
         spent = LedgerEntry(

@@ -1,6 +1,7 @@
 """Enrolment and the learner's path through a course."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -68,7 +69,7 @@ class CourseWordsView(APIView):
         course = published_course(slug)
         order = request.query_params.getlist("order") or ["recent"]
         if len(order) != 1 or order[0] not in selectors.WORD_ORDERS:
-            raise ValidationError({"order": [f"One of {', '.join(selectors.WORD_ORDERS)}."]})
+            raise ValidationError({"order": [_("One of %(orders)s.") % {"orders": ", ".join(selectors.WORD_ORDERS)}]})
         words = selectors.course_words(user=request.user, course=course, now=timezone.now(), order=order[0])
         context = {"audio_quality": request.user.audio_quality}
         return Response(CourseWordsSerializer(words, context=context).data)

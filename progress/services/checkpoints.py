@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Max, Q
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from core.errors import NotFound
@@ -50,7 +50,7 @@ def visible_checkpoint(*, slug: str) -> Checkpoint:
         visible_checkpoints().select_related("unit__section__course", "section__course").filter(slug=slug).first()
     )
     if checkpoint is None:
-        raise NotFound("No such checkpoint.")
+        raise NotFound(gettext("No such checkpoint."))
     return checkpoint
 
 

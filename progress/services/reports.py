@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts import activity as activity_log
 from accounts.models import User
@@ -64,7 +64,10 @@ def _clean_message(message: Any, *, kind: str) -> str:
     if not storable(text):
         raise InvalidReport(gettext_lazy("The message contains characters that cannot be stored."), field="message")
     if len(text) > MESSAGE_MAX_LENGTH:
-        raise InvalidReport(f"Keep the message to {MESSAGE_MAX_LENGTH} characters or fewer.", field="message")
+        raise InvalidReport(
+            gettext_lazy("Keep the message to %(limit)s characters or fewer.") % {"limit": MESSAGE_MAX_LENGTH},
+            field="message",
+        )
     if kind == ProblemReport.Kind.OTHER and not text:
         raise InvalidReport(gettext_lazy("Tell us briefly what is wrong."), field="message")
     return text
@@ -77,8 +80,10 @@ def _answer_fields(attempt: ExerciseAttempt) -> tuple[str, str]:
     text = answer_text(attempt.answer).strip()
     if not text or attempt.exercise.type not in TYPED_SOLUTION_TYPES:
         raise InvalidReport(
-            "This answer was not typed, so it cannot be added as an accepted answer; choose "
-            "“Something else” and tell us what is wrong.",
+            gettext_lazy(
+                "This answer was not typed, so it cannot be added as an accepted answer; choose "
+                "“Something else” and tell us what is wrong."
+            ),
             field="kind",
         )
     exercise_type = get_type(attempt.exercise.type)
@@ -101,7 +106,7 @@ def report_problem(
     """
     if kind not in ProblemReport.Kind.values:
         choices = ", ".join(ProblemReport.Kind.values)
-        raise InvalidReport(f"Choose what is wrong: one of {choices}.", field="kind")
+        raise InvalidReport(gettext_lazy("Choose what is wrong: one of %(kinds)s.") % {"kinds": choices}, field="kind")
     text = _clean_message(message, kind=kind)
     if isinstance(attempt_id, bool) or not isinstance(attempt_id, int | str):
         raise NotFound(gettext_lazy("No such answer."))
@@ -135,8 +140,12 @@ def _report(*, user: User, attempt_pk: int, kind: str, message: str, now: dateti
     recent = ProblemReport.objects.filter(user=user, created_at__gt=now - RATE_WINDOW).count()
     if recent >= settings.MALLARD_REPORTS_PER_HOUR:
         raise TooManyReports(
-            f"You can send {settings.MALLARD_REPORTS_PER_HOUR} reports an hour. Thank you for them! "
-            "Please try again later."
+            ngettext(
+                "You can send %(count)s report an hour. Thank you for them! Please try again later.",
+                "You can send %(count)s reports an hour. Thank you for them! Please try again later.",
+                settings.MALLARD_REPORTS_PER_HOUR,
+            )
+            % {"count": settings.MALLARD_REPORTS_PER_HOUR}
         )
     answer, normalized = _answer_fields(attempt) if kind == ProblemReport.Kind.ANSWER else ("", "")
     report = ProblemReport.objects.create(
