@@ -14,6 +14,7 @@ fields at fault (an empty object when no single field is). The handler maps DRF'
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
@@ -43,7 +44,7 @@ _DRF_CODES: list[tuple[type[exceptions.APIException], str]] = [
 NON_FIELD = "non_field_errors"
 
 
-def error_body(code: str, detail: str, fields: dict[str, list[str]] | None = None) -> dict:
+def error_body(code: str, detail: "str | Promise", fields: dict[str, list[str]] | None = None) -> dict:
     return {"error": code, "detail": str(detail), "fields": fields or {}}
 
 

@@ -151,6 +151,15 @@ def _messages(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
+def _publish_selected(client, model: str, pks: list[int]):
+    """The admin's "Publish selected" action on the ``model`` list (e.g. "lesson"), followed."""
+    return client.post(
+        reverse(f"admin:courses_{model}_changelist"),
+        {"action": "publish_selected", "_selected_action": pks},
+        follow=True,
+    )
+
+
 def test_admin_add_pages_start_unpublished(client, editor):
     for model in ("section", "unit", "lesson", "exercise"):
         response = client.get(reverse(f"admin:courses_{model}_add"))
@@ -212,11 +221,7 @@ def test_admin_publish_action_reports_each_refusal(client, editor, tree):
     _, _, unit, lesson, _ = tree
     Lesson.objects.filter(pk=lesson.pk).update(is_published=False)
     empty = LessonFactory(unit=unit, ordinal=2, slug="pb-l-01-01-02", is_published=False)
-    response = client.post(
-        reverse("admin:courses_lesson_changelist"),
-        {"action": "publish_selected", "_selected_action": [lesson.pk, empty.pk]},
-        follow=True,
-    )
+    response = _publish_selected(client, "lesson", [lesson.pk, empty.pk])
     messages = _messages(response)
     assert "Published 1: pb-l-01-01-01." in messages
     assert "Not published: lesson pb-l-01-01-02 has no exercise." in messages
@@ -227,11 +232,7 @@ def test_admin_unit_publish_action_refuses_a_unit_with_no_publishable_lesson(cli
     _, section, _, _, _ = tree
     bare = UnitFactory(section=section, ordinal=2, slug="pb-u-01-02", is_published=False)
     LessonFactory(unit=bare, ordinal=1, slug="pb-l-01-02-01")  # published, but with no exercise
-    response = client.post(
-        reverse("admin:courses_unit_changelist"),
-        {"action": "publish_selected", "_selected_action": [bare.pk]},
-        follow=True,
-    )
+    response = _publish_selected(client, "unit", [bare.pk])
     assert (
         "Not published: unit pb-u-01-02 has no publishable lesson (a published lesson that passes its own check)."
         in _messages(response)
@@ -332,3 +333,19 @@ def test_import_accepts_unpublished_drafts_and_an_unpublished_course():
     )
     import_course(source=io.StringIO(draft), name="c.yaml")
     assert Course.objects.get(slug="imp").is_published is False
+
+
+def test_a_spanish_speaking_editor_reads_the_publishing_refusals_in_spanish(client, tree):
+    """The refusal's sentences follow the staff user's interface language, the slugs stay as they are."""
+    _, section, unit, lesson, _ = tree
+    editor = UserFactory(is_staff=True, locale="es")
+    editor.groups.add(Group.objects.get(name="Content editor"))
+    client.force_login(editor)
+    Lesson.objects.filter(pk=lesson.pk).update(is_published=False)
+    empty = LessonFactory(unit=unit, ordinal=2, slug="pb-l-01-01-02", is_published=False)
+    response = _publish_selected(client, "lesson", [lesson.pk, empty.pk])
+    assert "No publicado: la lección pb-l-01-01-02 no tiene ningún ejercicio." in _messages(response)
+    bare = UnitFactory(section=section, ordinal=2, slug="pb-u-01-02", is_published=False)
+    response = _publish_selected(client, "unit", [bare.pk])
+    assert "No publicado: la unidad pb-u-01-02 no tiene ninguna lección." in _messages(response)
+    assert not Lesson.objects.filter(pk=empty.pk, is_published=True).exists()
