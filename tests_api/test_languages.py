@@ -62,7 +62,9 @@ def test_a_spanish_learner_with_a_token_gets_spanish_details_whatever_the_browse
     assert body["fields"] == {"client_id": ["Debe ser un UUID válido."]}  # the field's name stays as it is
     assert body["detail"] == "client_id: Debe ser un UUID válido."
 
-    body = assert_error(api.patch(f"{API}me/settings/", {"colour": "blue"}, format="json"), 400, "invalid", field="colour")
+    body = assert_error(
+        api.patch(f"{API}me/settings/", {"colour": "blue"}, format="json"), 400, "invalid", field="colour"
+    )
     assert body["fields"] == {"colour": ["Este ajuste no existe o no se puede cambiar aquí."]}
 
     set_wallet(user, hearts=0, hearts_anchor_at=timezone.now())
