@@ -212,8 +212,8 @@ class LessonExerciseInline(admin.TabularInline):
     readonly_fields = ["exercise_summary"]
     autocomplete_fields = ["exercise"]
     extra = 1
-    verbose_name = "exercise"
-    verbose_name_plural = "exercises (in order)"
+    verbose_name = gettext_lazy("exercise")
+    verbose_name_plural = gettext_lazy("exercises (in order)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("exercise")

@@ -13,6 +13,7 @@ from django.forms.models import BaseInlineFormSet
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import services
 from .inspection import EXTENSIONS
@@ -25,16 +26,18 @@ class StoredFileWidget(forms.Widget):
     """Stands in for the file input on a stored variant (a visible cell keeps the table's columns aligned)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        return format_html('<span class="help">{}</span>', "Stored (delete the row to replace it)")
+        return format_html('<span class="help">{}</span>', _("Stored (delete the row to replace it)"))
 
 
 class VariantInlineForm(forms.ModelForm):
     upload = forms.FileField(
-        label="File",
+        label=gettext_lazy("File"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
-        help_text="MP3, Ogg (Vorbis or Opus), WAV, FLAC or M4A; PNG, JPEG or WebP for pictures. "
-        "The format and the metadata are read from the file itself.",
+        help_text=gettext_lazy(
+            "MP3, Ogg (Vorbis or Opus), WAV, FLAC or M4A; PNG, JPEG or WebP for pictures. "
+            "The format and the metadata are read from the file itself."
+        ),
     )
 
     class Meta:
@@ -128,7 +131,7 @@ class AssetVariantInline(admin.TabularInline):
         "original_name",
     ]
 
-    @admin.display(description="Play")
+    @admin.display(description=gettext_lazy("Play"))
     def player(self, obj):
         if not obj.pk:
             return ""
@@ -138,15 +141,15 @@ class AssetVariantInline(admin.TabularInline):
             '<audio controls preload="none" src="{}" aria-label="{}"></audio>', obj.get_absolute_url(), str(obj)
         )
 
-    @admin.display(description="Size")
+    @admin.display(description=gettext_lazy("Size"))
     def size(self, obj):
         return f"{obj.size_bytes / 1024:.1f} KiB" if obj.pk else ""
 
-    @admin.display(description="Duration")
+    @admin.display(description=gettext_lazy("Duration"))
     def duration(self, obj):
         return f"{obj.duration_ms / 1000:.2f} s" if obj.duration_ms else ""
 
-    @admin.display(description="Pixels")
+    @admin.display(description=gettext_lazy("Pixels"))
     def dimensions(self, obj):
         return f"{obj.width} x {obj.height}" if obj.width else ""
 
@@ -173,22 +176,22 @@ class AssetAdmin(admin.ModelAdmin):
             .annotate(variant_count=Count("variants"), total_size=Sum("variants__size_bytes"))
         )
 
-    @admin.display(description="Variants", ordering="variant_count")
+    @admin.display(description=gettext_lazy("Variants"), ordering="variant_count")
     def variant_count(self, obj):
         return obj.variant_count
 
-    @admin.display(description="Size", ordering="total_size")
+    @admin.display(description=gettext_lazy("Size"), ordering="total_size")
     def total_size(self, obj):
         return f"{(obj.total_size or 0) / 1024:.1f} KiB"
 
-    @admin.display(description="Listen")
+    @admin.display(description=gettext_lazy("Listen"))
     def player(self, obj):
         if not obj.pk or obj.kind != Asset.Kind.AUDIO:
             return "—"
         html = render_to_string(
             "media_assets/audio.html", {"asset": obj, "audio_quality": "high", "label": obj.text or str(obj)}
         )
-        return html or "No audio variant yet."
+        return html or _("No audio variant yet.")
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not AssetVariant:

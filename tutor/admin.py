@@ -3,11 +3,12 @@ adds a message here (a learner's chats go with their account, ``erase_user``). B
 whether the tutor is available, and why not."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy
 
 from .models import TutorMessage, TutorSession
 from .services import tutor_available
 
-NOT_AVAILABLE = (
+NOT_AVAILABLE = gettext_lazy(
     "The tutor is not available: no language model is configured, so learners do not see the "
     "“Ask the tutor” buttons and the chat pages say the tutor is not available. Set LLM_BASE_URL "
     "and LLM_MODEL (and LLM_API_KEY if the server needs one) to turn it on; see docs/llm.md."

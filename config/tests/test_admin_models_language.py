@@ -11,6 +11,7 @@ from accounts.tests.factories import UserFactory
 from courses.tests.factories import LessonFactory
 from gamification.models import JobRun
 from gamification.tests.factories import WalletFactory
+from media_assets.models import Asset
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,7 @@ def pages(client):
     LessonFactory()
     WalletFactory(user=UserFactory())
     JobRun.objects.create(job="close_streaks", started_at="2026-11-30T01:00Z", as_of="2026-11-30T01:00Z")
+    Asset.objects.create(title="hola")
 
     def get(locale: str) -> dict[str, str]:
         client.force_login(UserFactory(is_staff=True, is_superuser=True, locale=locale))
@@ -34,6 +36,7 @@ def pages(client):
             "lessons": reverse("admin:courses_lesson_changelist"),
             "wallets": reverse("admin:gamification_wallet_changelist"),
             "job runs": reverse("admin:gamification_jobrun_changelist"),
+            "assets": reverse("admin:media_assets_asset_changelist"),
         }
         return {name: client.get(url).content.decode() for name, url in names.items()}
 
@@ -72,6 +75,9 @@ def test_a_spanish_speaking_staff_user_gets_apps_models_and_columns_in_spanish(p
     assert headers(runs)[:2] == ["Tarea", "Empezado el"] and "Filas cambiadas" in headers(runs)
     assert "Por resultado" in runs and "En marcha" in runs  # the outcome filter and its choices
 
+    assert headers(html["assets"])[1:] == ["Tipo", "Origen", "Idioma", "Variantes", "Tamaño", "Creado el"]
+    assert "Texto a voz" in html["assets"]  # the source filter's choices
+
 
 def test_english_stays_english(pages):
     html = pages("en")
@@ -79,3 +85,4 @@ def test_english_stays_english(pages):
     assert headers(html["lessons"])[:6] == ["Slug", "Title", "Unit", "Kind", "Difficulty", "Estimated minutes"]
     assert headers(html["wallets"])[:5] == ["User", "XP total", "Gems", "Hearts", "Streak freezes"]
     assert "Rows changed" in headers(html["job runs"])
+    assert headers(html["assets"])[1:] == ["Kind", "Source", "Language", "Variants", "Size", "Created at"]
