@@ -1,9 +1,9 @@
 """Reads of the gamification app for pages and the API. Fixed query counts, whatever the history."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +11,7 @@ from accounts.models import User
 from core.errors import NotFound
 from courses.content_languages import text_columns
 from courses.exercise_types import get_type, served_payload
-from courses.models import Checkpoint, Course, Exercise, Lesson, Token, visible_q
+from courses.models import Checkpoint, Course, Exercise, Lesson, visible_q
 from courses.publishing import is_servable, servable_q
 from courses.selectors import attach_image_urls, exercise_hints
 from courses.structure import course_structure
@@ -468,7 +468,6 @@ class RunState:
     exercise: Exercise | None  # the exercise to answer now; None when the run is finished
     public: dict | None  # its public payload (never the solution)
     hints: list[dict] | None  # the word hints of its prompt (courses.hints; never the solution)
-    tokens: list[Token]
     done: int
     total: int
     hearts: int
@@ -490,51 +489,76 @@ class RunState:
         return self.seconds_left == 0
 
 
-def run_state(*, user: User, run_id: int, now: datetime | None = None, run: LessonRun | None = None) -> RunState:
-    """The run, its current exercise with its public payload and word hints, progress and hearts. Four
-    queries, and one more for a translate or word-bank exercise when the course's glosses are not
-    cached yet (two when the run is finished); one fewer when the caller passes the ``run`` it has just
-    written (the learner's own, with its lesson and course). Someone else's run → NotFound.
+def learner_run(*, user: User, run_id) -> LessonRun:
+    """The learner's own run with its lesson, checkpoint and course (with its languages): one query.
+    Someone else's run, or not a run id → NotFound."""
+    try:
+        run_pk = int(run_id)
+    except (TypeError, ValueError):
+        raise NotFound(_("No such run.")) from None
+    run = (
+        LessonRun.objects.select_related(
+            "lesson", "checkpoint__unit", "checkpoint__section", "course__from_language", "course__to_language"
+        )
+        .filter(pk=run_pk, user=user)
+        .first()
+    )
+    if run is None:
+        raise NotFound(_("No such run."))
+    return run
+
+
+def _current_exercise(run: LessonRun, exercises: Mapping[int, Exercise] | None) -> Exercise | None:
+    """The exercise to serve now: the head of the queue — unless its audio went after the run began
+    (a listen exercise without audio is not servable, ``courses.publishing``): then the first exercise
+    of the queue that is (any exercise waiting may be answered); if none is, the head, with "Can't
+    listen now". From ``exercises`` (the run's, read by the caller) or one query (two when the head
+    is not servable)."""
+    rows = Exercise.objects.select_related("audio", "image")
+    head = rows.filter(pk=run.queue[0]).first() if exercises is None else exercises.get(run.queue[0])
+    if head is None or is_servable(exercise_type=head.type, audio_id=head.audio_id):
+        return head
+    if exercises is None:
+        exercises = rows.filter(servable_q(), pk__in=run.queue).in_bulk()
+    waiting = (exercises[pk] for pk in run.queue if pk in exercises)
+    return next((e for e in waiting if is_servable(exercise_type=e.type, audio_id=e.audio_id)), head)
+
+
+def run_state(
+    *,
+    user: User,
+    run_id: int,
+    now: datetime | None = None,
+    run: LessonRun | None = None,
+    exercises: Mapping[int, Exercise] | None = None,
+) -> RunState:
+    """The run, its current exercise with its public payload and word hints, progress and hearts. Three
+    queries (the run, its current exercise with its audio, the wallet's hearts), and one more for a
+    translate or word-bank exercise when the course's glosses are not cached yet (two when the run is
+    finished). Fewer when the caller has read them already: the ``run`` it has just written (the
+    learner's own, with its lesson and course and their languages; a run a loop service started carries
+    ``wallet_hearts``, the hearts of the wallet it locked) and the run's ``exercises`` by id (with
+    their audio: the current one is taken from them). Someone else's run → NotFound.
 
     It lives here, not in progress, because it joins a run with the learner's hearts (wallet).
     """
 
     now = now or timezone.now()
     if run is None or run.user_id != user.pk:
-        try:
-            run_pk = int(run_id)
-        except (TypeError, ValueError):
-            raise NotFound(_("No such run.")) from None
-        run = (
-            LessonRun.objects.select_related(
-                "lesson", "checkpoint__unit", "checkpoint__section", "course__from_language", "course__to_language"
-            )
-            .filter(pk=run_pk, user=user)
-            .first()
-        )
-    if run is None:
-        raise NotFound(_("No such run."))
+        run = learner_run(user=user, run_id=run_id)
     exercise = public = hints = None
-    tokens: list[Token] = []
     left = seconds_left(deadline_at=run.deadline_at, now=now)
     if run.status == LessonRun.Status.ACTIVE and run.queue and left != 0:  # time up: nothing more to answer
-        exercises = Exercise.objects.select_related("audio", "image").prefetch_related(
-            Prefetch("tokens", queryset=Token.objects.order_by("text"))
-        )
-        exercise = exercises.filter(pk=run.queue[0]).first()
-        if exercise is not None and not is_servable(exercise_type=exercise.type, audio_id=exercise.audio_id):
-            # Its audio went after the run began: serve the first exercise of the queue that can be
-            # (any exercise waiting may be answered); if none can, this one with "Can't listen now".
-            servable = exercises.filter(servable_q(), pk__in=run.queue).in_bulk()
-            exercise = next((servable[pk] for pk in run.queue if pk in servable), exercise)
+        exercise = _current_exercise(run, exercises)
         if exercise is not None:
             kind = get_type(exercise.type)
             # Choices and tiles in this run's shuffled order (the answer check uses the same order).
             public = kind.public_payload(served_payload(kind, exercise.payload, run_id=run.pk, exercise_id=exercise.pk))
             attach_image_urls([public])
-            tokens = list(exercise.tokens.all())
             hints = exercise_hints(course=run.course, exercise_type=exercise.type, payload=exercise.payload)
-    wallet = Wallet.objects.filter(user=user).values_list("hearts", "hearts_anchor_at").first()
+    wallet = getattr(run, "wallet_hearts", None)
+    if wallet is None:
+        wallet = Wallet.objects.filter(user=user).values_list("hearts", "hearts_anchor_at").first()
     hearts, next_at = current(*wallet, now) if wallet else (MAX_HEARTS, None)
     total = len(run.exercise_ids)
     return RunState(
@@ -547,7 +571,6 @@ def run_state(*, user: User, run_id: int, now: datetime | None = None, run: Less
         exercise=exercise,
         public=public,
         hints=hints,
-        tokens=tokens,
         done=total - len(run.queue),
         total=total,
         hearts=hearts,

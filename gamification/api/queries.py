@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from accounts.models import User
-from gamification.selectors import RunState, RunSummary, run_state, run_summary
-from progress.api.queries import PublicExercise, run_exercises
+from gamification.selectors import RunState, RunSummary, learner_run, run_state, run_summary
+from progress.api.queries import PublicExercise, run_exercise_rows, run_exercises
 from progress.models import LessonRun
 
 
@@ -20,10 +20,17 @@ class RunView:
 def run_view(*, user: User, run_id, now: datetime, run: LessonRun | None = None) -> RunView:
     """``run_state`` + every exercise of the run (public payloads) + the end-of-run summary once the
     run is over. Someone else's run → NotFound (from the selectors). ``run``: the run just written
-    (not read again)."""
-    state = run_state(user=user, run_id=run_id, now=now, run=run)
+    (not read again). The run's exercises are read once: the current one is among them."""
+    if run is None or run.user_id != user.pk:
+        run = learner_run(user=user, run_id=run_id)
+    rows = run_exercise_rows(run.exercise_ids)
+    state = run_state(user=user, run_id=run.pk, now=now, run=run, exercises=rows)
     exercises = run_exercises(
-        run_id=state.run_id, exercise_ids=state.run.exercise_ids, audio_quality=user.audio_quality, course=state.course
+        run_id=state.run_id,
+        exercise_ids=state.run.exercise_ids,
+        audio_quality=user.audio_quality,
+        course=state.course,
+        rows=rows,
     )
     current = None
     if state.exercise is not None:

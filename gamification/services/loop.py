@@ -61,13 +61,18 @@ def start_lesson_run(*, user: User, lesson: Lesson | int | str, now: datetime) -
     Unpublished/unknown lesson → NotFound; enrols the learner if needed (the course is published);
     lesson not open → LessonLocked; no hearts after lazy regeneration → OutOfHearts.
     Locks the wallet (creating the learner's wallet and streak on their first run).
+
+    The run returned carries what the response needs from the rows just read: its lesson and course
+    (with the course's languages) and ``wallet_hearts``, the hearts columns of the wallet it locked
+    (``gamification.selectors.run_state`` reads them instead of the wallet again).
     """
     if isinstance(lesson, str):
         lesson = progress.visible_lesson(slug=lesson, user=user)
     else:
         lesson = progress.visible_lesson(lesson_id=lesson.pk if isinstance(lesson, Lesson) else lesson, user=user)
     course = lesson.unit.section.course
-    progress.enroll(user=user, course=course, now=now)
+    if not lesson.is_current_course:  # (read with the lesson) already enrolled, and it is the current course
+        progress.enroll(user=user, course=course, now=now)
     with transaction.atomic():
         wallet = lock_wallet(user=user, now=now)
         existing = progress.active_lesson_run(user=user, lesson=lesson)
@@ -75,12 +80,14 @@ def start_lesson_run(*, user: User, lesson: Lesson | int | str, now: datetime) -
             existing.lesson = lesson  # the row just read, for the response
             if existing.course_id == course.pk:  # (a lesson moved to another course keeps its runs' course)
                 existing.course = course
+            existing.wallet_hearts = (wallet.hearts, wallet.hearts_anchor_at)
             return existing  # (a timed run whose time is up is ended by create_lesson_run, and a new one made)
         hearts, _ = hearts_rules.current(wallet.hearts, wallet.hearts_anchor_at, now)
         if hearts <= 0:
             raise OutOfHearts()
         run = progress.create_lesson_run(user=user, lesson=lesson, now=now, checked_active=existing is None)
         run.course = course
+        run.wallet_hearts = (wallet.hearts, wallet.hearts_anchor_at)
         activity_log.record(user=user, kind=activity_log.Kind.LESSON_START, now=now, payload=_run_payload(run))
         return run
 

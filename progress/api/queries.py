@@ -1,9 +1,11 @@
 """API-only reads built on ``progress.selectors`` (no rule of their own).
 
 ``run_exercises`` adds what the pages do not need: every exercise of a run as the learner sees it
-(public payload, prompt, hint, audio) in one query plus one for audio variants.
+(public payload, prompt, hint, audio) in one query plus one for audio variants; ``run_exercise_rows``
+reads them for a caller that also picks the current one from them (``gamification.api.queries``).
 """
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -43,16 +45,29 @@ def public_exercise(exercise: Exercise, *, audio_quality: str, run_id: int, cour
     )
 
 
-def run_exercises(*, run_id: int, exercise_ids: list[int], audio_quality: str, course: Course) -> list[PublicExercise]:
-    """The run's exercises in serving order, each once. Two queries (exercises, audio variants), and one
-    for the course's glosses (word hints) when they are not cached."""
-    order = list(dict.fromkeys(exercise_ids))
+def run_exercise_rows(exercise_ids: Iterable[int]) -> dict[int, Exercise]:
+    """The exercises of a run by id, with their audio and its variants: one query, and one for the
+    variants when any of them has audio."""
     exercises = (
-        Exercise.objects.filter(pk__in=order)
-        .select_related("audio")
+        Exercise.objects.filter(pk__in=set(exercise_ids))
+        .select_related("audio", "image")
         .prefetch_related(Prefetch("audio__variants", queryset=AssetVariant.objects.order_by("pk")))
     )
-    by_id = {e.pk: e for e in exercises}
+    return {e.pk: e for e in exercises}
+
+
+def run_exercises(
+    *,
+    run_id: int,
+    exercise_ids: list[int],
+    audio_quality: str,
+    course: Course,
+    rows: Mapping[int, Exercise] | None = None,
+) -> list[PublicExercise]:
+    """The run's exercises in serving order, each once: from ``rows`` (``run_exercise_rows``) or read
+    here (its queries), and one query for the course's glosses (word hints) when they are not cached."""
+    order = list(dict.fromkeys(exercise_ids))
+    by_id = run_exercise_rows(order) if rows is None else rows
     result = [
         public_exercise(by_id[pk], audio_quality=audio_quality, run_id=run_id, course=course)
         for pk in order

@@ -33,7 +33,7 @@ from .runs import (
     visible_lesson,
 )
 from .scheduling import get_scheduler, is_mastered
-from .unlocking import course_lesson_states, lesson_state
+from .unlocking import course_lesson_states
 
 __all__ = [
     "accept_answer",
@@ -49,7 +49,6 @@ __all__ = [
     "enroll",
     "get_scheduler",
     "is_mastered",
-    "lesson_state",
     "lock_run",
     "mark_run_abandoned",
     "pair_checks_of",

@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Max, Q, Subquery
+from django.db.models import Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
@@ -21,12 +21,13 @@ from courses.publishing import servable_q
 from courses.structure import course_structure
 
 from ..errors import EmptyLesson, LessonLocked, NothingToPractise, NothingToReview
-from ..models import ExerciseAttempt, LessonProgress, LessonRun, MemoryParameters, TokenMastery
+from ..models import Enrollment, ExerciseAttempt, LessonProgress, LessonRun, MemoryParameters, TokenMastery
 from ..rules import (
     TIMED_REVIEW_SECONDS,
     TIMED_REVIEW_SIZE,
     adapt_lesson_order,
     checkpoint_queue_after_answer,
+    lesson_states,
     pick_review_exercises,
     queue_after_answer,
     skipped_types,
@@ -37,20 +38,30 @@ from ..rules import (
 from .checkpoints import checkpoint_result, close_timed_out_run
 from .mastery import learner_decay
 from .scheduling import is_recognition, word_strength
-from .unlocking import lesson_state
+from .unlocking import passed_lessons
 
 REVIEW_SIZE = 10
 RECENT_MISTAKES_DAYS = 14
 
 
 def visible_lesson(*, lesson_id: int | None = None, slug: str | None = None, user: User | None = None) -> Lesson:
-    """The lesson (by id or slug) with unit/section/course, if the whole chain is published, or if it
-    is ``user``'s own private lesson (a generated bubble) in a published course; else NotFound. One query."""
+    """The lesson (by id or slug) with unit/section/course (and the course's languages), if the whole
+    chain is published, or if it is ``user``'s own private lesson (a generated bubble) in a published
+    course; else NotFound. One query. With ``user`` the same statement reads ``lesson.is_current_course``:
+    whether the course is the learner's current enrolment (then ``enroll`` has nothing to do)."""
     visible = visible_q("lesson")
+    lessons = Lesson.objects.select_related(
+        "unit__section__course__from_language", "unit__section__course__to_language"
+    )
     if user is not None and user.pk is not None:
         visible |= Q(owner=user, unit__section__course__is_published=True)
+        lessons = lessons.annotate(
+            is_current_course=Exists(
+                Enrollment.objects.filter(user=user, course=OuterRef("unit__section__course"), is_current=True)
+            )
+        )
     which = Q(pk=lesson_id) if slug is None else Q(slug=slug)
-    lesson = Lesson.objects.filter(visible).select_related("unit__section__course").filter(which).first()
+    lesson = lessons.filter(visible).filter(which).first()
     if lesson is None:
         raise NotFound(gettext_lazy("No such lesson."))
     return lesson
@@ -68,6 +79,20 @@ def lesson_exercise_ids(lesson: Lesson, *, user: User | None = None, skipped: se
     learner is ``skipped`` (``rules.without_skipped``). A lesson of the course's cached structure
     (``courses.structure``) costs no query for its exercises, a private one (a bubble) one; adapting
     the order reads the learner's words (one query)."""
+    exercises, types = _lesson_exercises(lesson)
+    seen = None
+    if user is not None and lesson.adaptive_order:
+        _, seen = _passed_and_seen(user=user, lesson_ids=[], token_ids=_tokens_of(exercises))
+    return _serving_order(exercises, types, seen=seen, skipped=skipped)
+
+
+#: A lesson's exercises as ordering reads them: id → (id, is a recognition exercise, token ids).
+LessonExercises = dict[int, tuple[int, bool, list[int]]]
+
+
+def _lesson_exercises(lesson: Lesson) -> tuple[LessonExercises, dict[int, str]]:
+    """The lesson's servable published exercises in the author's order, and their types: from the
+    course's cached structure, or one query for a private lesson (a bubble), which is not in it."""
     cached = course_structure(lesson.unit.section.course_id).lesson_exercises.get(lesson.pk)
     if cached is not None:
         rows = [(exercise_id, kind, token_id) for exercise_id, kind, tokens in cached for token_id in tokens or (None,)]
@@ -78,20 +103,41 @@ def lesson_exercise_ids(lesson: Lesson, *, user: User | None = None, skipped: se
             .order_by("ordinal", "exercise_id")
             .values_list("exercise_id", "exercise__type", "exercise__tokens")
         )
-    exercises: dict[int, tuple[int, bool, list[int]]] = {}
+    exercises: LessonExercises = {}
     types: dict[int, str] = {}
     for exercise_id, exercise_type, token_id in rows:
         types[exercise_id] = exercise_type
         entry = exercises.setdefault(exercise_id, (exercise_id, is_recognition(exercise_type), []))
         if token_id is not None:
             entry[2].append(token_id)
-    if user is None or not lesson.adaptive_order:
-        ordered = list(exercises)
-    else:
-        tokens = {t for _, _, ts in exercises.values() for t in ts}
-        seen = dict(TokenMastery.objects.filter(user=user, token_id__in=tokens).values_list("token_id", "seen_count"))
-        ordered = adapt_lesson_order(list(exercises.values()), seen=seen)
+    return exercises, types
+
+
+def _tokens_of(exercises: LessonExercises) -> set[int]:
+    return {t for _, _, ts in exercises.values() for t in ts}
+
+
+def _serving_order(
+    exercises: LessonExercises, types: dict[int, str], *, seen: dict[int, int] | None, skipped: set[str] | None
+) -> list[int]:
+    """The serving order (pure): adapted to the learner's ``seen`` counts when given, less ``skipped`` types."""
+    ordered = list(exercises) if seen is None else adapt_lesson_order(list(exercises.values()), seen=seen)
     return without_skipped(ordered, types, skipped) if skipped else ordered
+
+
+def _passed_and_seen(*, user: User, lesson_ids, token_ids) -> tuple[set[int], dict[int, int]]:
+    """Which of ``lesson_ids`` the learner has passed, and their ``seen_count`` of each of ``token_ids``
+    they have met: the two look-ups a lesson start needs (unlocking, the adapted order), each by the
+    learner's own index, sent as one statement (``UNION ALL``; a lesson's row has no count)."""
+    no_count = Value(None, output_field=IntegerField())
+    passed = passed_lessons(user=user, lesson_ids=lesson_ids).values_list("lesson_id", no_count)
+    seen = TokenMastery.objects.filter(user=user, token_id__in=list(token_ids)).values_list("token_id", "seen_count")
+    if not lesson_ids:
+        return set(), dict(seen)
+    if not token_ids:
+        return set(passed.values_list("lesson_id", flat=True)), {}
+    rows = list(passed.union(seen, all=True))
+    return {pk for pk, count in rows if count is None}, {pk: count for pk, count in rows if count is not None}
 
 
 def active_lesson_run(*, user: User, lesson: Lesson) -> LessonRun | None:
@@ -113,14 +159,28 @@ def create_lesson_run(*, user: User, lesson: Lesson, now: datetime, checked_acti
     if existing is not None:  # a timed lesson whose time ran out while no answer came: it failed
         close_timed_out_run(run=existing, now=now)
     # A private lesson (a bubble) is always open to its owner, and to no one else.
-    state = (
-        "open" if lesson.owner_id is not None and lesson.owner_id == user.pk else lesson_state(user=user, lesson=lesson)
-    )
-    if state is None or (lesson.owner_id is not None and lesson.owner_id != user.pk):
+    private = lesson.owner_id is not None
+    if private and lesson.owner_id != user.pk:
         raise NotFound(gettext_lazy("No such lesson."))
-    if state == "locked":
-        raise LessonLocked()
-    exercise_ids = lesson_exercise_ids(lesson, user=user, skipped=learner_skipped_types(user, now))
+    structure = course_structure(lesson.unit.section.course_id)
+    if not private and lesson.pk not in structure.ordered_lesson_ids:
+        raise NotFound(gettext_lazy("No such lesson."))  # not visible to learners
+    exercises, types = _lesson_exercises(lesson)
+    # Unlocking (``rules.lesson_states``) and the adapted order read the learner's rows: one statement.
+    passed, seen = _passed_and_seen(
+        user=user,
+        lesson_ids=() if private else structure.ordered_lesson_ids,
+        token_ids=_tokens_of(exercises) if lesson.adaptive_order else (),
+    )
+    if not private:
+        states = lesson_states(
+            ordered_lesson_ids=structure.ordered_lesson_ids, prerequisites=structure.prerequisites, passed_ids=passed
+        )
+        if states[lesson.pk] == "locked":
+            raise LessonLocked()
+    exercise_ids = _serving_order(
+        exercises, types, seen=seen if lesson.adaptive_order else None, skipped=learner_skipped_types(user, now)
+    )
     if not exercise_ids:
         raise EmptyLesson()
     run = LessonRun.objects.create(

@@ -1,20 +1,24 @@
 """Database side of unlocking: which of a course's lessons a learner may start (rule in progress.rules)."""
 
+from django.db.models import QuerySet
+
 from accounts.models import User
-from courses.models import Course, Lesson
+from courses.models import Course
 from courses.structure import course_structure
 
 from ..models import LessonProgress
 from ..rules import lesson_states
 
 
+def passed_lessons(*, user: User, lesson_ids) -> QuerySet[LessonProgress]:
+    """The learner's progress rows of the passed lessons among ``lesson_ids`` (a look-up by the learner's
+    own index), not run yet: a caller may send it together with another look-up."""
+    return LessonProgress.objects.filter(user=user, lesson_id__in=list(lesson_ids), passes__gte=1)
+
+
 def passed_lesson_ids(*, user: User, lesson_ids) -> set[int]:
-    """Which of ``lesson_ids`` the learner has passed: one look-up by the learner's own index."""
-    return set(
-        LessonProgress.objects.filter(user=user, lesson_id__in=list(lesson_ids), passes__gte=1).values_list(
-            "lesson_id", flat=True
-        )
-    )
+    """Which of ``lesson_ids`` the learner has passed: one query."""
+    return set(passed_lessons(user=user, lesson_ids=lesson_ids).values_list("lesson_id", flat=True))
 
 
 def course_lesson_states(*, user: User, course: Course | int) -> tuple[list[int], dict[int, str]]:
@@ -24,9 +28,3 @@ def course_lesson_states(*, user: User, course: Course | int) -> tuple[list[int]
     ordered = structure.ordered_lesson_ids
     passed = passed_lesson_ids(user=user, lesson_ids=ordered)
     return ordered, lesson_states(ordered_lesson_ids=ordered, prerequisites=structure.prerequisites, passed_ids=passed)
-
-
-def lesson_state(*, user: User, lesson: Lesson) -> str | None:
-    """``"passed" | "open" | "locked"``, or None when the lesson is not published (not visible)."""
-    _, states = course_lesson_states(user=user, course=lesson.unit.section.course_id)
-    return states.get(lesson.pk)
