@@ -556,10 +556,10 @@ def run_state(
             public = kind.public_payload(served_payload(kind, exercise.payload, run_id=run.pk, exercise_id=exercise.pk))
             attach_image_urls([public])
             hints = exercise_hints(course=run.course, exercise_type=exercise.type, payload=exercise.payload)
-    wallet = getattr(run, "wallet_hearts", None)
+    wallet: tuple[int, datetime] | None = getattr(run, "wallet_hearts", None)
     if wallet is None:
         wallet = Wallet.objects.filter(user=user).values_list("hearts", "hearts_anchor_at").first()
-    hearts, next_at = current(*wallet, now) if wallet else (MAX_HEARTS, None)
+    hearts, next_at = current(wallet[0], wallet[1], now) if wallet else (MAX_HEARTS, None)
     total = len(run.exercise_ids)
     return RunState(
         run=run,

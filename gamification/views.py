@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.errors import ServiceError
 from core.pages import service_errors
 from courses.fragments import audio_template, exercise_template
-from courses.models import Checkpoint, Course, Exercise, Lesson
+from courses.models import Checkpoint, Course, Exercise
 from progress.errors import NothingToReview
 from progress.models import Enrollment, ExerciseAttempt, LessonProgress
 
@@ -57,9 +57,10 @@ def _to_hearts_page(request, exc, **kwargs):
 @require_POST
 @service_errors(back=_path_of_lessons_course, on={OutOfHearts: _to_hearts_page})
 def start_lesson(request, slug: str):
-    """Start (or resume) a run of the lesson and open the player."""
-    lesson = get_object_or_404(Lesson.objects.select_related("unit__section__course"), slug=slug)
-    run = services.start_lesson_run(user=request.user, lesson=lesson, now=timezone.now())
+    """Start (or resume) a run of the lesson and open the player (an unknown or hidden lesson: 404)."""
+    run = services.start_lesson_run(user=request.user, lesson=slug, now=timezone.now())
+    lesson = run.lesson  # the row the service read
+    assert lesson is not None  # a lesson's run
     if lesson.notes and not run.answers_count and _first_run(request.user, lesson):
         # The lesson's tips are offered, open, before the learner's first run of it.
         return redirect(reverse("run", args=[run.pk]) + "?tips=1")

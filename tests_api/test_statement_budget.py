@@ -72,6 +72,16 @@ def _long_history(user, course, lesson) -> None:
     )
 
 
+def _enrol(api, first_lessons, *, answer: str | None = None) -> None:
+    """Enrol the learner in each lesson's course by starting (and abandoning) a run of it, in order:
+    one course, or several with the last one current. ``answer``: answer the run's first exercise so."""
+    for lesson in first_lessons:
+        started = api.post(f"{API}lessons/{lesson.slug}/runs/").json()["id"]
+        if answer is not None:
+            _answer(api, started, answer)()
+        api.post(f"{API}runs/{started}/abandon/")
+
+
 def _measure(django_assert_num_queries, name: str, request) -> int:
     with django_assert_num_queries(EXPECTED[name]) as captured:
         response = request()
@@ -101,10 +111,7 @@ def test_statements_per_request(django_assert_num_queries, user, other_user, cli
     counts: dict[str, list[int]] = {name: [] for name in EXPECTED}
     for learner, courses in ((user, [course]), (veteran, [other, course])):
         api = client_for(learner)
-        for c in courses:  # enrolled in one course, or several (the measured one current)
-            first = lessons[0] if c == course else other_lessons[0]
-            started = api.post(f"{API}lessons/{first.slug}/runs/").json()["id"]
-            api.post(f"{API}runs/{started}/abandon/")
+        _enrol(api, [lessons[0] if c == course else other_lessons[0] for c in courses])
         # A first right answer this week joins the league (a one-off cost): outside the counts.
         started = api.post(f"{API}lessons/{lessons[0].slug}/runs/").json()["id"]
         _answer(api, started, "Hello")()
@@ -167,11 +174,8 @@ def test_statements_to_start_a_review_and_a_checkpoint(django_assert_num_queries
     counts: dict[str, list[int]] = {name: [] for name in OTHER_STARTS}
     for learner, courses in ((user, [course]), (veteran, [other, course])):
         api = client_for(learner)
-        for c in courses:  # enrolled in one course, or several (the measured one current)
-            first = lessons[0] if c == course else other_lessons[0]
-            started = api.post(f"{API}lessons/{first.slug}/runs/").json()["id"]
-            _answer(api, started, "zzz")()  # a recent mistake: something to review
-            api.post(f"{API}runs/{started}/abandon/")
+        # A recent mistake in each course: something to review.
+        _enrol(api, [lessons[0] if c == course else other_lessons[0] for c in courses], answer="zzz")
         for name, url in starts.items():
             with django_assert_num_queries(OTHER_STARTS[name]) as captured:
                 response = api.post(url)
