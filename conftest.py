@@ -52,6 +52,16 @@ def _deselect_other_databases(config, items):
         items[:] = kept
 
 
+@pytest.fixture(autouse=True)
+def _default_interface_language():
+    """Every test starts in the default interface language: a request (the test client's) activates
+    its learner's or its Accept-Language's language in this thread and leaves it active after it."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def user(db):
     return UserFactory()

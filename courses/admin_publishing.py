@@ -11,6 +11,7 @@ The exercise form itself refuses to publish a listen or speak exercise without a
 
 from django.contrib import admin, messages
 from django.db.models import Model
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,7 +19,8 @@ from . import publishing
 
 
 def _name(obj: publishing.Content) -> str:
-    return f"{publishing.LEVELS[type(obj)]} {obj.slug}"
+    """``Lesson es-l-01-01-01``: the model's name in the interface language, then the slug."""
+    return f"{capfirst(obj._meta.verbose_name)} {obj.slug}"
 
 
 class PublishingCheckMixin:

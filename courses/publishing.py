@@ -30,14 +30,6 @@ from .models import Course, Exercise, Lesson, LessonExercise, Section, Unit
 #: Exercise types whose audio is part of the exercise (the question, or the model to repeat).
 AUDIO_TYPES = frozenset({"listen", "speak"})
 
-LEVELS: dict[type[Model], str] = {
-    Course: "course",
-    Section: "section",
-    Unit: "unit",
-    Lesson: "lesson",
-    Exercise: "exercise",
-}
-
 
 def servable_q(prefix: str = "") -> Q:
     """Exercises (reached through ``prefix``, e.g. ``"exercise__"``) that may be served to a learner:

@@ -6,7 +6,7 @@ follow it; error codes and field names never change."""
 import uuid
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
@@ -15,13 +15,6 @@ from courses.tests.sample_courses import new_course
 from gamification.tests.helpers import set_wallet
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _interface_language_back_to_default():
-    """A request activates its language in this thread: leave the default to the next test."""
-    yield
-    translation.deactivate()
 
 
 def client_with(user, *, accept_language: str) -> APIClient:
