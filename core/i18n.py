@@ -4,14 +4,49 @@ Django reads compiled ``.mo`` files. They are built, not committed: ``make run``
 test suite's start call ``compile_catalogues``, which uses polib (pure Python), so a machine without
 GNU gettext can still serve the translated interface. Only ``makemessages`` (finding new strings)
 needs gettext's xgettext.
+
+``interpolate_lazy`` fills a translatable sentence's placeholders when the text is shown, not when it
+is made: for sentences built in one language and read in another (a course file's problems).
 """
 
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import polib
 from django.conf import settings
+from django.utils.functional import lazy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def _interpolate(message: "StrOrPromise", params: dict) -> str:
+    return str(message) % params if params else str(message)
+
+
+_interpolate_lazy = lazy(_interpolate, str)
+
+
+def interpolate_lazy(message: "StrOrPromise", /, **params: object) -> str:
+    """``message`` (a ``gettext_lazy`` or ``ngettext_lazy`` sentence with ``%(name)s`` placeholders)
+    filled with ``params``, as a lazy string: it is translated, and its lazy params with it, in the
+    language active when it is turned into text (a template, ``str()``, an f-string), whatever the
+    language was when it was made. ``==``, ``in`` and ``+`` work as on the English text."""
+    return cast(str, _interpolate_lazy(message, params))  # a lazy str: typed as the text it becomes
+
+
+def _join(separator: str, items: list) -> str:
+    return separator.join(str(item) for item in items)
+
+
+_join_lazy = lazy(_join, str)
+
+
+def join_lazy(separator: str, items: list) -> str:
+    """``separator.join(items)`` for lazy strings, itself lazy (``str.join`` would translate them now)."""
+    return cast(str, _join_lazy(separator, list(items)))
 
 
 def catalogue_files() -> list[Path]:

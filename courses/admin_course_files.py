@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -57,9 +58,12 @@ class CourseFileForm(forms.Form):
         limit = settings.MALLARD_COURSE_FILE_MAX_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
-                _("The file is %(size)s bytes; a course file may be at most %(limit)s bytes.")
-                % {"size": f"{upload.size:,}", "limit": f"{limit:,}"},
+                _("The file is %(size)s bytes; a course file may be at most %(limit)s bytes."),
                 code="too_large",
+                params={
+                    "size": number_format(upload.size, force_grouping=True),
+                    "limit": number_format(limit, force_grouping=True),
+                },
             )
         return upload
 

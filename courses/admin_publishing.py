@@ -37,7 +37,7 @@ class PublishingCheckMixin:
             messages.error(
                 request,
                 _("Not published: %(problems)s. %(name)s was saved as a draft.")
-                % {"problems": "; ".join(problems), "name": _name(obj)},
+                % {"problems": "; ".join(str(p) for p in problems), "name": _name(obj)},
             )
 
     @admin.action(description=gettext_lazy("Publish selected (refuses what is incomplete)"), permissions=["change"])
@@ -50,7 +50,9 @@ class PublishingCheckMixin:
                 % {"count": len(result.changed), "slugs": ", ".join(o.slug for o in result.changed)},
             )
         for _obj, problems in result.refused:
-            messages.error(request, _("Not published: %(problems)s.") % {"problems": "; ".join(problems)})
+            messages.error(
+                request, _("Not published: %(problems)s.") % {"problems": "; ".join(str(p) for p in problems)}
+            )
         if result.unchanged:
             messages.info(
                 request, _("Already published: %(slugs)s.") % {"slugs": ", ".join(o.slug for o in result.unchanged)}

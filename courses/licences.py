@@ -4,12 +4,15 @@ A course records its content licence (name, short name, link) and the repository
 instance a LibreLingo course). Licences such as CC BY and CC BY-SA are granted on condition that the
 work is attributed: learners must be shown the licence and where the content comes from. So a course
 under such a licence cannot be published while its attribution is incomplete. Pure functions: the
-model's ``clean``, the publishing service and the course-file validator all call ``attribution_problems``.
+model's ``clean``, the publishing service and the course-file validator all call ``attribution_problems``,
+whose sentences are translated when shown.
 """
 
 import re
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.i18n import interpolate_lazy as lazy_text
 
 #: licences that ask for no attribution (public-domain dedications); every other named licence does
 _NO_ATTRIBUTION = re.compile(r"^\s*(cc0|cc-0|cc zero|public domain|unlicense|the unlicense)\b", re.IGNORECASE)
@@ -33,11 +36,9 @@ def attribution_problems(*, short_name: str, name: str, url: str, source: str) -
     label = short_name.strip() or name.strip()
     problems = {}
     if not url.strip():
-        problems["license_url"] = gettext(
-            "%(licence)s requires attribution: give the link to the licence before publishing."
-        ) % {"licence": label}
+        message = _("%(licence)s requires attribution: give the link to the licence before publishing.")
+        problems["license_url"] = lazy_text(message, licence=label)
     if not source.strip():
-        problems["source_repository"] = gettext(
-            "%(licence)s requires attribution: give the source the content comes from before publishing."
-        ) % {"licence": label}
+        message = _("%(licence)s requires attribution: give the source the content comes from before publishing.")
+        problems["source_repository"] = lazy_text(message, licence=label)
     return problems

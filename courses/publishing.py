@@ -11,17 +11,22 @@ One rule, used by the admin's saves and actions and by the course-file import (d
 
 The rules themselves are pure functions over small facts (``ExerciseFacts`` and the children's
 verdicts), so the import applies them to the file before writing anything; ``publishing_problems``
-reads those facts from the database for the admin, in one query per level whatever the size.
+reads those facts from the database for the admin, in one query per level whatever the size. Their
+sentences are lazy translatable strings, read in the language active where they are shown.
 """
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Model, Q
-from django.utils.translation import gettext, gettext_lazy
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import Action, log_event
+from core.i18n import interpolate_lazy as lazy_text
+from core.i18n import join_lazy
 
 from . import licences
 from .content_version import content_changed
@@ -62,10 +67,8 @@ def exercise_problem(exercise: ExerciseFacts, *, audio_known: bool = True) -> st
     """What stops the exercise from being published, or None. ``audio_known=False`` (the course-file
     import: audio is never part of a file) skips the audio rule."""
     if audio_known and exercise.type in AUDIO_TYPES and not exercise.has_audio:
-        return gettext("exercise %(slug)s is a %(type)s exercise with no audio") % {
-            "slug": exercise.slug,
-            "type": exercise.type,
-        }
+        message = _("exercise %(slug)s is a %(type)s exercise with no audio")
+        return lazy_text(message, slug=exercise.slug, type=exercise.type)
     return None
 
 
@@ -74,15 +77,13 @@ def lesson_problem(slug: str, exercises: Sequence[ExerciseFacts], *, audio_known
     if any(e.published and exercise_problem(e, audio_known=audio_known) is None for e in exercises):
         return None
     if not exercises:
-        return gettext("lesson %(slug)s has no exercise") % {"slug": slug}
+        return lazy_text(_("lesson %(slug)s has no exercise"), slug=slug)
     published = [e for e in exercises if e.published]
     if not published:
-        return gettext("lesson %(slug)s has no published exercise") % {"slug": slug}
-    reasons = "; ".join(p for e in published if (p := exercise_problem(e, audio_known=audio_known)))
-    return gettext("lesson %(slug)s has no published exercise that can be served (%(reasons)s)") % {
-        "slug": slug,
-        "reasons": reasons,
-    }
+        return lazy_text(_("lesson %(slug)s has no published exercise"), slug=slug)
+    reasons = join_lazy("; ", [p for e in published if (p := exercise_problem(e, audio_known=audio_known))])
+    message = _("lesson %(slug)s has no published exercise that can be served (%(reasons)s)")
+    return lazy_text(message, slug=slug, reasons=reasons)
 
 
 def container_problem(level: str, slug: str, child: str, children: Iterable[tuple[bool, bool]]) -> str | None:
@@ -91,23 +92,22 @@ def container_problem(level: str, slug: str, child: str, children: Iterable[tupl
     children = list(children)
     if any(published and ok for published, ok in children):
         return None
-    none, none_publishable = _CONTAINER_PROBLEMS[(level, child)]
-    return (none if not children else none_publishable) % {"slug": slug}
+    if not children:
+        return lazy_text(NO_CHILD[level, child], slug=slug)
+    return lazy_text(NO_PUBLISHABLE_CHILD[level, child], slug=slug)
 
 
-#: ``container_problem``'s sentences per (level, child): none at all, none publishable.
-_CONTAINER_PROBLEMS = {
-    ("unit", "lesson"): (
-        gettext_lazy("unit %(slug)s has no lesson"),
-        gettext_lazy("unit %(slug)s has no publishable lesson (a published lesson that passes its own check)"),
-    ),
-    ("section", "unit"): (
-        gettext_lazy("section %(slug)s has no unit"),
-        gettext_lazy("section %(slug)s has no publishable unit (a published unit that passes its own check)"),
-    ),
-    ("course", "section"): (
-        gettext_lazy("course %(slug)s has no section"),
-        gettext_lazy("course %(slug)s has no publishable section (a published section that passes its own check)"),
+#: (level, child) -> the sentence for a container with no child at all, and with none publishable
+NO_CHILD = {
+    ("unit", "lesson"): _("unit %(slug)s has no lesson"),
+    ("section", "unit"): _("section %(slug)s has no unit"),
+    ("course", "section"): _("course %(slug)s has no section"),
+}
+NO_PUBLISHABLE_CHILD = {
+    ("unit", "lesson"): _("unit %(slug)s has no publishable lesson (a published lesson that passes its own check)"),
+    ("section", "unit"): _("section %(slug)s has no publishable unit (a published unit that passes its own check)"),
+    ("course", "section"): _(
+        "course %(slug)s has no publishable section (a published section that passes its own check)"
     ),
 }
 
@@ -189,10 +189,7 @@ def _problems(obj: Content, tree: _Tree) -> list[str]:
         attribution = licences.attribution_problems(
             short_name=obj.license_short_name, name=obj.license_name, url=obj.license_url, source=obj.source_repository
         )
-        found = [
-            gettext("course %(slug)s: %(problem)s") % {"slug": obj.slug, "problem": message}
-            for message in attribution.values()
-        ]
+        found = [lazy_text(_("course %(slug)s: %(problem)s"), slug=obj.slug, problem=m) for m in attribution.values()]
         problem = tree.course(obj.pk, obj.slug)
         return found + ([problem] if problem else [])
     check = {Section: tree.section, Unit: tree.unit, Lesson: tree.lesson}[type(obj)]
@@ -251,6 +248,12 @@ def set_published(*, objects: Sequence[Content], published: bool) -> PublishResu
     return result
 
 
+def _stored(problems: list[str]) -> list[str]:
+    """Sentences as the audit trail keeps them: in the site's language (LANGUAGE_CODE), like the logs."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return [str(p) for p in problems]
+
+
 #: Bottom-up order: a container's check reads its children's published flags as they end up.
 _ORDER = (Exercise, Lesson, Unit, Section, Course)
 
@@ -277,6 +280,6 @@ def keep_publishable(*, objects: Iterable[Model | None]) -> list[tuple[Content, 
                     obj=row,
                     action=Action.UPDATE,
                     changes={"is_published": [True, False]},
-                    data={"publishing_refused": problems},
+                    data={"publishing_refused": _stored(problems)},
                 )
     return refused

@@ -15,13 +15,17 @@ Hostile input is refused while composing, before any Python object is built: anc
 (``&name`` / ``*name``: an "alias bomb" expands a few kilobytes into billions of nodes), nesting deeper
 than ``MAX_DEPTH``, and strings that no database column can hold (a NUL character or a lone UTF-16
 surrogate written as an escape, ``"\\0"`` or ``"\\ud800"``) — each reported at its own line.
+Those refusals are Mallard's own sentences, translated when shown; what PyYAML itself says of a
+syntax error stays in its English.
 """
 
 import re
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext_lazy as _
 
+from core.i18n import interpolate_lazy as lazy_text
 from core.text import storable
 
 BOOL_TAG = "tag:yaml.org,2002:bool"
@@ -70,19 +74,18 @@ class Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in course files; write the value out", event.start_mark
+                None, None, _("aliases (*name) are not allowed in course files; write the value out"), event.start_mark
             )
         event = self.peek_event()
         if getattr(event, "anchor", None) is not None:
             raise yaml.composer.ComposerError(
-                None, None, "anchors (&name) are not allowed in course files; write the value out", event.start_mark
+                None, None, _("anchors (&name) are not allowed in course files; write the value out"), event.start_mark
             )
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise yaml.composer.ComposerError(
-                    None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark
-                )
+                message = lazy_text(_("nested more than %(limit)s levels deep"), limit=MAX_DEPTH)
+                raise yaml.composer.ComposerError(None, None, message, event.start_mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -91,7 +94,7 @@ class Loader(yaml.SafeLoader):
         value = super().construct_scalar(node)
         if isinstance(value, str) and not storable(value):
             raise yaml.constructor.ConstructorError(
-                None, None, "a NUL character or a lone surrogate (\\0, \\ud800 …) cannot be stored", node.start_mark
+                None, None, _("a NUL character or a lone surrogate (\\0, \\ud800 …) cannot be stored"), node.start_mark
             )
         return value
 
@@ -158,13 +161,15 @@ def load(text: str, *, strings: bool = False) -> Any:
         context = exc.context or ""
         if context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
             context += f" (started at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}):"
-        message = " ".join(part for part in (context, exc.problem) if part)
+        # a lazy (translated) problem of Mallard's own is kept as it is, to be translated when shown
+        message = " ".join(str(part) for part in (context, exc.problem) if part) if context else exc.problem
         raise YamlSyntaxError(line, column, message or str(exc)) from None
     except yaml.reader.ReaderError as exc:  # a character YAML forbids (e.g. a raw NUL): find its line
         before = text[: exc.position] if isinstance(exc.position, int) else ""
         line = before.count("\n") + 1
         column = len(before) - (before.rfind("\n") + 1) + 1
-        raise YamlSyntaxError(line, column, f"unacceptable character #x{exc.character:04x}") from None
+        message = lazy_text(_("unacceptable character %(character)s"), character=f"#x{exc.character:04x}")
+        raise YamlSyntaxError(line, column, message) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(1, 1, str(exc)) from None
 

@@ -3,10 +3,14 @@
 from pathlib import Path
 from typing import IO
 
+from django.utils.translation import gettext_lazy as _
+
+from core.i18n import interpolate_lazy as lazy_text
+
 from .errors import CourseFileError, Problem, Problems, TooManyProblems
 from .loader import YamlSyntaxError, load
 from .spec import CourseFile
-from .validate import validate
+from .validate import describe, validate
 
 Source = str | Path | IO
 
@@ -18,7 +22,8 @@ def read_source(source: Source, *, name: str | None = None) -> tuple[str, str]:
         try:
             raw = Path(source).read_bytes()
         except OSError as exc:
-            raise CourseFileError([Problem(filename, 1, "(file)", f"cannot read the file: {exc.strerror}")]) from None
+            message = lazy_text(_("cannot read the file: %(error)s"), error=exc.strerror)
+            raise CourseFileError([Problem(filename, 1, "(file)", message)]) from None
     else:
         filename = name or str(getattr(source, "name", None) or "<upload>")
         raw = source.read()
@@ -28,7 +33,12 @@ def read_source(source: Source, *, name: str | None = None) -> tuple[str, str]:
         return raw.decode("utf-8-sig"), filename
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise CourseFileError([Problem(filename, line, "(file)", "the file is not valid UTF-8")]) from None
+        raise CourseFileError([Problem(filename, line, "(file)", _("the file is not valid UTF-8"))]) from None
+
+
+def invalid_yaml(exc: YamlSyntaxError) -> str:
+    """The YAML parser's own words (English, from PyYAML) in a translated sentence with the column."""
+    return lazy_text(_("invalid YAML at column %(column)s: %(error)s"), column=exc.column, error=exc.message)
 
 
 def parse_text(text: str, *, filename: str) -> CourseFile:
@@ -37,12 +47,11 @@ def parse_text(text: str, *, filename: str) -> CourseFile:
     try:
         data = load(text)
     except YamlSyntaxError as exc:
-        raise CourseFileError(
-            [Problem(filename, exc.line, "(yaml)", f"invalid YAML at column {exc.column}: {exc.message}")]
-        ) from None
+        raise CourseFileError([Problem(filename, exc.line, "(yaml)", invalid_yaml(exc))]) from None
     if not isinstance(data, dict):
-        got = "an empty file" if data is None else f"a {type(data).__name__.replace('Line', '').lower()}"
-        raise CourseFileError([Problem(filename, getattr(data, "line", 1), "(file)", f"expected a mapping, got {got}")])
+        got = _("an empty file") if data is None else describe(data)
+        message = lazy_text(_("expected a mapping, got %(got)s"), got=got)
+        raise CourseFileError([Problem(filename, getattr(data, "line", 1), "(file)", message)])
     try:
         result = validate(data, filename=filename, problems=problems)
     except TooManyProblems:

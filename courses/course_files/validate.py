@@ -1,5 +1,8 @@
 """Turn parsed YAML (with positions) into a ``CourseFile``, collecting every problem with its line.
 
+Every problem is a whole translatable sentence, filled in when shown (``errors.Problem``); the kinds of
+mapping (``_("a lesson")``) and of value (``describe``) it names are translated with it.
+
 Checks, in one pass over the tree: the shape of every mapping (unknown keys, missing required
 keys, wrong types, bad enum values, lengths), then across the tree: duplicate ordinals among
 siblings, duplicate slugs, duplicate tokens, exercise tokens missing from the lexicon, dangling
@@ -12,7 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
 
+from core.i18n import interpolate_lazy as lazy_text
 from courses import exercise_types, licences
 from courses.content_languages import LANGUAGE_CODES, TRANSLATED_FIELDS, source_language
 from courses.models import MIN_TIME_LIMIT_SEC, Checkpoint, Course, Exercise, Language, Lesson, Section, Token, Unit
@@ -42,6 +47,16 @@ MAX_SMALLINT = 32767
 DEFAULT_COLOR = Unit._meta.get_field("color").default
 
 
+#: a slug used twice in the file, per kind of row (whole sentences, each translated)
+DUPLICATE_SLUG = {
+    "section": _("duplicate section slug %(slug)s (also %(path)s, line %(line)s)"),
+    "unit": _("duplicate unit slug %(slug)s (also %(path)s, line %(line)s)"),
+    "lesson": _("duplicate lesson slug %(slug)s (also %(path)s, line %(line)s)"),
+    "exercise": _("duplicate exercise slug %(slug)s (also %(path)s, line %(line)s)"),
+    "checkpoint": _("duplicate checkpoint slug %(slug)s (also %(path)s, line %(line)s)"),
+}
+
+
 def _max(model, name: str) -> int:
     return model._meta.get_field(name).max_length
 
@@ -59,7 +74,7 @@ class Key:
     min_value: int | None = None
     nonblank: bool = False
     pattern: re.Pattern | None = None
-    pattern_hint: str = ""
+    pattern_hint: str = ""  # a noun phrase: "… is not <pattern_hint>"
 
 
 def _str(name, model=None, field=None, **kw) -> Key:
@@ -73,6 +88,15 @@ LANGUAGE_KEYS = (
     _str("native_name", Language),
 )
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def _url(name: str, field: str) -> Key:
+    """An optional http(s) link, as long as the course's ``field`` can hold."""
+    return Key(
+        name, "str", default="", max_length=_max(Course, field), pattern=URL_RE, pattern_hint=_("an http(s) link")
+    )
+
+
 COURSE_KEYS = (
     Key("slug", "slug", required=True, max_length=_max(Course, "slug")),
     _str("title", Course, required=True, nonblank=True),
@@ -80,14 +104,7 @@ COURSE_KEYS = (
     Key("from_language", "map", required=True),
     Key("to_language", "map", required=True),
     Key("license", "map", default=None),
-    Key(
-        "source",
-        "str",
-        default="",
-        max_length=_max(Course, "source_repository"),
-        pattern=URL_RE,
-        pattern_hint="an http(s) link",
-    ),
+    _url("source", "source_repository"),
     Key("special_characters", "strlist", default=()),
     Key("published", "bool", default=False),
     Key("translations", "map", default=None),
@@ -95,9 +112,7 @@ COURSE_KEYS = (
 LICENSE_KEYS = (
     _str("name", Course, "license_name"),
     _str("short_name", Course, "license_short_name"),
-    Key(
-        "url", "str", default="", max_length=_max(Course, "license_url"), pattern=URL_RE, pattern_hint="an http(s) link"
-    ),
+    _url("url", "license_url"),
 )
 #: a special character is a key of the player's keyboard: one letter or a few (a digraph, a combining mark)
 SPECIAL_CHARACTER_MAX = 4
@@ -124,7 +139,7 @@ UNIT_KEYS = (
     Key("slug", "slug", max_length=_max(Unit, "slug")),
     _str("title", Unit, required=True, nonblank=True),
     _str("icon", Unit),
-    Key("color", "str", default=DEFAULT_COLOR, pattern=COLOR_RE, pattern_hint="a hex colour like #58cc02"),
+    Key("color", "str", default=DEFAULT_COLOR, pattern=COLOR_RE, pattern_hint=_("a hex colour like #58cc02")),
     _str("description"),
     Key("published", "bool", default=True),
     Key("lessons", "list", default=()),
@@ -179,18 +194,19 @@ ROOT_KEYS = (
 
 
 def describe(value: Any) -> str:
+    """What a value is, as a noun phrase for "expected …, got <this>" (translated when shown)."""
     if value is None:
-        return "nothing (null)"
+        return _("nothing (null)")
     if isinstance(value, bool):
-        return f"a boolean ({value!r})".replace("True", "true").replace("False", "false")
+        return lazy_text(_("a boolean (%(value)s)"), value="true" if value else "false")
     if isinstance(value, int | float):
-        return f"a number ({value})"
+        return lazy_text(_("a number (%(value)s)"), value=value)
     if isinstance(value, str):
-        return f"a string ({value!r})"
+        return lazy_text(_("a string (%(value)s)"), value=repr(value))
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     return type(value).__name__
 
 
@@ -228,20 +244,20 @@ class Validator:
     def fields(self, node: Any, line: int, path: str, keys: tuple[Key, ...], what: str) -> dict | None:
         """Check one mapping against ``keys``; return its values (defaults filled in), or None."""
         if not isinstance(node, dict):
-            self.add(line, path, f"expected a mapping ({what}), got {describe(node)}")
+            self.add(
+                line, path, lazy_text(_("expected a mapping (%(what)s), got %(got)s"), what=what, got=describe(node))
+            )
             return None
         by_name = {k.name: k for k in keys}
         for key, key_line in getattr(node, "duplicate_keys", []):
-            self.add(key_line, join(path, key), "duplicate key: it appears more than once in this mapping")
+            self.add(key_line, join(path, key), _("duplicate key: it appears more than once in this mapping"))
         values: dict[str, Any] = {}
         ok = True
         for key, value in node.items():
             key_line = node.key_lines.get(key, node.line) if isinstance(node, LineDict) else line
             spec = by_name.get(key) if isinstance(key, str) else None
             if spec is None:
-                close = difflib.get_close_matches(str(key), list(by_name), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else f" (allowed: {', '.join(by_name)})"
-                self.add(key_line, join(path, key), f"unknown key {key!r} in {what}{hint}")
+                self.add(key_line, join(path, key), unknown_key(key, list(by_name), what))
                 ok = False
                 continue
             if not self.check_value(spec, value, key_line, join(path, key)):
@@ -251,7 +267,11 @@ class Validator:
         for spec in keys:
             if spec.name not in node:
                 if spec.required:
-                    self.add(node_line(node, line), path, f"missing required key {spec.name!r} in {what}")
+                    self.add(
+                        node_line(node, line),
+                        path,
+                        lazy_text(_("missing required key %(key)s in %(what)s"), key=repr(spec.name), what=what),
+                    )
                     ok = False
                 else:
                     values[spec.name] = list(spec.default) if isinstance(spec.default, tuple) else spec.default
@@ -261,58 +281,91 @@ class Validator:
         kind = spec.kind
         if kind in ("str", "slug"):
             if not isinstance(value, str):
-                self.add(line, path, f"expected a string, got {describe(value)}")
+                self.add(line, path, lazy_text(_("expected a string, got %(got)s"), got=describe(value)))
                 return False
             if spec.nonblank and not value.strip():
-                self.add(line, path, "must not be empty")
+                self.add(line, path, _("must not be empty"))
                 return False
             if spec.max_length and len(value) > spec.max_length:
-                self.add(line, path, f"is {len(value)} characters long; the limit is {spec.max_length}")
+                self.add(
+                    line,
+                    path,
+                    lazy_text(
+                        _("is %(length)s characters long; the limit is %(limit)s"),
+                        length=len(value),
+                        limit=spec.max_length,
+                    ),
+                )
                 return False
             if kind == "slug" and not SLUG_RE.match(value):
-                self.add(line, path, f"{value!r} is not a valid slug: use lower-case letters, digits and hyphens")
+                self.add(
+                    line,
+                    path,
+                    lazy_text(
+                        _("%(value)s is not a valid slug: use lower-case letters, digits and hyphens"),
+                        value=repr(value),
+                    ),
+                )
                 return False
             if spec.choices and value not in spec.choices:
-                self.add(line, path, f"{value!r} is not one of: {', '.join(spec.choices)}")
+                self.add(
+                    line,
+                    path,
+                    lazy_text(
+                        _("%(value)s is not one of: %(choices)s"), value=repr(value), choices=", ".join(spec.choices)
+                    ),
+                )
                 return False
             if spec.pattern and not spec.pattern.match(value):
-                self.add(line, path, f"{value!r} is not {spec.pattern_hint}")
+                self.add(
+                    line,
+                    path,
+                    lazy_text(_("%(value)s is not %(expected)s"), value=repr(value), expected=spec.pattern_hint),
+                )
                 return False
             return True
         if kind == "int":
             if isinstance(value, bool) or not isinstance(value, int):
-                self.add(line, path, f"expected a whole number, got {describe(value)}")
+                self.add(line, path, lazy_text(_("expected a whole number, got %(got)s"), got=describe(value)))
                 return False
             if spec.min_value is not None and value < spec.min_value:
-                self.add(line, path, f"must be at least {spec.min_value}, got {value}")
+                self.add(
+                    line,
+                    path,
+                    lazy_text(_("must be at least %(limit)s, got %(value)s"), limit=spec.min_value, value=value),
+                )
                 return False
             if value > MAX_SMALLINT:
-                self.add(line, path, f"must be at most {MAX_SMALLINT}, got {value}")
+                self.add(line, path, at_most(MAX_SMALLINT, value))
                 return False
             return True
         if kind == "bool":
             if not isinstance(value, bool):
-                self.add(line, path, f"expected true or false, got {describe(value)}")
+                self.add(line, path, lazy_text(_("expected true or false, got %(got)s"), got=describe(value)))
                 return False
             return True
         if kind == "list":
             if not isinstance(value, list):
-                self.add(line, path, f"expected a list, got {describe(value)}")
+                self.add(line, path, lazy_text(_("expected a list, got %(got)s"), got=describe(value)))
                 return False
             return True
         if kind == "map":
             if not isinstance(value, dict):
-                self.add(line, path, f"expected a mapping, got {describe(value)}")
+                self.add(line, path, lazy_text(_("expected a mapping, got %(got)s"), got=describe(value)))
                 return False
             return True
         if kind == "strlist":
             if not isinstance(value, list):
-                self.add(line, path, f"expected a list of strings, got {describe(value)}")
+                self.add(line, path, lazy_text(_("expected a list of strings, got %(got)s"), got=describe(value)))
                 return False
             ok = True
             for i, item in enumerate(value):
                 if not isinstance(item, str):
-                    self.add(item_line(value, i, line), join(path, i), f"expected a string, got {describe(item)}")
+                    self.add(
+                        item_line(value, i, line),
+                        join(path, i),
+                        lazy_text(_("expected a string, got %(got)s"), got=describe(item)),
+                    )
                     ok = False
             return ok
         raise AssertionError(kind)
@@ -320,7 +373,7 @@ class Validator:
     # ----------------------------------------------------------------- the tree
 
     def document(self, data: Any, filename: str) -> CourseFile | None:
-        root = self.fields(data, 1, "", ROOT_KEYS, "the course file")
+        root = self.fields(data, 1, "", ROOT_KEYS, _("the course file"))
         if root is None:
             if not isinstance(data, dict):
                 return None
@@ -330,7 +383,11 @@ class Validator:
             self.add(
                 key_line(data, "format"),
                 "format",
-                f"unsupported format version {root['format']}; this Mallard reads format {FORMAT_VERSION}",
+                lazy_text(
+                    _("unsupported format version %(version)s; this Mallard reads format %(supported)s"),
+                    version=root["format"],
+                    supported=FORMAT_VERSION,
+                ),
             )
         node = data.get("course")
         course = self.course(node, key_line(data, "course")) if "course" in data else None
@@ -352,19 +409,19 @@ class Validator:
         return result if course is not None else None
 
     def course(self, node: Any, line: int) -> CourseSpec | None:
-        values = self.fields(node, line, "course", COURSE_KEYS, "the course")
+        values = self.fields(node, line, "course", COURSE_KEYS, _("the course"))
         languages = {}
         for side in ("from_language", "to_language"):
             sub = node.get(side) if isinstance(node, dict) else None
             if isinstance(sub, dict):
-                lv = self.fields(sub, key_line(node, side), f"course.{side}", LANGUAGE_KEYS, "a language")
+                lv = self.fields(sub, key_line(node, side), f"course.{side}", LANGUAGE_KEYS, _("a language"))
                 if lv:
                     where = Where(sub.line if isinstance(sub, LineDict) else line, f"course.{side}")
                     languages[side] = LanguageSpec(lv["code"], lv["name"], lv["native_name"], where)
         license_spec = LicenseSpec()
         sub = node.get("license") if isinstance(node, dict) else None
         if isinstance(sub, dict):
-            lv = self.fields(sub, key_line(node, "license"), "course.license", LICENSE_KEYS, "a licence")
+            lv = self.fields(sub, key_line(node, "license"), "course.license", LICENSE_KEYS, _("a licence"))
             if lv is None:
                 values = None
             else:
@@ -379,7 +436,7 @@ class Validator:
             self.add(
                 key_line(node, "to_language"),
                 "course.to_language.code",
-                "a course must teach a language other than the one it is taught from",
+                _("a course must teach a language other than the one it is taught from"),
             )
         if values["published"]:
             problems = licences.attribution_problems(
@@ -422,17 +479,28 @@ class Validator:
                 self.add(
                     language_line,
                     language_path,
-                    f"{language!r} is not an interface language of Mallard ({', '.join(LANGUAGE_CODES)})",
+                    lazy_text(
+                        _("%(language)s is not an interface language of Mallard (%(languages)s)"),
+                        language=repr(language),
+                        languages=", ".join(LANGUAGE_CODES),
+                    ),
                 )
                 continue
             if language == self.source:
                 self.add(
                     language_line,
                     language_path,
-                    f"{language!r} is the language this course is written in: put these texts in the fields themselves",
+                    lazy_text(
+                        _(
+                            "%(language)s is the language this course is written in: "
+                            "put these texts in the fields themselves"
+                        ),
+                        language=repr(language),
+                    ),
                 )
                 continue
-            values = self.fields(texts, language_line, language_path, keys, f"the {language!r} texts")
+            what = lazy_text(_("the %(language)s texts"), language=repr(language))
+            values = self.fields(texts, language_line, language_path, keys, what)
             if values is not None:
                 texts_given = {name: values[name] for name in names if values[name]}
                 if texts_given:
@@ -444,8 +512,11 @@ class Validator:
         line = key_line(node, "special_characters")
         ok = True
         if len(chars) > SPECIAL_CHARACTERS_MAX:
+            message = _("lists %(count)s keys; the limit is %(limit)s")
             self.add(
-                line, "course.special_characters", f"lists {len(chars)} keys; the limit is {SPECIAL_CHARACTERS_MAX}"
+                line,
+                "course.special_characters",
+                lazy_text(message, count=len(chars), limit=SPECIAL_CHARACTERS_MAX),
             )
             ok = False
         seen: set[str] = set()
@@ -455,11 +526,15 @@ class Validator:
                 self.add(
                     item_line(items, i, line),
                     path,
-                    f"{char!r} is not a key: give 1 to {SPECIAL_CHARACTER_MAX} characters, not blank",
+                    lazy_text(
+                        _("%(key)s is not a key: give 1 to %(limit)s characters, not blank"),
+                        key=repr(char),
+                        limit=SPECIAL_CHARACTER_MAX,
+                    ),
                 )
                 ok = False
             elif char in seen:
-                self.add(item_line(items, i, line), path, f"{char!r} is listed twice")
+                self.add(item_line(items, i, line), path, lazy_text(_("%(key)s is listed twice"), key=repr(char)))
                 ok = False
             seen.add(char)
         return ok
@@ -471,7 +546,7 @@ class Validator:
         seen: dict[str, Where] = {}
         for i, node in enumerate(nodes):
             path = f"tokens[{i}]"
-            values = self.fields(node, item_line(nodes, i, line), path, TOKEN_KEYS, "a token")
+            values = self.fields(node, item_line(nodes, i, line), path, TOKEN_KEYS, _("a token"))
             if values is None:
                 continue
             where = Where(node_line(node, line), path)
@@ -481,7 +556,12 @@ class Validator:
                 self.add(
                     key_line(node, "text"),
                     f"{path}.text",
-                    f"duplicate token {text!r} (first at {first.path}, line {first.line})",
+                    lazy_text(
+                        _("duplicate token %(text)s (first at %(path)s, line %(line)s)"),
+                        text=repr(text),
+                        path=first.path,
+                        line=first.line,
+                    ),
                 )
                 continue
             seen[text] = where
@@ -500,7 +580,12 @@ class Validator:
                 self.add(
                     key_line(node, "ordinal"),
                     f"{join(path, i)}.ordinal",
-                    f"duplicate ordinal {ordinal} (also {first.path}, line {first.line})",
+                    lazy_text(
+                        _("duplicate ordinal %(ordinal)s (also %(path)s, line %(line)s)"),
+                        ordinal=ordinal,
+                        path=first.path,
+                        line=first.line,
+                    ),
                 )
                 continue
             line = item_line(nodes, i, nodes_line(nodes))
@@ -519,13 +604,13 @@ class Validator:
             self.add(
                 where_line,
                 f"{path}.slug" if isinstance(node, dict) and "slug" in node else path,
-                f"duplicate {model} slug {slug!r} (also {first.path}, line {first.line})",
+                lazy_text(DUPLICATE_SLUG[model], slug=repr(slug), path=first.path, line=first.line),
             )
         else:
             seen[slug] = Where(where_line, path)
 
     def section(self, node: Any, line: int, path: str, parents: tuple) -> SectionSpec | None:
-        values = self.fields(node, line, path, SECTION_KEYS, "a section")
+        values = self.fields(node, line, path, SECTION_KEYS, _("a section"))
         if values is None:
             # still look inside, so one bad key does not hide the problems below it
             if isinstance(node, dict) and isinstance(node.get("units"), list) and _int(node.get("ordinal")):
@@ -551,7 +636,7 @@ class Validator:
         )
 
     def unit(self, node: Any, line: int, path: str, parents: tuple) -> UnitSpec | None:
-        values = self.fields(node, line, path, UNIT_KEYS, "a unit")
+        values = self.fields(node, line, path, UNIT_KEYS, _("a unit"))
         if values is None:
             if isinstance(node, dict) and isinstance(node.get("lessons"), list) and _int(node.get("ordinal")):
                 self.siblings(node["lessons"], f"{path}.lessons", self.lesson, (*parents, node["ordinal"]))
@@ -584,11 +669,11 @@ class Validator:
             return None
         path = f"{path}.checkpoint"
         line = key_line(parent, "checkpoint")
-        values = self.fields(node, line, path, CHECKPOINT_KEYS, "a checkpoint")
+        values = self.fields(node, line, path, CHECKPOINT_KEYS, _("a checkpoint"))
         if values is None:
             return None
         if values["pass_percent"] > 100:
-            self.add(key_line(node, "pass_percent"), f"{path}.pass_percent", "must be at most 100")
+            self.add(key_line(node, "pass_percent"), f"{path}.pass_percent", _("must be at most 100"))
             return None
         slug = values["slug"] or checkpoint_slug(self.course_slug, *ordinals)
         where = Where(line, path)  # the line of ``checkpoint:``
@@ -615,7 +700,7 @@ class Validator:
         )
 
     def lesson(self, node: Any, line: int, path: str, parents: tuple) -> LessonSpec | None:
-        values = self.fields(node, line, path, LESSON_KEYS, "a lesson")
+        values = self.fields(node, line, path, LESSON_KEYS, _("a lesson"))
         ordinal = values["ordinal"] if values else (node.get("ordinal") if isinstance(node, dict) else None)
         exercises: list[ExerciseUse] = []
         nodes = node.get("exercises") if isinstance(node, dict) else None
@@ -633,8 +718,15 @@ class Validator:
                     self.add(
                         ex_line,
                         ex_path,
-                        f"exercise {use.slug!r} is already in this lesson "
-                        f"({first.path}, line {first.line}); a lesson lists an exercise once",
+                        lazy_text(
+                            _(
+                                "exercise %(slug)s is already in this lesson (%(path)s, line %(line)s); "
+                                "a lesson lists an exercise once"
+                            ),
+                            slug=repr(use.slug),
+                            path=first.path,
+                            line=first.line,
+                        ),
                     )
                     continue
                 seen[use.slug] = use.where
@@ -666,7 +758,7 @@ class Validator:
 
     def exercise_use(self, node: Any, line: int, path: str, default_slug: str) -> ExerciseUse | None:
         if isinstance(node, dict) and "ref" in node:
-            values = self.fields(node, line, path, REF_KEYS, "an exercise reference")
+            values = self.fields(node, line, path, REF_KEYS, _("an exercise reference"))
             if values is None:
                 return None
             use = ExerciseUse(values["ref"], True, Where(key_line(node, "ref"), f"{path}.ref"))
@@ -681,7 +773,7 @@ class Validator:
         keys = EXERCISE_KEYS
         if default_slug is None:  # top-level library exercises have no position to derive a slug from
             keys = tuple(Key(k.name, k.kind, True, max_length=k.max_length) if k.name == "slug" else k for k in keys)
-        values = self.fields(node, line, path, keys, "an exercise")
+        values = self.fields(node, line, path, keys, _("an exercise"))
         if values is None:
             return None
         slug = values["slug"] or default_slug
@@ -691,8 +783,10 @@ class Validator:
         type_name = values["type"]
         try:
             ex_type = exercise_types.get_type(type_name)
-        except KeyError as exc:
-            self.add(key_line(node, "type"), f"{path}.type", str(exc.args[0]))
+        except KeyError:
+            message = _("unknown exercise type %(type)s; known types: %(known)s")
+            known = ", ".join(sorted(exercise_types.REGISTRY))
+            self.add(key_line(node, "type"), f"{path}.type", lazy_text(message, type=repr(type_name), known=known))
             ex_type = None
         if ex_type is not None:
             payload = self.payload(ex_type, payload, node, path)
@@ -729,7 +823,8 @@ class Validator:
         except TooManyProblems:
             raise
         except Exception as exc:  # a type's own bug must still point at the exercise, not crash the import
-            self.add(key_line(node, "payload"), f"{path}.payload", f"could not be validated ({exc!r})")
+            message = lazy_text(_("could not be validated (%(error)s)"), error=repr(exc))
+            self.add(key_line(node, "payload"), f"{path}.payload", message)
             return plain(payload)
         return cleaned if isinstance(cleaned, dict) else plain(payload)
 
@@ -745,28 +840,33 @@ class Validator:
                     self.add(
                         item_line(tokens_node, i, key_line(node, "tokens")),
                         f"{spec.where.path}.tokens[{i}]",
-                        f"unknown token {text!r}: add it to the top-level tokens list",
+                        lazy_text(_("unknown token %(text)s: add it to the top-level tokens list"), text=repr(text)),
                     )
             if len(set(spec.tokens)) != len(spec.tokens):
-                self.add(key_line(node, "tokens"), f"{spec.where.path}.tokens", "lists the same token twice")
+                self.add(key_line(node, "tokens"), f"{spec.where.path}.tokens", _("lists the same token twice"))
         for use in self.refs:
             if use.slug not in self.exercises:
                 self.add(
                     use.where.line,
                     use.where.path,
-                    f"no exercise with slug {use.slug!r} is defined in this file "
-                    "(write it out once, in a lesson or in the top-level exercises, and use ref: elsewhere)",
+                    lazy_text(
+                        _(
+                            "no exercise with slug %(slug)s is defined in this file (write it out once, in a "
+                            "lesson or in the top-level exercises, and use ref: elsewhere)"
+                        ),
+                        slug=repr(use.slug),
+                    ),
                 )
         lessons = {lesson.slug: lesson for lesson in result.lessons()}
         for lesson in lessons.values():
             where = lesson.prerequisites_where
             for i, slug in enumerate(lesson.prerequisites):
                 if slug == lesson.slug:
-                    self.add(where.line, f"{where.path}[{i}]", "a lesson cannot be its own prerequisite")
+                    self.add(where.line, f"{where.path}[{i}]", _("a lesson cannot be its own prerequisite"))
                 elif slug not in lessons:
-                    self.add(where.line, f"{where.path}[{i}]", f"no lesson with slug {slug!r} in this file")
+                    self.add(where.line, f"{where.path}[{i}]", no_lesson(slug))
             if len(set(lesson.prerequisites)) != len(lesson.prerequisites):
-                self.add(where.line, where.path, "lists the same lesson twice")
+                self.add(where.line, where.path, _("lists the same lesson twice"))
         self.cycles(lessons)
         self.checkpoint_checks(result, lessons)
 
@@ -788,27 +888,32 @@ class Validator:
             for i, slug in enumerate(spec.lessons):
                 item = Where(item_line(items, i, where.line), f"{where.path}[{i}]")
                 if slug not in lessons:
-                    self.add(item.line, item.path, f"no lesson with slug {slug!r} in this file")
+                    self.add(item.line, item.path, no_lesson(slug))
                 elif position[slug] > spec.position:
                     self.add(
                         item.line,
                         item.path,
-                        f"lesson {slug!r} comes after the checkpoint; it tests what comes before it",
+                        lazy_text(
+                            _("lesson %(slug)s comes after the checkpoint; it tests what comes before it"),
+                            slug=repr(slug),
+                        ),
                     )
             if len(set(spec.lessons)) != len(spec.lessons):
-                self.add(where.line, where.path, "lists the same lesson twice")
+                self.add(where.line, where.path, _("lists the same lesson twice"))
             if spec.draw is None and not spec.exercises:
                 self.add(
                     spec.where.line,
                     spec.where.path,
-                    "give the items: a fixed list of exercises (exercises: [...]) "
-                    "or a number drawn at random (draw: N)",
+                    _(
+                        "give the items: a fixed list of exercises (exercises: [...]) "
+                        "or a number drawn at random (draw: N)"
+                    ),
                 )
             elif spec.draw is not None and spec.exercises:
                 self.add(
                     key_line(node, "draw"),
                     f"{spec.where.path}.draw",
-                    "either a fixed list of exercises or a number drawn at random, not both",
+                    _("either a fixed list of exercises or a number drawn at random, not both"),
                 )
             allowed = {use.slug for lesson in covered for use in lesson.exercises}
             where = spec.exercises_where
@@ -816,11 +921,13 @@ class Validator:
             for i, slug in enumerate(spec.exercises):
                 item = Where(item_line(items, i, where.line), f"{where.path}[{i}]")
                 if slug not in self.exercises:
-                    self.add(item.line, item.path, f"no exercise with slug {slug!r} is defined in this file")
+                    message = _("no exercise with slug %(slug)s is defined in this file")
+                    self.add(item.line, item.path, lazy_text(message, slug=repr(slug)))
                 elif slug not in allowed:
-                    self.add(item.line, item.path, f"exercise {slug!r} is in none of the lessons the checkpoint covers")
+                    message = _("exercise %(slug)s is in none of the lessons the checkpoint covers")
+                    self.add(item.line, item.path, lazy_text(message, slug=repr(slug)))
             if spec.exercises and len(set(spec.exercises)) != len(spec.exercises):
-                self.add(where.line, where.path, "lists the same exercise twice")
+                self.add(where.line, where.path, _("lists the same exercise twice"))
 
     def cycles(self, lessons: dict[str, LessonSpec]) -> None:
         """Report each prerequisite cycle once, at the first lesson of the cycle in file order. Unknown
@@ -840,8 +947,26 @@ class Validator:
             self.add(
                 first.prerequisites_where.line,
                 first.prerequisites_where.path,
-                "prerequisite cycle: " + " → ".join(loop) + " (each needs the next first)",
+                lazy_text(_("prerequisite cycle: %(cycle)s (each needs the next first)"), cycle=" → ".join(loop)),
             )
+
+
+def unknown_key(key: Any, allowed: list[str], what: str) -> str:
+    """An unknown key in ``what`` (a mapping's kind), with the closest allowed key or the list of them."""
+    close = difflib.get_close_matches(str(key), allowed, n=1)
+    if close:
+        message = _("unknown key %(key)s in %(what)s; did you mean %(close)s?")
+        return lazy_text(message, key=repr(key), what=what, close=repr(close[0]))
+    message = _("unknown key %(key)s in %(what)s (allowed: %(allowed)s)")
+    return lazy_text(message, key=repr(key), what=what, allowed=", ".join(allowed))
+
+
+def at_most(limit: int, value: Any) -> str:
+    return lazy_text(_("must be at most %(limit)s, got %(value)s"), limit=limit, value=value)
+
+
+def no_lesson(slug: str) -> str:
+    return lazy_text(_("no lesson with slug %(slug)s in this file"), slug=repr(slug))
 
 
 def _int(value: Any) -> bool:

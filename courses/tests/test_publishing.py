@@ -319,7 +319,7 @@ def test_import_refuses_a_lesson_whose_only_exercise_is_a_listen_exercise_withou
 def test_import_notes_listen_exercises_without_audio_beside_a_servable_one():
     report = _import(_tree(TRANSLATE + LISTEN_YAML))
     assert Course.objects.get(slug="imp").is_published
-    assert any("1 published listen/speak exercise(s) have no audio yet (imp-e-01-01-01-02)" in n for n in report.notes)
+    assert any("1 published listen/speak exercise has no audio yet (imp-e-01-01-01-02)" in n for n in report.notes)
 
 
 def test_import_refuses_a_published_unit_with_no_lesson():
