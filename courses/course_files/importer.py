@@ -2,6 +2,9 @@
 
 All-or-nothing: everything happens in one ``transaction.atomic()``; any problem (in the file, or one
 the database finds, such as a slug another course already uses) rolls it all back.
+
+The report's text and its notes are translated when shown (``str(report)`` in the admin's import page
+reads in the editor's interface language; ``manage.py import_course`` prints it in LANGUAGE_CODE).
 """
 
 from collections import Counter
@@ -12,8 +15,11 @@ from auditlog.context import disable_auditlog
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Model, Q
 from django.utils import translation
+from django.utils.translation import gettext, ngettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import Action, log_event
+from core.i18n import interpolate_lazy as lazy_text
 from courses import publishing
 from courses.content_languages import source_language, translated_columns
 from courses.content_version import content_changed
@@ -67,6 +73,23 @@ REPORT_NAMES = {
     LessonPrerequisite._meta.label: "prerequisites",
     Checkpoint._meta.label: "checkpoints",
 }
+#: each line of the report's table, by its key in ``ImportReport.counts``
+ROW_NAMES = {
+    "languages": pgettext_lazy("course-file import report", "languages"),
+    "course": pgettext_lazy("course-file import report", "course"),
+    "tokens": pgettext_lazy("course-file import report", "tokens"),
+    "sections": pgettext_lazy("course-file import report", "sections"),
+    "units": pgettext_lazy("course-file import report", "units"),
+    "lessons": pgettext_lazy("course-file import report", "lessons"),
+    "exercises": pgettext_lazy("course-file import report", "exercises"),
+    "lesson_exercises": pgettext_lazy("course-file import report", "lesson exercises"),
+    "prerequisites": pgettext_lazy("course-file import report", "prerequisites"),
+    "checkpoints": pgettext_lazy("course-file import report", "checkpoints"),
+}
+#: the narrowest the table's first column is (English fits in it; a longer translation widens it)
+ROW_NAME_WIDTH = 17
+#: the slugs a note names before "and N more"
+NOTE_SLUGS = 5
 #: link tables deleted with their rows, not worth a line of the report
 SILENT_LINKS = {
     Exercise.tokens.through._meta.label,
@@ -95,7 +118,8 @@ class ImportReport:
     cascaded: Counter = field(default_factory=Counter)
     #: exercises the file no longer lists but that lessons of other courses still use
     kept: list[str] = field(default_factory=list)
-    #: things worth knowing that are not changes (e.g. an existing language whose names differ)
+    #: things worth knowing that are not changes (e.g. an existing language whose names differ);
+    #: lazy sentences, translated when the report is shown
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -106,24 +130,30 @@ class ImportReport:
         return sum(getattr(c, what) for c in self.counts.values())
 
     def lines(self) -> list[str]:
-        head = "Dry run (nothing written)" if self.dry_run else "Imported"
-        out = [f"{head}: course {self.course_slug!r} from {self.filename}"]
+        """The report as text, in the language active now."""
+        head = (
+            gettext("Dry run (nothing written): course %(slug)s from %(file)s")
+            if self.dry_run
+            else gettext("Imported: course %(slug)s from %(file)s")
+        )
+        out = [head % {"slug": repr(self.course_slug), "file": self.filename}]
+        names = {name: str(ROW_NAMES[name]) for name in MODELS}
+        width = max(ROW_NAME_WIDTH, *(len(n) + 1 for n in names.values()))
+        row = gettext("%(created)5d created %(updated)5d updated %(unchanged)5d unchanged %(deleted)5d deleted")
         for name in MODELS:
-            c = self.counts[name]
-            out.append(
-                f"  {name.replace('_', ' '):<17} {c.created:>5} created {c.updated:>5} updated "
-                f"{c.unchanged:>5} unchanged {c.deleted:>5} deleted"
-            )
+            out.append(f"  {names[name]:<{width}} " + row % vars(self.counts[name]))
         for name, slugs in self.deleted.items():
             if slugs:
-                out.append(f"  deleted {name}: {', '.join(slugs)}")
+                line = gettext("deleted %(kind)s: %(names)s") % {"kind": names[name], "names": ", ".join(slugs)}
+                out.append(f"  {line}")
         for label, n in sorted(self.cascaded.items()):
-            out.append(f"  also deleted with them: {n} {label}")
+            out.append("  " + gettext("also deleted with them: %(count)s %(model)s") % {"count": n, "model": label})
         if self.kept:
-            out.append(f"  kept (still used by other courses' lessons): {', '.join(self.kept)}")
-        out += [f"  note: {note}" for note in self.notes]
+            line = gettext("kept (still used by other courses' lessons): %(slugs)s") % {"slugs": ", ".join(self.kept)}
+            out.append(f"  {line}")
+        out += ["  " + gettext("note: %(note)s") % {"note": note} for note in self.notes]
         if not self.changed:
-            out.append("  no changes")
+            out.append("  " + gettext("no changes"))
         return out
 
     def __str__(self) -> str:
@@ -163,10 +193,23 @@ def import_parsed(*, parsed: CourseFile, dry_run: bool = False) -> ImportReport:
     except (IntegrityError, DataError) as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         where = parsed.course.where
-        raise CourseFileError(
-            [Problem(parsed.filename, where.line, where.path, f"the database refused the import: {message}")]
-        ) from exc
+        raise CourseFileError([Problem(parsed.filename, where.line, where.path, database_refused(message))]) from exc
     return report
+
+
+def database_refused(message: str) -> str:
+    """The database's own words (in the database's language) in a translated sentence."""
+    return lazy_text(_("the database refused the import: %(error)s"), error=message)
+
+
+#: a slug another course already uses, per kind of row
+SLUG_TAKEN = {
+    "section": _("section slug %(slug)s is already used by course %(course)s"),
+    "unit": _("unit slug %(slug)s is already used by course %(course)s"),
+    "lesson": _("lesson slug %(slug)s is already used by course %(course)s"),
+    "exercise": _("exercise slug %(slug)s is already used by course %(course)s"),
+    "checkpoint": _("checkpoint slug %(slug)s is already used by course %(course)s"),
+}
 
 
 def _audit(report: ImportReport, *, created: bool) -> None:
@@ -288,9 +331,19 @@ class _Writer:
             return self.save("languages", Language, None, values)[0]
         self.report.counts["languages"].unchanged += 1
         if (obj.name, obj.native_name) != (spec.name, spec.native_name):
+            message = _(
+                "language %(code)s already exists as %(name)s / %(native_name)s and was kept "
+                "(the file says %(file_name)s / %(file_native_name)s)"
+            )
             self.report.notes.append(
-                f"language {obj.code!r} already exists as {obj.name!r} / {obj.native_name!r} and was kept "
-                f"(the file says {spec.name!r} / {spec.native_name!r})"
+                lazy_text(
+                    message,
+                    code=repr(obj.code),
+                    name=repr(obj.name),
+                    native_name=repr(obj.native_name),
+                    file_name=repr(spec.name),
+                    file_native_name=repr(spec.native_name),
+                )
             )
         return obj
 
@@ -329,13 +382,13 @@ class _Writer:
             other = (checkpoint.unit.section if checkpoint.unit_id else checkpoint.section).course.slug
             self.problem(
                 wanted_checkpoints[checkpoint.slug],
-                f"checkpoint slug {checkpoint.slug!r} is already used by course {other!r}",
+                lazy_text(SLUG_TAKEN["checkpoint"], slug=repr(checkpoint.slug), course=repr(other)),
             )
         for model, label, wanted, owner in checks:
             taken = model.objects.filter(slug__in=wanted).exclude(**{owner: course.pk}).values_list("slug", owner)
             for slug, owner_id in taken:
                 other = Course.objects.filter(pk=owner_id).values_list("slug", flat=True).first()
-                self.problem(wanted[slug], f"{label} slug {slug!r} is already used by course {other!r}")
+                self.problem(wanted[slug], lazy_text(SLUG_TAKEN[label], slug=repr(slug), course=repr(other)))
 
     def check_publishing(self, course: Course) -> None:
         """The publishing rules (``courses.publishing``) applied to what the file publishes, before
@@ -360,38 +413,34 @@ class _Writer:
         }
         silent = sorted(slug for slug, fact in facts.items() if fact.published and publishing.exercise_problem(fact))
         if silent:
-            shown = ", ".join(silent[:5]) + (f" and {len(silent) - 5} more" if len(silent) > 5 else "")
-            self.report.notes.append(
-                f"{len(silent)} published listen/speak exercise(s) have no audio yet ({shown}): they do not count "
-                "for their lesson, and a listen exercise is not served to learners until it has audio "
-                f"(manage.py synthesize_audio --course {course.slug})"
-            )
+            self.report.notes.append(no_audio_note(silent, course.slug))
 
         def lesson_ok(lesson) -> bool:
             uses = [facts[use.slug] for use in lesson.exercises if use.slug in facts]
             problem = publishing.lesson_problem(lesson.slug, uses)
             if problem and lesson.published:
-                self.problem(lesson.where, f"{problem}; a published lesson needs one (or write published: false)")
+                message = _("%(problem)s; a published lesson needs one (or write published: false)")
+                self.problem(lesson.where, lazy_text(message, problem=problem))
             return problem is None
 
         def unit_ok(unit) -> bool:
             children = [(lesson.published, lesson_ok(lesson)) for lesson in unit.lessons]
             problem = publishing.container_problem("unit", unit.slug, "lesson", children)
             if problem and unit.published:
-                self.problem(unit.where, f"{problem}; or write published: false")
+                self.problem(unit.where, or_draft(problem))
             return problem is None
 
         def section_ok(section) -> bool:
             children = [(unit.published, unit_ok(unit)) for unit in section.units]
             problem = publishing.container_problem("section", section.slug, "unit", children)
             if problem and section.published:
-                self.problem(section.where, f"{problem}; or write published: false")
+                self.problem(section.where, or_draft(problem))
             return problem is None
 
         children = [(section.published, section_ok(section)) for section in f.sections]
         problem = publishing.container_problem("course", f.course.slug, "section", children)
         if problem and f.course.published:
-            self.problem(f.course.where, f"{problem}; or write published: false")
+            self.problem(f.course.where, or_draft(problem))
 
     def tokens(self, language: Language) -> dict[str, Token]:
         existing = {t.text: t for t in Token.objects.filter(language=language)}
@@ -665,6 +714,28 @@ class _Writer:
                 self.report.counts[REPORT_NAMES[label]].deleted += n
             elif n and label not in SILENT_LINKS:
                 self.report.cascaded[label] += n
+
+
+def or_draft(problem: str) -> str:
+    """A publishing refusal of a unit, section or course, with the way out."""
+    return lazy_text(_("%(problem)s; or write published: false"), problem=problem)
+
+
+def no_audio_note(slugs: list[str], course_slug: str) -> str:
+    """The report's note on published listen and speak exercises that have no audio yet."""
+    shown = ", ".join(slugs[:NOTE_SLUGS])
+    if len(slugs) > NOTE_SLUGS:
+        shown = lazy_text(_("%(slugs)s and %(count)s more"), slugs=shown, count=len(slugs) - NOTE_SLUGS)
+    message = ngettext_lazy(
+        "%(count)s published listen/speak exercise has no audio yet (%(slugs)s): it does not count for its "
+        "lesson, and a listen exercise is not served to learners until it has audio "
+        "(manage.py synthesize_audio --course %(course)s)",
+        "%(count)s published listen/speak exercises have no audio yet (%(slugs)s): they do not count for their "
+        "lesson, and a listen exercise is not served to learners until it has audio "
+        "(manage.py synthesize_audio --course %(course)s)",
+        len(slugs),
+    )
+    return lazy_text(message, count=len(slugs), slugs=shown, course=course_slug)
 
 
 def _same(have: Any, wanted: Any) -> bool:

@@ -1,6 +1,13 @@
-"""``manage.py import_librelingo DIR``: import a LibreLingo course directory (docs/course-format.md)."""
+"""``manage.py import_librelingo DIR``: import a LibreLingo course directory (docs/course-format.md).
 
+Like ``import_course``, prints in the site's language (``settings.LANGUAGE_CODE``); the LibreLingo
+reader's own problems are in English (docs/i18n.md, "Management commands").
+"""
+
+from django.conf import settings
 from django.core.management.base import CommandError
+from django.utils import translation
+from django.utils.translation import gettext
 
 from accounts.audit import AuditedCommand
 from courses.course_files import CourseFileError
@@ -25,6 +32,10 @@ class Command(AuditedCommand):
         parser.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
 
     def handle(self, *args, **options):
+        with translation.override(settings.LANGUAGE_CODE):
+            self.run(options)
+
+    def run(self, options) -> None:
         try:
             report = import_librelingo(
                 directory=options["directory"],
@@ -36,5 +47,6 @@ class Command(AuditedCommand):
         except CourseFileError as exc:
             for problem in exc.problems:
                 self.stderr.write(str(problem))
-            raise CommandError(f"{options['directory']}: {len(exc.problems)} problem(s); nothing was written") from None
+            message = gettext("%(file)s: %(count)s problem(s); nothing was written")
+            raise CommandError(message % {"file": options["directory"], "count": len(exc.problems)}) from None
         self.stdout.write(str(report))
