@@ -76,7 +76,7 @@ test: system-packages install-dev  ## lint, types, import layers, Django checks,
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-# The benchmark (docs/performance.md, "make bench"): not part of `make test`. BENCH_ARGS="--learners 1000 --seconds 30".
+# The benchmark (docs/performance.md, "make bench"): not part of `make test`. BENCH_ARGS="--compare-ref 42c665b --repeat 3".
 bench: install-dev  ## Mallard beside a same-shape baseline app under gunicorn, driven by locust; prints throughput and latency
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(PY) manage.py bench_learners $(BENCH_ARGS)

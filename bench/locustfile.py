@@ -5,19 +5,24 @@
 - ``answer``: API answers in a lesson run (90 % right; a wrong one is requeued as the player does),
   starting the next run when one ends and refilling hearts when they run out (those requests are
   named apart and not in the answer figures);
+- ``page_answer``: the same answers posted as the lesson page's form (``POST /runs/<id>/answer/``
+  with the session cookie and the CSRF token, as the player's script sends it: the feedback
+  fragment comes back); the CSRF token is read once from the lesson page (not counted);
 - ``lesson_page``: the lesson player page of the learner's run;
-- ``path_page``: the demo course's path page;
+- ``path_page``: the path page of the course ``BENCH_COURSE`` (default: the demo course);
 - ``me``: ``GET /api/v1/me/``;
 - ``read`` / ``write``: the baseline app's one indexed read / lock + insert + update transaction.
 
-``BENCH_DATA`` names the JSON the command wrote: each learner's API token and session cookie, the
-lesson played, and each of its exercises' type and payload (to answer right).
+``BENCH_DATA`` names the JSON the command wrote (bench/prepare.py): each learner's API token,
+session cookie and prepared run, the lesson played, and each of its exercises' type and payload (to
+answer right).
 """
 
 import itertools
 import json
 import os
 import random
+import re
 import uuid
 from pathlib import Path
 
@@ -33,8 +38,23 @@ _USERS = int(os.environ.get("BENCH_USERS", "16"))
 _SLICE = int(os.environ.get("BENCH_SLICE", "0"))
 _mine = DATA["learners"][_SLICE * _USERS : (_SLICE + 1) * _USERS] or DATA["learners"]
 _learners = itertools.cycle(_mine or [{}])
+COURSE = os.environ.get("BENCH_COURSE") or DATA.get("course")
 RIGHT_SHARE = 0.9
 REQUEUE_GAP = 2
+FRAGMENT_HEADER = {"X-Mallard-Fragment": "1"}  # what the player's script sends: the feedback fragment back
+FEEDBACK = re.compile(r'class="feedback (\w+)".*?data-status="(\w+)"', re.DOTALL)
+
+
+def form_values(kind: str, answer, public: dict) -> list[tuple[str, str]]:
+    """An API answer as the lesson page's form sends it: one ``answer`` field, or one per tile or
+    pair (``<left>-<right>`` indices into the served lists) with ``answer_is_list``."""
+    if kind == "speak":
+        return [("answer", "self:yes" if answer["self_assessed"] else "self:no")]
+    if kind == "match_pairs":
+        answer = [f"{public['left'].index(left)}-{public['right'].index(right)}" for left, right in answer]
+    if isinstance(answer, list):
+        return [("answer_is_list", "1"), *(("answer", str(v)) for v in answer)]
+    return [("answer", str(answer))]
 
 
 class Learner(HttpUser):
@@ -45,11 +65,20 @@ class Learner(HttpUser):
         self.api = {"Authorization": f"Token {self.me.get('token', '')}"}
         self.client.cookies.set("sessionid", self.me.get("session", ""))
         self.run = None
-        if SCENARIO in ("answer", "lesson_page"):
+        if SCENARIO in ("answer", "page_answer", "lesson_page"):
             if self.me.get("run"):
                 self.use(self.me["run"])
             else:
                 self.start_run()
+        if SCENARIO == "page_answer":
+            self.csrf_token()
+
+    def csrf_token(self) -> None:
+        """The CSRF cookie the lesson page sets, kept without its Secure flag (the benchmark speaks
+        plain HTTP to gunicorn) and sent back in the form, as a browser's form post does."""
+        response = self.client.get(f"/runs/{self.run['id']}/", name="lesson page (not counted)")
+        self.csrf = response.cookies.get("csrftoken") or ""
+        self.client.cookies.set("csrftoken", self.csrf)
 
     def use(self, run: dict) -> None:
         self.run = run
@@ -70,10 +99,12 @@ class Learner(HttpUser):
     def work(self):
         if SCENARIO == "answer":
             self.answer()
+        elif SCENARIO == "page_answer":
+            self.page_answer()
         elif SCENARIO == "lesson_page":
             self.client.get(f"/runs/{self.run['id']}/", name="lesson page")
         elif SCENARIO == "path_page":
-            self.client.get(f"/courses/{DATA['course']}/", name="path page")
+            self.client.get(f"/courses/{COURSE}/", name="path page")
         elif SCENARIO == "me":
             self.client.get("/api/v1/me/", headers=self.api, name="me")
         elif SCENARIO == "read":
@@ -81,20 +112,41 @@ class Learner(HttpUser):
         elif SCENARIO == "write":
             self.client.post("/write/", name="write")
 
-    def answer(self):
+    def next_answer(self):
+        """The exercise at the head of the queue and an answer to it (right 90 % of the time)."""
         exercise = self.queue[0]
         info = DATA["exercises"][str(exercise)]
         right = random.random() < RIGHT_SHARE
-        text = (right_answer if right else wrong_answer)(info["type"], info["payload"], self.public[exercise])
-        body = {"exercise": exercise, "answer": text, "client_id": str(uuid.uuid4())}
+        answer = (right_answer if right else wrong_answer)(info["type"], info["payload"], self.public[exercise])
+        return exercise, info["type"], answer
+
+    def answered(self, exercise: int, correct: bool, status: str) -> None:
+        """Follow the run as the player does: a wrong answer comes back two exercises later."""
+        self.queue.pop(0)
+        if not correct:
+            self.queue.insert(min(REQUEUE_GAP, len(self.queue)), exercise)
+        if status != "active" or not self.queue:
+            self.start_run()
+
+    def answer(self):
+        exercise, _kind, answer = self.next_answer()
+        body = {"exercise": exercise, "answer": answer, "client_id": str(uuid.uuid4())}
         url = f"/api/v1/runs/{self.run['id']}/answers/"
         response = self.client.post(url, json=body, headers=self.api, name="answer")
         if response.status_code != 200:
             self.start_run()
             return
         outcome = response.json()
-        self.queue.pop(0)
-        if not outcome["correct"]:
-            self.queue.insert(min(REQUEUE_GAP, len(self.queue)), exercise)
-        if outcome["run_status"] != "active" or not self.queue:
+        self.answered(exercise, outcome["correct"], outcome["run_status"])
+
+    def page_answer(self):
+        exercise, kind, answer = self.next_answer()
+        form = [("csrfmiddlewaretoken", self.csrf), ("exercise", str(exercise)), ("client_id", str(uuid.uuid4()))]
+        form += form_values(kind, answer, self.public[exercise])
+        url = f"/runs/{self.run['id']}/answer/"
+        response = self.client.post(url, data=form, headers=FRAGMENT_HEADER, name="page answer")
+        found = FEEDBACK.search(response.text) if response.status_code == 200 else None
+        if found is None:
             self.start_run()
+            return
+        self.answered(exercise, found[1] == "correct", found[2])

@@ -9,7 +9,6 @@ each; a barrier releases the threads together.
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ from django.db.models import Count
 from rest_framework.authtoken.models import Token
 
 from courses.tests.sample_courses import make_course
+from gamification.management.appserver import Gunicorn, LoggedProcess, free_port
 from gamification.models import LedgerEntry, UserAchievement, Wallet
 from gamification.services.ledger import check_ledger
 from gamification.tests.helpers import RIGHT
@@ -34,72 +34,25 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgresql_only]
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """A gunicorn process serving the test database; ready once its master listens (requests made
-    before its worker has booted wait in the socket's backlog)."""
+class Server(Gunicorn):
+    """A gunicorn process serving the test database (one worker of four threads)."""
 
     def __init__(self, database_url: str, extra: dict[str, str]) -> None:
-        self.port = _free_port()
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "GUNICORN_ACCESS_LOG": "",
-            "DJANGO_CONN_MAX_AGE": "60",
-            **extra,
-        }
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-c",
-                "gunicorn.conf.py",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                "1",
-                "--threads",
-                "4",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.listening = threading.Event()
-        self.log: list[str] = []
-        threading.Thread(target=self._drain, daemon=True).start()
-
-    def _drain(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            self.log.append(line)
-            if "Listening at" in line:
-                self.listening.set()
-        self.listening.set()  # exited: the test fails on the first request and shows the log
+        env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_CONN_MAX_AGE": "60", **extra}
+        super().__init__(env=env, options=["--workers", "1", "--threads", "4"])
 
     @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api/v1/"
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
+    def api(self) -> str:
+        return f"{self.url}/api/v1/"
 
 
-class PgBouncer:
+class PgBouncer(LoggedProcess):
     """PgBouncer in transaction mode in front of the test database's server: two server connections
     shared by every client, so consecutive transactions of one client run on different connections.
     (PgBouncer refuses to run as root: as root it is started as the ``postgres`` user.)"""
 
     def __init__(self, host: str, port: int, user: str) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.folder = Path(tempfile.mkdtemp(prefix="mallard-pgbouncer-"))
         self.folder.chmod(0o755)
         ini = self.folder / "pgbouncer.ini"
@@ -111,27 +64,11 @@ class PgBouncer:
         )
         ini.chmod(0o644)
         user = ["-u", "postgres"] if os.geteuid() == 0 else []
-        self.process = subprocess.Popen(
-            [shutil.which("pgbouncer") or "/usr/sbin/pgbouncer", *user, str(ini)],
-            stderr=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            text=True,
-        )
-        self.ready = threading.Event()
-        self.log: list[str] = []
-        threading.Thread(target=self._drain, daemon=True).start()
+        pgbouncer = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+        super().__init__([pgbouncer, *user, str(ini)], env=dict(os.environ), cwd=self.folder, ready_text="process up")
 
-    def _drain(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            self.log.append(line)
-            if "process up" in line:
-                self.ready.set()
-        self.ready.set()
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
+    def stop(self, timeout: float = 30) -> None:
+        super().stop(timeout)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -145,14 +82,14 @@ def servers(request):
     extra: dict[str, str] = {}
     if request.param == "pgbouncer":
         bouncer = PgBouncer(host, port, settings["USER"] or "postgres")
-        assert bouncer.ready.wait(timeout=60) and bouncer.process.poll() is None, "".join(bouncer.log)
+        assert bouncer.wait_ready(timeout=60), bouncer.tail()
         host, port = "127.0.0.1", bouncer.port
         extra = {"DJANGO_DB_TRANSACTION_POOLING": "true"}
     database_url = f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@{host}:{port}/{settings['NAME']}"
     pair = [Server(database_url, extra), Server(database_url, extra)]
     try:
         for server in pair:
-            assert server.listening.wait(timeout=120) and server.process.poll() is None, "".join(server.log)
+            assert server.wait_ready(timeout=120), server.tail()
         yield pair
         if bouncer is not None:  # check_ledger reads wallets in chunks (QuerySet.iterator): through PgBouncer too
             env = {**os.environ, "DATABASE_URL": database_url, **extra}
@@ -195,7 +132,7 @@ def test_two_app_servers_racing_one_learner_award_nothing_twice(servers, user):
 
     def post(server, path, body=None):
         def call():
-            return requests.post(server.url + path, json=body, headers=headers, timeout=60)
+            return requests.post(server.api + path, json=body, headers=headers, timeout=60)
 
         return call
 

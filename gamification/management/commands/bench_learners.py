@@ -1,68 +1,89 @@
 """``make bench``: Mallard under gunicorn in production settings beside the smallest same-shape app,
 driven by virtual learners (locust, headless); prints each request's throughput, p50/p90/p99 and the
-ratio to the baseline, interleaved and repeated (docs/performance.md, "make bench"). PostgreSQL and
-Redis only (``DATABASE_URL``, ``REDIS_URL``).
+ratio to the baseline, interleaved and repeated, then a Markdown table and the issue's targets
+(docs/performance.md, "make bench"). PostgreSQL and Redis only (``DATABASE_URL``, ``REDIS_URL``).
 
-It creates a throw-away database (``mallard_bench_learners``), migrates it, imports the demo course,
-makes ``--learners`` learners (API token, session, gems for heart refills; enrolled in the course),
-creates the baseline's two tables in the same database, collects the static files, starts both apps
-with the same gunicorn workers (``--workers`` sync workers, one thread each), then for each round and
-each scenario runs locust against Mallard, then against the baseline, ``--seconds`` each with
-``--users`` users. The database is dropped at the end (``--keep`` keeps it).
+Each Mallard tree measured (this checkout, and with ``--compare-ref REF`` the code of that commit,
+checked out in a temporary git worktree and run with the same virtualenv) gets two throw-away
+databases, migrated and filled by that tree's own commands: ``one`` (the demo course and the
+learners, made by bench/prepare.py run inside the tree) and ``many`` (a copy of ``one`` plus a
+200-lesson course and copies of the demo course, ``--courses`` in all; bench/courses.py). Each
+database is served by its own gunicorn (``--workers`` sync workers, one thread each); the baseline
+(bench/baseline.py) has its own database and the same workers. Then, after a warm-up round that is
+not counted, for each of ``--repeat`` rounds and each scenario: this tree, the older tree, the
+baseline, ``--seconds`` each with ``--users`` locust users.
+
+Databases are named ``mallard_benchrun_<pid>_…`` (never ``test_…``, the test suite's), cache keys
+are prefixed with the same, and everything — servers, databases, the worktree, the temporary
+folder — is removed at the end, on an error or on Ctrl-C (``--keep`` keeps the databases).
 """
 
 import csv
-import json
 import os
 import secrets
+import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections, transaction
+from django.db import connections
 
-from gamification.management.benchdb import create_bench_database, drop_bench_database
+from bench.courses import LEARNER_LANGUAGES
+from gamification.management.appserver import Gunicorn
 
 BASE_DIR = Path(settings.BASE_DIR)
-DATABASE = "mallard_bench_learners"
-#: scenario → (the locust request name, the baseline scenario of the same shape, its request name)
+DEMO = "es"  # the demo course's slug
+LONG = "benchlong"  # the 200-lesson course's slug
+LONG_LESSONS = 200
+
+
+@dataclass(frozen=True)
+class Scenario:
+    label: str  # the request, as the table names it
+    locust: str  # BENCH_SCENARIO of bench/locustfile.py
+    request: str  # the locust request name that is measured
+    baseline: str  # the baseline request of the same shape: "read" or "write"
+    database: str = "one"  # "one": the demo course only; "many": --courses courses
+    course: str = DEMO  # the path page's course
+    answers: bool = False  # plays runs: each measurement takes a fresh slice of learners
+
+
 SCENARIOS = {
-    "answer": ("answer", "write", "write"),
-    "lesson_page": ("lesson page", "read", "read"),
-    "path_page": ("path page", "read", "read"),
-    "me": ("me", "read", "read"),
+    "answer": Scenario("API answer submission", "answer", "answer", "write", answers=True),
+    "page_answer": Scenario("page answer submission", "page_answer", "page answer", "write", answers=True),
+    "lesson_page": Scenario("lesson page", "lesson_page", "lesson page", "read"),
+    "path_page": Scenario("path page", "path_page", "path page", "read"),
+    "me": Scenario("`GET /api/v1/me/`", "me", "me", "read"),
+    "path_page_courses": Scenario("path page, N courses loaded", "path_page", "path page", "read", "many"),
+    "path_page_long": Scenario("path page, 200-lesson course", "path_page", "path page", "read", "many", LONG),
 }
+#: (scenario, share of the baseline's requests/s, p90 at most (ms) or None) — issue 17's targets
+TARGETS = [
+    ("answer", 0.15, 100),
+    ("page_answer", 0.15, 100),
+    ("lesson_page", 0.20, None),
+    ("me", 0.20, None),
+    ("path_page", 0.10, None),
+]
+LONG_AT_MOST = 1.5  # the 200-lesson course's path page: time at most 1.5x the demo course's
+FLAT_AT_MOST = 1.1  # the demo's path page with N courses: time at most 1.1x with one (within noise)
 
 
-class Server:
-    """A gunicorn process; ready when its master listens (later requests wait in the backlog)."""
+@dataclass
+class Target:
+    """One app measured: a Mallard tree (its servers and learner data per database) or the baseline."""
 
-    def __init__(self, args: list[str], env: dict[str, str]) -> None:
-        self.process = subprocess.Popen(args, cwd=BASE_DIR, env=env, stderr=subprocess.PIPE, text=True)  # noqa: S603
-        self.ready = threading.Event()
-        self.log: list[str] = []
-        threading.Thread(target=self._drain, daemon=True).start()
-
-    def _drain(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            self.log.append(line)
-            if "Listening at" in line:
-                self.ready.set()
-        self.ready.set()
-
-    def wait(self) -> None:
-        if not self.ready.wait(timeout=180) or self.process.poll() is not None:
-            raise CommandError("a server did not start:\n" + "".join(self.log[-30:]))
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=60)
+    name: str
+    tree: Path | None = None
+    servers: dict[str, Gunicorn] = field(default_factory=dict)
+    data: dict[str, Path] = field(default_factory=dict)
+    slices: int = 0  # slice 0 of the learners is the lesson page's (runs never answered)
 
 
 class Command(BaseCommand):
@@ -70,171 +91,174 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--learners", type=int, default=200, help="learners (200; users x scenarios x (rounds + 1) at least)"
+            "--learners",
+            type=int,
+            help="learners per database (default: enough for a fresh slice per answer measurement)",
         )
         parser.add_argument("--users", type=int, default=16, help="concurrent virtual learners (default 16)")
         parser.add_argument("--seconds", type=int, default=15, help="seconds per measurement (default 15)")
-        parser.add_argument("--repeat", type=int, default=2, help="rounds of every scenario (default 2)")
+        parser.add_argument("--repeat", type=int, default=2, help="counted rounds of every scenario (default 2)")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers of each app (default 2)")
+        parser.add_argument(
+            "--courses", type=int, default=10, help="courses in the 'many' database (default 10: demo, 200-lesson, …)"
+        )
         parser.add_argument(
             "--scenarios", default=",".join(SCENARIOS), help=f"comma-separated, of {', '.join(SCENARIOS)}"
         )
-        parser.add_argument("--keep", action="store_true", help="keep the database")
-        parser.add_argument("--prepare", help="(internal) fill the database DATABASE_URL names, write this JSON")
+        parser.add_argument(
+            "--compare-ref",
+            help="also measure Mallard as it was at this git commit (a temporary worktree), interleaved",
+        )
+        parser.add_argument("--keep", action="store_true", help="keep the databases (their names are printed)")
 
     def handle(self, *args, **options):
-        if options["prepare"]:
-            return self.prepare(Path(options["prepare"]), options["learners"])
         if connections["default"].vendor != "postgresql" or not os.environ.get("REDIS_URL"):
             raise CommandError("bench_learners needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL).")
         scenarios = [s for s in options["scenarios"].split(",") if s]
         if unknown := set(scenarios) - set(SCENARIOS):
             raise CommandError(f"unknown scenarios: {', '.join(sorted(unknown))}")
-        create_bench_database(DATABASE)
-        work = Path(tempfile.mkdtemp(prefix="mallard-bench-"))
-        servers: list[Server] = []
+        if not 2 <= options["courses"] <= 1 + len(LEARNER_LANGUAGES) and any(
+            SCENARIOS[s].database == "many" for s in scenarios
+        ):
+            raise CommandError(
+                f"--courses: from 2 (the demo course and the 200-lesson course) to {1 + len(LEARNER_LANGUAGES)}."
+            )
+        needed = options["users"] * (1 + sum(SCENARIOS[s].answers for s in scenarios) * (options["repeat"] + 1))
+        if options["learners"] is None:
+            options["learners"] = needed
+        elif options["learners"] < needed:
+            self.stderr.write(
+                f"bench: {options['learners']} learners < {needed}: some measurements reuse learners whose runs "
+                "were already played (their run starts are not counted but load the server)."
+            )
+        self.run_id = f"mallard_benchrun_{os.getpid()}"
+        self.databases: list[str] = []
+        self.worktree: Path | None = None
+        self.work = Path(tempfile.mkdtemp(prefix="mallard-bench-"))
+        targets: list[Target] = []
+        previous = signal.signal(signal.SIGTERM, _interrupt)  # a kill cleans up like Ctrl-C
         try:
-            url = self.database_url(DATABASE)
-            base_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_"))}
-            # One secret key for both: the learners' sessions are signed with it when they are made.
-            secret = secrets.token_urlsafe(50)
-            dev = {**base_env, "DJANGO_ENV": "development", "DATABASE_URL": url, "DJANGO_SECRET_KEY": secret}
-            manage = [sys.executable, "manage.py"]
-            self.step("migrating", [*manage, "migrate", "--no-input"], dev)
-            self.step("importing the demo course", [*manage, "import_course", "demo/spanish.yaml"], dev)
-            data_file = work / "learners.json"
-            self.step(
-                f"making {options['learners']} learners",
-                [*manage, "bench_learners", "--prepare", str(data_file), "--learners", str(options["learners"])],
-                dev,
-            )
-            self.step(
-                "the baseline's tables",
-                [sys.executable, "-m", "bench.baseline", "setup"],
-                {**base_env, "BASELINE_DATABASE_URL": url},
-            )
-            prod = {
-                **base_env,
-                "DJANGO_ENV": "production",
-                "DJANGO_SECRET_KEY": secret,
-                "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-                "DJANGO_SECURE_SSL_REDIRECT": "false",
-                "DATABASE_URL": url,
-                "DJANGO_STATIC_ROOT": str(work / "static"),
-                "CACHE_KEY_PREFIX": f"bench-{os.getpid()}",
-                "THROTTLE_ANSWERS": "1000000/min",  # virtual learners answer far faster than people
-                "GUNICORN_ACCESS_LOG": "",
-            }
-            self.step("collecting static files", [*manage, "collectstatic", "--no-input", "-v", "0"], prod)
-            ports = [self.free_port(), self.free_port()]
-            gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(options["workers"])]
-            gunicorn += ["--worker-class", "sync", "--threads", "1"]
-            servers.append(Server([*gunicorn, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{ports[0]}"], prod))
-            servers.append(
-                Server(
-                    [*gunicorn, "--bind", f"127.0.0.1:{ports[1]}", "bench.baseline:application"],
-                    # gunicorn.conf.py (read from the working directory) applies to both: the same harness
-                    {**base_env, "BASELINE_DATABASE_URL": url, "GUNICORN_ACCESS_LOG": ""},
-                )
-            )
-            for server in servers:
-                server.wait()
-            self.measure(scenarios, ports, data_file, work, options)
+            trees = [("Mallard", BASE_DIR)]
+            if options["compare_ref"]:
+                trees.append(("before", self.add_worktree(options["compare_ref"])))
+            needs_many = any(SCENARIOS[s].database == "many" for s in scenarios)
+            for name, tree in trees:
+                targets.append(self.mallard(name, tree, options, needs_many))
+            targets.append(self.baseline(options))
+            for target in targets:
+                for server in target.servers.values():
+                    if not server.wait_ready():
+                        raise CommandError(f"{target.name}: a server did not start:\n{server.tail()}")
+            self.measure(scenarios, targets, options)
         finally:
-            for server in servers:
-                server.stop()
-            if not options["keep"]:
-                drop_bench_database(DATABASE)
-
-    # --- the measurements ---------------------------------------------------------------------
-
-    slices = -1
-
-    def measure(self, scenarios, ports, data_file, work, options) -> None:
-        results: dict[str, list[tuple[dict, dict]]] = {s: [] for s in scenarios}
-        self.stdout.write(
-            f"\n{options['users']} users, {options['seconds']} s each, {options['workers']} sync workers per app, "
-            f"{options['repeat']} rounds (Mallard, then the baseline, scenario after scenario)\n"
-        )
-        header = f"{'round':>5} {'request':<12} {'Mallard /s':>10} {'p50':>6} {'p90':>6} {'p99':>6}"
-        header += f" {'baseline':>9} {'/s':>8} {'p50':>6} {'p90':>6} {'p99':>6} {'ratio':>6} {'fail':>5}"
-        # Warm-up, not counted: each worker's first requests read the course's structure into the
-        # cache, load the answer checker's language tables and compile templates.
-        for scenario in scenarios:
-            name, base_scenario, base_name = SCENARIOS[scenario]
-            warm = {**options, "seconds": max(8, options["seconds"] // 2)}
-            self.locust(scenario, name, ports[0], data_file, work, warm, counted=False)
-            self.locust(base_scenario, base_name, ports[1], data_file, work, warm, counted=False)
-        self.stdout.write(header)
-        for round_ in range(1, options["repeat"] + 1):
-            for scenario in scenarios:
-                name, base_scenario, base_name = SCENARIOS[scenario]
-                ours = self.locust(scenario, name, ports[0], data_file, work, options)
-                theirs = self.locust(base_scenario, base_name, ports[1], data_file, work, options)
-                results[scenario].append((ours, theirs))
-                self.stdout.write(self.row(str(round_), scenario, ours, theirs, base_scenario))
-        self.stdout.write("\nMedian over the rounds:")
-        self.stdout.write(header)
-        for scenario in scenarios:
-            pairs = results[scenario]
-            ours = {k: statistics.median(p[0][k] for p in pairs) for k in pairs[0][0]}
-            theirs = {k: statistics.median(p[1][k] for p in pairs) for k in pairs[0][1]}
-            self.stdout.write(self.row("all", scenario, ours, theirs, SCENARIOS[scenario][1]))
-
-    def row(self, round_: str, scenario: str, ours: dict, theirs: dict, base: str) -> str:
-        ratio = ours["rps"] / theirs["rps"] if theirs["rps"] else 0.0
-        a, b = ours, theirs
-        return (
-            f"{round_:>5} {scenario:<12} {a['rps']:>10.1f} {a['p50']:>6.0f} {a['p90']:>6.0f} {a['p99']:>6.0f}"
-            f" {base:>9} {b['rps']:>8.1f} {b['p50']:>6.0f} {b['p90']:>6.0f} {b['p99']:>6.0f}"
-            f" {ratio:>6.3f} {int(a['failures'] + b['failures']):>5}"
-        )
-
-    def locust(self, scenario, name, port, data_file: Path, work: Path, options, counted: bool = True) -> dict:
-        prefix = work / f"{scenario}-{port}"
-        args = [str(Path(sys.executable).parent / "locust"), "-f", "bench/locustfile.py", "--headless"]
-        args += ["-u", str(options["users"]), "-r", str(options["users"]), "-t", f"{options['seconds']}s"]
-        args += ["--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary"]
-        args += ["--loglevel", "WARNING", "--exit-code-on-error", "0"]
-        self.slices += 1 if scenario in SCENARIOS else 0
-        env = {
-            **os.environ,
-            "BENCH_SCENARIO": scenario,
-            "BENCH_DATA": str(data_file),
-            "BENCH_USERS": str(options["users"]),
-            "BENCH_SLICE": str(self.slices),
-        }
-        done = subprocess.run(args, cwd=BASE_DIR, env=env, capture_output=True, text=True)  # noqa: S603
-        stats = Path(f"{prefix}_stats.csv")
-        if done.returncode != 0 or not stats.exists():
-            raise CommandError(f"locust failed ({scenario}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-        with stats.open() as f:
-            row = next((r for r in csv.DictReader(f) if r["Name"] == name), None)
-        if row is None:  # nothing answered in the time (an overloaded machine): shown as 0
-            row = {"Requests/s": 0, "50%": 0, "90%": 0, "99%": 0, "Failure Count": 0}
-        return {
-            "rps": float(row["Requests/s"]),
-            "p50": float(row["50%"]),
-            "p90": float(row["90%"]),
-            "p99": float(row["99%"]),
-            "failures": float(row["Failure Count"]),
-        }
+            signal.signal(signal.SIGTERM, previous)
+            self.clean_up(targets, options["keep"])
 
     # --- set-up -------------------------------------------------------------------------------
 
-    def step(self, what: str, args: list[str], env: dict[str, str]) -> None:
-        self.stderr.write(f"bench: {what} …")
-        done = subprocess.run(args, cwd=BASE_DIR, env=env, capture_output=True, text=True)  # noqa: S603
-        if done.returncode != 0:
-            raise CommandError(f"{what} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    def add_worktree(self, ref: str) -> Path:
+        found = subprocess.run(  # noqa: S603
+            ["git", "rev-parse", "--verify", f"{ref}^{{commit}}"],  # noqa: S607
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+        )
+        if found.returncode != 0:
+            raise CommandError(f"--compare-ref {ref}: not a commit of this repository ({found.stderr.strip()})")
+        commit = found.stdout.strip()
+        path = self.work / "before"
+        self.step(f"a worktree of {ref} ({commit[:10]})", ["git", "worktree", "add", "--detach", str(path), commit])
+        self.worktree = path
+        self.stdout.write(f"before: {ref} = {commit}")
+        return path
+
+    def create_database(self, name: str, template: str | None = None) -> str:
+        quote = connections["default"].ops.quote_name
+        with connections["default"].cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)")
+            cursor.execute(f"CREATE DATABASE {quote(name)}" + (f" TEMPLATE {quote(template)}" if template else ""))
+        self.databases.append(name)
+        return self.database_url(name)
+
+    def mallard(self, name: str, tree: Path, options, needs_many: bool) -> Target:
+        """Databases filled by the tree's own commands, static files collected, servers started."""
+        target = Target(name, tree)
+        key = f"{self.run_id}_{name.lower()}"
+        manage = [sys.executable, "manage.py"]
+        one = self.create_database(f"{key}_one")
+        dev = {**self.base_env(), "DJANGO_ENV": "development", "DATABASE_URL": one, "CACHE_KEY_PREFIX": key}
+        self.step(f"{name}: migrating", [*manage, "migrate", "--no-input"], dev, tree)
+        self.step(f"{name}: importing the demo course", [*manage, "import_course", "demo/spanish.yaml"], dev, tree)
+        target.data["one"] = self.work / f"{name}-learners.json"
+        prepare = [sys.executable, str(BASE_DIR / "bench" / "prepare.py")]
+        learners = [*prepare, "learners", str(target.data["one"]), str(options["learners"]), DEMO]
+        self.step(f"{name}: making {options['learners']} learners", learners, dev, tree)
+        databases = {"one": one}
+        if needs_many:
+            from bench import courses
+
+            many = self.create_database(f"{key}_many", template=f"{key}_one")
+            dev_many = {**dev, "DATABASE_URL": many}
+            files = self.work / name
+            files.mkdir()
+            made = [courses.long_course(LONG, LONG_LESSONS, demo=tree / "demo" / "spanish.yaml")]
+            made += [
+                courses.demo_copy(f"benchcopy{n}", n, demo=tree / "demo" / "spanish.yaml")
+                for n in range(1, options["courses"] - 1)
+            ]
+            for course in made:
+                path = courses.write(course, files)
+                self.step(f"{name}: importing {path.name}", [*manage, "import_course", str(path)], dev_many, tree)
+            self.step(f"{name}: enrolling the learners in {LONG}", [*prepare, "enrol", LONG], dev_many, tree)
+            target.data["many"] = target.data["one"]  # the same learners, tokens and sessions (a copy)
+            databases["many"] = many
+        static = self.work / f"{name}-static"
+        self.step(
+            f"{name}: collecting static files",
+            [*manage, "collectstatic", "--no-input", "-v", "0"],
+            self.production(one, static, key),
+            tree,
+        )
+        for database, url in databases.items():
+            env = self.production(url, static, f"{key}_{database}")
+            target.servers[database] = Gunicorn(env=env, options=self.worker_options(options), cwd=tree)
+        return target
+
+    def baseline(self, options) -> Target:
+        url = self.create_database(f"{self.run_id}_baseline")
+        env = {**self.base_env(), "BASELINE_DATABASE_URL": url}
+        self.step("the baseline's tables", [sys.executable, "-m", "bench.baseline", "setup"], env)
+        server = Gunicorn(env=env, options=self.worker_options(options), app="bench.baseline:application")
+        # Both baseline requests come from the one server, whichever database Mallard's scenario uses.
+        return Target("baseline", servers={"one": server, "many": server})
 
     @staticmethod
-    def free_port() -> int:
-        import socket
+    def worker_options(options) -> list[str]:
+        # gunicorn.conf.py's timeouts and logging for every app: the same harness
+        return ["--workers", str(options["workers"]), "--worker-class", "sync", "--threads", "1"]
 
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            return s.getsockname()[1]
+    @staticmethod
+    def base_env() -> dict[str, str]:
+        return {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_", "CACHE_"))}
+
+    def production(self, url: str, static: Path, prefix: str) -> dict[str, str]:
+        return {
+            **self.base_env(),
+            "DJANGO_ENV": "production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DATABASE_URL": url,
+            "DJANGO_STATIC_ROOT": str(static),
+            "CACHE_KEY_PREFIX": prefix,
+            "THROTTLE_ANSWERS": "1000000/min",  # virtual learners answer far faster than people
+        }
+
+    def step(self, what: str, args: list[str], env: dict[str, str] | None = None, cwd: Path = BASE_DIR) -> None:
+        self.stderr.write(f"bench: {what} …")
+        done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)  # noqa: S603
+        if done.returncode != 0:
+            raise CommandError(f"{what} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
 
     @staticmethod
     def database_url(name: str) -> str:
@@ -242,57 +266,184 @@ class Command(BaseCommand):
         auth = conf["USER"] + (f":{conf['PASSWORD']}" if conf["PASSWORD"] else "")
         return f"postgres://{auth}@{conf['HOST'] or '127.0.0.1'}:{conf['PORT'] or 5432}/{name}"
 
-    def prepare(self, out: Path, learners: int) -> None:
-        """Learners with an API token, a session, gems for heart refills, enrolled in the demo course;
-        the first lesson and its exercises (type and payload, to answer right)."""
-        from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-        from django.contrib.sessions.backends.db import SessionStore
-        from django.utils import timezone
-        from rest_framework.authtoken.models import Token
+    def clean_up(self, targets: list[Target], keep: bool) -> None:
+        """Servers stopped, databases dropped (unless kept), the worktree and the folder removed;
+        each step runs even if an earlier one failed."""
+        for target in targets:
+            for server in set(target.servers.values()):
+                server.stop()
+        quote = connections["default"].ops.quote_name
+        if keep:
+            self.stdout.write(f"bench: kept the databases {', '.join(self.databases)}")
+        else:
+            with connections["default"].cursor() as cursor:
+                for name in self.databases:
+                    cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)")
+        if self.worktree is not None:
+            subprocess.run(["git", "worktree", "remove", "--force", str(self.worktree)], cwd=BASE_DIR)  # noqa: S603,S607
+            subprocess.run(["git", "worktree", "prune"], cwd=BASE_DIR)  # noqa: S607
+        shutil.rmtree(self.work, ignore_errors=True)
 
-        from accounts.models import User
-        from courses.models import Course, Exercise
-        from courses.structure import course_structure
-        from gamification.api.queries import run_view
-        from gamification.api.serializers import RunSerializer
-        from gamification.models import LedgerEntry
-        from gamification.services import ledger, start_lesson_run
-        from gamification.services.wallet import lock_wallet
-        from progress.services import enroll
+    # --- the measurements ---------------------------------------------------------------------
 
-        now = timezone.now()
-        course = Course.objects.get(slug="es")
-        structure = course_structure(course.pk)
-        lesson = structure.lessons[structure.ordered_lesson_ids[0]]
-        exercise_ids = [pk for pk, _kind, _tokens in structure.lesson_exercises[lesson.pk]]
-        people = []
-        for i in range(learners):
-            user = User.objects.create_user(email=f"bench-{i}@bench.invalid", password=None)
-            with transaction.atomic():
-                wallet = lock_wallet(user=user, now=now)
-                gems = ledger.gems_entry(
-                    user=user, amount=1_000_000, reason=LedgerEntry.Reason.ADJUSTMENT, key=f"bench:{user.pk}", now=now
-                )
-                ledger.credit(wallet=wallet, entries=[gems])
-            enroll(user=user, course=course, now=now)
-            session = SessionStore()
-            session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session.create()
-            # A run of the lesson, as the API returns it: the measured requests need no start of their own.
-            run = start_lesson_run(user=user, lesson=lesson, now=now)
-            view = RunSerializer(run_view(user=user, run_id=run.pk, now=now)).data
-            people.append(
-                {
-                    "token": Token.objects.create(user=user).key,
-                    "session": session.session_key,
-                    "run": {"id": view["id"], "queue": view["queue"], "exercises": view["exercises"]},
-                }
-            )
-        exercises = {
-            str(e.pk): {"type": e.type, "payload": e.payload} for e in Exercise.objects.filter(pk__in=exercise_ids)
-        }
-        out.write_text(
-            json.dumps({"course": course.slug, "lesson": lesson.slug, "exercises": exercises, "learners": people})
+    def measure(self, scenarios: list[str], targets: list[Target], options) -> None:
+        results: dict[tuple[str, str], list[dict]] = {}
+        names = [t.name for t in targets]
+        self.stdout.write(
+            f"\n{options['users']} users, {options['seconds']} s each, {options['workers']} sync workers per app, "
+            f"{options['repeat']} rounds after a warm-up; in each round every scenario against "
+            f"{', then '.join(names)}\n"
         )
+        self.stdout.write(self.header(targets))
+        for round_ in range(options["repeat"] + 1):
+            # Round 0 warms up, not counted: each worker's first requests read the course's structure
+            # into the cache, load the answer checker's language tables and compile templates.
+            seconds = max(3, options["seconds"] // 2) if round_ == 0 else options["seconds"]
+            for name in scenarios:
+                scenario = SCENARIOS[name]
+                row = {}
+                for target in targets:
+                    row[target.name] = self.locust(scenario, target, round_, seconds, options)
+                    if round_:
+                        results.setdefault((name, target.name), []).append(row[target.name])
+                if round_:
+                    self.stdout.write(self.line(str(round_), name, targets, row))
+        medians = {key: {k: statistics.median(r[k] for r in rows) for k in rows[0]} for key, rows in results.items()}
+        self.stdout.write("\nMedian over the rounds:")
+        self.stdout.write(self.header(targets))
+        for name in scenarios:
+            self.stdout.write(self.line("all", name, targets, {t.name: medians[(name, t.name)] for t in targets}))
+        self.stdout.write("\n" + self.table(scenarios, targets, medians, options))
+        self.stdout.write("\n" + self.targets(scenarios, targets, medians, options))
+
+    def header(self, targets: list[Target]) -> str:
+        head = f"{'round':>5} {'scenario':<18}"
+        for target in targets:
+            head += f" | {target.name[:9]:>9} /s {'p50':>5} {'p90':>5} {'p99':>5}"
+        return head + f" | {'ratio':>6}" + ("".join(f" {t.name[:6] + ' ratio':>13}" for t in targets[1:-1])) + " fail"
+
+    def line(self, round_: str, name: str, targets: list[Target], row: dict[str, dict]) -> str:
+        text = f"{round_:>5} {name:<18}"
+        for target in targets:
+            r = row[target.name]
+            text += f" | {r['rps']:>12.1f} {r['p50']:>5.0f} {r['p90']:>5.0f} {r['p99']:>5.0f}"
+        base = row[targets[-1].name]["rps"]
+        ratios = [row[t.name]["rps"] / base if base else 0.0 for t in targets[:-1]]
+        text += f" | {ratios[0]:>6.3f}" + "".join(f" {r:>13.3f}" for r in ratios[1:])
+        return text + f" {int(sum(r['failures'] for r in row.values())):>4}"
+
+    def table(self, scenarios: list[str], targets: list[Target], medians: dict, options) -> str:
+        """The Markdown table for docs/performance.md (medians over the rounds)."""
+        base, before = targets[-1].name, (targets[1].name if len(targets) == 3 else None)
+        head = (
+            f"| request ({options['users']} learners) | Mallard /s | p50 / p90 / p99 ms "
+            "| baseline (same shape) /s | p50 / p90 / p99 ms | ratio |"
+        )
+        rule = "| --- | ---: | --- | ---: | --- | ---: |"
+        if before:
+            head += " before /s | before p50 / p90 / p99 ms | before ratio |"
+            rule += " ---: | --- | ---: |"
+        lines = [head, rule]
+        for name in scenarios:
+            scenario = SCENARIOS[name]
+            ours, theirs = medians[(name, "Mallard")], medians[(name, base)]
+            label = scenario.label.replace("N courses", f"{options['courses']} courses")
+            if scenario.locust == "path_page" and ours["bytes"]:
+                label += f" ({ours['bytes'] / 1000:.0f} KB)"
+            row = (
+                f"| {label} | {ours['rps']:.1f} | {_ms(ours)} | {theirs['rps']:.1f} ({scenario.baseline}) "
+                f"| {_ms(theirs)} | **{_ratio(ours, theirs):.3f}** |"
+            )
+            if before:
+                old = medians[(name, before)]
+                row += f" {old['rps']:.1f} | {_ms(old)} | {_ratio(old, theirs):.3f} |"
+            lines.append(row)
+        return "\n".join(lines)
+
+    def targets(self, scenarios: list[str], targets: list[Target], medians: dict, options) -> str:
+        base = targets[-1].name
+        lines = ["Targets (issue 17), Mallard now:"]
+        for name, share, p90 in TARGETS:
+            if name not in scenarios:
+                continue
+            ours = medians[(name, "Mallard")]
+            ratio = _ratio(ours, medians[(name, base)])
+            met = ratio >= share and (p90 is None or ours["p90"] <= p90)
+            wanted = f">= {share:.2f} of the baseline" + (f", p90 <= {p90} ms" if p90 else "")
+            got = f"{ratio:.3f}" + (f", p90 {ours['p90']:.0f} ms" if p90 else "")
+            lines.append(f"- {SCENARIOS[name].label}: {wanted}: {got}: {'met' if met else 'MISSED'}")
+        if {"path_page_long", "path_page_courses"} <= set(scenarios):
+            demo, long = medians[("path_page_courses", "Mallard")], medians[("path_page_long", "Mallard")]
+            times = _slower(demo, long)
+            lines.append(
+                f"- path page of the {LONG_LESSONS}-lesson course <= {LONG_AT_MOST}x the demo course's time "
+                f"(requests/s, the same server, {options['courses']} courses loaded): {times:.2f}x: "
+                f"{'met' if times <= LONG_AT_MOST else 'MISSED'}"
+            )
+        if {"path_page", "path_page_courses"} <= set(scenarios):
+            one, many = medians[("path_page", "Mallard")], medians[("path_page_courses", "Mallard")]
+            times = _slower(one, many)
+            lines.append(
+                f"- cost flat in the number of courses: the demo's path page with {options['courses']} courses "
+                f"loaded vs with one, <= {FLAT_AT_MOST}x the time: {times:.2f}x: "
+                f"{'met' if times <= FLAT_AT_MOST else 'MISSED'}"
+            )
+        return "\n".join(lines)
+
+    def locust(self, scenario: Scenario, target: Target, round_: int, seconds: int, options) -> dict:
+        if target.name == "baseline":
+            locust_scenario, request, data = scenario.baseline, scenario.baseline, None
+        else:
+            locust_scenario, request, data = scenario.locust, scenario.request, target.data[scenario.database]
+        server = target.servers[scenario.database]
+        prefix = self.work / f"{target.name}-{round_}-{scenario.label.replace(' ', '_').replace('/', '')}"
+        args = [str(Path(sys.executable).parent / "locust"), "-f", "bench/locustfile.py", "--headless"]
+        args += ["-u", str(options["users"]), "-r", str(options["users"]), "-t", f"{seconds}s"]
+        args += ["--host", server.url, "--csv", str(prefix), "--only-summary"]
+        args += ["--loglevel", "WARNING", "--exit-code-on-error", "0"]
+        learners_slice = 0
+        if scenario.answers and data is not None:
+            target.slices += 1
+            learners_slice = target.slices
+        env = {
+            **os.environ,
+            "BENCH_SCENARIO": locust_scenario,
+            "BENCH_DATA": str(data or ""),
+            "BENCH_USERS": str(options["users"]),
+            "BENCH_SLICE": str(learners_slice),
+            "BENCH_COURSE": scenario.course,
+        }
+        done = subprocess.run(args, cwd=BASE_DIR, env=env, capture_output=True, text=True)  # noqa: S603
+        stats = Path(f"{prefix}_stats.csv")
+        if done.returncode != 0 or not stats.exists():
+            raise CommandError(f"locust failed ({scenario.label}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+        with stats.open() as f:
+            row = next((r for r in csv.DictReader(f) if r["Name"] == request), None)
+        if row is None:  # nothing answered in the time (an overloaded machine): shown as 0
+            row = {"Requests/s": 0, "50%": 0, "90%": 0, "99%": 0, "Failure Count": 0, "Average Content Size": 0}
+        return {
+            "rps": float(row["Requests/s"]),
+            "p50": float(row["50%"]),
+            "p90": float(row["90%"]),
+            "p99": float(row["99%"]),
+            "failures": float(row["Failure Count"]),
+            "bytes": float(row["Average Content Size"]),
+        }
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _ms(r: dict) -> str:
+    return f"{r['p50']:.0f} / {r['p90']:.0f} / {r['p99']:.0f}"
+
+
+def _ratio(ours: dict, theirs: dict) -> float:
+    return ours["rps"] / theirs["rps"] if theirs["rps"] else 0.0
+
+
+def _slower(fast: dict, slow: dict) -> float:
+    """How many times the time of a request ``slow`` takes compared with ``fast`` (from requests/s
+    at the same concurrency)."""
+    return fast["rps"] / slow["rps"] if slow["rps"] else float("inf")
