@@ -76,7 +76,7 @@ class Learner(HttpUser):
     def csrf_token(self) -> None:
         """The CSRF cookie the lesson page sets, kept without its Secure flag (the benchmark speaks
         plain HTTP to gunicorn) and sent back in the form, as a browser's form post does."""
-        response = self.client.get(f"/runs/{self.run['id']}/", name="lesson page (not counted)")
+        response = self.client.get(f"/runs/{self.run['id']}/", name="lesson page (not counted)", allow_redirects=False)
         self.csrf = response.cookies.get("csrftoken") or ""
         self.client.cookies.set("csrftoken", self.csrf)
 
@@ -102,15 +102,22 @@ class Learner(HttpUser):
         elif SCENARIO == "page_answer":
             self.page_answer()
         elif SCENARIO == "lesson_page":
-            self.client.get(f"/runs/{self.run['id']}/", name="lesson page")
+            self.page(f"/runs/{self.run['id']}/", "lesson page")
         elif SCENARIO == "path_page":
-            self.client.get(f"/courses/{COURSE}/", name="path page")
+            self.page(f"/courses/{COURSE}/", "path page")
         elif SCENARIO == "me":
             self.client.get("/api/v1/me/", headers=self.api, name="me")
         elif SCENARIO == "read":
             self.client.get("/read/", name="read")
         elif SCENARIO == "write":
             self.client.post("/write/", name="write")
+
+    def page(self, url: str, name: str) -> None:
+        """A page of the signed-in learner: anything but a 200 (a redirect to the log-in page when
+        the session is not valid) is a failure, not a fast page."""
+        with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} {response.headers.get('Location', '')}")
 
     def next_answer(self):
         """The exercise at the head of the queue and an answer to it (right 90 % of the time)."""
@@ -144,8 +151,12 @@ class Learner(HttpUser):
         form = [("csrfmiddlewaretoken", self.csrf), ("exercise", str(exercise)), ("client_id", str(uuid.uuid4()))]
         form += form_values(kind, answer, self.public[exercise])
         url = f"/runs/{self.run['id']}/answer/"
-        response = self.client.post(url, data=form, headers=FRAGMENT_HEADER, name="page answer")
-        found = FEEDBACK.search(response.text) if response.status_code == 200 else None
+        with self.client.post(
+            url, data=form, headers=FRAGMENT_HEADER, name="page answer", allow_redirects=False, catch_response=True
+        ) as response:
+            found = FEEDBACK.search(response.text) if response.status_code == 200 else None
+            if found is None:
+                response.failure(f"{response.status_code}: no feedback")
         if found is None:
             self.start_run()
             return

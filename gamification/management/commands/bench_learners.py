@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,12 +146,15 @@ class Command(BaseCommand):
                 f"bench: {options['learners']} learners < {needed}: some measurements reuse learners whose runs "
                 "were already played (their run starts are not counted but load the server)."
             )
+        self.started = time.monotonic()
         self.run_id = f"mallard_benchrun_{os.getpid()}"
+        self.secret_key = secrets.token_urlsafe(50)
         self.databases: list[str] = []
         self.worktree: Path | None = None
         self.work = Path(tempfile.mkdtemp(prefix="mallard-bench-"))
         targets: list[Target] = []
-        previous = signal.signal(signal.SIGTERM, _interrupt)  # a kill cleans up like Ctrl-C
+        # Ctrl-C and a kill clean up (SIGINT too: a shell starts background commands with it ignored)
+        previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             trees = [("Mallard", BASE_DIR)]
             if options["compare_ref"]:
@@ -163,9 +167,14 @@ class Command(BaseCommand):
                 for server in target.servers.values():
                     if not server.wait_ready():
                         raise CommandError(f"{target.name}: a server did not start:\n{server.tail()}")
+            measuring = time.monotonic()
             self.measure(scenarios, targets, options)
+            self.stdout.write(
+                f"\nSet-up {measuring - self.started:.0f} s, measurements {time.monotonic() - measuring:.0f} s."
+            )
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
             self.clean_up(targets, options["keep"])
 
     # --- set-up -------------------------------------------------------------------------------
@@ -201,6 +210,8 @@ class Command(BaseCommand):
         manage = [sys.executable, "manage.py"]
         one = self.create_database(f"{key}_one")
         dev = {**self.base_env(), "DJANGO_ENV": "development", "DATABASE_URL": one, "CACHE_KEY_PREFIX": key}
+        # The sessions bench/prepare.py stores are signed with the key the servers use: the same one.
+        dev["DJANGO_SECRET_KEY"] = self.secret_key
         self.step(f"{name}: migrating", [*manage, "migrate", "--no-input"], dev, tree)
         self.step(f"{name}: importing the demo course", [*manage, "import_course", "demo/spanish.yaml"], dev, tree)
         target.data["one"] = self.work / f"{name}-learners.json"
@@ -259,7 +270,7 @@ class Command(BaseCommand):
         return {
             **self.base_env(),
             "DJANGO_ENV": "production",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_SECRET_KEY": self.secret_key,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DATABASE_URL": url,
@@ -269,8 +280,11 @@ class Command(BaseCommand):
         }
 
     def step(self, what: str, args: list[str], env: dict[str, str] | None = None, cwd: Path = BASE_DIR) -> None:
-        self.stderr.write(f"bench: {what} …")
+        self.stderr.write(f"bench: {what} …", ending="")
+        self.stderr.flush()
+        started = time.monotonic()
         done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)  # noqa: S603
+        self.stderr.write(f" {time.monotonic() - started:.0f} s")
         if done.returncode != 0:
             raise CommandError(f"{what} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
 

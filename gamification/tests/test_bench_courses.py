@@ -1,0 +1,26 @@
+"""The courses ``make bench`` imports beside the demo (bench/courses.py): valid course files, the
+sizes the benchmark's figures name, one language pair each (docs/performance.md, "make bench")."""
+
+from pathlib import Path
+
+from bench import courses
+from courses.course_files.parse import parse_course_file
+
+
+def test_long_course_is_a_valid_course_file_of_200_lessons(tmp_path: Path):
+    parsed = parse_course_file(courses.write(courses.long_course("benchlong"), tmp_path))
+
+    lessons = parsed.lessons()
+    assert len(lessons) == 200
+    assert len({lesson.slug for lesson in lessons}) == 200
+    assert all(lesson.exercises for lesson in lessons)
+    assert parsed.course is not None and parsed.course.slug == "benchlong"
+
+
+def test_demo_copies_are_valid_and_each_its_own_language_pair(tmp_path: Path):
+    demo = parse_course_file(courses.DEMO)
+    copies = [parse_course_file(courses.write(courses.demo_copy(f"benchcopy{n}", n), tmp_path)) for n in (1, 2)]
+
+    assert [len(c.lessons()) for c in copies] == [len(demo.lessons())] * 2
+    pairs = {(c.course.from_language.code, c.course.to_language.code) for c in [demo, *copies] if c.course}
+    assert len(pairs) == 3
