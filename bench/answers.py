@@ -51,3 +51,16 @@ def right_answer(kind: str, payload: dict, public: dict):
     if kind == "match_pairs":
         return [list(pair) for pair in payload["pairs"]]
     return "?"
+
+
+def form_fields(kind: str, answer, public: dict) -> dict:
+    """An answer (as the API takes it) as the lesson page's form sends it: ``answer`` one value, or a
+    list (tiles; pairs as ``"<left>-<right>"`` indices into the served lists) with ``answer_is_list``;
+    a spoken answer as the self-assessment button's value."""
+    if kind == "speak":
+        return {"answer": "self:yes" if answer["self_assessed"] else "self:no"}
+    if kind == "match_pairs":
+        answer = [f"{public['left'].index(left)}-{public['right'].index(right)}" for left, right in answer]
+    if isinstance(answer, list):
+        return {"answer": [str(v) for v in answer], "answer_is_list": "1"}
+    return {"answer": str(answer)}

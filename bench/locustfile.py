@@ -28,7 +28,7 @@ from pathlib import Path
 
 from locust import HttpUser, constant, task
 
-from bench.answers import right_answer, wrong_answer
+from bench.answers import form_fields, right_answer, wrong_answer
 
 SCENARIO = os.environ.get("BENCH_SCENARIO", "read")
 DATA = json.loads(Path(os.environ["BENCH_DATA"]).read_text()) if os.environ.get("BENCH_DATA") else {"learners": []}
@@ -43,18 +43,6 @@ RIGHT_SHARE = 0.9
 REQUEUE_GAP = 2
 FRAGMENT_HEADER = {"X-Mallard-Fragment": "1"}  # what the player's script sends: the feedback fragment back
 FEEDBACK = re.compile(r'class="feedback (\w+)".*?data-status="(\w+)"', re.DOTALL)
-
-
-def form_values(kind: str, answer, public: dict) -> list[tuple[str, str]]:
-    """An API answer as the lesson page's form sends it: one ``answer`` field, or one per tile or
-    pair (``<left>-<right>`` indices into the served lists) with ``answer_is_list``."""
-    if kind == "speak":
-        return [("answer", "self:yes" if answer["self_assessed"] else "self:no")]
-    if kind == "match_pairs":
-        answer = [f"{public['left'].index(left)}-{public['right'].index(right)}" for left, right in answer]
-    if isinstance(answer, list):
-        return [("answer_is_list", "1"), *(("answer", str(v)) for v in answer)]
-    return [("answer", str(answer))]
 
 
 class Learner(HttpUser):
@@ -148,8 +136,8 @@ class Learner(HttpUser):
 
     def page_answer(self):
         exercise, kind, answer = self.next_answer()
-        form = [("csrfmiddlewaretoken", self.csrf), ("exercise", str(exercise)), ("client_id", str(uuid.uuid4()))]
-        form += form_values(kind, answer, self.public[exercise])
+        form = {"csrfmiddlewaretoken": self.csrf, "exercise": str(exercise), "client_id": str(uuid.uuid4())}
+        form |= form_fields(kind, answer, self.public[exercise])
         url = f"/runs/{self.run['id']}/answer/"
         with self.client.post(
             url, data=form, headers=FRAGMENT_HEADER, name="page answer", allow_redirects=False, catch_response=True

@@ -317,6 +317,8 @@ class Driver:
     def page_answer(self, profiled: bool = False) -> float:
         import uuid
 
+        from bench.answers import form_fields
+
         learner, run = self._next_learner()
         page = learner["clients"][1]
         if "csrf" not in learner:  # the player page's form token, read once (unmeasured)
@@ -329,17 +331,7 @@ class Driver:
             "client_id": str(uuid.uuid4()),
             "time_spent_ms": 3000,
         }
-        public = run["public"][exercise]
-        if isinstance(answer, list):  # tiles in order, or match pairs as "<left index>-<right index>"
-            post["answer"] = [
-                f"{public['left'].index(a[0])}-{public['right'].index(a[1])}" if isinstance(a, list) else str(a)
-                for a in answer
-            ]
-            post["answer_is_list"] = "1"
-        elif isinstance(answer, dict):  # speak: the self-assessment buttons
-            post["answer"] = "self:yes" if answer.get("self_assessed") else "self:no"
-        else:
-            post["answer"] = str(answer)
+        post |= form_fields(self.exercises[str(exercise)]["type"], answer, run["public"][exercise])
         return self._timed(
             lambda: page.post(f"/runs/{run['id']}/answer/", post, headers={"X-Mallard-Fragment": "1"}), 200
         )
