@@ -1,9 +1,11 @@
-"""The courses ``make bench`` imports beside the demo (bench/courses.py): valid course files, the
-sizes the benchmark's figures name, one language pair each (docs/performance.md, "make bench")."""
+"""Pieces of ``make bench`` (docs/performance.md, "make bench"): the courses it imports beside the
+demo (bench/courses.py) are valid course files of the sizes its figures name, one language pair
+each; the page answers it posts are what the lesson page's form sends (bench/answers.py)."""
 
 from pathlib import Path
 
 from bench import courses
+from bench.answers import form_fields
 from courses.course_files.parse import parse_course_file
 
 
@@ -24,3 +26,16 @@ def test_demo_copies_are_valid_and_each_its_own_language_pair(tmp_path: Path):
     assert [len(c.lessons()) for c in copies] == [len(demo.lessons())] * 2
     pairs = {(c.course.from_language.code, c.course.to_language.code) for c in [demo, *copies] if c.course}
     assert len(pairs) == 3
+
+
+def test_page_answer_form_fields_are_the_forms():
+    pairs = {"left": ["el gato", "el perro"], "right": ["the cat", "the dog"]}
+
+    assert form_fields("multiple_choice", 2, {}) == {"answer": "2"}
+    assert form_fields("translate", "Hola", {}) == {"answer": "Hola"}
+    assert form_fields("word_bank", [3, 0], {}) == {"answer": ["3", "0"], "answer_is_list": "1"}
+    assert form_fields("match_pairs", [["el perro", "the dog"], ["el gato", "the cat"]], pairs) == {
+        "answer": ["1-1", "0-0"],
+        "answer_is_list": "1",
+    }
+    assert form_fields("speak", {"self_assessed": True}, {}) == {"answer": "self:yes"}
