@@ -130,18 +130,6 @@ def _clear_cache():
     yield
 
 
-@pytest.fixture(autouse=True)
-def _default_language():
-    """Every test starts in LANGUAGE_CODE, as a fresh process does. A request through the test client
-    activates its language (a Spanish-speaking user's ``es``) in the thread and nothing deactivates it,
-    so lazy sentences (a course file's problems, docs/i18n.md) shown by the next test would read in it."""
-    from django.utils import translation
-
-    translation.deactivate()
-    yield
-    translation.deactivate()
-
-
 @pytest.fixture
 def fake_llm(settings, monkeypatch):
     """A fake model provider on 127.0.0.1 (core/tests/fake_llm.py), configured as the provider.
