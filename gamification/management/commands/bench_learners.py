@@ -15,7 +15,7 @@ baseline, ``--seconds`` each with ``--users`` locust users.
 
 Databases are named ``mallard_benchrun_<pid>_…`` (never ``test_…``, the test suite's), cache keys
 are prefixed with the same, and everything — servers, databases, the worktree, the temporary
-folder — is removed at the end, on an error or on Ctrl-C (``--keep`` keeps the databases).
+folder, the cache keys — is removed at the end, on an error or on Ctrl-C (``--keep`` keeps the databases).
 """
 
 import csv
@@ -307,10 +307,19 @@ class Command(BaseCommand):
             with connections["default"].cursor() as cursor:
                 for name in self.databases:
                     cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)")
+        self.clear_cache_keys()
         if self.worktree is not None:
             subprocess.run(["git", "worktree", "remove", "--force", str(self.worktree)], cwd=BASE_DIR)  # noqa: S603,S607
             subprocess.run(["git", "worktree", "prune"], cwd=BASE_DIR)  # noqa: S607
         shutil.rmtree(self.work, ignore_errors=True)
+
+    def clear_cache_keys(self) -> None:
+        """The keys the servers and set-up steps wrote in Redis (all under this run's prefix)."""
+        import redis
+
+        client = redis.Redis.from_url(os.environ["REDIS_URL"])
+        for key in client.scan_iter(match=f"{self.run_id}_*", count=1000):
+            client.delete(key)
 
     # --- the measurements ---------------------------------------------------------------------
 
