@@ -141,16 +141,16 @@ def test_statements_per_request(django_assert_num_queries, user, other_user, cli
 
 
 #: Starting a review session and a checkpoint run, measured the same way (BEGIN and COMMIT included).
-#: review: token auth, the course (the view's look-up by slug, then the service's by id), the current
-#:   enrolment, [BEGIN] wallet lock, active review, recent mistakes, memory parameters, the due words, the
-#:   exercises teaching them, run INSERT, activity-log INSERT [COMMIT], then the response: the run, the
-#:   hearts, the run's exercises (the current one among them) = 15 + 2 (17 before the response read
-#:   the run's exercises once)
-#: checkpoint: token auth, the checkpoint, the current enrolment, wallet and streak (ensure_learner),
-#:   [BEGIN] wallet lock, active checkpoint run, its last runs, the lessons passed, the scope's lessons,
-#:   its chosen lessons, their exercises, run INSERT, activity-log INSERT [COMMIT], then the response as
-#:   a review's = 18 + 2 (20 before)
-OTHER_STARTS = {"review": 17, "checkpoint": 20}
+#: review: token auth, the course (the view's look-up by slug, then the service's by id, with its
+#:   languages), the current enrolment, [BEGIN] wallet lock, active review, recent mistakes, memory
+#:   parameters, the due words, the exercises teaching them, run INSERT, activity-log INSERT [COMMIT],
+#:   then the response: the run's exercises (the current one among them; the course and the hearts from
+#:   the rows read) = 13 + 2 (17 before the response was built from the run just written)
+#: checkpoint: token auth, the checkpoint (with its course's languages), the current enrolment, [BEGIN]
+#:   wallet lock, active checkpoint run, its last runs, the lessons passed, the scope's lessons, its
+#:   chosen lessons, their exercises, run INSERT, activity-log INSERT [COMMIT], then the response as a
+#:   review's = 14 + 2 (20 before: and two look-ups of the wallet and streak before the lock)
+OTHER_STARTS = {"review": 15, "checkpoint": 16}
 
 
 def test_statements_to_start_a_review_and_a_checkpoint(django_assert_num_queries, user, other_user):
@@ -182,4 +182,4 @@ def test_statements_to_start_a_review_and_a_checkpoint(django_assert_num_queries
             assert response.status_code == 201, response.content
             counts[name].append(len([q for q in captured.captured_queries if not q["sql"].startswith(CONTROL)]))
             api.post(f"{API}runs/{response.json()['id']}/abandon/")
-    assert counts == {"review": [15, 15], "checkpoint": [18, 18]}
+    assert counts == {"review": [13, 13], "checkpoint": [14, 14]}

@@ -83,7 +83,7 @@ class StartReviewView(APIView):
         run = services.start_review_session(
             user=request.user, course=course, now=timezone.now(), ahead=query["ahead"], timed=query["timed"]
         )
-        return _run_response(request, run.pk, status_code=status.HTTP_201_CREATED)
+        return _run_response(request, run.pk, status_code=status.HTTP_201_CREATED, run=run)
 
 
 @extend_schema(
@@ -103,7 +103,7 @@ class StartCheckpointRunView(APIView):
         run = services.start_checkpoint_run(
             user=request.user, checkpoint=check_slug(slug, "checkpoint"), now=timezone.now()
         )
-        return _run_response(request, run.pk, status_code=status.HTTP_201_CREATED)
+        return _run_response(request, run.pk, status_code=status.HTTP_201_CREATED, run=run)
 
 
 @extend_schema(

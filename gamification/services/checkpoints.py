@@ -22,7 +22,7 @@ from ..errors import TimeLeft
 from ..models import LedgerEntry, Wallet
 from . import achievements, ledger
 from .activity import record_activity
-from .wallet import ensure_learner, lock_wallet
+from .wallet import lock_wallet
 
 
 def start_checkpoint_run(*, user: User, checkpoint: Checkpoint | str, now: datetime) -> LessonRun:
@@ -30,14 +30,14 @@ def start_checkpoint_run(*, user: User, checkpoint: Checkpoint | str, now: datet
 
     Unpublished or unknown → NotFound; enrols the learner; not reached yet → CheckpointLocked; in the
     cool-down after a failed run → CheckpointCoolingDown; nothing to serve → EmptyCheckpoint. An active
-    run whose time is up is ended (and scored) first. Locks the wallet."""
+    run whose time is up is ended (and scored) first. Locks the wallet. The run returned carries its
+    checkpoint, course and ``wallet_hearts`` (as ``start_lesson_run``'s)."""
     slug = checkpoint.slug if isinstance(checkpoint, Checkpoint) else checkpoint
     checkpoint = progress.visible_checkpoint(slug=slug)
     course = progress.checkpoint_course(checkpoint)
     progress.enroll(user=user, course=course, now=now)
-    ensure_learner(user=user, now=now)
     with transaction.atomic():
-        wallet = lock_wallet(user=user, now=now)
+        wallet = lock_wallet(user=user, now=now)  # creates the learner's wallet and streak on their first run
         active = (
             LessonRun.objects.select_for_update(no_key=True, of=("self",))
             .select_related("checkpoint", "course")
@@ -45,10 +45,15 @@ def start_checkpoint_run(*, user: User, checkpoint: Checkpoint | str, now: datet
             .first()
         )
         if active is not None and not time_is_up(deadline_at=active.deadline_at, now=now):
-            return active
+            return _for_response(active, checkpoint=checkpoint, course=course, wallet=wallet)
         if active is not None:
             end_timed_out_run(user=user, wallet=wallet, run=active, now=now)
-        run = progress.create_checkpoint_run(user=user, checkpoint=checkpoint, now=now)
+        run = _for_response(
+            progress.create_checkpoint_run(user=user, checkpoint=checkpoint, now=now),
+            checkpoint=checkpoint,
+            course=course,
+            wallet=wallet,
+        )
         activity_log.record(
             user=user,
             kind=activity_log.Kind.LESSON_START,
@@ -56,6 +61,16 @@ def start_checkpoint_run(*, user: User, checkpoint: Checkpoint | str, now: datet
             payload={"run": run.pk, "run_kind": run.kind, "checkpoint": checkpoint.slug},
         )
         return run
+
+
+def _for_response(run: LessonRun, *, checkpoint: Checkpoint, course, wallet) -> LessonRun:
+    """The run with the rows just read (the checkpoint with its unit or section, the course with its
+    languages, the hearts of the wallet locked), so that its response reads none of them again."""
+    run.checkpoint = checkpoint
+    if run.course_id == course.pk:
+        run.course = course
+    run.wallet_hearts = (wallet.hearts, wallet.hearts_anchor_at)
+    return run
 
 
 def checkpoint_rewards(*, user: User, run: LessonRun, now: datetime) -> list[LedgerEntry]:

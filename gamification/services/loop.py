@@ -102,15 +102,17 @@ def start_review_session(
     recall even though not due; the run pays XP for new evidence only — no gems, no heart
     (docs/game-rules.md, "Practice ahead"); no practised word → NothingToPractise. ``timed``: a timed
     review — as many as the learner can answer in two minutes, on the server's clock (docs/game-rules.md,
-    "Timed practice")."""
+    "Timed practice"). The run returned carries its course and ``wallet_hearts`` (as ``start_lesson_run``'s)."""
     course_id = course.pk if isinstance(course, Course) else course
-    course = Course.objects.visible().filter(pk=course_id).first()
+    course = Course.objects.visible().select_related("from_language", "to_language").filter(pk=course_id).first()
     if course is None:
         raise NotFound(gettext_lazy("No such course."))
     progress.enroll(user=user, course=course, now=now)
     with transaction.atomic():
-        lock_wallet(user=user, now=now)  # creates the learner's wallet and streak on their first run
+        wallet = lock_wallet(user=user, now=now)  # creates the learner's wallet and streak on their first run
         run = progress.create_review_run(user=user, course=course, now=now, ahead=ahead, timed=timed)
+        run.course = course  # the row just read, with its languages, for the response (as a lesson run's)
+        run.wallet_hearts = (wallet.hearts, wallet.hearts_anchor_at)
         if run.started_at == now:  # a new session, not the active one resumed
             activity_log.record(user=user, kind=activity_log.Kind.LESSON_START, now=now, payload=_run_payload(run))
         return run

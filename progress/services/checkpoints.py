@@ -45,9 +45,18 @@ def visible_checkpoints():
 
 
 def visible_checkpoint(*, slug: str) -> Checkpoint:
-    """The checkpoint with its unit, section and course, if learners may see it; else NotFound."""
+    """The checkpoint with its unit, section and course (and the course's languages), if learners may see
+    it; else NotFound."""
     checkpoint = (
-        visible_checkpoints().select_related("unit__section__course", "section__course").filter(slug=slug).first()
+        visible_checkpoints()
+        .select_related(
+            "unit__section__course__from_language",
+            "unit__section__course__to_language",
+            "section__course__from_language",
+            "section__course__to_language",
+        )
+        .filter(slug=slug)
+        .first()
     )
     if checkpoint is None:
         raise NotFound(gettext("No such checkpoint."))
