@@ -14,6 +14,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext, ngettext
 
 from .selectors import DayPoint, Row
+from .tables import percent
 
 WIDTH = 640
 TREND_HEIGHT = 200
@@ -114,11 +115,6 @@ def _tooltip(day: date, attr: str, count: int) -> str:
     if attr == "started":
         return ngettext("%(day)s: %(count)s run started", "%(day)s: %(count)s runs started", count) % values
     return ngettext("%(day)s: %(count)s run passed", "%(day)s: %(count)s runs passed", count) % values
-
-
-def percent(share: float) -> str:
-    """A share (0.0 to 1.0) as a whole percentage written as the active language writes it ("45%", "45 %")."""
-    return gettext("%(percent)s%%") % {"percent": number_format(round(share * 100))}
 
 
 @dataclass(frozen=True)

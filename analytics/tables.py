@@ -10,11 +10,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpResponse, QueryDict
+from django.utils.formats import number_format
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .rules import Median
 from .selectors import Row
+
+
+def percent(share: float, decimals: int = 0) -> str:
+    """A share (0.0 to 1.0) as a percentage written as the active language writes it: "45.5%" in
+    English, "45,5 %" in Spanish (its decimal comma, a no-break space before the sign)."""
+    return gettext("%(percent)s%%") % {"percent": number_format(round(share * 100, decimals), decimals)}
 
 
 @dataclass(frozen=True)
@@ -30,7 +38,7 @@ class Column:
         if value is None:
             return "—"
         if self.kind == "pct":
-            return f"{value:.1%}"
+            return percent(value, 1)
         return str(value)
 
     def csv_value(self, row: Row) -> Any:

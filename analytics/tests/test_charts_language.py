@@ -52,6 +52,7 @@ def test_a_spanish_speaking_editor_reads_the_charts_in_spanish(scene, client):
     assert "2 ejercicios; el de menor acierto al primer intento es " in lesson
     assert f"{NBSP}%.</desc>" in lesson  # "… con un 25 %": Spanish puts a space before the sign
     assert "lowest first-try accuracy" not in lesson
+    assert f'<td class="pct">50,0{NBSP}%</td>' in lesson and "50.0%" not in lesson  # the tables' percentages too
 
 
 def test_english_stays_english(scene, client):
@@ -66,4 +67,4 @@ def test_english_stays_english(scene, client):
 
     lesson = client.get(reverse("admin:analytics_lesson", args=[scene.l1.pk]), PERIOD).content.decode()
     assert "2 exercises; the lowest first-try accuracy is " in lesson
-    assert f"{NBSP}%" not in lesson
+    assert f"{NBSP}%" not in lesson and '<td class="pct">50.0%</td>' in lesson
