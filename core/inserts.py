@@ -1,0 +1,206 @@
+"""New rows of several models written together, in one statement on PostgreSQL.
+
+An action that ends by inserting rows into several tables — an answer writes its attempt, the words'
+review-log rows pointing at it, ledger entries, hearts-log rows and activity-log rows — collects them in
+an ``InsertBatch`` (each app builds its own rows and adds them) and writes them with ``write()``, in
+the caller's transaction:
+
+- **PostgreSQL**: one statement. Each group of rows is an ``INSERT … RETURNING id`` in a
+  data-modifying ``WITH``, and the statement returns every group's new ids, which are set on the
+  instances as ``bulk_create`` sets them.
+- **Elsewhere** (SQLite, the embedded default): one ``bulk_create`` per group, in order.
+
+A value may be ``IdOf(row)``: the id of ``row``, a row added earlier to the same batch, once it is
+inserted ("this column is the id that insert returned"). It may be a field's value (a foreign key's
+``…_id`` or a plain integer column) or a value at the top level of a JSON field's dict (the activity
+log's ``{"attempt": IdOf(attempt)}``). After ``write()`` every ``IdOf`` in the instances is replaced by
+the id.
+
+Rows are grouped in the order they were added: consecutive rows of one model form one INSERT, and a
+row another row refers to is inserted on its own (so its INSERT returns exactly one id). Rows are
+written as ``bulk_create`` writes them: no ``save()``, no signals; ``pre_save`` fills ``auto_now`` fields.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field, ForeignKey, JSONField, Model
+
+
+@dataclass(frozen=True, eq=False)
+class IdOf:
+    """The id ``row`` gets when its ``InsertBatch`` writes it (``row`` was added to the batch first)."""
+
+    row: Model
+
+
+@dataclass
+class _Group:
+    model: type[Model]
+    rows: list[Model]
+    referenced: bool
+
+
+class InsertBatch:
+    """New rows (unsaved model instances, of any models) to insert together with ``write()``."""
+
+    def __init__(self) -> None:
+        self._rows: list[Model] = []
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def add(self, *rows: Model) -> None:
+        """Add new rows (no primary key yet), to be inserted after the rows added before them."""
+        for row in rows:
+            if row.pk is not None:
+                raise ValueError(f"InsertBatch inserts new rows; this {type(row).__name__} has a primary key.")
+        self._rows.extend(rows)
+
+    def write(self, *, using: str | None = None) -> None:
+        """Insert every row added (and empty the batch): one statement on PostgreSQL, one
+        ``bulk_create`` per group elsewhere. No query when the batch is empty."""
+        rows, self._rows = self._rows, []
+        if not rows:
+            return
+        alias = using or router.db_for_write(type(rows[0]))
+        connection = connections[alias]
+        groups = _groups(rows)
+        if connection.vendor == "postgresql":
+            _insert_in_one_statement(groups, connection)
+        else:
+            for group in groups:
+                for row in group.rows:
+                    _resolve_ids(row)
+                type(group.rows[0])._base_manager.using(alias).bulk_create(group.rows)
+                if group.referenced and group.rows[0].pk is None:
+                    raise RuntimeError(f"{connection.vendor} returned no id for the {group.model.__name__} inserted.")
+        for row in rows:
+            _resolve_ids(row)
+            row._state.adding = False
+            row._state.db = alias
+
+
+def _fields(model: type[Model]) -> list[Field]:
+    """The columns an INSERT of new rows of ``model`` names (all but the generated id)."""
+    return [f for f in model._meta.concrete_fields if f is not model._meta.auto_field and not f.generated]
+
+
+def _references(row: Model) -> Iterable[IdOf]:
+    for field in _fields(type(row)):
+        value = getattr(row, field.attname)
+        if isinstance(value, IdOf):
+            yield value
+        elif isinstance(field, JSONField) and isinstance(value, dict):
+            yield from (v for v in value.values() if isinstance(v, IdOf))
+
+
+def _groups(rows: list[Model]) -> list[_Group]:
+    """Consecutive rows of one model in one group; a row referred to by an ``IdOf`` alone in its own."""
+    position = {id(row): i for i, row in enumerate(rows)}
+    referenced: set[int] = set()
+    for i, row in enumerate(rows):
+        for ref in _references(row):
+            if position.get(id(ref.row), i) >= i:
+                raise ValueError(f"IdOf refers to a row not added to the batch before this {type(row).__name__}.")
+            referenced.add(id(ref.row))
+    groups: list[_Group] = []
+    for row in rows:
+        alone = id(row) in referenced
+        last = groups[-1] if groups else None
+        if last is None or alone or last.referenced or last.model is not type(row):
+            groups.append(_Group(model=type(row), rows=[row], referenced=alone))
+        else:
+            last.rows.append(row)
+    return groups
+
+
+def _resolve_ids(row: Model) -> None:
+    """Replace every ``IdOf`` in ``row`` by the id of the row it names (inserted by then)."""
+    for field in _fields(type(row)):
+        value = getattr(row, field.attname)
+        if isinstance(value, IdOf):
+            setattr(row, field.attname, value.row.pk)
+        elif _json_with_ids(field, value):
+            setattr(row, field.attname, {k: v.row.pk if isinstance(v, IdOf) else v for k, v in value.items()})
+
+
+def _json_with_ids(field: Field, value: Any) -> bool:
+    """A JSON field's dict holding an ``IdOf`` at its top level."""
+    return isinstance(field, JSONField) and isinstance(value, dict) and any(isinstance(v, IdOf) for v in value.values())
+
+
+def _insert_in_one_statement(groups: list[_Group], connection: BaseDatabaseWrapper) -> None:
+    """``WITH w0 AS (INSERT … RETURNING id), w1 AS (INSERT … VALUES (…, (SELECT id FROM w0))) …
+    SELECT ARRAY(SELECT id FROM w0), ARRAY(SELECT id FROM w1), …``: the new ids, group by group, in
+    the order of the rows (as ``bulk_create`` reads them back). Table and column names come from the
+    models' ``_meta``, every value is a parameter."""
+    quote = connection.ops.quote_name
+    name_of = {id(group.rows[0]): f"w{i}" for i, group in enumerate(groups) if group.referenced}
+
+    def id_of(ref: IdOf) -> str:
+        return f"(SELECT {quote(_pk_column(type(ref.row)))} FROM {name_of[id(ref.row)]})"  # noqa: S608 — names only
+
+    ctes: list[str] = []
+    params: list[Any] = []
+    for i, group in enumerate(groups):
+        fields = _fields(group.model)
+        values = []
+        for row in group.rows:
+            _check_related_rows_saved(row)
+            placeholders = []
+            for field in fields:
+                sql, field_params = _value_sql(field, field.pre_save(row, add=True), connection, id_of)
+                placeholders.append(sql)
+                params.extend(field_params)
+            values.append(f"({', '.join(placeholders)})")
+        table, pk = quote(group.model._meta.db_table), quote(_pk_column(group.model))
+        columns = ", ".join(quote(_column(f)) for f in fields)
+        ctes.append(f"w{i} AS (INSERT INTO {table} ({columns}) VALUES {', '.join(values)} RETURNING {pk})")  # noqa: S608 — names only
+    ids = ", ".join(f"ARRAY(SELECT {quote(_pk_column(g.model))} FROM w{i})" for i, g in enumerate(groups))  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(ctes)} SELECT {ids}", params)
+        returned = cursor.fetchone()
+    for group, new_ids in zip(groups, returned, strict=True):
+        for row, pk in zip(group.rows, new_ids, strict=True):
+            row.pk = pk
+
+
+def _column(field: Field) -> str:
+    return cast(str, field.column)
+
+
+def _pk_column(model: type[Model]) -> str:
+    return _column(cast(Field, model._meta.pk))
+
+
+def _check_related_rows_saved(row: Model) -> None:
+    """The check ``bulk_create`` makes: a related object given as an instance has been saved (and its
+    id is the one the row holds)."""
+    for field in _fields(type(row)):
+        if isinstance(field, ForeignKey) and field.is_cached(row):
+            related = getattr(row, field.name)
+            if related is not None and related.pk is None:
+                raise ValueError(f"InsertBatch: {type(row).__name__}.{field.name} is an unsaved row.")
+            if related is not None and getattr(row, field.attname) is None:
+                setattr(row, field.attname, related.pk)
+
+
+def _value_sql(
+    field: Field, value: Any, connection: BaseDatabaseWrapper, id_of: Callable[[IdOf], str]
+) -> tuple[str, list[Any]]:
+    """The SQL of one value in a VALUES list, and its parameters: ``%s``, the id an earlier INSERT of
+    the statement returned, or a JSON dict with such ids added at its top level."""
+    if isinstance(value, IdOf):
+        return id_of(value), []
+    if hasattr(value, "resolve_expression"):
+        raise TypeError(f"InsertBatch writes plain values; {field.name} is an expression.")
+    if _json_with_ids(field, value):
+        ids = {k: v for k, v in value.items() if isinstance(v, IdOf)}
+        plain = {k: v for k, v in value.items() if not isinstance(v, IdOf)}
+        pairs = ", ".join(f"%s::text, {id_of(ref)}" for ref in ids.values())
+        return f"(CAST(%s AS jsonb) || jsonb_build_object({pairs}))", [field.get_db_prep_save(plain, connection), *ids]
+    return "%s", [field.get_db_prep_save(value, connection)]
