@@ -22,6 +22,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from core.inserts import InsertBatch
+
 from .lockout import client_ip
 from .models import ActivityEvent, User
 
@@ -107,10 +109,14 @@ def record_all(
     events: Sequence[tuple[str, dict[str, Any] | None]],
     now: datetime,
     request: HttpRequest | None = None,
+    batch: InsertBatch | None = None,
 ) -> list[ActivityEvent]:
     """Log several events of one action (an answer that also finishes the lesson) in one INSERT.
 
     ``request`` gives the client; without it, the request being served (``ActivityClientMiddleware``).
+    With ``batch`` the rows join the caller's ``InsertBatch`` (``core.inserts``: written with the
+    action's other new rows, in its transaction; a payload may then hold ``IdOf(row)`` at its top
+    level, e.g. the answer's attempt in the same batch).
     """
     source = client_of(request) if request is not None else _client.get()
     user_id = user if isinstance(user, int) else user.pk
@@ -125,4 +131,7 @@ def record_all(
         )
         for kind, payload in events
     ]
+    if batch is not None:
+        batch.add(*rows)
+        return rows
     return ActivityEvent.objects.bulk_create(rows)

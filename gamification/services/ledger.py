@@ -20,11 +20,13 @@ its ledger.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from core.inserts import IdOf, InsertBatch
 
 from ..models import LedgerEntry, Wallet
 from .hearts import HeartClock
@@ -44,6 +46,8 @@ def gems_entry(*, user: User, amount: int, reason: str, key: str, source=None, n
 
 
 def _entry(*, user: User, currency, amount, reason, key, source, now) -> LedgerEntry:
+    # A source not written yet (the answer's attempt, in the same InsertBatch): its id once it is.
+    source_id: Any = None if source is None else source.pk if source.pk is not None else IdOf(source)
     return LedgerEntry(
         user=user,
         currency=currency,
@@ -51,15 +55,25 @@ def _entry(*, user: User, currency, amount, reason, key, source, now) -> LedgerE
         reason=reason,
         key=key,
         source_type=source._meta.label_lower if source is not None else "",
-        source_id=source.pk if source is not None else None,
+        source_id=source_id,
         created_at=now,
     )
 
 
-def credit(*, wallet: Wallet, entries: Sequence[LedgerEntry], hearts: HeartClock | None = None) -> None:
+def credit(
+    *,
+    wallet: Wallet,
+    entries: Sequence[LedgerEntry],
+    hearts: HeartClock | None = None,
+    batch: InsertBatch | None = None,
+) -> None:
     """Write ledger ``entries`` (unsaved rows, as ``xp_entry``/``gems_entry`` build them; zero amounts
     are skipped) and move ``wallet``'s cached XP and gems totals by their sums, in the caller's
     transaction, with ``wallet`` locked by the caller (``lock_wallet``).
+
+    With ``batch`` the entries join the caller's ``InsertBatch`` (``core.inserts``), which the caller
+    writes before its transaction ends (an answer writes its new rows in one statement): the rows and
+    the totals still commit together, and the INSERT here is saved.
 
     ``hearts``, when given, is the learner's new hearts clock (computed under the same lock), stored in
     the same UPDATE. Two queries: one INSERT of the entries, one UPDATE of the wallet; XP also moves the
@@ -67,7 +81,9 @@ def credit(*, wallet: Wallet, entries: Sequence[LedgerEntry], hearts: HeartClock
     XP of a week), so a leaderboard never sums the ledger.
     """
     entries = [e for e in entries if e.amount]
-    if entries:
+    if entries and batch is not None:
+        batch.add(*entries)
+    elif entries:
         LedgerEntry.objects.bulk_create(entries)
     xp = sum(e.amount for e in entries if e.currency == LedgerEntry.Currency.XP)
     gems = sum(e.amount for e in entries if e.currency == LedgerEntry.Currency.GEMS)

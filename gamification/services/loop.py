@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from accounts import activity as activity_log
 from accounts.models import User
 from core.errors import NotFound
+from core.inserts import IdOf, InsertBatch
 from courses.answers import storable_answer, word_diff
 from courses.exercise_types import ExerciseType, answer_language_code, get_type, served_payload
 from courses.exercise_types.match_pairs import pair_in_range, pair_is_right, verdict_after_pair_checks
@@ -47,7 +48,7 @@ from ..errors import (
     SkipNotAllowed,
     TimeUp,
 )
-from ..models import HeartsLog, LedgerEntry
+from ..models import LedgerEntry
 from . import achievements, checkpoints, ledger
 from . import hearts as hearts_rules
 from .activity import clamp_time_spent_ms, record_activity, seconds_counted
@@ -146,7 +147,7 @@ def _answer_events(*, run: LessonRun, attempt: ExerciseAttempt, status: str, xp:
             {
                 "run": run.pk,
                 "exercise": attempt.exercise_id,
-                "attempt": attempt.pk,
+                "attempt": IdOf(attempt),  # written in the same batch as the attempt
                 "correct": attempt.correct,
                 "xp": xp,
             },
@@ -287,13 +288,23 @@ def _xp_for_answer(run: LessonRun, *, correct: bool) -> int:
 
 def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_spent_ms) -> AnswerOutcome | None:
     """The answer, step by step (docs/game-rules.md). Caller opened the transaction. None: the run's time
-    was up, so it has been ended and the answer is not counted (the caller refuses it once committed)."""
+    was up, so it has been ended and the answer is not counted (the caller refuses it once committed).
+
+    The new rows of the answer (attempt, review log, ledger, hearts log, activity log) are collected in
+    an ``InsertBatch`` as each step makes them and written at the end, in one statement on PostgreSQL
+    (``core.inserts``)."""
+    # The exercise (with the words it teaches) comes from the course's cached content: no query, and
+    # its words are known before the run lock, which reads the learner's rows of them (step 2).
+    exercise = exercise_for_answer(exercise_pk)
     # 1. Lock the learner (a repeated client_id replays the stored outcome: step 2 finds it).
     wallet = lock_wallet(user=user, now=now)
     # 2. Lock the run (progress), reading in the same statement whether this client_id was answered
-    # already and the learner's memory parameters; check the run takes this answer.
+    # already, the learner's memory parameters and their rows of the exercise's words; check the run
+    # takes this answer.
     try:
-        run = progress.lock_run(user=user, run_id=run_pk, client_id=client_uuid)
+        run = progress.lock_run(
+            user=user, run_id=run_pk, client_id=client_uuid, token_ids=exercise.token_ids if exercise else ()
+        )
     except NotFound:
         previous = progress.previous_attempt(user=user, client_id=client_uuid)
         if previous is not None:  # a repeat naming another run: a conflict, not a 404
@@ -306,8 +317,10 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
         checkpoints.end_timed_out_run(user=user, wallet=wallet, run=run, now=now)
         return None
     _check_answerable(run, exercise_pk)
+    if exercise is None:
+        raise ExerciseNotInRun()
+    batch = InsertBatch()
     # 3. Judge the answer (courses: the exercise type, in the answer's language).
-    exercise = _load_exercise(exercise_pk)
     exercise_type = get_type(exercise.type)
     # Judged against the payload as this run served it: choices and tiles in the run's order.
     payload = served_payload(exercise_type, exercise.payload, run_id=run.pk, exercise_id=exercise_pk)
@@ -385,6 +398,7 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
         time_spent_ms=time_spent_ms,
         result=outcome.stored_result(),
         now=now,
+        batch=batch,
     )
     # 6b. Progress: the memory of every word the exercise teaches, and their review-log rows (with
     # the attempt they came from). "I could not say it" says nothing about recall: no word is rated.
@@ -398,10 +412,13 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
         exercise_type=exercise.type,
         time_spent_ms=time_spent_ms,
         exercise_id=exercise_pk,
-        attempt_id=attempt.pk,
+        attempt_id=IdOf(attempt),
         parameters=getattr(run, "memory_parameters", None),
+        rows=getattr(run, "word_rows", None),
+        batch=batch,
     )
-    # 7. Gamification credits the ledger (XP, gems) and stores the hearts: one INSERT, one UPDATE.
+    # 7. Gamification credits the ledger (XP, gems; the entries join the batch) and stores the hearts
+    # (one UPDATE).
     ledger.credit(
         wallet=wallet,
         entries=[
@@ -424,10 +441,11 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
             *rewards,
         ],
         hearts=hearts.clock,
+        batch=batch,
     )
     xp_today = xp + sum(e.amount for e in rewards if e.currency == LedgerEntry.Currency.XP)
     if hearts.steps:
-        HeartsLog.objects.bulk_create(hearts_logs(user=user, steps=hearts.steps, run=run, now=now))
+        batch.add(*hearts_logs(user=user, steps=hearts.steps, run=run, now=now))
     # 8. The day: XP, a finished activity, study time; the streak.
     record_activity(
         user=user,
@@ -444,10 +462,15 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
     )
     if conditions:
         achievements.evaluate_locked(user=user, wallet=wallet, now=now, run=run, conditions=conditions)
-    # 10. The activity log: the answer, and the end of the run if it ended it (one INSERT).
+    # 10. The activity log: the answer, and the end of the run if it ended it.
     activity_log.record_all(
-        user=user, now=now, events=_answer_events(run=run, attempt=attempt, status=after.status, xp=xp, gems=gems)
+        user=user,
+        now=now,
+        events=_answer_events(run=run, attempt=attempt, status=after.status, xp=xp, gems=gems),
+        batch=batch,
     )
+    # 11. The answer's new rows, in one statement (the attempt first: the others name its id).
+    batch.write()
     return AnswerOutcome.from_stored(attempt_id=attempt.pk, result=attempt.result, repeated=False)
 
 

@@ -2,9 +2,13 @@
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
+
+from django.db.models import Aggregate, F, Field, JSONField, Subquery
+from django.db.models.functions import JSONObject
 
 from accounts.models import User
+from core.inserts import IdOf, InsertBatch
 
 from ..models import MemoryParameters, ReviewLog, TokenMastery
 from .scheduling import DEFAULT_DECAY, CardState, get_scheduler, is_mastered, rating_for_answer
@@ -28,6 +32,56 @@ def learner_decay(user: User) -> float:
     return parameters[20] if parameters else DEFAULT_DECAY
 
 
+#: A word's state as the answer path reads it: the columns ``record_token_answers`` reads and writes.
+STATE_FIELDS = (
+    "seen_count",
+    "correct_count",
+    "correct_streak",
+    "ease_factor",
+    "interval_days",
+    "repetitions",
+    "stability",
+    "difficulty",
+    "due_at",
+    "last_seen_at",
+)
+
+
+class _JSONBAgg(Aggregate):
+    """The rows' values as one JSON array (PostgreSQL's ``JSONB_AGG``)."""
+
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+
+def word_rows(user: User, token_ids: Sequence[int]) -> Subquery:
+    """The learner's rows of ``token_ids`` as one JSON value: a subquery another statement carries
+    (the run lock of an answer: ``progress.services.lock_run``), read back with ``word_rows_from``.
+
+    PostgreSQL only: its JSON prints a float as the shortest text that reads back as the same float,
+    while SQLite's JSON functions round a REAL to 15 digits (on SQLite the rows are read on their own)."""
+    return Subquery(
+        TokenMastery.objects.filter(user=user, token_id__in=token_ids)
+        .values("user")
+        .annotate(rows=_JSONBAgg(JSONObject(token_id=F("token_id"), **{name: F(name) for name in STATE_FIELDS})))
+        .values("rows"),
+        output_field=JSONField(),
+    )
+
+
+def word_rows_from(value: Any, *, user: User) -> list[TokenMastery]:
+    """The TokenMastery rows (unsaved instances with their state) of ``word_rows``'s JSON value
+    (None: the learner has no row of those words), with the values the ORM would read."""
+    rows = []
+    for item in value or ():
+        row = TokenMastery(user=user, token_id=int(item["token_id"]))
+        for name in STATE_FIELDS:
+            field = cast(Field, TokenMastery._meta.get_field(name))
+            setattr(row, name, field.to_python(item[name]))
+        rows.append(row)
+    return rows
+
+
 #: ``record_token_answers(parameters=READ)``: read the learner's parameters (the default).
 READ = object()
 
@@ -43,8 +97,10 @@ def record_token_answers(
     exercise_type: str = "",
     time_spent_ms: int = 0,
     exercise_id: int | None = None,
-    attempt_id: int | None = None,
+    attempt_id: int | IdOf | None = None,
     parameters: object = READ,
+    rows: Sequence[TokenMastery] | None = None,
+    batch: InsertBatch | None = None,
 ) -> TokenAnswers:
     """Rate the answer (``rating_for_answer``), update each token's counts and schedule and log one
     review per token. Returns the rating and how many of the words became mastered by this answer
@@ -53,8 +109,12 @@ def record_token_answers(
     Four queries whatever the number of tokens and the length of the learner's history: the
     learner's parameters, the tokens' rows, one upsert, one review-log insert; none when there are
     no tokens. Three when the caller passes the learner's ``parameters`` it has read (``None``: the
-    defaults; leave it out, ``READ``, to have them read here). Caller holds the learner's wallet
-    lock (the per-learner mutex), so no two answers of the same learner interleave here.
+    defaults; leave it out, ``READ``, to have them read here), two when it also passes the tokens'
+    ``rows`` (read under the wallet lock, e.g. with ``word_rows`` on the run lock), one when the
+    review-log rows go into the caller's ``batch`` (``core.inserts``: written with the answer's other
+    new rows; ``attempt_id`` may then be ``IdOf(attempt)``, the attempt in the same batch). Caller
+    holds the learner's wallet lock (the per-learner mutex), so no two answers of the same learner
+    interleave here.
     """
     rating = rating_for_answer(
         correct=correct, note=note, retry=retry, exercise_type=exercise_type, time_spent_ms=time_spent_ms
@@ -62,15 +122,18 @@ def record_token_answers(
     if not token_ids:
         return TokenAnswers(rating=rating, newly_mastered=0)
     scheduler = get_scheduler(learner_parameters(user) if parameters is READ else cast(list[float] | None, parameters))
-    existing = {m.token_id: m for m in TokenMastery.objects.filter(user=user, token_id__in=token_ids)}
-    rows = []
+    if rows is None:
+        rows = list(TokenMastery.objects.filter(user=user, token_id__in=token_ids))
+    existing = {m.token_id: m for m in rows}
+    attempt: Any = attempt_id  # an IdOf stays in the row until its batch writes the attempt
+    upserts = []
     logs = []
     newly_mastered = 0
     for token_id in sorted(set(token_ids)):
         m = existing.get(token_id) or TokenMastery(user=user, token_id=token_id)
         card = scheduler.review(card_state(m), rating=rating, now=now)
         newly_mastered += is_mastered(stability=card.stability) and not is_mastered(stability=m.stability)
-        rows.append(
+        upserts.append(
             TokenMastery(
                 user=user,
                 token_id=token_id,
@@ -93,27 +156,16 @@ def record_token_answers(
                 reviewed_at=now,
                 rating=rating,
                 exercise_id=exercise_id,
-                attempt_id=attempt_id,
+                attempt_id=attempt,
             )
         )
     TokenMastery.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["user", "token"],
-        update_fields=[
-            "seen_count",
-            "correct_count",
-            "correct_streak",
-            "ease_factor",
-            "interval_days",
-            "repetitions",
-            "stability",
-            "difficulty",
-            "due_at",
-            "last_seen_at",
-        ],
+        upserts, update_conflicts=True, unique_fields=["user", "token"], update_fields=list(STATE_FIELDS)
     )
-    ReviewLog.objects.bulk_create(logs)
+    if batch is not None:
+        batch.add(*logs)
+    else:
+        ReviewLog.objects.bulk_create(logs)
     return TokenAnswers(rating=rating, newly_mastered=newly_mastered)
 
 

@@ -6,16 +6,18 @@ gems, hearts or streaks.
 """
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.errors import NotFound
+from core.inserts import InsertBatch
 from courses.models import Course, Exercise, Lesson, LessonExercise, visible_q
 from courses.publishing import servable_q
 from courses.structure import course_structure
@@ -36,7 +38,7 @@ from ..rules import (
     without_skipped,
 )
 from .checkpoints import checkpoint_result, close_timed_out_run
-from .mastery import learner_decay
+from .mastery import learner_decay, word_rows, word_rows_from
 from .scheduling import is_recognition, word_strength
 from .unlocking import passed_lessons
 
@@ -296,16 +298,20 @@ def previous_attempt(*, user: User, client_id: uuid.UUID) -> ExerciseAttempt | N
     return ExerciseAttempt.objects.filter(user=user, client_id=client_id).first()
 
 
-def lock_run(*, user: User, run_id: int, client_id: uuid.UUID | None = None) -> LessonRun:
+def lock_run(
+    *, user: User, run_id: int, client_id: uuid.UUID | None = None, token_ids: Sequence[int] = ()
+) -> LessonRun:
     """Lock (``select_for_update(no_key=True)``) and return the learner's run, with its lesson and
     course languages, to apply an answer to it. One query. Unknown or someone else's run → NotFound.
     The caller holds the learner's wallet lock (the lock order: wallet, then run).
 
     With ``client_id`` the same statement also reads ``run.previous_attempt_id`` (the learner's attempt
     stored under that client id, or None) and ``run.memory_parameters`` (the learner's FSRS parameters,
-    or None for the defaults). A statement reads what was committed when it began; this one begins
-    after the wallet lock is held, so it sees every earlier answer of the learner (the lock is what
-    serialises them) — which is why these reads ride on this statement and not on the wallet lock's.
+    or None for the defaults); with ``token_ids`` (the words of the exercise answered), on PostgreSQL,
+    also ``run.word_rows``, the learner's rows of those words (``mastery.word_rows``). A statement
+    reads what was committed when it began; this one begins after the wallet lock is held, so it sees
+    every earlier answer of the learner (the lock is what serialises them) — which is why these reads
+    ride on this statement and not on the wallet lock's.
     """
     query = LessonRun.objects.select_for_update(no_key=True, of=("self",)).select_related(
         "lesson", "checkpoint", "course__from_language", "course__to_language"
@@ -317,9 +323,14 @@ def lock_run(*, user: User, run_id: int, client_id: uuid.UUID | None = None) -> 
             ),
             memory_parameters=Subquery(MemoryParameters.objects.filter(user=user).values("parameters")[:1]),
         )
+    token_ids = token_ids if connection.vendor == "postgresql" else ()  # (see mastery.word_rows)
+    if token_ids:
+        query = query.annotate(word_rows_json=word_rows(user, token_ids))
     run = query.filter(pk=run_id, user=user).first()
     if run is None:
         raise NotFound(gettext_lazy("No such run."))
+    if token_ids:
+        run.word_rows = word_rows_from(run.word_rows_json, user=user)
     return run
 
 
@@ -502,10 +513,13 @@ def record_attempt(
     time_spent_ms: int,
     result: dict,
     now: datetime,
+    batch: InsertBatch | None = None,
 ) -> ExerciseAttempt:
     """Store one judged answer (the answer as given, made JSON-safe; ``result`` is what a repeated
-    submission with the same ``client_id`` returns). One INSERT; the caller holds the wallet lock."""
-    return ExerciseAttempt.objects.create(
+    submission with the same ``client_id`` returns). One INSERT; the caller holds the wallet lock.
+    With ``batch`` the row joins the caller's batch instead (``core.inserts``: written with the
+    answer's other new rows, which may name its id as ``IdOf(attempt)``) and has no id until then."""
+    attempt = ExerciseAttempt(
         run=run,
         user_id=run.user_id,
         exercise_id=exercise_id,
@@ -517,6 +531,11 @@ def record_attempt(
         result=result,
         created_at=now,
     )
+    if batch is not None:
+        batch.add(attempt)
+    else:
+        attempt.save(force_insert=True)
+    return attempt
 
 
 def _jsonable_answer(answer: Any) -> Any:

@@ -1,0 +1,138 @@
+"""The answer's new rows written together (``core.inserts.InsertBatch``) and the learner's word rows read
+on the run lock (``progress.services.lock_run(token_ids=…)``): the rows, ids and values are exactly those
+the plain ORM writes and reads, the batch on PostgreSQL (one statement) and on SQLite (one ``bulk_create`` each)."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from accounts.models import ActivityEvent
+from accounts.tests.factories import UserFactory
+from core.inserts import IdOf, InsertBatch
+from courses.tests.factories import TokenFactory
+from courses.tests.sample_courses import make_course
+from progress.models import ExerciseAttempt, ReviewLog, TokenMastery
+from progress.services import lock_run
+
+from .factories import T0, LessonRunFactory
+
+pytestmark = pytest.mark.django_db
+
+POSTGRESQL = connection.vendor == "postgresql"
+
+
+def _attempt(run, **kwargs) -> ExerciseAttempt:
+    fields = {
+        "run": run,
+        "user_id": run.user_id,
+        "exercise_id": run.exercise_ids[0],
+        "client_id": uuid.uuid4(),
+        "answer": "Hello",
+        "correct": True,
+        "created_at": T0,
+    }
+    return ExerciseAttempt(**{**fields, **kwargs})
+
+
+@pytest.fixture
+def run():
+    _, (lesson, _) = make_course()
+    return LessonRunFactory(lesson=lesson)
+
+
+def test_rows_of_several_models_and_their_references_in_one_statement(run, django_assert_num_queries):
+    tokens = [TokenFactory() for _ in range(3)]
+    attempt = _attempt(run)
+    logs = [
+        ReviewLog(user_id=run.user_id, token=t, reviewed_at=T0, rating=3, exercise_id=attempt.exercise_id)
+        for t in tokens
+    ]
+    for log in logs:
+        log.attempt_id = IdOf(attempt)
+    event = ActivityEvent(
+        user_id=run.user_id, kind="answer", payload={"run": run.pk, "attempt": IdOf(attempt)}, created_at=T0
+    )
+    batch = InsertBatch()
+    batch.add(attempt)
+    batch.add(*logs)
+    batch.add(event)
+    assert len(batch) == 5
+    # PostgreSQL: one statement; elsewhere one bulk_create per group (attempt, review logs, event).
+    with django_assert_num_queries(1 if POSTGRESQL else 3):
+        batch.write()
+    assert len(batch) == 0
+    assert attempt.pk == ExerciseAttempt.objects.get(client_id=attempt.client_id).pk
+    # Each instance got its own row's id (in the order added), and its references resolved.
+    for log, token in zip(logs, tokens, strict=True):
+        assert log.attempt_id == attempt.pk
+        stored = ReviewLog.objects.get(pk=log.pk)
+        assert (stored.token_id, stored.attempt_id) == (token.pk, attempt.pk)
+    assert event.payload == {"run": run.pk, "attempt": attempt.pk}
+    assert ActivityEvent.objects.get(pk=event.pk).payload == {"run": run.pk, "attempt": attempt.pk}
+    assert not attempt._state.adding
+
+
+def test_an_empty_batch_writes_nothing(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        InsertBatch().write()
+
+
+def test_a_reference_must_name_a_row_added_before(run):
+    attempt = _attempt(run)
+    batch = InsertBatch()
+    batch.add(ActivityEvent(user_id=run.user_id, kind="answer", payload={"attempt": IdOf(attempt)}, created_at=T0))
+    batch.add(attempt)
+    with pytest.raises(ValueError, match="before"):
+        batch.write()
+    with pytest.raises(ValueError, match="primary key"):
+        InsertBatch().add(run)
+
+
+def test_a_violated_constraint_writes_none_of_the_rows(run):
+    """The batch is one unit: a duplicate client_id (the answer's backstop) leaves no review log behind."""
+    first = _attempt(run)
+    first.save()
+    duplicate = _attempt(run, client_id=first.client_id)
+    log = ReviewLog(user_id=run.user_id, token=TokenFactory(), reviewed_at=T0, rating=1)
+    log.attempt_id = IdOf(duplicate)
+    batch = InsertBatch()
+    batch.add(duplicate, log)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        batch.write()
+    assert not ReviewLog.objects.exists()
+    assert ExerciseAttempt.objects.count() == 1
+
+
+@pytest.mark.postgresql_only  # (SQLite reads them on their own: progress.services.mastery.word_rows)
+def test_word_rows_ride_on_the_run_lock_with_their_exact_values(run, django_assert_num_queries):
+    tokens = [TokenFactory() for _ in range(3)]
+    TokenMastery.objects.create(
+        user=run.user,
+        token=tokens[0],
+        seen_count=7,
+        correct_count=5,
+        correct_streak=2,
+        ease_factor=2.36,
+        interval_days=4,
+        repetitions=3,
+        stability=0.1 + 0.2,  # 0.30000000000000004: read back exactly, not as 0.3
+        difficulty=1 / 3,
+        due_at=T0 + timedelta(days=3, microseconds=123457),
+        last_seen_at=T0 - timedelta(microseconds=1),
+    )
+    TokenMastery.objects.create(user=run.user, token=tokens[1], stability=None, difficulty=None, due_at=None)
+    TokenMastery.objects.create(user=UserFactory(), token=tokens[2], seen_count=9)  # someone else's
+    with transaction.atomic(), django_assert_num_queries(1):
+        locked = lock_run(user=run.user, run_id=run.pk, client_id=uuid.uuid4(), token_ids=[t.pk for t in tokens])
+    fields = ("token_id", "user_id", *(f.attname for f in TokenMastery._meta.concrete_fields[3:]))
+    expected = sorted(
+        (tuple(getattr(m, f) for f in fields) for m in TokenMastery.objects.filter(user=run.user)),
+        key=lambda row: row[0],
+    )
+    assert sorted((tuple(getattr(m, f) for f in fields) for m in locked.word_rows), key=lambda row: row[0]) == expected
+    assert expected[0][fields.index("stability")] == 0.1 + 0.2
+    # No row of those words: an empty list.
+    with transaction.atomic():
+        assert lock_run(user=run.user, run_id=run.pk, client_id=uuid.uuid4(), token_ids=[tokens[2].pk]).word_rows == []
