@@ -63,6 +63,7 @@ class CourseStructure:
     unit_tokens: dict[int, list[Token]]  # unit id → the words of its lessons' published exercises, by text
     token_ids: frozenset[int] = field(default_factory=frozenset)  # the words the course teaches
     checkpoints: list[CheckpointInfo] = field(default_factory=list)  # visible, ending a unit or a section
+    version: str = ""  # the content version it was read under (set on every read: see course_structure)
 
     @property
     def lessons(self) -> dict[int, Lesson]:
@@ -84,11 +85,15 @@ def visible_course(slug: str) -> Course | None:
 
 def course_structure(course_id: int) -> CourseStructure:
     """The course's structure: from the cache, or seven queries (then cached under the content version)."""
-    key = f"courses:structure:{FORMAT}:{current_version()}:{course_id}:{get_language() or ''}"
+    version = current_version()
+    key = f"courses:structure:{FORMAT}:{version}:{course_id}:{get_language() or ''}"
     structure = cache.get(key)
     if structure is None:
         structure = _build(course_id)
         cache.set(key, structure, TIMEOUT)
+    # What is derived from it (the path page's fragments: progress.fragments) is keyed by this version,
+    # never by a newer one read later: content read under one version is never stored under the next.
+    structure.version = version
     return structure
 
 

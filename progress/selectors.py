@@ -3,6 +3,7 @@ whatever the size of the course or the learner's history (asserted in gamificati
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -34,6 +35,9 @@ from .services.checkpoints import CheckpointRecord, checkpoint_records, checkpoi
 from .services.mastery import learner_decay
 from .services.scheduling import is_mastered, mastered_q, word_strength
 
+if TYPE_CHECKING:
+    from .fragments import LessonHTML, UnitHTML
+
 
 @dataclass
 class PathLesson:
@@ -50,6 +54,8 @@ class PathLesson:
     passes: int
     is_next: bool = False
     tips: str = ""  # the authors' notes before the lesson ("Tips"), plain text
+    #: what every learner sees the same (progress.fragments), set by the path page for the lessons it shows
+    html: "LessonHTML | None" = None
 
 
 @dataclass
@@ -86,6 +92,8 @@ class PathUnit:
     #: "Jump here": the checkpoint just before this unit, when the unit is not reached yet and that
     #: checkpoint can be taken now (passing it opens this unit)
     jump: PathCheckpoint | None = None
+    #: what every learner sees the same (progress.fragments), set by the path page for the units it shows
+    html: "UnitHTML | None" = None
 
     @property
     def passed_count(self) -> int:
@@ -102,6 +110,33 @@ class PathSection:
     units: list[PathUnit] = field(default_factory=list)
     checkpoint: PathCheckpoint | None = None  # the checkpoint ending the section, if any
 
+    @property
+    def lessons(self) -> list[PathLesson]:
+        return [lesson for unit in self.units for lesson in unit.lessons]
+
+    @property
+    def lessons_passed(self) -> int:
+        return sum(unit.passed_count for unit in self.units)
+
+    @property
+    def lessons_total(self) -> int:
+        return sum(len(unit.lessons) for unit in self.units)
+
+    @property
+    def state(self) -> str:
+        """``passed`` (every lesson), ``locked`` (its first lesson is), else ``open``."""
+        lessons = self.lessons
+        if lessons and all(lesson.state == "passed" for lesson in lessons):
+            return "passed"
+        if not lessons or lessons[0].state == "locked":
+            return "locked"
+        return "open"
+
+    @property
+    def jump(self) -> PathCheckpoint | None:
+        """ "Jump here" into this section: the one its first unit offers."""
+        return self.units[0].jump if self.units else None
+
 
 @dataclass
 class CoursePath:
@@ -115,6 +150,19 @@ class CoursePath:
     tokens_mastered: int
     mastery_pct: int
     words_due: int = 0  # the learner's words of this course due for review now
+    content_version: str = ""  # the content version the course's structure was read under
+
+    def shown_section(self, slug: str | None = None) -> PathSection | None:
+        """The section the page shows in full: the one named by ``slug`` if the course has it, else the
+        one holding the next lesson, else the first one (None: the course has no section to show)."""
+        by_slug = {section.slug: section for section in self.sections}
+        if slug in by_slug:
+            return by_slug[slug]
+        if self.next_lesson is not None:
+            for section in self.sections:
+                if any(lesson.is_next for lesson in section.lessons):
+                    return section
+        return self.sections[0] if self.sections else None
 
 
 def _published_units(course: Course):
@@ -210,6 +258,7 @@ def course_path(*, user: User, course: Course, now: datetime | None = None) -> C
         tokens_mastered=tokens_mastered,
         mastery_pct=percent(tokens_mastered, tokens_total),
         words_due=words_due,
+        content_version=structure.version,
     )
 
 

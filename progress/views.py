@@ -6,7 +6,6 @@ Thin views: they parse the request, call one service or selector of ``progress``
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from courses.fragments import audio_template
 from courses.models import Course
 from courses.structure import visible_course
 
-from . import selectors, services
+from . import fragments, selectors, services
 from .models import Enrollment, ExerciseAttempt
 
 
@@ -53,17 +52,21 @@ def enroll(request, slug: str):
 @login_required
 @require_GET
 def course_path(request, slug: str):
-    """The learner's path through a course: the course and its structure come from the cache
-    (``courses.structure``), the learner's state is overlaid from their own rows."""
+    """The learner's path through a course, one section at a time: the section holding the next lesson
+    (or the one ``?section=`` names) in full, the others as short cards that open theirs. The course and
+    its structure come from the cache (``courses.structure``), and so does each shown unit's HTML that
+    every learner sees the same (``progress.fragments``); the learner's state is overlaid from their rows."""
     course = visible_course(slug)
     if course is None:
         raise Http404("No such course.")
     path = selectors.course_path(user=request.user, course=course, now=timezone.now())
-    # The word list's audio buttons: fetch every token's asset and variants in two queries.
-    tokens = [token for section in path.sections for unit in section.units for token in unit.tokens if token.audio_id]
-    if tokens:
-        prefetch_related_objects(tokens, "audio__variants")
-    return render(request, "progress/path.html", {"course": course, "path": path, "audio_template": audio_template()})
+    shown = path.shown_section(request.GET.get("section"))
+    if shown is not None:
+        fragments.attach_unit_html(
+            course=course, version=path.content_version, units=shown.units, quality=request.user.audio_quality
+        )
+    context = {"course": course, "path": path, "shown": shown, "next_section": path.shown_section()}
+    return render(request, "progress/path.html", context)
 
 
 @login_required
