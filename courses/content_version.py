@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 #: Bump when the shape of the cached objects changes, so a rolling deploy never reads the old shape.
-FORMAT = 2
+FORMAT = 3
 VERSION_KEY = f"courses:content-version:{FORMAT}"
 #: Seconds a cached structure lives at most (content changes replace it at once anyway).
 TIMEOUT = 3600

@@ -2,11 +2,12 @@
 
 What every learner of a course sees the same — its visible units and lessons in course order, the
 lessons' prerequisites, each lesson's servable exercises (type and words, in the author's order), the
-words of each unit, the words the course teaches and its checkpoints — is read from the database once and kept in
+words the course teaches and its checkpoints — is read from the database once and kept in
 Django's cache (Redis in production, files shared by every process on the embedded default, so an
 import run in another terminal shows at once; local memory in tests without Redis), so that the path page,
 unlocking, starting a run, answering and the profile do not rebuild it with joins over the content
-tables on every request. Likewise each exercise as the answer path judges it (``exercise_for_answer``).
+tables on every request. Likewise each exercise as the answer path judges it (``exercise_for_answer``),
+and each unit's words for the path's word lists, in an entry of their own (``unit_words``).
 
 Versioned, not expired: every key holds the current *content version*, a random token kept in the
 cache. ``content_changed()`` replaces it — any save, delete or link change of a content model
@@ -60,7 +61,6 @@ class CourseStructure:
     prerequisites: dict[int, list[int]]  # lesson id → prerequisite lesson ids
     # lesson id → its published, servable exercises in serving order: (exercise id, type, token ids)
     lesson_exercises: dict[int, list[tuple[int, str, tuple[int, ...]]]]
-    unit_tokens: dict[int, list[Token]]  # unit id → the words of its lessons' published exercises, by text
     token_ids: frozenset[int] = field(default_factory=frozenset)  # the words the course teaches
     checkpoints: list[CheckpointInfo] = field(default_factory=list)  # visible, ending a unit or a section
     version: str = ""  # the content version it was read under (set on every read: see course_structure)
@@ -84,7 +84,7 @@ def visible_course(slug: str) -> Course | None:
 
 
 def course_structure(course_id: int) -> CourseStructure:
-    """The course's structure: from the cache, or seven queries (then cached under the content version)."""
+    """The course's structure: from the cache, or six queries (then cached under the content version)."""
     version = current_version()
     key = f"courses:structure:{FORMAT}:{version}:{course_id}:{get_language() or ''}"
     structure = cache.get(key)
@@ -95,6 +95,30 @@ def course_structure(course_id: int) -> CourseStructure:
     # never by a newer one read later: content read under one version is never stored under the next.
     structure.version = version
     return structure
+
+
+def unit_words(course_id: int) -> dict[int, list[Token]]:
+    """Each unit's words (the tokens of its lessons' published exercises, by text; unit id → tokens): from
+    the cache, or one query. Apart from the structure, which every request of the learner's loop reads,
+    because only the word lists need them: they are most of a big course's cached bytes."""
+    structure = course_structure(course_id)
+    key = f"courses:unit-words:{FORMAT}:{structure.version}:{course_id}:{get_language() or ''}"
+    words = cache.get(key)
+    if words is None:
+        words = {}
+        for token in (
+            Token.objects.filter(
+                exercises__is_published=True, exercises__lesson_links__lesson__in=structure.ordered_lesson_ids
+            )
+            .annotate(unit_id=F("exercises__lesson_links__lesson__unit_id"))
+            .order_by("text")
+            .distinct()
+        ):
+            bucket = words.setdefault(token.unit_id, [])
+            if not any(t.pk == token.pk for t in bucket):
+                bucket.append(token)
+        cache.set(key, words, TIMEOUT)
+    return words
 
 
 def _build(course_id: int) -> CourseStructure:
@@ -124,16 +148,6 @@ def _build(course_id: int) -> CourseStructure:
         entry = exercises[lesson_id].setdefault(exercise_id, (exercise_id, exercise_type, []))
         if token_id is not None:
             entry[2].append(token_id)
-    unit_tokens: dict[int, list[Token]] = {}
-    for token in (
-        Token.objects.filter(exercises__is_published=True, exercises__lesson_links__lesson__in=ordered)
-        .annotate(unit_id=F("exercises__lesson_links__lesson__unit_id"))
-        .order_by("text")
-        .distinct()
-    ):
-        bucket = unit_tokens.setdefault(token.unit_id, [])
-        if not any(t.pk == token.pk for t in bucket):
-            bucket.append(token)
     token_ids = frozenset(Token.objects.taught_in(course_id).values_list("pk", flat=True).distinct())
     return CourseStructure(
         course_id=course_id,
@@ -145,7 +159,6 @@ def _build(course_id: int) -> CourseStructure:
             lesson_id: [(pk, kind, tuple(tokens)) for pk, kind, tokens in by_id.values()]
             for lesson_id, by_id in exercises.items()
         },
-        unit_tokens=unit_tokens,
         token_ids=token_ids,
         checkpoints=_checkpoints(course_id),
     )

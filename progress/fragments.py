@@ -12,7 +12,8 @@ so an edit shows on the next view and a Spanish and an English learner each get 
 The learner's state is never in a fragment: locked, open or passed, tier, the next lesson, the
 checkpoints and "Jump here", and the CSRF token are rendered around the fragments on every view
 (``templates/progress/path.html``). A page reads the fragments of the units it shows in one cache
-round trip; the ones missing are rendered (the words' audio variants read in two queries) and stored.
+round trip; the ones missing are rendered (the units' words, then their audio variants: three queries at
+most) and stored.
 """
 
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from django.utils.translation import get_language
 from courses.content_version import FORMAT, TIMEOUT
 from courses.fragments import audio_template
 from courses.models import Course
+from courses.structure import unit_words
 
 from .selectors import PathUnit
 
@@ -69,17 +71,19 @@ def attach_unit_html(*, course: Course, version: str, units: list[PathUnit], qua
 
 
 def _render(*, course: Course, units: list[PathUnit], quality: str) -> dict[int, UnitHTML]:
-    tokens = [token for unit in units for token in unit.tokens if token.audio_id]
+    words = unit_words(course.pk)
+    tokens = [token for unit in units for token in words.get(unit.id, []) if token.audio_id]
     if tokens:  # every word's asset and variants in two queries
         prefetch_related_objects(tokens, "audio__variants")
     language = course.to_language.code
     audio = audio_template() is not None  # the audio app's templates are installed
     rendered = {}
     for unit in units:
-        context = {"unit": unit, "language": language, "quality": quality, "audio": audio}
+        tokens = words.get(unit.id, [])
+        context = {"unit": unit, "tokens": tokens, "language": language, "quality": quality, "audio": audio}
         rendered[unit.id] = UnitHTML(
             head=SafeString(render_to_string(f"{TEMPLATE}#unit-head", context).strip()),
-            words=SafeString(render_to_string(f"{TEMPLATE}#words", context).strip()) if unit.tokens else SafeString(""),
+            words=SafeString(render_to_string(f"{TEMPLATE}#words", context).strip()) if tokens else SafeString(""),
             lessons={
                 lesson.id: LessonHTML(
                     about=SafeString(render_to_string(f"{TEMPLATE}#lesson-about", {"lesson": lesson}).strip()),

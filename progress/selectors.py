@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Count,
     ExpressionWrapper,
@@ -20,13 +21,14 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Least
+from django.db.models.lookups import Lookup
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.errors import NotFound
 from courses.models import Course, Token, Unit
-from courses.structure import CheckpointInfo, CourseStructure, course_structure
+from courses.structure import CheckpointInfo, CourseStructure, course_structure, unit_words
 from media_assets.models import AssetVariant
 
 from .models import ExerciseAttempt, LessonProgress, LessonRun, ProblemReport, TokenMastery
@@ -174,26 +176,49 @@ def _published_units(course: Course):
     )
 
 
-def mastery_counts(*, user: User, course_id: int, now: datetime | None = None) -> tuple[int, int, int]:
+def mastery_counts(
+    *, user: User, course_id: int, now: datetime | None = None, token_ids: frozenset[int] | None = None
+) -> tuple[int, int, int]:
     """(course tokens, mastered by the learner, due now) in one query: the course's words come from
-    its cached structure (``courses.structure``), the learner's rows are read through the
-    ``token_mastery_unique`` index (learner, word), never a scan of other learners' rows."""
+    its cached structure (``courses.structure``; pass ``token_ids`` when it is at hand), the learner's
+    rows are read through the ``token_mastery_unique`` index (learner, word), never a scan of other
+    learners' rows; the words are one array parameter on PostgreSQL (``_token_in``)."""
     now = now or timezone.now()
-    token_ids = course_structure(course_id).token_ids
+    if token_ids is None:
+        token_ids = course_structure(course_id).token_ids
     if not token_ids:
         return 0, 0, 0
-    row = TokenMastery.objects.filter(user=user, token_id__in=sorted(token_ids)).aggregate(
+    row = TokenMastery.objects.filter(_token_in(sorted(token_ids)), user=user).aggregate(
         mastered=Count("pk", filter=mastered_q()),
         due=Count("pk", filter=Q(due_at__lte=now)),
     )
     return len(token_ids), row["mastered"], row["due"]
 
 
-def course_path(*, user: User, course: Course, now: datetime | None = None) -> CoursePath:
+class _EqualsAny(Lookup):
+    """``<column> = ANY(%s)`` with the values as one array parameter (PostgreSQL)."""
+
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+
+
+def _token_in(token_ids: list[int]) -> Q | Lookup:
+    """``token_id`` is one of ``token_ids``: one array parameter on PostgreSQL (a thousand words cost
+    what ten do), ``IN (…)`` elsewhere."""
+    if connection.vendor == "postgresql":
+        return _EqualsAny(F("token_id"), token_ids)
+    return Q(token_id__in=token_ids)
+
+
+def course_path(*, user: User, course: Course, now: datetime | None = None, words: bool = True) -> CoursePath:
     """The course's published tree with each lesson's state, tier and the next lesson; completion
     and mastery %; the number of words due; each unit's words; the checkpoints with their state and the
     units one can jump to. The tree, prerequisites and words are the course's cached structure
-    (``courses.structure``); the learner's state is overlaid from their own rows."""
+    (``courses.structure``); the learner's state is overlaid from their own rows. ``words=False`` leaves
+    each unit's ``tokens`` empty (the path page's word lists are cached fragments: progress.fragments)."""
     if not course.is_published:
         raise NotFound(_("No such course."))
     structure = course_structure(course.pk)
@@ -204,7 +229,7 @@ def course_path(*, user: User, course: Course, now: datetime | None = None) -> C
     passed = {lid for lid, p in progress.items() if p.passes >= 1}
     states = lesson_states(ordered_lesson_ids=ordered_ids, prerequisites=structure.prerequisites, passed_ids=passed)
     next_id = next_lesson_id(ordered_ids, states)
-    unit_tokens = structure.unit_tokens
+    unit_tokens = unit_words(course.pk) if words else {}
 
     sections: list[PathSection] = []
     next_lesson = None
@@ -245,7 +270,9 @@ def course_path(*, user: User, course: Course, now: datetime | None = None) -> C
             path_unit.lessons.append(item)
         sections[-1].units.append(path_unit)
     _place_checkpoints(user=user, structure=structure, sections=sections, now=now or timezone.now())
-    tokens_total, tokens_mastered, words_due = mastery_counts(user=user, course_id=course.pk, now=now)
+    tokens_total, tokens_mastered, words_due = mastery_counts(
+        user=user, course_id=course.pk, now=now, token_ids=structure.token_ids
+    )
     lessons_passed = len(passed & set(ordered_ids))
     return CoursePath(
         course=course,

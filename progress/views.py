@@ -59,7 +59,7 @@ def course_path(request, slug: str):
     course = visible_course(slug)
     if course is None:
         raise Http404("No such course.")
-    path = selectors.course_path(user=request.user, course=course, now=timezone.now())
+    path = selectors.course_path(user=request.user, course=course, now=timezone.now(), words=False)
     shown = path.shown_section(request.GET.get("section"))
     if shown is not None:
         fragments.attach_unit_html(

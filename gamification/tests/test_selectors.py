@@ -107,8 +107,8 @@ def test_course_path_query_count_is_fixed(django_assert_num_queries):
         pass_lesson(veteran, lesson)
     newbie = UserFactory()
     # The first view of a course reads its structure (units, lessons, prerequisites, exercises, the
-    # units' words, the course's words, its checkpoints: courses.structure), then the learner's lesson
-    # progress and words.
+    # course's words, its checkpoints: courses.structure; each unit's words: unit_words), then the
+    # learner's lesson progress and words.
     with django_assert_num_queries(9):
         selectors.course_path(user=newbie, course=small_course)
     # Later views, by any learner: two queries (three when a checkpoint is reached: test_checkpoint_path.py).

@@ -9,7 +9,6 @@ so a 200-lesson course's page stays about the size of a small course's, in the s
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -17,16 +16,15 @@ from django.utils import timezone, translation
 
 from accounts.tests.factories import UserFactory
 from courses.content_version import current_version
-from courses.course_files import import_course
 from courses.models import Lesson, Token
 from courses.publishing import set_published
-from courses.tests.course_files.helpers import fixture
 from courses.tests.factories import CheckpointFactory, LessonFactory, SectionFactory, UnitFactory
 from courses.tests.sample_courses import add_exercises, make_course
 from courses.tests.test_admin import form_data
 from progress.fragments import unit_key
 from progress.models import LessonProgress
 from progress.services import enroll
+from progress.tests.test_structure_cache import import_text, mini_course_file
 
 pytestmark = pytest.mark.django_db
 
@@ -52,15 +50,6 @@ def learner_client(**fields) -> tuple[Client, object]:
     client = Client()
     client.force_login(user)
     return client, user
-
-
-@pytest.fixture
-def editor_client():
-    editor = UserFactory(is_staff=True)
-    editor.groups.add(Group.objects.get(name="Content editor"))
-    client = Client()
-    client.force_login(editor)
-    return client
 
 
 def spoken_course():
@@ -164,17 +153,11 @@ def test_an_admin_edit_of_a_unit_a_tip_and_a_word_shows_on_the_next_page_view(cl
 
 
 def test_an_import_shows_in_the_fragments_on_the_next_page_view(client, learner, tmp_path):
-    course_line = "  title: Mini course\n"
-    text = fixture("minimal.yaml").read_text().replace(course_line, course_line + "  published: true\n")
-    first = tmp_path / "first.yaml"
-    first.write_text(text)
-    import_course(source=first)
-    course = Lesson.objects.get(slug="mini-l-01-01-01").unit.section.course
+    text = mini_course_file()
+    course = import_text(tmp_path, text)
     html = page(client, course)
     assert "Unit 1: Greetings" in html and "goodbye" in html
-    changed = tmp_path / "changed.yaml"
-    changed.write_text(text.replace("title: Greetings", "title: Salutations").replace("goodbye", "farewell"))
-    import_course(source=changed)
+    import_text(tmp_path, text.replace("title: Greetings", "title: Salutations").replace("goodbye", "farewell"))
     html = page(client, course)
     assert "Unit 1: Salutations" in html and "farewell" in html and "Greetings" not in html
 

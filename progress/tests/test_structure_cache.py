@@ -2,7 +2,6 @@
 import and a publish each show on the next page view, and no learner sees another's state through it."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -28,19 +27,24 @@ def path_html(client, course) -> str:
     return response.content.decode()
 
 
-@pytest.fixture
-def editor_client():
-    editor = UserFactory(is_staff=True)
-    editor.groups.add(Group.objects.get(name="Content editor"))
-    client = Client()
-    client.force_login(editor)
-    return client
+def mini_course_file() -> str:
+    """The minimal course file (courses/tests/course_files), published."""
+    course_line = "  title: Mini course\n"
+    return fixture("minimal.yaml").read_text().replace(course_line, course_line + "  published: true\n")
+
+
+def import_text(tmp_path, text: str):
+    """Import a course file of this text (a new file each time); returns the minimal course."""
+    source = tmp_path / f"course-{len(list(tmp_path.iterdir()))}.yaml"
+    source.write_text(text)
+    import_course(source=source)
+    return Lesson.objects.get(slug="mini-l-01-01-01").unit.section.course
 
 
 def test_the_structure_is_read_once_then_served_from_the_cache(django_assert_num_queries):
     course, _ = make_course(units=2, lessons_per_unit=2)
-    # units, lessons, prerequisites, exercises, unit words, course words, checkpoints
-    with django_assert_num_queries(7):
+    # units, lessons, prerequisites, exercises, course words, checkpoints (each unit's words: unit_words)
+    with django_assert_num_queries(6):
         built = course_structure(course.pk)
     with django_assert_num_queries(0):
         cached = course_structure(course.pk)
@@ -61,16 +65,10 @@ def test_an_admin_edit_shows_on_the_next_page_view(client, learner, editor_clien
 
 
 def test_an_import_shows_on_the_next_page_view(client, learner, tmp_path):
-    course_line = "  title: Mini course\n"
-    text = fixture("minimal.yaml").read_text().replace(course_line, course_line + "  published: true\n")
-    first = tmp_path / "first.yaml"
-    first.write_text(text)
-    import_course(source=first)
-    course = Lesson.objects.get(slug="mini-l-01-01-01").unit.section.course
+    text = mini_course_file()
+    course = import_text(tmp_path, text)
     assert "Goodbye" in path_html(client, course)
-    changed = tmp_path / "changed.yaml"
-    changed.write_text(text.replace("title: Goodbye", "title: Farewell"))
-    import_course(source=changed)
+    import_text(tmp_path, text.replace("title: Goodbye", "title: Farewell"))
     html = path_html(client, course)
     assert "Farewell" in html and "Goodbye" not in html
 
@@ -134,16 +132,10 @@ def test_a_checkpoints_admin_edit_publish_and_delete_show_on_the_next_page_view(
 
 
 def test_an_imported_checkpoint_shows_on_the_next_page_view(client, learner, tmp_path):
-    course_line = "  title: Mini course\n"
-    text = fixture("minimal.yaml").read_text().replace(course_line, course_line + "  published: true\n")
-    first = tmp_path / "first.yaml"
-    first.write_text(text)
-    import_course(source=first)
-    course = Lesson.objects.get(slug="mini-l-01-01-01").unit.section.course
+    text = mini_course_file()
+    course = import_text(tmp_path, text)
     assert "Greetings test" not in path_html(client, course)
     unit_line = "        title: Greetings\n"
-    changed = tmp_path / "changed.yaml"
     checkpoint = "        checkpoint:\n          title: Greetings test\n          draw: 2\n"
-    changed.write_text(text.replace(unit_line, unit_line + checkpoint))
-    import_course(source=changed)
+    import_text(tmp_path, text.replace(unit_line, unit_line + checkpoint))
     assert "Greetings test" in path_html(client, course)
