@@ -11,12 +11,14 @@ closed: one UPDATE marks its result shown (``services.leagues.take_result_notice
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Case, F, OuterRef, Subquery, When
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from accounts.models import User
+from core.reads import CompiledRead
 
 from .models import MAX_HEARTS, LeagueMembership
 from .services.activity import streak_alive
@@ -32,6 +34,7 @@ class NavStats:
     hearts: int
     xp: int
     freezes: int = 0
+    next_heart_at: datetime | None = None
     freeze_notice: str | None = None
     league: str = ""  # the league badge: this week's division, else the latest result's
     league_notice: str | None = None  # a closed week's result, shown once
@@ -51,10 +54,9 @@ def _league_unseen():
     return Subquery(latest.annotate(unseen=unseen).values("unseen")[:1])
 
 
-def _nav_stats(user) -> NavStats:
-    now = timezone.now()
-    row = (
-        User.objects.filter(pk=user.pk)
+def _header_read(user_id: int):
+    return (
+        User.objects.filter(pk=user_id)
         .annotate(league_division=_league_division(), league_unseen=_league_unseen())
         .values_list(
             "wallet__xp_total",
@@ -70,9 +72,19 @@ def _nav_stats(user) -> NavStats:
             "streak__freeze_notice_freezes",
             "league_division",
             "league_unseen",
-        )
-        .first()
+        )[:1]
     )
+
+
+#: The header's one statement, built by the ORM once per process (core.reads): building it (two
+#: correlated subqueries) cost more Python than the rest of the header's work.
+HEADER_READ = CompiledRead(_header_read, user_id=-2_000_000_001)
+
+
+def _nav_stats(user) -> NavStats:
+    now = timezone.now()
+    rows = HEADER_READ.rows(user_id=user.pk)
+    row = rows[0] if rows else None
     if row is None:
         return NavStats(streak=0, gems=0, hearts=MAX_HEARTS, xp=0, league=division_name(BRONZE))
     (
@@ -93,11 +105,12 @@ def _nav_stats(user) -> NavStats:
     # The streak as the learner sees it now (0 once a whole day passed without XP, even before the
     # nightly job has written that down): the same test as the profile selector.
     alive = streak_alive(user, last_day=last_day, last_activity_at=last_activity_at, alive_until=alive_until, now=now)
-    hearts_now = MAX_HEARTS if hearts is None else current_hearts(hearts, anchor, now)[0]
+    hearts_now, next_heart_at = (MAX_HEARTS, None) if hearts is None else current_hearts(hearts, anchor, now)
     return NavStats(
         streak=(streak or 0) if alive else 0,
         gems=gems or 0,
         hearts=hearts_now,
+        next_heart_at=next_heart_at,
         xp=xp or 0,
         freezes=freezes or 0,
         freeze_notice=take_freeze_notice(user=user, streak=notice, freezes=spent or 0),
@@ -106,8 +119,17 @@ def _nav_stats(user) -> NavStats:
     )
 
 
+def nav_stats_of(request) -> NavStats:
+    """The signed-in learner's header figures, read once per request (the header and a view that shows
+    the same hearts, the lesson player, share the one query and its one-time notices)."""
+    stats = getattr(request, "_mallard_nav_stats", None)
+    if stats is None:
+        stats = request._mallard_nav_stats = _nav_stats(request.user)
+    return stats
+
+
 def nav_stats(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_stats": SimpleLazyObject(lambda: _nav_stats(user))}
+    return {"nav_stats": SimpleLazyObject(lambda: nav_stats_of(request))}

@@ -3,12 +3,15 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.errors import NotFound
+from core.reads import CompiledRead
 from courses.content_languages import text_columns
 from courses.exercise_types import get_type, served_payload
 from courses.models import Checkpoint, Course, Exercise, Lesson, visible_q
@@ -25,7 +28,7 @@ from .services.activity import local_day, seconds_counted, streak_alive
 from .services.hearts import current
 from .services.shop import FreezeShop, freeze_shop_of
 from .services.types import HeartsState
-from .services.wallet import hearts_state_of
+from .services.wallet import hearts_state_from, hearts_state_of
 
 
 def hearts_state(*, user: User, now: datetime) -> HeartsState:
@@ -397,28 +400,59 @@ class Summary:
     goal_met: bool
 
 
-def summary(*, user: User, now: datetime) -> Summary:
-    """The learner's totals, streak and today. Three queries (wallet, streak, today's row)."""
-    wallet = Wallet.objects.filter(user=user).first()
-    streak = Streak.objects.filter(user=user).first()
-    today = local_day(user, now)
-    today_xp, goal_met = DailyActivity.objects.filter(user=user, day=today).values_list("xp", "goal_met").first() or (
-        0,
-        False,
+_SUMMARY_COLUMNS = (
+    "wallet__id",
+    "wallet__xp_total",
+    "wallet__gems",
+    "wallet__hearts",
+    "wallet__hearts_anchor_at",
+    "wallet__streak_freezes",
+    "streak__current",
+    "streak__longest",
+    "streak__last_day",
+    "streak__last_activity_at",
+    "streak__alive_until",
+    "today_xp",
+    "today_met",
+)
+
+
+def _summary_read(user_id: int, day: date):
+    today = DailyActivity.objects.filter(user=OuterRef("pk"), day=day)
+    return (
+        User.objects.filter(pk=user_id)
+        .annotate(today_xp=Subquery(today.values("xp")[:1]), today_met=Subquery(today.values("goal_met")[:1]))
+        .values_list(*_SUMMARY_COLUMNS)[:1]
     )
+
+
+#: ``summary``'s one statement, built by the ORM once per process (core.reads).
+SUMMARY_READ = CompiledRead(_summary_read, user_id=-2_000_000_001, day=date(1, 1, 1))
+
+
+def summary(*, user: User, now: datetime) -> Summary:
+    """The learner's totals, streak and today. One query: the wallet and the streak joined through
+    the learner's row, today's row as two subqueries (a learner without them reads zeros)."""
+    today = local_day(user, now)
+    rows = SUMMARY_READ.rows(user_id=user.pk, day=today)
+    row = rows[0] if rows else None
+    columns: tuple[Any, ...] = row[:11] if row else (None,) * 11
+    (has_wallet, xp_total, gems, hearts, anchor, freezes, current_, longest, last_day, last_at, alive_until) = columns
+    today_xp = (row[11] if row else None) or 0
     goal = user.daily_xp_goal
+    alive = streak_alive(user, last_day=last_day, last_activity_at=last_at, alive_until=alive_until, now=now)
     return Summary(
-        xp_total=wallet.xp_total if wallet else 0,
-        level=wallet.level if wallet else 0,
-        gems=wallet.gems if wallet else 0,
-        hearts=hearts_state_of(wallet, now),
-        streak_current=_live_streak(user, streak, now),
-        streak_longest=streak.longest if streak else 0,
-        streak_freezes=wallet.streak_freezes if wallet else 0,
+        xp_total=xp_total or 0,
+        level=(xp_total or 0) // 1000,  # Wallet.level
+        gems=gems or 0,
+        hearts=hearts_state_from((hearts, anchor, gems) if has_wallet else None, now=now),
+        streak_current=(current_ or 0) if alive else 0,
+        streak_longest=longest or 0,
+        streak_freezes=freezes or 0,
         today=today,
         today_xp=today_xp,
         daily_goal=goal,
-        goal_met=goal_met or today_xp >= goal,
+        goal_met=bool(row and row[12]) or today_xp >= goal,
     )
 
 
@@ -470,7 +504,7 @@ class RunState:
     hints: list[dict] | None  # the word hints of its prompt (courses.hints; never the solution)
     done: int
     total: int
-    hearts: int
+    hearts: int | None  # None when read by the caller (run_state(read_hearts=False))
     next_heart_at: datetime | None
     xp_earned: int
     #: a checkpoint run's checkpoint (its title, pass percent); None for other runs
@@ -531,6 +565,7 @@ def run_state(
     now: datetime | None = None,
     run: LessonRun | None = None,
     exercises: Mapping[int, Exercise] | None = None,
+    read_hearts: bool = True,
 ) -> RunState:
     """The run, its current exercise with its public payload and word hints, progress and hearts. Three
     queries (the run, its current exercise with its audio, the wallet's hearts), and one more for a
@@ -538,7 +573,9 @@ def run_state(
     finished). Fewer when the caller has read them already: the ``run`` it has just written (the
     learner's own, with its lesson and course and their languages; a run a loop service started carries
     ``wallet_hearts``, the hearts of the wallet it locked) and the run's ``exercises`` by id (with
-    their audio: the current one is taken from them). Someone else's run → NotFound.
+    their audio: the current one is taken from them). With ``read_hearts=False`` the hearts and the next
+    heart's time are None and the wallet is not read (the player page shows its header's, read once for
+    both). Someone else's run → NotFound.
 
     It lives here, not in progress, because it joins a run with the learner's hearts (wallet).
     """
@@ -556,10 +593,13 @@ def run_state(
             public = kind.public_payload(served_payload(kind, exercise.payload, run_id=run.pk, exercise_id=exercise.pk))
             attach_image_urls([public])
             hints = exercise_hints(course=run.course, exercise_type=exercise.type, payload=exercise.payload)
-    wallet: tuple[int, datetime] | None = getattr(run, "wallet_hearts", None)
-    if wallet is None:
-        wallet = Wallet.objects.filter(user=user).values_list("hearts", "hearts_anchor_at").first()
-    hearts, next_at = current(wallet[0], wallet[1], now) if wallet else (MAX_HEARTS, None)
+    hearts: int | None = None
+    next_at: datetime | None = None
+    if read_hearts:
+        wallet: tuple[int, datetime] | None = getattr(run, "wallet_hearts", None)
+        if wallet is None:
+            wallet = Wallet.objects.filter(user=user).values_list("hearts", "hearts_anchor_at").first()
+        hearts, next_at = current(wallet[0], wallet[1], now) if wallet else (MAX_HEARTS, None)
     total = len(run.exercise_ids)
     return RunState(
         run=run,

@@ -31,6 +31,7 @@ from progress.models import Enrollment, ExerciseAttempt, LessonProgress
 
 from . import history_selectors, selectors, services
 from .charts import goal_ring, xp_chart
+from .context_processors import nav_stats_of
 from .errors import OutOfHearts, RunFinished, TimeLeft, TimeUp
 
 #: The request header player.js sends: answer with the feedback fragment, not a redirect.
@@ -126,8 +127,9 @@ def review_nothing_due(request, slug: str):
 @require_GET
 @service_errors()
 def run(request, run_id: int):
-    """The player: the run's current exercise, rendered from its public payload only."""
-    state = selectors.run_state(user=request.user, run_id=run_id)
+    """The player: the run's current exercise, rendered from its public payload only. Its hearts are
+    the header's (one read of the wallet for both)."""
+    state = selectors.run_state(user=request.user, run_id=run_id, read_hearts=False)
     if state.time_up:  # the server's clock says the time is over: nothing more to answer
         return render(request, "gamification/time_up.html", {"state": state, "run_id": state.run_id})
     if state.exercise is None:
@@ -140,7 +142,7 @@ def run(request, run_id: int):
             "run_id": state.run_id,
             "done": state.done,
             "total": state.total,
-            "hearts": state.hearts,
+            "hearts": nav_stats_of(request).hearts,
             "is_review": state.is_review,
             "exercise": state.exercise,
             "public": state.public,

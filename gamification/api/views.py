@@ -232,20 +232,31 @@ class SkipKindView(APIView):
 )
 class MeView(APIView):
     def get(self, request):
+        """The response as plain data (what ``MeSerializer`` documents and would produce: the JSON
+        renderer writes dates and times in ISO 8601, UTC as ``Z``), without building the serializer's
+        fields on every request (docs/performance.md, "Per-request Python")."""
         user = request.user
         p = selectors.summary(user=user, now=timezone.now())
-        data = {
-            "display_name": user.name,
-            "avatar_url": user.avatar.url if user.avatar else None,
-            "email": user.email,
-            "xp_total": p.xp_total,
-            "level": p.level,
-            "gems": p.gems,
-            "hearts": p.hearts,
-            "streak": {"current": p.streak_current, "longest": p.streak_longest, "freezes": p.streak_freezes},
-            "today": {"date": p.today, "xp": p.today_xp, "goal": p.daily_goal, "met": p.goal_met},
-        }
-        return Response(MeSerializer(data).data)
+        hearts = p.hearts
+        return Response(
+            {
+                "display_name": user.name,
+                "avatar_url": user.avatar.url if user.avatar else None,
+                "email": user.email,
+                "xp_total": p.xp_total,
+                "level": p.level,
+                "gems": p.gems,
+                "hearts": {
+                    "hearts": hearts.hearts,
+                    "max": hearts.max,
+                    "next_heart_at": hearts.next_heart_at,
+                    "refill_price": hearts.refill_price,
+                    "can_refill": hearts.can_refill,
+                },
+                "streak": {"current": p.streak_current, "longest": p.streak_longest, "freezes": p.streak_freezes},
+                "today": {"date": p.today, "xp": p.today_xp, "goal": p.daily_goal, "met": p.goal_met},
+            }
+        )
 
 
 @extend_schema(

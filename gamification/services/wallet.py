@@ -49,16 +49,25 @@ def hearts_logs(*, user: User, steps: list[tuple[int, int, str]], run=None, now:
 
 
 def hearts_state_of(wallet: Wallet | None, now: datetime) -> HeartsState:
-    price = settings.MALLARD_HEART_REFILL_PRICE_GEMS
     if wallet is None:
+        return hearts_state_from(None, now=now)
+    return hearts_state_from((wallet.hearts, wallet.hearts_anchor_at, wallet.gems), now=now)
+
+
+def hearts_state_from(columns: tuple[int, datetime, int] | None, *, now: datetime) -> HeartsState:
+    """``hearts_state_of`` from the wallet's ``(hearts, hearts_anchor_at, gems)`` as read by the
+    caller (None: no wallet yet, full hearts and nothing to refill)."""
+    price = settings.MALLARD_HEART_REFILL_PRICE_GEMS
+    if columns is None:
         return HeartsState(hearts=MAX_HEARTS, max=MAX_HEARTS, next_heart_at=None, refill_price=price, can_refill=False)
-    hearts, next_at = hearts_rules.current(wallet.hearts, wallet.hearts_anchor_at, now)
+    stored, anchor, gems = columns
+    hearts, next_at = hearts_rules.current(stored, anchor, now)
     return HeartsState(
         hearts=hearts,
         max=MAX_HEARTS,
         next_heart_at=next_at,
         refill_price=price,
-        can_refill=hearts < MAX_HEARTS and wallet.gems >= price,
+        can_refill=hearts < MAX_HEARTS and gems >= price,
     )
 
 

@@ -270,6 +270,50 @@ def test_me_shows_profile_wallet_streak_and_goal(user, api, lesson):
     assert me["today"]["xp"] == me["xp_total"] and me["today"]["goal"] == 80 and me["today"]["met"] is True
 
 
+def _me_as_serialized(user) -> dict:
+    """``me/`` as ``MeSerializer`` (the documented shape) writes it, through the JSON renderer."""
+    from django.utils import timezone
+    from rest_framework.renderers import JSONRenderer
+
+    from gamification import selectors
+    from gamification.api.serializers import MeSerializer
+
+    p = selectors.summary(user=user, now=timezone.now())
+    data = {
+        "display_name": user.name,
+        "avatar_url": None,
+        "email": user.email,
+        "xp_total": p.xp_total,
+        "level": p.level,
+        "gems": p.gems,
+        "hearts": p.hearts,
+        "streak": {"current": p.streak_current, "longest": p.streak_longest, "freezes": p.streak_freezes},
+        "today": {"date": p.today, "xp": p.today_xp, "goal": p.daily_goal, "met": p.goal_met},
+    }
+    return json.loads(JSONRenderer().render(MeSerializer(data).data))
+
+
+def test_me_answers_exactly_what_its_serializer_documents(user, api):
+    """``me/`` is built as plain data (no serializer per request): the same JSON as ``MeSerializer``,
+    for a learner with no wallet yet and one whose hearts are regenerating, with a broken streak."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from gamification.models import Streak
+
+    fresh = api.get(f"{API}me/").json()
+    assert fresh == _me_as_serialized(user)
+    assert fresh["hearts"]["hearts"] == 5 and fresh["xp_total"] == 0 and fresh["streak"]["current"] == 0
+
+    set_wallet(user, hearts=2, hearts_anchor_at=timezone.now() - timedelta(minutes=7), gems=80, xp_total=2345)
+    Streak.objects.filter(user=user).update(current=4, longest=9, alive_until=timezone.now() - timedelta(hours=1))
+    me = api.get(f"{API}me/").json()
+    assert me == _me_as_serialized(user)
+    assert me["hearts"]["next_heart_at"].endswith("Z") and me["hearts"]["can_refill"] is True
+    assert (me["level"], me["gems"], me["streak"]) == (2, 80, {"current": 0, "longest": 9, "freezes": 0})
+
+
 def test_me_without_credentials_is_401(db):
     from rest_framework.test import APIClient
 

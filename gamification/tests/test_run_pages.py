@@ -374,6 +374,26 @@ def test_player_page_queries_do_not_grow_with_the_lesson(client, learner, django
     assert expected <= 12
 
 
+def test_player_page_reads_the_wallet_once_and_shows_the_headers_hearts(client, learner, lesson):
+    """The player's hearts are the header's (one wallet read for both), regenerated as of now."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    run = start_run(client, lesson)
+    client.get(reverse("run", args=[run.pk]))  # warm caches
+    # 2 hearts 9 hours ago: two have come back since (a heart every 4 hours; docs/game-rules.md).
+    Wallet.objects.filter(user=learner).update(hearts=2, hearts_anchor_at=timezone.now() - timedelta(hours=9))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("run", args=[run.pk]))
+    html = response.content.decode()
+    wallet_reads = [q for q in ctx.captured_queries if '"gamification_wallet"' in q["sql"]]
+    assert len(wallet_reads) == 1, [q["sql"] for q in ctx.captured_queries]
+    assert '<span id="hearts-value">4</span>' in html and '<span id="nav-hearts">4</span>' in html
+    # session, user, the run, its current exercise, the header (wallet, streak, league)
+    assert len(ctx.captured_queries) == 5
+
+
 def test_answer_queries_do_not_grow_with_the_lesson(client, learner, django_assert_num_queries):
     small, big = _small_and_big_runs(client)
     # Warm-up answers so the learner's day row and wallet exist for both measurements.
