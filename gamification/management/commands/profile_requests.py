@@ -2,8 +2,8 @@
 in production settings (docs/performance.md, "Per-request Python"). PostgreSQL and Redis only
 (``DATABASE_URL``, ``REDIS_URL``).
 
-It creates a throw-away database (``mallard_profile_requests``), migrates it, imports the demo
-course, makes learners with a lesson run each (``bench_learners --prepare``), collects the static
+It creates a throw-away database (``<the configured database>_profile_requests``), migrates it,
+imports the demo course, makes learners with a lesson run each (``bench/prepare.py``), collects the static
 files, then runs itself again in **production settings** (``DJANGO_ENV=production``: DEBUG off, the
 cached template loader, WhiteNoise, the Redis cache, persistent connections; only the HTTPS redirect
 is off and the answers throttle raised, as ``make bench`` does) and sends each request through the
@@ -46,7 +46,6 @@ from gamification.management.benchdb import create_bench_database, drop_bench_da
 from gamification.management.commands.bench_learners import Command as BenchLearners
 
 BASE_DIR = Path(settings.BASE_DIR)
-DATABASE = "mallard_profile_requests"
 REQUESTS = ("lesson_page", "me", "api_answer", "page_answer", "path_page")
 #: Where profiled own time goes: the first pattern a function's file matches names its area.
 AREAS = [
@@ -112,11 +111,13 @@ class Command(BaseCommand):
             return self.measure(Path(options["measure"]), kinds, options)
         if connections["default"].vendor != "postgresql" or not os.environ.get("REDIS_URL"):
             raise CommandError("profile_requests needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL).")
-        create_bench_database(DATABASE)
+        # Named after the configured database, so people sharing a PostgreSQL server do not drop each other's.
+        database = f"{connections['default'].settings_dict['NAME']}_profile_requests"
+        create_bench_database(database)
         work = Path(tempfile.mkdtemp(prefix="mallard-profile-"))
         bench = BenchLearners(stdout=self.stdout, stderr=self.stderr)
         try:
-            url = bench.database_url(DATABASE)
+            url = bench.database_url(database)
             base_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_"))}
             # One secret key for both: the learners' sessions are signed with it when they are made.
             secret = secrets.token_urlsafe(50)
@@ -127,7 +128,7 @@ class Command(BaseCommand):
             data_file = work / "learners.json"
             bench.step(
                 f"making {options['learners']} learners",
-                [*manage, "bench_learners", "--prepare", str(data_file), "--learners", str(options["learners"])],
+                [sys.executable, "bench/prepare.py", "learners", str(data_file), str(options["learners"]), "es"],
                 dev,
             )
             prod = {
@@ -153,7 +154,7 @@ class Command(BaseCommand):
                 raise CommandError("the measurement failed (its output is above)")
         finally:
             if not options["keep"]:
-                drop_bench_database(DATABASE)
+                drop_bench_database(database)
 
     # --- the measurement, in production settings ---------------------------------------------
 
