@@ -78,11 +78,12 @@ def test_the_api_path_carries_them(world, django_assert_num_queries):
     body = api.get(f"{API}courses/es/path/").json()
     assert (body["xp_earned"], body["seconds_spent"]) == (40, 370)
     assert api.get(f"{API}courses/fr/path/").json()["xp_earned"] == 20
-    # token 1 + the published course 1 + the path 2 (progress, checkpoints; the tree and words come
-    # from its cached structure: courses.structure) + the figures 1
-    with django_assert_num_queries(5):
+    # token 1 + the published course 1 + the learner's lesson progress 1 (the tree, words and
+    # checkpoints come from its cached structure: courses.structure; no checkpoint reached, so no
+    # checkpoint records are read) + the figures 1
+    with django_assert_num_queries(4):
         api.get(f"{API}courses/es/path/")
     activity(world["learner"], LessonFactory(unit__section__course=world["spanish"]), xp=5, times=[1_000] * 5)
     api.get(f"{API}courses/es/path/")  # the new lesson changed the course: its structure is read again once
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert api.get(f"{API}courses/es/path/").json()["xp_earned"] == 45
