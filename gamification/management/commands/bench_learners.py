@@ -197,7 +197,9 @@ class Command(BaseCommand):
 
     def create_database(self, name: str, template: str | None = None) -> str:
         quote = connections["default"].ops.quote_name
-        with connections["default"].cursor() as cursor:
+        # The server's maintenance database (Django's own, for test databases): DATABASE_URL's database
+        # need not exist; the bench never writes to it.
+        with connections["default"]._nodb_cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)")
             cursor.execute(f"CREATE DATABASE {quote(name)}" + (f" TEMPLATE {quote(template)}" if template else ""))
         self.databases.append(name)
@@ -304,7 +306,7 @@ class Command(BaseCommand):
         if keep:
             self.stdout.write(f"bench: kept the databases {', '.join(self.databases)}")
         else:
-            with connections["default"].cursor() as cursor:
+            with connections["default"]._nodb_cursor() as cursor:
                 for name in self.databases:
                     cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)")
         self.clear_cache_keys()
