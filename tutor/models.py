@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .texts import failure_sentence, opening_note
+
 
 class TutorSession(models.Model):
     """A chat about one lesson, opened from an answer's feedback or a run's end screen."""
@@ -112,3 +114,20 @@ class TutorMessage(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ordinal} {self.sender} ({self.status}) in chat {self.session_id}"
+
+    @property
+    def shown_content(self) -> str:
+        """The text pages and the API show: the note that opens the chat (Mallard's) in the reader's
+        language, made from the chat's lesson and exercise (``tutor.texts``); any other message as
+        written. Reads ``session.lesson`` and ``session.exercise``: load them with the messages."""
+        if self.sender != self.Sender.SYSTEM:
+            return self.content
+        session = self.session
+        exercise = session.exercise if session.exercise_id else None
+        return opening_note(lesson_title=session.lesson.title, exercise_prompt=exercise.prompt if exercise else "")
+
+    @property
+    def shown_error(self) -> str:
+        """Why the reply failed, in the reader's language, from its ``error_code`` (``error`` keeps the
+        sentence as written, in the site's language); empty unless failed."""
+        return failure_sentence(self.error_code) if self.status == self.Status.FAILED else ""

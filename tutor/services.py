@@ -17,14 +17,14 @@ reply still pending after ``MALLARD_TUTOR_REPLY_STALE_SECONDS`` counts as interr
 """
 
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -33,11 +33,7 @@ from core.errors import NotFound
 from core.llm.client import LLMClient, StreamUsage, is_configured
 from core.llm.errors import (
     LLMBadResponse,
-    LLMCostCapReached,
     LLMError,
-    LLMNotConfigured,
-    LLMRateLimited,
-    LLMTimeout,
 )
 from core.text import storable
 from courses.models import Exercise, Lesson
@@ -46,6 +42,7 @@ from progress.models import LessonRun
 from .context import build_context, prompt_messages
 from .errors import InvalidMessage, NotAboutThisLesson, TutorBusy, TutorNotAvailable, TutorRateLimited
 from .models import TutorMessage, TutorSession
+from .texts import failure_sentence, opening_note
 
 #: What the usage ledger (core.llm) records as the feature that asked.
 FEATURE = "tutor"
@@ -53,8 +50,17 @@ FEATURE = "tutor"
 Sender = TutorMessage.Sender
 Status = TutorMessage.Status
 
-#: The learner's reason for an interrupted reply (the page was closed, the server restarted).
-INTERRUPTED = "The reply was interrupted before it was finished. Your message is saved; send it again if you like."
+
+def _as_written(make: Callable[[], str]) -> str:
+    """A sentence of ``tutor.texts`` as the row keeps it: in the site's language, whoever's request wrote
+    it (pages and the API show it in the reader's language, from the row's code or the chat's lesson)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return make()
+
+
+def _interrupted() -> str:
+    """The row's record of an interrupted reply (the page was closed, the server restarted)."""
+    return _as_written(lambda: failure_sentence("interrupted"))
 
 
 def tutor_available() -> bool:
@@ -77,12 +83,8 @@ def _lock_learner(user: User) -> None:
 
 
 def _opening_note(lesson: Lesson, exercise: Exercise | None) -> str:
-    note = f"Ask the tutor about the lesson “{lesson.title}”."
-    if exercise is not None and exercise.prompt:
-        note = f"Ask the tutor about the lesson “{lesson.title}” and the exercise “{exercise.prompt}”."
-    return (
-        note
-        + " It knows the lesson and your recent mistakes in it, and never gives away an answer you have not given yet."
+    return _as_written(
+        lambda: opening_note(lesson_title=lesson.title, exercise_prompt=exercise.prompt if exercise is not None else "")
     )
 
 
@@ -188,7 +190,7 @@ def _check_not_busy(user: User, now: datetime) -> None:
     pending = TutorMessage.objects.filter(user=user, sender=Sender.TUTOR, status=Status.PENDING)
     stale_before = now - timedelta(seconds=settings.MALLARD_TUTOR_REPLY_STALE_SECONDS)
     pending.filter(created_at__lte=stale_before).update(
-        status=Status.FAILED, error=INTERRUPTED, error_code="interrupted", completed_at=now
+        status=Status.FAILED, error=_interrupted(), error_code="interrupted", completed_at=now
     )
     if pending.filter(created_at__gt=stale_before).exists():
         raise TutorBusy()
@@ -248,22 +250,10 @@ def send_message(*, user: User, session_id: int | str, content: object, now: dat
 
 
 def reply_failure(exc: BaseException) -> tuple[str, str]:
-    """``(sentence for the learner, code)`` for a provider error. The learner's message is kept."""
-    saved = "Your message is saved; send it again in a moment."
-    if isinstance(exc, LLMTimeout):
-        return f"The tutor took too long to answer. {saved}", exc.code
-    if isinstance(exc, LLMRateLimited):
-        return f"The tutor is busy right now (the language model asked us to slow down). {saved}", exc.code
-    if isinstance(exc, LLMCostCapReached):
-        return (
-            "The tutor has used up this month's budget and cannot answer until next month. Your message is saved.",
-            exc.code,
-        )
-    if isinstance(exc, LLMNotConfigured):
-        return "The tutor is not available: no language model is configured. Your message is saved.", exc.code
-    if isinstance(exc, LLMError):
-        return f"The tutor could not answer (the language model failed). {saved}", exc.code
-    return f"The tutor could not answer (an unexpected error). {saved}", "error"
+    """``(sentence for the learner as the row keeps it, code)`` for a provider error (``tutor.texts``
+    puts the code into the reader's words). The learner's message is kept."""
+    code = exc.code if isinstance(exc, LLMError) else "error"
+    return _as_written(lambda: failure_sentence(code)), code
 
 
 def finish_reply(
@@ -389,4 +379,6 @@ def stream_reply(*, exchange: Exchange) -> Generator[ReplyEvent]:
     finally:
         if not finished:
             # Closed early (GeneratorExit) or an unexpected error: never leave the reply pending.
-            fail_reply(reply=reply, error=INTERRUPTED, code="interrupted", partial="".join(parts), now=timezone.now())
+            fail_reply(
+                reply=reply, error=_interrupted(), code="interrupted", partial="".join(parts), now=timezone.now()
+            )

@@ -59,7 +59,13 @@ class MessageSerializer(serializers.ModelSerializer):
         choices=TutorMessage.Status.choices,
         help_text="`pending` while the tutor writes, `complete`, or `failed` (see `error`). Only replies fail.",
     )
-    error = serializers.CharField(help_text="Why the reply failed, for the learner (empty unless failed).")
+    content = serializers.CharField(
+        source="shown_content", help_text="The message; the note that opens a chat is in your interface language."
+    )
+    error = serializers.CharField(
+        source="shown_error",
+        help_text="Why the reply failed, for the learner, in your interface language (empty unless failed).",
+    )
     error_code = serializers.CharField(
         help_text="`llm_timeout`, `llm_rate_limited`, `llm_cost_cap_reached`, `llm_bad_response`, `llm_error`, "
         "`interrupted` … (empty unless failed)."
