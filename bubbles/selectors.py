@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from core.errors import NotFound
@@ -29,12 +30,27 @@ def own_bubble(*, user: User, bubble_id: object) -> Bubble:
     return bubble
 
 
+#: A phase's status as the progress list says it, in the active language ("waiting": no record yet).
+STATUS_LABELS = {
+    "waiting": pgettext_lazy("bubble step", "waiting"),
+    "running": pgettext_lazy("bubble step", "being made"),
+    "succeeded": pgettext_lazy("bubble step", "done"),
+    "failed": pgettext_lazy("bubble step", "failed"),
+    "skipped": pgettext_lazy("bubble step", "skipped"),
+}
+
+
 @dataclass(frozen=True)
 class PhaseProgress:
     phase: str
     label: str
     status: str  # waiting, running, succeeded, failed, skipped
     error: str
+
+    @property
+    def status_label(self) -> str:
+        """The status in words, in the active language (``status`` is the API's code)."""
+        return str(STATUS_LABELS[self.status])
 
 
 def phase_progress(*, bubble: Bubble) -> list[PhaseProgress]:

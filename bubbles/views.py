@@ -98,6 +98,7 @@ def bubble_detail(request, bubble_id: int):
             "progress": progress,
             "percent": selectors.percent_done(progress),
             "working": bubble.status in (Bubble.Status.PENDING, Bubble.Status.RUNNING),
+            "failed_step": next((p for p in progress if p.status == "failed"), None),
             "sheet_open": sheet_open,
             "sentences": bubble.sentences.all() if sheet_open else [],
             "words": bubble.words.all() if sheet_open else [],

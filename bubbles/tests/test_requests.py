@@ -176,8 +176,19 @@ def test_a_failed_bubble_offers_a_retry_that_finishes_it(client, fake_llm, enrol
     bubble = Bubble.objects.get()
     assert bubble.status == Bubble.Status.FAILED
     page = client.get(reverse("bubbles:detail", args=[bubble.pk])).content.decode()
-    assert "Sentences: The language model failed (500)" in page
+    assert "Sentences: <strong>failed</strong> — The language model failed (500)" in page
+    assert "Making this bubble stopped at the step “Sentences”" in page
     assert reverse("bubbles:retry", args=[bubble.pk]) in page
+    # A Spanish-speaking learner reads the steps and their states in Spanish.
+    enrolled.locale = "es"
+    enrolled.save(update_fields=["locale"])
+    page = client.get(reverse("bubbles:detail", args=[bubble.pk])).content.decode()
+    assert "Frases: <strong>falló</strong>" in page and "Plan: <strong>hecho</strong>" in page
+    assert "La creación de esta burbuja se detuvo en el paso «Frases»" in page
+    # (the reason recorded with the failed step stays as recorded)
+    assert "<strong>failed</strong>" not in page and "<strong>waiting</strong>" not in page
+    enrolled.locale = "en"
+    enrolled.save(update_fields=["locale"])
 
     script(fake_llm, "sentences", "vocabulary", "dialogue", "exercises")
     response = client.post(reverse("bubbles:retry", args=[bubble.pk]))
