@@ -37,6 +37,7 @@ from django.db import connections
 
 from bench.courses import LEARNER_LANGUAGES
 from gamification.management.appserver import Gunicorn
+from gamification.management.benchdb import create_database, drop_database
 
 BASE_DIR = Path(settings.BASE_DIR)
 DEMO = "es"  # the demo course's slug
@@ -196,12 +197,7 @@ class Command(BaseCommand):
         return path
 
     def create_database(self, name: str, template: str | None = None) -> str:
-        quote = connections["default"].ops.quote_name
-        # The server's maintenance database (Django's own, for test databases): DATABASE_URL's database
-        # need not exist; the bench never writes to it.
-        with connections["default"]._nodb_cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)")
-            cursor.execute(f"CREATE DATABASE {quote(name)}" + (f" TEMPLATE {quote(template)}" if template else ""))
+        create_database(name, template=template)
         self.databases.append(name)
         return self.database_url(name)
 
@@ -302,13 +298,11 @@ class Command(BaseCommand):
         for target in targets:
             for server in set(target.servers.values()):
                 server.stop()
-        quote = connections["default"].ops.quote_name
         if keep:
             self.stdout.write(f"bench: kept the databases {', '.join(self.databases)}")
         else:
-            with connections["default"]._nodb_cursor() as cursor:
-                for name in self.databases:
-                    cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)")
+            for name in self.databases:
+                drop_database(name)
         self.clear_cache_keys()
         if self.worktree is not None:
             subprocess.run(["git", "worktree", "remove", "--force", str(self.worktree)], cwd=BASE_DIR)  # noqa: S603,S607
