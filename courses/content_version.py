@@ -15,11 +15,12 @@ VERSION_KEY = f"courses:content-version:{FORMAT}"
 TIMEOUT = 3600
 
 
-def content_changed() -> None:
-    """Content changed: every cached course structure and exercise is stale from now on (replaced now
-    and again on commit: courses/structure.py says why)."""
+def content_changed(using: str | None = None) -> None:
+    """Content changed (in the database ``using``, the default one unless named): every cached course
+    structure and exercise is stale from now on (replaced now and again when that database's
+    transaction commits: courses/structure.py says why)."""
     _new_version()
-    transaction.on_commit(_new_version)
+    transaction.on_commit(_new_version, using=using)
 
 
 def _new_version() -> None:

@@ -236,7 +236,7 @@ CONTENT_MODELS = (
 def _on_content_write(sender, **kwargs) -> None:
     if kwargs.get("raw"):
         return  # fixtures and a restored test database: not a change anyone has cached
-    content_changed()
+    content_changed(using=kwargs.get("using"))
 
 
 def connect_signals(app_config) -> None:

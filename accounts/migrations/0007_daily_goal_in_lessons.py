@@ -16,18 +16,18 @@ def nearest(value: int, choices: dict[int, int]) -> int:
     return choices[level]
 
 
-def migrate_goals(apps, mapping: dict[int, int]) -> None:
+def migrate_goals(apps, db: str, mapping: dict[int, int]) -> None:
     User = apps.get_model("accounts", "User")
-    for value in User.objects.values_list("daily_xp_goal", flat=True).distinct():
-        User.objects.filter(daily_xp_goal=value).update(daily_xp_goal=nearest(value, mapping))
+    for value in User.objects.using(db).values_list("daily_xp_goal", flat=True).distinct():
+        User.objects.using(db).filter(daily_xp_goal=value).update(daily_xp_goal=nearest(value, mapping))
 
 
 def forwards(apps, schema_editor):
-    migrate_goals(apps, OLD_TO_NEW)
+    migrate_goals(apps, schema_editor.connection.alias, OLD_TO_NEW)  # the database being migrated
 
 
 def backwards(apps, schema_editor):
-    migrate_goals(apps, NEW_TO_OLD)
+    migrate_goals(apps, schema_editor.connection.alias, NEW_TO_OLD)
 
 
 

@@ -17,31 +17,33 @@ READ_MODELS = {
 
 
 def grant(apps, schema_editor):
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     for label in READ_MODELS:
         app_config = apps.get_app_config(label)
         app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
+        create_permissions(app_config, apps=apps, verbosity=0, using=db)
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP)
+    group, _ = Group.objects.using(db).get_or_create(name=GROUP)
     for label, models in READ_MODELS.items():
         codenames = [f"view_{model}" for model in models]
-        permissions = list(Permission.objects.filter(content_type__app_label=label, codename__in=codenames))
+        permissions = list(Permission.objects.using(db).filter(content_type__app_label=label, codename__in=codenames))
         if len(permissions) != len(codenames):
             raise RuntimeError(f"view permissions missing for {label}: {codenames}")
         group.permissions.add(*permissions)
 
 
 def revoke(apps, schema_editor):
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    group = Group.objects.filter(name=GROUP).first()
+    group = Group.objects.using(db).filter(name=GROUP).first()
     if group is None:
         return
     for label, models in READ_MODELS.items():
         group.permissions.remove(
-            *Permission.objects.filter(content_type__app_label=label, codename__in=[f"view_{m}" for m in models])
+            *Permission.objects.using(db).filter(content_type__app_label=label, codename__in=[f"view_{m}" for m in models])
         )
 
 

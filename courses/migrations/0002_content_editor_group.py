@@ -26,16 +26,17 @@ ACTIONS = ["add", "change", "delete", "view"]
 
 
 def create_group(apps, schema_editor):
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     for label in CONTENT_MODELS:
         app_config = apps.get_app_config(label)
         app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
+        create_permissions(app_config, apps=apps, verbosity=0, using=db)
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP)
+    group, _ = Group.objects.using(db).get_or_create(name=GROUP)
     codenames = [f"{action}_{model}" for models in CONTENT_MODELS.values() for model in models for action in ACTIONS]
-    permissions = Permission.objects.filter(
+    permissions = Permission.objects.using(db).filter(
         content_type__app_label__in=list(CONTENT_MODELS), codename__in=codenames
     )
     found = {p.codename for p in permissions}
@@ -46,7 +47,8 @@ def create_group(apps, schema_editor):
 
 
 def delete_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
+    db = schema_editor.connection.alias  # the database being migrated, not always default
+    apps.get_model("auth", "Group").objects.using(db).filter(name=GROUP).delete()
 
 
 class Migration(migrations.Migration):

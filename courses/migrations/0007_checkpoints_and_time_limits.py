@@ -9,14 +9,15 @@ from django.db import migrations, models
 
 def content_editors_edit_checkpoints(apps, schema_editor):
     """The Content editor group edits checkpoints like the rest of the tree (add/change/delete/view)."""
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     app_config = apps.get_app_config("courses")
     app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
+    create_permissions(app_config, apps=apps, verbosity=0, using=db)
     app_config.models_module = None
-    group = apps.get_model("auth", "Group").objects.filter(name="Content editor").first()
+    group = apps.get_model("auth", "Group").objects.using(db).filter(name="Content editor").first()
     if group is None:
         return
-    permissions = apps.get_model("auth", "Permission").objects.filter(
+    permissions = apps.get_model("auth", "Permission").objects.using(db).filter(
         content_type__app_label="courses",
         codename__in=[f"{action}_checkpoint" for action in ("add", "change", "delete", "view")],
     )

@@ -16,15 +16,16 @@ TEXTS = {
 def copy_texts(apps, schema_editor):
     """The existing texts become the source-language column: Spanish for courses taught from Spanish,
     English for the others (docs/i18n.md)."""
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     for name, (path, fields) in TEXTS.items():
         model = apps.get_model("courses", name)
         spanish = Q(**{path: "es"})
-        model.objects.filter(spanish).update(**{f"{field}_es": F(field) for field in fields})
-        model.objects.exclude(spanish).update(**{f"{field}_en": F(field) for field in fields})
+        model.objects.using(db).filter(spanish).update(**{f"{field}_es": F(field) for field in fields})
+        model.objects.using(db).exclude(spanish).update(**{f"{field}_en": F(field) for field in fields})
     checkpoint = apps.get_model("courses", "Checkpoint")
     spanish = Q(unit__section__course__from_language__code="es") | Q(section__course__from_language__code="es")
-    checkpoint.objects.filter(spanish).update(title_es=F("title"))
-    checkpoint.objects.exclude(spanish).update(title_en=F("title"))
+    checkpoint.objects.using(db).filter(spanish).update(title_es=F("title"))
+    checkpoint.objects.using(db).exclude(spanish).update(title_en=F("title"))
 
 
 class Migration(migrations.Migration):

@@ -13,6 +13,7 @@ Columns this module does not name are filled with the model field's default, so 
 
 from datetime import datetime, timedelta
 
+from auditlog.context import disable_auditlog
 from django.db import connections
 
 from accounts.models import User
@@ -40,7 +41,8 @@ def fill(
 ) -> dict[str, int]:
     """Fill the (empty, migrated) database ``using``; the runs end before ``end`` (a UTC midnight).
     ``analyze=False`` skips VACUUM ANALYZE (which cannot run inside a transaction, e.g. in a test)."""
-    exercise_ids = _content(using=using, units=units)
+    with disable_auditlog():  # synthetic content, in another database than the audit trail's
+        exercise_ids = _content(using=using, units=units)
     lessons = units * LESSONS_PER_UNIT
     runs = attempts // ANSWERS_PER_RUN
     start = end - timedelta(days=days)

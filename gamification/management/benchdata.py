@@ -15,6 +15,7 @@ Distributions (relative to ``now``):
 import math
 from datetime import datetime
 
+from auditlog.context import disable_auditlog
 from django.db import connections
 
 from accounts.models import User
@@ -41,7 +42,8 @@ def fill(
     """Insert the synthetic data into the (empty, migrated) database ``using``; returns row counts.
     ``analyze=False`` skips VACUUM ANALYZE (which cannot run inside a transaction, e.g. in a test)."""
     lessons_needed = max(1, math.ceil(progress_rows / learners))
-    lesson_ids = _content(using=using, lessons=lessons_needed)
+    with disable_auditlog():  # synthetic content, in another database than the audit trail's
+        lesson_ids = _content(using=using, lessons=lessons_needed)
     qn = connections[using].ops.quote_name
     t = {
         "user": qn(User._meta.db_table),

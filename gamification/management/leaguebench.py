@@ -9,6 +9,7 @@ wallet per learner. User and wallet columns are filled from the models' own defa
 columns do not break the generator.
 """
 
+import json
 from datetime import date, datetime
 
 from django.db import connections
@@ -32,8 +33,8 @@ def _columns(model, overrides: dict[str, tuple[str, list]]) -> tuple[str, str, l
             params.extend(values)
         else:
             expressions.append("%s")
-            default = field.get_default()
-            params.append(default if default is not None else "")
+            default = field.get_default()  # None (NULL) for a nullable field without one
+            params.append(json.dumps(default) if field.get_internal_type() == "JSONField" else default)
     return ", ".join(columns), ", ".join(expressions), params
 
 

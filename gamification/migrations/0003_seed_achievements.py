@@ -12,9 +12,10 @@ ACHIEVEMENTS = [
 
 
 def seed(apps, schema_editor):
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     Achievement = apps.get_model("gamification", "Achievement")
     for code, name, description, icon, condition_type, condition_value, xp_reward in ACHIEVEMENTS:
-        Achievement.objects.update_or_create(
+        Achievement.objects.using(db).update_or_create(
             code=code,
             defaults={
                 "name": name,
@@ -28,8 +29,9 @@ def seed(apps, schema_editor):
 
 
 def unseed(apps, schema_editor):
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     Achievement = apps.get_model("gamification", "Achievement")
-    Achievement.objects.filter(code__in=[a[0] for a in ACHIEVEMENTS], holders__isnull=True).delete()
+    Achievement.objects.using(db).filter(code__in=[a[0] for a in ACHIEVEMENTS], holders__isnull=True).delete()
 
 
 class Migration(migrations.Migration):

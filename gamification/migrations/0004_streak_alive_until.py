@@ -7,10 +7,11 @@ from django.db import migrations, models
 def fill_alive_until(apps, schema_editor):
     """Existing streaks: alive until the end of the day after their latest day, in the learner's zone
     (exactly what the rule said before the column existed)."""
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     Streak = apps.get_model("gamification", "Streak")
     batch = []
     rows = (
-        Streak.objects.filter(last_day__isnull=False)
+        Streak.objects.using(db).filter(last_day__isnull=False)
         .select_related("user")
         .only("id", "last_day", "last_activity_at", "user__time_zone")
     )
@@ -25,10 +26,10 @@ def fill_alive_until(apps, schema_editor):
         streak.alive_until = datetime.combine(latest + timedelta(days=2), time(0), tzinfo=zone)
         batch.append(streak)
         if len(batch) >= 2000:
-            Streak.objects.bulk_update(batch, ["alive_until"])
+            Streak.objects.using(db).bulk_update(batch, ["alive_until"])
             batch = []
     if batch:
-        Streak.objects.bulk_update(batch, ["alive_until"])
+        Streak.objects.using(db).bulk_update(batch, ["alive_until"])
 
 
 class Migration(migrations.Migration):

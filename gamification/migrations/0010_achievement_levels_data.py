@@ -50,16 +50,17 @@ LEVELLED = [
 
 
 def forwards(apps, schema_editor):
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     Achievement = apps.get_model("gamification", "Achievement")
     AchievementLevel = apps.get_model("gamification", "AchievementLevel")
     UserAchievement = apps.get_model("gamification", "UserAchievement")
-    for a in Achievement.objects.all():
-        AchievementLevel.objects.get_or_create(
+    for a in Achievement.objects.using(db).all():
+        AchievementLevel.objects.using(db).get_or_create(
             achievement=a, level=1, defaults={"threshold": a.condition_value, "xp_reward": a.xp_reward}
         )
-        UserAchievement.objects.filter(achievement=a).update(threshold=a.condition_value, xp_reward=a.xp_reward)
+        UserAchievement.objects.using(db).filter(achievement=a).update(threshold=a.condition_value, xp_reward=a.xp_reward)
     for code, name, description, icon, condition_type, levels in LEVELLED:
-        achievement, created = Achievement.objects.get_or_create(
+        achievement, created = Achievement.objects.using(db).get_or_create(
             code=code,
             defaults={
                 "name": name,
@@ -72,15 +73,16 @@ def forwards(apps, schema_editor):
             },
         )
         if created:
-            AchievementLevel.objects.bulk_create(
+            AchievementLevel.objects.using(db).bulk_create(
                 AchievementLevel(achievement=achievement, level=n, threshold=threshold, xp_reward=xp)
                 for n, (threshold, xp) in enumerate(levels, start=1)
             )
 
 
 def backwards(apps, schema_editor):
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     Achievement = apps.get_model("gamification", "Achievement")
-    Achievement.objects.filter(code__in=[a[0] for a in LEVELLED], holders__isnull=True).delete()
+    Achievement.objects.using(db).filter(code__in=[a[0] for a in LEVELLED], holders__isnull=True).delete()
 
 
 class Migration(migrations.Migration):

@@ -12,22 +12,24 @@ CODENAMES = [
 
 
 def grant(apps, schema_editor):
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     app_config = apps.get_app_config("gamification")
     app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
+    create_permissions(app_config, apps=apps, verbosity=0, using=db)
     app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    group.permissions.add(*Permission.objects.filter(content_type__app_label="gamification", codename__in=CODENAMES))
+    group, _ = Group.objects.using(db).get_or_create(name=GROUP)
+    group.permissions.add(*Permission.objects.using(db).filter(content_type__app_label="gamification", codename__in=CODENAMES))
 
 
 def revoke(apps, schema_editor):
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for group in Group.objects.filter(name=GROUP):
+    for group in Group.objects.using(db).filter(name=GROUP):
         group.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="gamification", codename__in=CODENAMES)
+            *Permission.objects.using(db).filter(content_type__app_label="gamification", codename__in=CODENAMES)
         )
 
 

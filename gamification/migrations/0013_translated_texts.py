@@ -24,10 +24,11 @@ SPANISH = {
 def copy_texts(apps, schema_editor):
     """The existing achievement names and descriptions are English (docs/i18n.md); the starting ones
     get their Spanish."""
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     achievement = apps.get_model("gamification", "Achievement")
-    achievement.objects.update(name_en=F("name"), description_en=F("description"))
+    achievement.objects.using(db).update(name_en=F("name"), description_en=F("description"))
     for code, (name, description) in SPANISH.items():
-        achievement.objects.filter(code=code).update(name_es=name, description_es=description)
+        achievement.objects.using(db).filter(code=code).update(name_es=name, description_es=description)
 
 
 class Migration(migrations.Migration):

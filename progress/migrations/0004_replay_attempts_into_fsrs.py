@@ -20,6 +20,7 @@ BATCH = 2000
 
 
 def replay(apps, schema_editor):
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     import fsrs_rs_python
 
     from progress.services.scheduling import DEFAULT_PARAMETERS, FSRS, CardState, rating_for_answer
@@ -30,17 +31,17 @@ def replay(apps, schema_editor):
     Through = apps.get_model("courses", "Exercise").tokens.through
 
     tokens_of: dict[int, list[int]] = {}
-    for exercise_id, token_id in Through.objects.values_list("exercise_id", "token_id"):
+    for exercise_id, token_id in Through.objects.using(db).values_list("exercise_id", "token_id"):
         tokens_of.setdefault(exercise_id, []).append(token_id)
 
     scheduler = FSRS()
-    user_ids = ExerciseAttempt.objects.order_by().values_list("user_id", flat=True).distinct()
+    user_ids = ExerciseAttempt.objects.using(db).order_by().values_list("user_id", flat=True).distinct()
     for user_id in user_ids.iterator():
         cards: dict[int, CardState] = {}
         missed: set[tuple[int, int]] = set()
         logs = []
         attempts = (
-            ExerciseAttempt.objects.filter(user_id=user_id)
+            ExerciseAttempt.objects.using(db).filter(user_id=user_id)
             .order_by("created_at", "id")
             .values_list(
                 "id", "run_id", "exercise_id", "exercise__type", "correct", "result", "time_spent_ms", "created_at"
@@ -68,19 +69,19 @@ def replay(apps, schema_editor):
                         attempt_id=attempt_id,
                     )
                 )
-        ReviewLog.objects.bulk_create(logs, batch_size=BATCH)
-        rows = list(TokenMastery.objects.filter(user_id=user_id, token_id__in=list(cards)))
+        ReviewLog.objects.using(db).bulk_create(logs, batch_size=BATCH)
+        rows = list(TokenMastery.objects.using(db).filter(user_id=user_id, token_id__in=list(cards)))
         for row in rows:
             card = cards[row.token_id]
             row.stability, row.difficulty, row.due_at = card.stability, card.difficulty, card.due_at
-        TokenMastery.objects.bulk_update(rows, ["stability", "difficulty", "due_at"], batch_size=BATCH)
+        TokenMastery.objects.using(db).bulk_update(rows, ["stability", "difficulty", "due_at"], batch_size=BATCH)
 
     optimizer = fsrs_rs_python.FSRS(list(DEFAULT_PARAMETERS))
-    rows = list(TokenMastery.objects.filter(stability__isnull=True, interval_days__gt=0))
+    rows = list(TokenMastery.objects.using(db).filter(stability__isnull=True, interval_days__gt=0))
     for row in rows:
         state = optimizer.memory_state_from_sm2(row.ease_factor, float(row.interval_days), 0.9)
         row.stability, row.difficulty = state.stability, state.difficulty
-    TokenMastery.objects.bulk_update(rows, ["stability", "difficulty"], batch_size=BATCH)
+    TokenMastery.objects.using(db).bulk_update(rows, ["stability", "difficulty"], batch_size=BATCH)
 
 
 class Migration(migrations.Migration):

@@ -10,26 +10,28 @@ CODENAMES = ["view_problemreport", "change_problemreport"]
 
 
 def grant(apps, schema_editor):
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     app_config = apps.get_app_config("progress")
     app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
+    create_permissions(app_config, apps=apps, verbosity=0, using=db)
     app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    permissions = list(Permission.objects.filter(content_type__app_label="progress", codename__in=CODENAMES))
+    group, _ = Group.objects.using(db).get_or_create(name=GROUP)
+    permissions = list(Permission.objects.using(db).filter(content_type__app_label="progress", codename__in=CODENAMES))
     if len(permissions) != len(CODENAMES):
         raise RuntimeError(f"permissions missing for progress: {CODENAMES}")
     group.permissions.add(*permissions)
 
 
 def revoke(apps, schema_editor):
+    db = schema_editor.connection.alias  # the database being migrated, not always default
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    group = Group.objects.filter(name=GROUP).first()
+    group = Group.objects.using(db).filter(name=GROUP).first()
     if group is not None:
         group.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="progress", codename__in=CODENAMES)
+            *Permission.objects.using(db).filter(content_type__app_label="progress", codename__in=CODENAMES)
         )
 
 
