@@ -1,6 +1,7 @@
 """The data migration of the daily goal: each learner keeps the level they chose, at its new XP."""
 
 import importlib
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -33,7 +34,7 @@ def test_the_migration_moves_every_learner_to_the_same_level():
         cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT user_daily_goal_valid")
         for old, user in users.items():
             cursor.execute(f"UPDATE {table} SET daily_xp_goal = %s WHERE id = %s", [old, user.pk])  # noqa: S608
-    migration.forwards(apps, None)
+    migration.forwards(apps, SimpleNamespace(connection=connection))  # what migrate passes: its connection
     assert {old: User.objects.get(pk=u.pk).daily_xp_goal for old, u in users.items()} == {
         10: 80,
         20: 160,

@@ -2,9 +2,11 @@
 
 import importlib
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.db import connection
 
 from accounts.services import erase_user, export_user_data
 from courses.tests.factories import TokenFactory
@@ -56,7 +58,7 @@ def test_the_migration_replay_rebuilds_the_log_and_the_state_from_the_attempts(u
     ReviewLog.objects.all().delete()
     TokenMastery.objects.filter(user=user).update(stability=None, difficulty=None, due_at=None)
 
-    replay_migration.replay(apps, None)
+    replay_migration.replay(apps, SimpleNamespace(connection=connection))  # what migrate passes: its connection
 
     replayed = list(
         ReviewLog.objects.filter(user=user).order_by("reviewed_at", "token_id").values_list("token_id", "rating")
