@@ -19,6 +19,7 @@ folder, the cache keys — is removed at the end, on an error or on Ctrl-C (``--
 """
 
 import csv
+import functools
 import os
 import secrets
 import shutil
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -293,21 +295,31 @@ class Command(BaseCommand):
         return f"postgres://{auth}@{conf['HOST'] or '127.0.0.1'}:{conf['PORT'] or 5432}/{name}"
 
     def clean_up(self, targets: list[Target], keep: bool) -> None:
-        """Servers stopped, databases dropped (unless kept), the worktree and the folder removed;
-        each step runs even if an earlier one failed."""
-        for target in targets:
-            for server in set(target.servers.values()):
-                server.stop()
+        """Servers stopped, databases dropped (unless kept), the run's cache keys deleted, the worktree and
+        the folder removed; each step runs even if an earlier one failed (the first failure is raised
+        at the end, the others written out)."""
+        steps: list[Callable[[], object]] = [s.stop for t in targets for s in set(t.servers.values())]
         if keep:
             self.stdout.write(f"bench: kept the databases {', '.join(self.databases)}")
         else:
-            for name in self.databases:
-                drop_database(name)
-        self.clear_cache_keys()
+            steps += [functools.partial(drop_database, name) for name in self.databases]
+        steps.append(self.clear_cache_keys)
         if self.worktree is not None:
-            subprocess.run(["git", "worktree", "remove", "--force", str(self.worktree)], cwd=BASE_DIR)  # noqa: S603,S607
-            subprocess.run(["git", "worktree", "prune"], cwd=BASE_DIR)  # noqa: S607
-        shutil.rmtree(self.work, ignore_errors=True)
+            steps.append(self.remove_worktree)
+        steps.append(functools.partial(shutil.rmtree, self.work, ignore_errors=True))
+        failed: list[BaseException] = []
+        for step in steps:
+            try:
+                step()
+            except Exception as exc:  # every step runs; the failures are reported below
+                self.stderr.write(f"bench: cleaning up: {exc}")
+                failed.append(exc)
+        if failed:
+            raise failed[0]
+
+    def remove_worktree(self) -> None:
+        subprocess.run(["git", "worktree", "remove", "--force", str(self.worktree)], cwd=BASE_DIR)  # noqa: S603,S607
+        subprocess.run(["git", "worktree", "prune"], cwd=BASE_DIR)  # noqa: S607
 
     def clear_cache_keys(self) -> None:
         """The keys the servers and set-up steps wrote in Redis (all under this run's prefix)."""
