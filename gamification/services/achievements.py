@@ -23,12 +23,15 @@ reach an XP level (Sage), so the XP conditions are evaluated again until nothing
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import partial
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from core.reads import CompiledRead
 from courses.models import Unit, visible_q
 from progress.models import LessonProgress, TokenMastery
 from progress.services.scheduling import mastered_q
@@ -46,22 +49,29 @@ ON_MASTERY = (Condition.WORDS_MASTERED,)
 ALL_CONDITIONS = tuple(Condition)
 
 
-def _sum_of_progress(user: User, field: str):
+def _sum_of_progress(user_id: int, field: str):
     return Subquery(
-        LessonProgress.objects.filter(user=user).values("user").annotate(s=Sum(field)).values("s")[:1],
+        LessonProgress.objects.filter(user_id=user_id).values("user").annotate(s=Sum(field)).values("s")[:1],
         output_field=IntegerField(),
     )
 
 
 def measure_expressions(user: User, wallet: Wallet | None) -> dict[str, object]:
     """Each condition's measure as an SQL expression (units: none, see ``units_completed``)."""
+    return _measures(user_id=user.pk, xp=wallet.xp_total if wallet else 0)
+
+
+def _measures(*, user_id: int, xp: int) -> dict[str, object]:
     return {
-        Condition.XP_TOTAL: Value(wallet.xp_total if wallet else 0),
-        Condition.STREAK_DAYS: Subquery(Streak.objects.filter(user=user).values("longest")[:1]),
-        Condition.LESSON_COUNT: _sum_of_progress(user, "passes"),
-        Condition.PERFECT_LESSONS: _sum_of_progress(user, "perfect_passes"),
+        Condition.XP_TOTAL: Value(xp),
+        Condition.STREAK_DAYS: Subquery(Streak.objects.filter(user_id=user_id).values("longest")[:1]),
+        Condition.LESSON_COUNT: _sum_of_progress(user_id, "passes"),
+        Condition.PERFECT_LESSONS: _sum_of_progress(user_id, "perfect_passes"),
         Condition.WORDS_MASTERED: Subquery(
-            TokenMastery.objects.filter(mastered_q(), user=user).values("user").annotate(c=Count("pk")).values("c")[:1],
+            TokenMastery.objects.filter(mastered_q(), user_id=user_id)
+            .values("user")
+            .annotate(c=Count("pk"))
+            .values("c")[:1],
             output_field=IntegerField(),
         ),
     }
@@ -69,10 +79,14 @@ def measure_expressions(user: User, wallet: Wallet | None) -> dict[str, object]:
 
 def units_completed(user: User) -> int:
     """Units all of whose published (visible) lessons the learner has passed. One query."""
+    return len(_UNITS_COMPLETED.rows(user_id=user.pk))
+
+
+def _units_completed_query(user_id: int):
     published = Q(lessons__is_published=True) & visible_q("unit")  # a visible lesson of the unit
-    passed_here = LessonProgress.objects.filter(user=user, passes__gte=1, lesson__unit=OuterRef("pk"))
-    return (
-        Unit.objects.filter(pk__in=LessonProgress.objects.filter(user=user, passes__gte=1).values("lesson__unit"))
+    passed_here = LessonProgress.objects.filter(user_id=user_id, passes__gte=1, lesson__unit=OuterRef("pk"))
+    units = (
+        Unit.objects.filter(pk__in=LessonProgress.objects.filter(user_id=user_id, passes__gte=1).values("lesson__unit"))
         .annotate(
             total=Count("lessons", filter=published, distinct=True),
             done=Subquery(
@@ -84,30 +98,50 @@ def units_completed(user: User) -> int:
             ),
         )
         .filter(total__gt=0, done=F("total"))
-        .count()
     )
+    return units.values_list("pk")
 
 
-def _met_levels(*, user: User, wallet: Wallet, conditions: Iterable[str]) -> list[AchievementLevel]:
-    """Published levels of ``conditions`` the learner has reached and does not hold, in one query
-    (plus one to count units when a units level is still to earn)."""
-    measures = measure_expressions(user, wallet)
+#: ``units_completed``'s statement, built once per process (``core.reads``): the completed units'
+#: ids, counted here (a learner's units are few).
+_UNITS_COMPLETED = CompiledRead(_units_completed_query, user_id=-2_000_000_001)
+
+
+def _met_levels_query(conditions: frozenset[str], *, user_id: int, xp: int = 0):
+    measures = _measures(user_id=user_id, xp=xp)
     met = Q()
-    for condition in set(conditions):
+    for condition in sorted(conditions):
         if condition == Condition.UNITS_COMPLETED:
             met |= Q(achievement__condition_type=condition)  # counted below, only if a level is left
         else:
             measure = Coalesce(measures[condition], Value(0), output_field=IntegerField())
             met |= Q(achievement__condition_type=condition, threshold__lte=measure)
-    if not met:
-        return []
-    held = UserAchievement.objects.filter(user=user, achievement=OuterRef("achievement"), level=OuterRef("level"))
-    levels = list(
+    held = UserAchievement.objects.filter(user_id=user_id, achievement=OuterRef("achievement"), level=OuterRef("level"))
+    return (
         AchievementLevel.objects.filter(met, achievement__is_active=True)
         .filter(~Exists(held))
         .select_related("achievement")
         .order_by("achievement_id", "level")
     )
+
+
+#: ``_met_levels``' statement for each set of conditions, built once per process (``core.reads``).
+_MET_LEVELS: dict[frozenset[str], CompiledRead] = {}
+
+
+def _met_levels(*, user: User, wallet: Wallet, conditions: Iterable[str]) -> list[AchievementLevel]:
+    """Published levels of ``conditions`` the learner has reached and does not hold, in one query
+    (plus one to count units when a units level is still to earn)."""
+    key = frozenset(conditions)
+    if not key:
+        return []
+    by_xp = Condition.XP_TOTAL in key  # the wallet's XP is a value of the statement only then
+    read = _MET_LEVELS.get(key)
+    if read is None:
+        stand_ins: dict[str, Any] = {"user_id": -2_000_000_001} | ({"xp": -2_000_000_002} if by_xp else {})
+        read = _MET_LEVELS[key] = CompiledRead(partial(_met_levels_query, key), **stand_ins)
+    values: dict[str, Any] = {"user_id": user.pk} | ({"xp": wallet.xp_total} if by_xp else {})
+    levels = read.objects(**values)
     if any(lv.achievement.condition_type == Condition.UNITS_COMPLETED for lv in levels):
         units = units_completed(user)
         levels = [

@@ -25,13 +25,14 @@ and just after midnight). ``longest = max(longest, current)``; ``last_day = max(
 ``last_activity_at = now`` (every XP).
 """
 
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from django.db import connection
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Greatest
 
 from accounts.models import User
+from core.reads import CompiledUpdate
 from progress import rules
 
 from ..models import DailyActivity, Streak
@@ -128,27 +129,56 @@ def _upsert_day(*, user: User, day: date, xp: int, activities: int, seconds: int
         return cursor.fetchone()[0]
 
 
-def _extend_streak(*, user: User, day: date, now: datetime) -> None:
-    yesterday = day - timedelta(days=1)
-    counted_today = Q(last_day__gte=day) | Q(last_activity_at__gte=local_midnight(user, day))
+def _streak_update(*, user_id, day, yesterday, day_began, yesterday_began, now, deadline):
+    counted_today = Q(last_day__gte=day) | Q(last_activity_at__gte=day_began)
     # streak_alive() in SQL: the same test, so "alive" and "extend" never disagree.
     alive = Q(alive_until__gt=now) | Q(
-        Q(alive_until__isnull=True)
-        & (Q(last_day__gte=yesterday) | Q(last_activity_at__gte=local_midnight(user, yesterday)))
+        Q(alive_until__isnull=True) & (Q(last_day__gte=yesterday) | Q(last_activity_at__gte=yesterday_began))
     )
     new_current = Case(
         When(alive & counted_today, then=F("current")),
         When(alive, then=F("current") + 1),
         default=Value(1),
     )
-    deadline = streak_deadline(user, day)
-    updated = Streak.objects.filter(user=user).update(
-        current=new_current,
-        longest=Greatest(F("longest"), new_current),
+    return Streak.objects.filter(user_id=user_id), {
+        "current": new_current,
+        "longest": Greatest(F("longest"), new_current),
         # A restarted streak starts today, whatever dates an earlier streak reached in other zones.
-        last_day=Case(When(alive & Q(last_day__gte=day), then=F("last_day")), default=Value(day)),
-        last_activity_at=now,
-        alive_until=Case(When(alive_until__gt=deadline, then=F("alive_until")), default=Value(deadline)),
+        "last_day": Case(When(alive & Q(last_day__gte=day), then=F("last_day")), default=Value(day)),
+        "last_activity_at": now,
+        "alive_until": Case(When(alive_until__gt=deadline, then=F("alive_until")), default=Value(deadline)),
+    }
+
+
+def _stand_in_instant(n: int) -> datetime:
+    return datetime(1901, 1, 1, 0, 0, n, tzinfo=UTC)
+
+
+#: The streak's UPDATE, built once per process (``core.reads``).
+STREAK_UPDATE = CompiledUpdate(
+    _streak_update,
+    user_id=-2_000_000_001,
+    day=date(1901, 1, 3),
+    yesterday=date(1901, 1, 2),
+    day_began=_stand_in_instant(1),
+    yesterday_began=_stand_in_instant(2),
+    now=_stand_in_instant(3),
+    deadline=_stand_in_instant(4),
+)
+
+
+def _extend_streak(*, user: User, day: date, now: datetime) -> None:
+    yesterday = day - timedelta(days=1)
+    deadline = streak_deadline(user, day)
+    updated = STREAK_UPDATE.execute(
+        connection.alias,
+        user_id=user.pk,
+        day=day,
+        yesterday=yesterday,
+        day_began=local_midnight(user, day),
+        yesterday_began=local_midnight(user, yesterday),
+        now=now,
+        deadline=deadline,
     )
     if not updated:
         Streak.objects.create(user=user, current=1, longest=1, last_day=day, last_activity_at=now, alive_until=deadline)

@@ -19,14 +19,16 @@ its ledger.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from core.inserts import IdOf, InsertBatch
+from core.reads import CompiledUpdate
 
 from ..models import LedgerEntry, Wallet
 from .hearts import HeartClock
@@ -96,21 +98,45 @@ def credit(
 def _update_wallet(wallet: Wallet, *, xp: int, gems: int, clock: HeartClock | None) -> None:
     """One UPDATE: XP and gems by F() deltas; hearts to ``clock`` as a delta too. Keeps the Python
     object in step. No query when nothing changes."""
-    changes: dict = {}
+    values: dict = {}
     if xp:
-        changes["xp_total"] = F("xp_total") + xp
+        values["xp"] = xp
     if gems:
-        changes["gems"] = F("gems") + gems
+        values["gems"] = gems
     if clock is not None and (clock.hearts != wallet.hearts or clock.anchor != wallet.hearts_anchor_at):
-        changes["hearts"] = F("hearts") + (clock.hearts - wallet.hearts)
-        changes["hearts_anchor_at"] = clock.anchor
-    if not changes:
+        values["hearts"] = clock.hearts - wallet.hearts
+        values["anchor"] = clock.anchor
+    if not values:
         return
-    Wallet.objects.filter(pk=wallet.pk).update(**changes)
+    shape = frozenset(values)
+    update = _WALLET_UPDATES.get(shape)
+    if update is None:
+        stand_ins: dict[str, Any] = {"pk": -2_000_000_001, "xp": -2_000_000_002, "gems": -2_000_000_003}
+        stand_ins |= {"hearts": -2_000_000_004, "anchor": datetime(1901, 1, 1, tzinfo=UTC)}
+        update = _WALLET_UPDATES[shape] = CompiledUpdate(
+            _wallet_update, pk=stand_ins["pk"], **{name: stand_ins[name] for name in shape}
+        )
+    update.execute(connection.alias, pk=wallet.pk, **values)
     wallet.xp_total += xp
     wallet.gems += gems
     if clock is not None:
         wallet.hearts, wallet.hearts_anchor_at = clock.hearts, clock.anchor
+
+
+def _wallet_update(*, pk: int, xp=None, gems=None, hearts=None, anchor=None):
+    changes: dict = {}
+    if xp is not None:
+        changes["xp_total"] = F("xp_total") + xp
+    if gems is not None:
+        changes["gems"] = F("gems") + gems
+    if hearts is not None:
+        changes["hearts"] = F("hearts") + hearts
+        changes["hearts_anchor_at"] = anchor
+    return Wallet.objects.filter(pk=pk), changes
+
+
+#: ``_update_wallet``'s UPDATE for each set of changed totals, built once per process (``core.reads``).
+_WALLET_UPDATES: dict[frozenset[str], CompiledUpdate] = {}
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ two tabs / retries / concurrent requests of one learner are serialised.
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import ngettext
 
 from accounts import activity as activity_log
 from accounts.models import User
+from core.reads import CompiledRead
 
 from ..errors import HeartsFull, NotEnoughGems
 from ..models import MAX_HEARTS, HeartsLog, LedgerEntry, Streak, Wallet
@@ -30,13 +31,19 @@ def ensure_learner(*, user: User, now: datetime) -> Wallet:
     return wallet
 
 
+#: ``lock_wallet``'s statement, built once per process (``core.reads``).
+LOCK_WALLET = CompiledRead(
+    lambda user_id: Wallet.objects.select_for_update(no_key=True).filter(user_id=user_id), user_id=-2_000_000_001
+)
+
+
 def lock_wallet(*, user: User, now: datetime) -> Wallet:
     """Lock and return the learner's wallet (creating it first if needed). Call inside atomic()."""
-    wallet = Wallet.objects.select_for_update(no_key=True).filter(user=user).first()
-    if wallet is None:
+    found = LOCK_WALLET.objects(connection.alias, user_id=user.pk)
+    if not found:
         ensure_learner(user=user, now=now)
-        wallet = Wallet.objects.select_for_update(no_key=True).get(user=user)
-    return wallet
+        found = LOCK_WALLET.objects(connection.alias, user_id=user.pk)
+    return found[0]
 
 
 def hearts_logs(*, user: User, steps: list[tuple[int, int, str]], run=None, now: datetime) -> list[HeartsLog]:

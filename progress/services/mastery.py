@@ -54,7 +54,7 @@ class _JSONBAgg(Aggregate):
     output_field = JSONField()
 
 
-def word_rows(user: User, token_ids: Sequence[int]) -> Subquery:
+def word_rows(user: User | int, token_ids: Sequence[int]) -> Subquery:
     """The learner's rows of ``token_ids`` as one JSON value: a subquery another statement carries
     (the run lock of an answer: ``progress.services.lock_run``), read back with ``word_rows_from``.
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from core.errors import NotFound
 from core.inserts import InsertBatch
+from core.reads import CompiledRead
 from courses.models import Course, Exercise, Lesson, LessonExercise, visible_q
 from courses.publishing import servable_q
 from courses.structure import course_structure
@@ -51,22 +52,45 @@ def visible_lesson(*, lesson_id: int | None = None, slug: str | None = None, use
     chain is published, or if it is ``user``'s own private lesson (a generated bubble) in a published
     course; else NotFound. One query. With ``user`` the same statement reads ``lesson.is_current_course``:
     whether the course is the learner's current enrolment (then ``enroll`` has nothing to do)."""
+    with_user = user is not None and user.pk is not None
+    by_slug = slug is not None
+    if not by_slug and (lesson_id is None or not _ID_MIN <= lesson_id <= _ID_MAX):
+        raise NotFound(gettext_lazy("No such lesson."))
+    read = _VISIBLE_LESSON.get((with_user, by_slug))
+    if read is None:
+        stand_ins: dict[str, Any] = {"slug": "stand-in: no lesson has this slug"} if by_slug else {"pk": -2_000_000_001}
+        if with_user:
+            stand_ins["user_id"] = -2_000_000_002
+        read = _VISIBLE_LESSON[(with_user, by_slug)] = CompiledRead(_visible_lesson_query, **stand_ins)
+    values: dict[str, Any] = {"slug": slug} if by_slug else {"pk": lesson_id}
+    if with_user:
+        assert user is not None
+        values["user_id"] = user.pk
+    found = read.objects(connection.alias, **values)
+    if not found:
+        raise NotFound(gettext_lazy("No such lesson."))
+    return found[0]
+
+
+def _visible_lesson_query(*, pk: int | None = None, slug: str | None = None, user_id: int | None = None):
     visible = visible_q("lesson")
     lessons = Lesson.objects.select_related(
         "unit__section__course__from_language", "unit__section__course__to_language"
     )
-    if user is not None and user.pk is not None:
-        visible |= Q(owner=user, unit__section__course__is_published=True)
+    if user_id is not None:
+        visible |= Q(owner_id=user_id, unit__section__course__is_published=True)
         lessons = lessons.annotate(
             is_current_course=Exists(
-                Enrollment.objects.filter(user=user, course=OuterRef("unit__section__course"), is_current=True)
+                Enrollment.objects.filter(user_id=user_id, course=OuterRef("unit__section__course"), is_current=True)
             )
         )
-    which = Q(pk=lesson_id) if slug is None else Q(slug=slug)
-    lesson = lessons.filter(visible).filter(which).first()
-    if lesson is None:
-        raise NotFound(gettext_lazy("No such lesson."))
-    return lesson
+    which = Q(pk=pk) if slug is None else Q(slug=slug)
+    return lessons.filter(visible).filter(which)
+
+
+#: ``visible_lesson``'s statement for each shape (for a learner or not; by id or by slug), built once
+#: per process (``core.reads``).
+_VISIBLE_LESSON: dict[tuple[bool, bool], CompiledRead] = {}
 
 
 def learner_skipped_types(user: User, now: datetime) -> set[str]:
@@ -144,7 +168,19 @@ def _passed_and_seen(*, user: User, lesson_ids, token_ids) -> tuple[set[int], di
 
 def active_lesson_run(*, user: User, lesson: Lesson) -> LessonRun | None:
     """The learner's active run of ``lesson``, if any. One query."""
-    return LessonRun.objects.filter(user=user, lesson=lesson, kind=LessonRun.Kind.LESSON, status="active").first()
+    found = _ACTIVE_LESSON_RUN.objects(connection.alias, user_id=user.pk, lesson_id=lesson.pk)
+    return found[0] if found else None
+
+
+#: ``active_lesson_run``'s statement, built once per process (``core.reads``; at most one row: the
+#: constraint ``run_one_active_per_lesson``).
+_ACTIVE_LESSON_RUN = CompiledRead(
+    lambda user_id, lesson_id: LessonRun.objects.filter(
+        user_id=user_id, lesson_id=lesson_id, kind=LessonRun.Kind.LESSON, status=LessonRun.Status.ACTIVE
+    ),
+    user_id=-2_000_000_001,
+    lesson_id=-2_000_000_002,
+)
 
 
 def create_lesson_run(*, user: User, lesson: Lesson, now: datetime, checked_active: bool = False) -> LessonRun:
@@ -313,25 +349,50 @@ def lock_run(
     every earlier answer of the learner (the lock is what serialises them) — which is why these reads
     ride on this statement and not on the wallet lock's.
     """
+    if not _ID_MIN <= run_id <= _ID_MAX:  # no row has it (and the statement would not take it)
+        raise NotFound(gettext_lazy("No such run."))
+    token_ids = list(dict.fromkeys(token_ids)) if connection.vendor == "postgresql" else []  # (see word_rows)
+    key = (client_id is not None, len(token_ids))
+    read = _LOCK_RUN.get(key)
+    if read is None:
+        stand_ins: dict[str, Any] = {"run_id": -2_000_000_001, "user_id": -2_000_000_002}
+        if client_id is not None:
+            stand_ins["client_id"] = uuid.UUID(int=1901)
+        stand_ins |= {f"token{i}": -2_000_000_100 - i for i in range(len(token_ids))}
+        read = _LOCK_RUN[key] = CompiledRead(_lock_run_query, **stand_ins)
+    values: dict[str, Any] = {"run_id": run_id, "user_id": user.pk}
+    if client_id is not None:
+        values["client_id"] = client_id
+    values |= {f"token{i}": pk for i, pk in enumerate(token_ids)}
+    found = read.objects(connection.alias, **values)
+    if not found:
+        raise NotFound(gettext_lazy("No such run."))
+    run = found[0]
+    if token_ids:
+        run.word_rows = word_rows_from(run.word_rows_json, user=user)
+    return run
+
+
+def _lock_run_query(*, run_id: int, user_id: int, client_id: uuid.UUID | None = None, **tokens: int):
     query = LessonRun.objects.select_for_update(no_key=True, of=("self",)).select_related(
         "lesson", "checkpoint", "course__from_language", "course__to_language"
     )
     if client_id is not None:
         query = query.annotate(
             previous_attempt_id=Subquery(
-                ExerciseAttempt.objects.filter(user=user, client_id=client_id).values("pk")[:1]
+                ExerciseAttempt.objects.filter(user_id=user_id, client_id=client_id).values("pk")[:1]
             ),
-            memory_parameters=Subquery(MemoryParameters.objects.filter(user=user).values("parameters")[:1]),
+            memory_parameters=Subquery(MemoryParameters.objects.filter(user_id=user_id).values("parameters")[:1]),
         )
-    token_ids = token_ids if connection.vendor == "postgresql" else ()  # (see mastery.word_rows)
-    if token_ids:
-        query = query.annotate(word_rows_json=word_rows(user, token_ids))
-    run = query.filter(pk=run_id, user=user).first()
-    if run is None:
-        raise NotFound(gettext_lazy("No such run."))
-    if token_ids:
-        run.word_rows = word_rows_from(run.word_rows_json, user=user)
-    return run
+    if tokens:
+        query = query.annotate(word_rows_json=word_rows(user_id, [tokens[f"token{i}"] for i in range(len(tokens))]))
+    return query.filter(pk=run_id, user_id=user_id)
+
+
+_ID_MIN, _ID_MAX = connection.ops.integer_field_range(LessonRun._meta.pk.get_internal_type())
+#: ``lock_run``'s statement for each shape (with a client id or not; how many words), built once
+#: per process (``core.reads``).
+_LOCK_RUN: dict[tuple[bool, int], CompiledRead] = {}
 
 
 @dataclass(frozen=True)
