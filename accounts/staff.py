@@ -20,7 +20,5 @@ def is_account_admin(user) -> bool:
 def is_moderator(user) -> bool:
     """Active staff whose role is *moderator* or *admin*, and superusers."""
     return bool(
-        user.is_active
-        and user.is_staff
-        and (user.is_superuser or user.role in (User.Role.MODERATOR, User.Role.ADMIN))
+        user.is_active and user.is_staff and (user.is_superuser or user.role in (User.Role.MODERATOR, User.Role.ADMIN))
     )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -530,16 +531,21 @@ def learner_run(*, user: User, run_id) -> LessonRun:
         run_pk = int(run_id)
     except (TypeError, ValueError):
         raise NotFound(_("No such run.")) from None
-    run = (
-        LessonRun.objects.select_related(
-            "lesson", "checkpoint__unit", "checkpoint__section", "course__from_language", "course__to_language"
-        )
-        .filter(pk=run_pk, user=user)
-        .first()
-    )
-    if run is None:
+    found = _LEARNER_RUN.objects(run_pk=run_pk, user_id=user.pk) if _RUN_ID_MIN <= run_pk <= _RUN_ID_MAX else []
+    if not found:
         raise NotFound(_("No such run."))
-    return run
+    return found[0]
+
+
+#: ``learner_run``'s statement, built once per process (``core.reads``).
+_LEARNER_RUN = CompiledRead(
+    lambda run_pk, user_id: LessonRun.objects.select_related(
+        "lesson", "checkpoint__unit", "checkpoint__section", "course__from_language", "course__to_language"
+    ).filter(pk=run_pk, user_id=user_id),
+    run_pk=-2_000_000_001,
+    user_id=-2_000_000_002,
+)
+_RUN_ID_MIN, _RUN_ID_MAX = connection.ops.integer_field_range(LessonRun._meta.pk.get_internal_type())
 
 
 def _current_exercise(run: LessonRun, exercises: Mapping[int, Exercise] | None) -> Exercise | None:
@@ -549,13 +555,22 @@ def _current_exercise(run: LessonRun, exercises: Mapping[int, Exercise] | None) 
     listen now". From ``exercises`` (the run's, read by the caller) or one query (two when the head
     is not servable)."""
     rows = Exercise.objects.select_related("audio", "image")
-    head = rows.filter(pk=run.queue[0]).first() if exercises is None else exercises.get(run.queue[0])
+    if exercises is None:
+        head = next(iter(_EXERCISE_READ.objects(pk=run.queue[0])), None)
+    else:
+        head = exercises.get(run.queue[0])
     if head is None or is_servable(exercise_type=head.type, audio_id=head.audio_id):
         return head
     if exercises is None:
         exercises = rows.filter(servable_q(), pk__in=run.queue).in_bulk()
     waiting = (exercises[pk] for pk in run.queue if pk in exercises)
     return next((e for e in waiting if is_servable(exercise_type=e.type, audio_id=e.audio_id)), head)
+
+
+#: The current exercise with its audio and image, built once per process (``core.reads``).
+_EXERCISE_READ = CompiledRead(
+    lambda pk: Exercise.objects.select_related("audio", "image").filter(pk=pk), pk=-2_000_000_001
+)
 
 
 def run_state(

@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_streak_reminder_hour'),
+        ("accounts", "0003_streak_reminder_hour"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='user',
-            name='notify_product_news',
+            model_name="user",
+            name="notify_product_news",
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_remove_product_news_setting'),
+        ("accounts", "0004_remove_product_news_setting"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='hide_from_leaderboards',
-            field=models.BooleanField(default=False, verbose_name='hide me from leaderboards'),
+            model_name="user",
+            name="hide_from_leaderboards",
+            field=models.BooleanField(default=False, verbose_name="hide me from leaderboards"),
         ),
     ]

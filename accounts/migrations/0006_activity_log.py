@@ -6,25 +6,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_hide_from_leaderboards'),
+        ("accounts", "0005_hide_from_leaderboards"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ActivityEvent',
+            name="ActivityEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('login', 'Logged in'), ('logout', 'Logged out'), ('login_failed', 'Failed log-in'), ('lesson_start', 'Started a lesson'), ('lesson_finish', 'Finished a lesson'), ('lesson_fail', 'Ran out of hearts'), ('lesson_quit', 'Quit a lesson'), ('answer', 'Answered'), ('purchase', 'Bought something'), ('refill', 'Refilled hearts'), ('settings', 'Changed settings'), ('data_export', 'Exported their data'), ('report', 'Reported a problem')], max_length=16)),
-                ('payload', models.JSONField(blank=True, default=dict)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('user_agent', models.CharField(blank=True, max_length=255)),
-                ('created_at', models.DateTimeField()),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activity_events', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("login", "Logged in"),
+                            ("logout", "Logged out"),
+                            ("login_failed", "Failed log-in"),
+                            ("lesson_start", "Started a lesson"),
+                            ("lesson_finish", "Finished a lesson"),
+                            ("lesson_fail", "Ran out of hearts"),
+                            ("lesson_quit", "Quit a lesson"),
+                            ("answer", "Answered"),
+                            ("purchase", "Bought something"),
+                            ("refill", "Refilled hearts"),
+                            ("settings", "Changed settings"),
+                            ("data_export", "Exported their data"),
+                            ("report", "Reported a problem"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("payload", models.JSONField(blank=True, default=dict)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address")),
+                ("user_agent", models.CharField(blank=True, max_length=255)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activity_events",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['user', '-created_at', '-id'], name='activity_user_recent'), models.Index(fields=['created_at'], name='activity_created')],
+                "indexes": [
+                    models.Index(fields=["user", "-created_at", "-id"], name="activity_user_recent"),
+                    models.Index(fields=["created_at"], name="activity_created"),
+                ],
             },
         ),
     ]

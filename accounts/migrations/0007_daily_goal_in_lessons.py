@@ -30,28 +30,35 @@ def backwards(apps, schema_editor):
     migrate_goals(apps, schema_editor.connection.alias, NEW_TO_OLD)
 
 
-
-
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_activity_log'),
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("accounts", "0006_activity_log"),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='user',
-            name='user_daily_goal_valid',
+            model_name="user",
+            name="user_daily_goal_valid",
         ),
         migrations.AlterField(
-            model_name='user',
-            name='daily_xp_goal',
-            field=models.PositiveSmallIntegerField(choices=[(80, 'Casual: about 1 lesson a day (80 XP)'), (160, 'Regular: about 2 lessons a day (160 XP)'), (240, 'Serious: about 3 lessons a day (240 XP)'), (400, 'Intense: about 5 lessons a day (400 XP)')], default=160),
+            model_name="user",
+            name="daily_xp_goal",
+            field=models.PositiveSmallIntegerField(
+                choices=[
+                    (80, "Casual: about 1 lesson a day (80 XP)"),
+                    (160, "Regular: about 2 lessons a day (160 XP)"),
+                    (240, "Serious: about 3 lessons a day (240 XP)"),
+                    (400, "Intense: about 5 lessons a day (400 XP)"),
+                ],
+                default=160,
+            ),
         ),
         migrations.RunPython(forwards, backwards),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('daily_xp_goal__in', [80, 160, 240, 400])), name='user_daily_goal_valid'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("daily_xp_goal__in", [80, 160, 240, 400])), name="user_daily_goal_valid"
+            ),
         ),
     ]

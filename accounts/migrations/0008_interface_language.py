@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0007_daily_goal_in_lessons'),
+        ("accounts", "0007_daily_goal_in_lessons"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='locale',
-            field=models.CharField(choices=[('en', 'English'), ('es', 'Español')], default='en', max_length=16, verbose_name='interface language'),
+            model_name="user",
+            name="locale",
+            field=models.CharField(
+                choices=[("en", "English"), ("es", "Español")],
+                default="en",
+                max_length=16,
+                verbose_name="interface language",
+            ),
         ),
     ]

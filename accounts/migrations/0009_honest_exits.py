@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0008_interface_language'),
+        ("accounts", "0008_interface_language"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='cant_listen_until',
-            field=models.DateTimeField(blank=True, help_text='No listen exercise until then', null=True),
+            model_name="user",
+            name="cant_listen_until",
+            field=models.DateTimeField(blank=True, help_text="No listen exercise until then", null=True),
         ),
         migrations.AddField(
-            model_name='user',
-            name='cant_speak_until',
-            field=models.DateTimeField(blank=True, help_text='No speak exercise until then', null=True),
+            model_name="user",
+            name="cant_speak_until",
+            field=models.DateTimeField(blank=True, help_text="No speak exercise until then", null=True),
         ),
     ]

@@ -43,7 +43,9 @@ def revoke(apps, schema_editor):
         return
     for label, models in READ_MODELS.items():
         group.permissions.remove(
-            *Permission.objects.using(db).filter(content_type__app_label=label, codename__in=[f"view_{m}" for m in models])
+            *Permission.objects.using(db).filter(
+                content_type__app_label=label, codename__in=[f"view_{m}" for m in models]
+            )
         )
 
 

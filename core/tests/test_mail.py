@@ -38,8 +38,7 @@ def test_development_settings_print_mail_with_this_backend():
     env = {k: v for k, v in os.environ.items() if k not in {"EMAIL_URL", "DJANGO_ENV", "DJANGO_SETTINGS_MODULE"}}
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "print(settings.MAILERS['default']['BACKEND'])"
+        "import django; django.setup(); from django.conf import settings; print(settings.MAILERS['default']['BACKEND'])"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True

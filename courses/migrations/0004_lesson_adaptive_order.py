@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0003_course_licence_special_characters'),
+        ("courses", "0003_course_licence_special_characters"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='lesson',
-            name='adaptive_order',
-            field=models.BooleanField(default=True, help_text='A word the learner has seen fewer than 4 times is met in a recognition exercise before a production exercise asks for it (docs/learning.md). Off: always the order below.'),
+            model_name="lesson",
+            name="adaptive_order",
+            field=models.BooleanField(
+                default=True,
+                help_text="A word the learner has seen fewer than 4 times is met in a recognition exercise before a production exercise asks for it (docs/learning.md). Off: always the order below.",
+            ),
         ),
     ]

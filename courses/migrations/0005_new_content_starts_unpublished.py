@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0004_lesson_adaptive_order'),
+        ("courses", "0004_lesson_adaptive_order"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='exercise',
-            name='is_published',
+            model_name="exercise",
+            name="is_published",
             field=models.BooleanField(default=False),
         ),
         migrations.AlterField(
-            model_name='lesson',
-            name='is_published',
+            model_name="lesson",
+            name="is_published",
             field=models.BooleanField(default=False),
         ),
         migrations.AlterField(
-            model_name='section',
-            name='is_published',
+            model_name="section",
+            name="is_published",
             field=models.BooleanField(default=False),
         ),
         migrations.AlterField(
-            model_name='unit',
-            name='is_published',
+            model_name="unit",
+            name="is_published",
             field=models.BooleanField(default=False),
         ),
     ]

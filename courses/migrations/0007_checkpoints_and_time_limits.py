@@ -17,9 +17,13 @@ def content_editors_edit_checkpoints(apps, schema_editor):
     group = apps.get_model("auth", "Group").objects.using(db).filter(name="Content editor").first()
     if group is None:
         return
-    permissions = apps.get_model("auth", "Permission").objects.using(db).filter(
-        content_type__app_label="courses",
-        codename__in=[f"{action}_checkpoint" for action in ("add", "change", "delete", "view")],
+    permissions = (
+        apps.get_model("auth", "Permission")
+        .objects.using(db)
+        .filter(
+            content_type__app_label="courses",
+            codename__in=[f"{action}_checkpoint" for action in ("add", "change", "delete", "view")],
+        )
     )
     group.permissions.add(*permissions)
 

@@ -32,9 +32,7 @@ def test_admin_exercise_form_with_invalid_utf8_is_not_a_500(client, editor, tree
     data = exercise_post(tree["course"], prompt="x")
     body = "&".join(f"{k}={v}" for k, v in {**data, "payload": json.dumps(json.loads(data["payload"]))}.items())
     raw = body.replace("prompt=x", "prompt=%FF%FEx%00").encode()
-    response = client.post(
-        reverse("admin:courses_exercise_add"), raw, content_type="application/x-www-form-urlencoded"
-    )
+    response = client.post(reverse("admin:courses_exercise_add"), raw, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 200  # the form again: "Null characters are not allowed."
     assert "prompt" in response.context["adminform"].form.errors
     assert not Exercise.objects.filter(prompt__startswith="\ufffd").exists()

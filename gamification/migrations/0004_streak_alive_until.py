@@ -11,7 +11,8 @@ def fill_alive_until(apps, schema_editor):
     Streak = apps.get_model("gamification", "Streak")
     batch = []
     rows = (
-        Streak.objects.using(db).filter(last_day__isnull=False)
+        Streak.objects.using(db)
+        .filter(last_day__isnull=False)
         .select_related("user")
         .only("id", "last_day", "last_activity_at", "user__time_zone")
     )

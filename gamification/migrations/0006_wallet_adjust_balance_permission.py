@@ -4,14 +4,15 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('gamification', '0005_streak_freezes_shop_and_reminders'),
+        ("gamification", "0005_streak_freezes_shop_and_reminders"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='wallet',
-            options={'permissions': [('adjust_balance', "Can adjust a learner's XP, gems, hearts, freezes and streak")]},
+            name="wallet",
+            options={
+                "permissions": [("adjust_balance", "Can adjust a learner's XP, gems, hearts, freezes and streak")]
+            },
         ),
     ]

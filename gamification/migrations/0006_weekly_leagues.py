@@ -6,78 +6,144 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('gamification', '0005_streak_freezes_shop_and_reminders'),
+        ("gamification", "0005_streak_freezes_shop_and_reminders"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LeagueWeek',
+            name="LeagueWeek",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week_start', models.DateField(help_text='The Monday the week starts on (UTC)', unique=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("week_start", models.DateField(help_text="The Monday the week starts on (UTC)", unique=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-week_start'],
+                "ordering": ["-week_start"],
             },
         ),
         migrations.AlterField(
-            model_name='ledgerentry',
-            name='reason',
-            field=models.CharField(choices=[('exercise', 'Exercise answered'), ('run_passed', 'Lesson passed'), ('achievement', 'Achievement'), ('heart_refill', 'Hearts refilled'), ('streak_freeze', 'Streak freeze bought'), ('league_reward', 'League reward'), ('adjustment', 'Adjustment by staff')], max_length=16),
+            model_name="ledgerentry",
+            name="reason",
+            field=models.CharField(
+                choices=[
+                    ("exercise", "Exercise answered"),
+                    ("run_passed", "Lesson passed"),
+                    ("achievement", "Achievement"),
+                    ("heart_refill", "Hearts refilled"),
+                    ("streak_freeze", "Streak freeze bought"),
+                    ("league_reward", "League reward"),
+                    ("adjustment", "Adjustment by staff"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.CreateModel(
-            name='LeagueCohort',
+            name="LeagueCohort",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week_start', models.DateField()),
-                ('division', models.PositiveSmallIntegerField()),
-                ('number', models.PositiveIntegerField(help_text='1 for the first cohort of this division and week, …')),
-                ('created_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("week_start", models.DateField()),
+                ("division", models.PositiveSmallIntegerField()),
+                (
+                    "number",
+                    models.PositiveIntegerField(help_text="1 for the first cohort of this division and week, …"),
+                ),
+                ("created_at", models.DateTimeField()),
             ],
             options={
-                'indexes': [models.Index(fields=['week_start', 'id'], name='league_cohort_week')],
-                'constraints': [models.UniqueConstraint(fields=('week_start', 'division', 'number'), name='league_cohort_unique'), models.CheckConstraint(condition=models.Q(('division__lt', 10)), name='league_cohort_division')],
+                "indexes": [models.Index(fields=["week_start", "id"], name="league_cohort_week")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("week_start", "division", "number"), name="league_cohort_unique"),
+                    models.CheckConstraint(condition=models.Q(("division__lt", 10)), name="league_cohort_division"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LeagueDivisionWeek',
+            name="LeagueDivisionWeek",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week_start', models.DateField()),
-                ('division', models.PositiveSmallIntegerField()),
-                ('joined', models.PositiveIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("week_start", models.DateField()),
+                ("division", models.PositiveSmallIntegerField()),
+                ("joined", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('week_start', 'division'), name='league_division_week_unique'), models.CheckConstraint(condition=models.Q(('division__lt', 10)), name='league_division_week_division')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("week_start", "division"), name="league_division_week_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("division__lt", 10)), name="league_division_week_division"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LeagueMembership',
+            name="LeagueMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week_start', models.DateField()),
-                ('division', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('seat', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('xp', models.PositiveIntegerField(default=0)),
-                ('reached_at', models.DateTimeField()),
-                ('joined_at', models.DateTimeField()),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('rank', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('move', models.SmallIntegerField(blank=True, choices=[(-1, 'Moved down'), (0, 'Stayed'), (1, 'Moved up')], null=True)),
-                ('division_after', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('gems', models.PositiveIntegerField(default=0)),
-                ('result_seen_at', models.DateTimeField(blank=True, null=True)),
-                ('cohort', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='members', to='gamification.leaguecohort')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='league_weeks', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("week_start", models.DateField()),
+                ("division", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("seat", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("xp", models.PositiveIntegerField(default=0)),
+                ("reached_at", models.DateTimeField()),
+                ("joined_at", models.DateTimeField()),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("rank", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "move",
+                    models.SmallIntegerField(
+                        blank=True, choices=[(-1, "Moved down"), (0, "Stayed"), (1, "Moved up")], null=True
+                    ),
+                ),
+                ("division_after", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("gems", models.PositiveIntegerField(default=0)),
+                ("result_seen_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "cohort",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="gamification.leaguecohort",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="league_weeks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['week_start', 'cohort'], name='league_membership_week'), models.Index(fields=['cohort', 'xp'], name='league_membership_cohort')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'week_start'), name='league_membership_one_per_week'), models.UniqueConstraint(fields=('cohort', 'seat'), name='league_membership_one_per_seat'), models.CheckConstraint(condition=models.Q(('seat__isnull', True), models.Q(('seat__gte', 1), ('seat__lte', 30)), _connector='OR'), name='league_membership_seat_range'), models.CheckConstraint(condition=models.Q(models.Q(('cohort__isnull', True), ('seat__isnull', True)), models.Q(('cohort__isnull', False), ('seat__isnull', False)), _connector='OR'), name='league_membership_cohort_has_seat'), models.CheckConstraint(condition=models.Q(('division__isnull', True), ('division__lt', 10), _connector='OR'), name='league_membership_division')],
+                "indexes": [
+                    models.Index(fields=["week_start", "cohort"], name="league_membership_week"),
+                    models.Index(fields=["cohort", "xp"], name="league_membership_cohort"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "week_start"), name="league_membership_one_per_week"),
+                    models.UniqueConstraint(fields=("cohort", "seat"), name="league_membership_one_per_seat"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("seat__isnull", True), models.Q(("seat__gte", 1), ("seat__lte", 30)), _connector="OR"
+                        ),
+                        name="league_membership_seat_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("cohort__isnull", True), ("seat__isnull", True)),
+                            models.Q(("cohort__isnull", False), ("seat__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="league_membership_cohort_has_seat",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("division__isnull", True), ("division__lt", 10), _connector="OR"),
+                        name="league_membership_division",
+                    ),
+                ],
             },
         ),
     ]

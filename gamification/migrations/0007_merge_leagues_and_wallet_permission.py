@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('gamification', '0006_wallet_adjust_balance_permission'),
-        ('gamification', '0006_weekly_leagues'),
+        ("gamification", "0006_wallet_adjust_balance_permission"),
+        ("gamification", "0006_weekly_leagues"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('gamification', '0007_merge_leagues_and_wallet_permission'),
+        ("gamification", "0007_merge_leagues_and_wallet_permission"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='dailyactivity',
-            name='goal',
+            model_name="dailyactivity",
+            name="goal",
             field=models.PositiveSmallIntegerField(default=160),
         ),
     ]

@@ -58,7 +58,9 @@ def forwards(apps, schema_editor):
         AchievementLevel.objects.using(db).get_or_create(
             achievement=a, level=1, defaults={"threshold": a.condition_value, "xp_reward": a.xp_reward}
         )
-        UserAchievement.objects.using(db).filter(achievement=a).update(threshold=a.condition_value, xp_reward=a.xp_reward)
+        UserAchievement.objects.using(db).filter(achievement=a).update(
+            threshold=a.condition_value, xp_reward=a.xp_reward
+        )
     for code, name, description, icon, condition_type, levels in LEVELLED:
         achievement, created = Achievement.objects.using(db).get_or_create(
             code=code,

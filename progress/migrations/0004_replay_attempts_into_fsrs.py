@@ -41,7 +41,8 @@ def replay(apps, schema_editor):
         missed: set[tuple[int, int]] = set()
         logs = []
         attempts = (
-            ExerciseAttempt.objects.using(db).filter(user_id=user_id)
+            ExerciseAttempt.objects.using(db)
+            .filter(user_id=user_id)
             .order_by("created_at", "id")
             .values_list(
                 "id", "run_id", "exercise_id", "exercise__type", "correct", "result", "time_spent_ms", "created_at"

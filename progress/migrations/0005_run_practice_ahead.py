@@ -5,21 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0004_lesson_adaptive_order'),
-        ('progress', '0004_replay_attempts_into_fsrs'),
+        ("courses", "0004_lesson_adaptive_order"),
+        ("progress", "0004_replay_attempts_into_fsrs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='lessonrun',
-            name='ahead',
-            field=models.BooleanField(default=False, help_text='Practice ahead: a review started when nothing was due'),
+            model_name="lessonrun",
+            name="ahead",
+            field=models.BooleanField(default=False, help_text="Practice ahead: a review started when nothing was due"),
         ),
         migrations.AddConstraint(
-            model_name='lessonrun',
-            constraint=models.CheckConstraint(condition=models.Q(('ahead', False), ('kind', 'review'), _connector='OR'), name='run_ahead_only_review'),
+            model_name="lessonrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ahead", False), ("kind", "review"), _connector="OR"), name="run_ahead_only_review"
+            ),
         ),
     ]

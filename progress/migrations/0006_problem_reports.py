@@ -6,34 +6,112 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0004_lesson_adaptive_order'),
-        ('progress', '0005_run_practice_ahead'),
+        ("courses", "0004_lesson_adaptive_order"),
+        ("progress", "0005_run_practice_ahead"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProblemReport',
+            name="ProblemReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('answer', 'My answer should be accepted'), ('audio', 'The audio is wrong or missing'), ('other', 'Something else')], max_length=8)),
-                ('answer_text', models.TextField(blank=True, help_text="The learner's answer, from the attempt")),
-                ('normalized_answer', models.CharField(blank=True, help_text="The answer's comparison form", max_length=500)),
-                ('message', models.CharField(blank=True, help_text='What the learner wrote (Something else)', max_length=280)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('accepted', 'Answer accepted'), ('rejected', 'Rejected'), ('resolved', 'Resolved')], default='open', max_length=8)),
-                ('created_at', models.DateTimeField()),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('attempt', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='problem_reports', to='progress.exerciseattempt')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='problem_reports', to='courses.course')),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='problem_reports', to='courses.exercise')),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='problem_reports', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("answer", "My answer should be accepted"),
+                            ("audio", "The audio is wrong or missing"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("answer_text", models.TextField(blank=True, help_text="The learner's answer, from the attempt")),
+                (
+                    "normalized_answer",
+                    models.CharField(blank=True, help_text="The answer's comparison form", max_length=500),
+                ),
+                (
+                    "message",
+                    models.CharField(blank=True, help_text="What the learner wrote (Something else)", max_length=280),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("accepted", "Answer accepted"),
+                            ("rejected", "Rejected"),
+                            ("resolved", "Resolved"),
+                        ],
+                        default="open",
+                        max_length=8,
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "attempt",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="problem_reports",
+                        to="progress.exerciseattempt",
+                    ),
+                ),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="problem_reports", to="courses.course"
+                    ),
+                ),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="problem_reports",
+                        to="courses.exercise",
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="problem_reports",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['status', 'created_at'], name='report_status_recent'), models.Index(fields=['exercise', 'kind', 'normalized_answer'], name='report_group'), models.Index(fields=['user', 'created_at'], name='report_user_recent')],
-                'constraints': [models.UniqueConstraint(fields=('attempt',), name='report_one_per_attempt'), models.CheckConstraint(condition=models.Q(models.Q(('resolved_at__isnull', True), ('status', 'open')), models.Q(models.Q(('status', 'open'), _negated=True), ('resolved_at__isnull', False)), _connector='OR'), name='report_resolved_iff_not_open')],
+                "indexes": [
+                    models.Index(fields=["status", "created_at"], name="report_status_recent"),
+                    models.Index(fields=["exercise", "kind", "normalized_answer"], name="report_group"),
+                    models.Index(fields=["user", "created_at"], name="report_user_recent"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("attempt",), name="report_one_per_attempt"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("resolved_at__isnull", True), ("status", "open")),
+                            models.Q(models.Q(("status", "open"), _negated=True), ("resolved_at__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="report_resolved_iff_not_open",
+                    ),
+                ],
             },
         ),
     ]

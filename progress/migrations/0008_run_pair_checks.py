@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('progress', '0007_content_editors_handle_reports'),
+        ("progress", "0007_content_editors_handle_reports"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='lessonrun',
-            name='pair_checks',
-            field=models.JSONField(blank=True, default=dict, help_text='Match pairs checked so far, per exercise'),
+            model_name="lessonrun",
+            name="pair_checks",
+            field=models.JSONField(blank=True, default=dict, help_text="Match pairs checked so far, per exercise"),
         ),
     ]

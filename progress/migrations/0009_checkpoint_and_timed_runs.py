@@ -6,67 +6,102 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0007_checkpoints_and_time_limits'),
-        ('progress', '0008_run_pair_checks'),
+        ("courses", "0007_checkpoints_and_time_limits"),
+        ("progress", "0008_run_pair_checks"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='lessonrun',
-            name='run_lesson_required_unless_review',
+            model_name="lessonrun",
+            name="run_lesson_required_unless_review",
         ),
         migrations.AddField(
-            model_name='lessonrun',
-            name='checkpoint',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='runs', to='courses.checkpoint'),
+            model_name="lessonrun",
+            name="checkpoint",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="runs",
+                to="courses.checkpoint",
+            ),
         ),
         migrations.AddField(
-            model_name='lessonrun',
-            name='deadline_at',
+            model_name="lessonrun",
+            name="deadline_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='lessonrun',
-            name='last_answer_at',
-            field=models.DateTimeField(blank=True, help_text='For the speed bonus of timed runs', null=True),
+            model_name="lessonrun",
+            name="last_answer_at",
+            field=models.DateTimeField(blank=True, help_text="For the speed bonus of timed runs", null=True),
         ),
         migrations.AddField(
-            model_name='lessonrun',
-            name='score_percent',
+            model_name="lessonrun",
+            name="score_percent",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='lessonrun',
-            name='timed_out',
+            model_name="lessonrun",
+            name="timed_out",
             field=models.BooleanField(default=False),
         ),
         migrations.AlterField(
-            model_name='lessonrun',
-            name='kind',
-            field=models.CharField(choices=[('lesson', 'Lesson'), ('review', 'Review session'), ('checkpoint', 'Checkpoint')], default='lesson', max_length=10),
+            model_name="lessonrun",
+            name="kind",
+            field=models.CharField(
+                choices=[("lesson", "Lesson"), ("review", "Review session"), ("checkpoint", "Checkpoint")],
+                default="lesson",
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='lessonrun',
-            name='status',
-            field=models.CharField(choices=[('active', 'In progress'), ('passed', 'Passed'), ('failed', "Failed (out of hearts, out of time, or below a checkpoint's passing score)"), ('abandoned', 'Abandoned')], default='active', max_length=10),
+            model_name="lessonrun",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("active", "In progress"),
+                    ("passed", "Passed"),
+                    ("failed", "Failed (out of hearts, out of time, or below a checkpoint's passing score)"),
+                    ("abandoned", "Abandoned"),
+                ],
+                default="active",
+                max_length=10,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lessonrun',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['review', 'checkpoint']), ('lesson__isnull', False), _connector='OR'), name='run_lesson_required_unless_review'),
+            model_name="lessonrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["review", "checkpoint"]), ("lesson__isnull", False), _connector="OR"),
+                name="run_lesson_required_unless_review",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lessonrun',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('checkpoint__isnull', False), ('kind', 'checkpoint'), ('lesson__isnull', True)), models.Q(models.Q(('kind', 'checkpoint'), _negated=True), ('checkpoint__isnull', True)), _connector='OR'), name='run_checkpoint_iff_checkpoint_kind'),
+            model_name="lessonrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("checkpoint__isnull", False), ("kind", "checkpoint"), ("lesson__isnull", True)),
+                    models.Q(models.Q(("kind", "checkpoint"), _negated=True), ("checkpoint__isnull", True)),
+                    _connector="OR",
+                ),
+                name="run_checkpoint_iff_checkpoint_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lessonrun',
-            constraint=models.CheckConstraint(condition=models.Q(('score_percent__isnull', True), ('score_percent__lte', 100), _connector='OR'), name='run_score_percent_range'),
+            model_name="lessonrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score_percent__isnull", True), ("score_percent__lte", 100), _connector="OR"),
+                name="run_score_percent_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lessonrun',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'checkpoint'), ('status', 'active')), fields=('user', 'checkpoint'), name='run_one_active_per_checkpoint'),
+            model_name="lessonrun",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "checkpoint"), ("status", "active")),
+                fields=("user", "checkpoint"),
+                name="run_one_active_per_checkpoint",
+            ),
         ),
     ]

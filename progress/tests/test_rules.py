@@ -146,7 +146,6 @@ def test_mastered_definition():
     assert not is_mastered(stability=None)
 
 
-
 def test_an_answer_passes_the_run_only_when_it_empties_the_queue():
     assert answer_passes_run([7], 7, correct=True)
     assert not answer_passes_run([7], 7, correct=False)  # alone, it comes straight back
