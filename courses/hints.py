@@ -27,7 +27,7 @@ def _parts(gloss: str) -> list[str]:
     return [part for part in _GLOSS_SEPARATORS.split(gloss.strip()) if part]
 
 
-def _reverse(glosses: Mapping[str, str], language: str) -> dict[str, list[str]]:
+def reverse_glosses(glosses: Mapping[str, str], language: str) -> dict[str, list[str]]:
     """Source-language word → the course's target words whose gloss names it (``"bread"`` → ``pan``)."""
     reverse: dict[str, list[str]] = {}
     for word, gloss in glosses.items():
@@ -39,11 +39,18 @@ def _reverse(glosses: Mapping[str, str], language: str) -> dict[str, list[str]]:
 
 
 def prompt_hints(
-    *, exercise_type: str, payload: dict, target: str, source: str, glosses: Mapping[str, str]
+    *,
+    exercise_type: str,
+    payload: dict,
+    target: str,
+    source: str,
+    glosses: Mapping[str, str],
+    reverse: Mapping[str, list[str]] | None = None,
 ) -> list[dict] | None:
     """The prompt's words in order, each ``{"text": word as displayed, "translations": […]}`` (empty
     when the word is not in the lexicon or its only translations would give the answer away); None for
-    a type without a prompt sentence. ``target``/``source``: the course's language codes."""
+    a type without a prompt sentence. ``target``/``source``: the course's language codes. ``reverse``:
+    ``reverse_glosses(glosses, source)`` when the caller keeps it (it is computed here otherwise)."""
     if exercise_type not in HINTED_TYPES or not isinstance(payload.get("text"), str):
         return None
     to_source = exercise_type == "translate" and payload.get("direction", "to_target") == "to_source"
@@ -52,8 +59,8 @@ def prompt_hints(
     if to_source:  # the sentence is in the target language: the lexicon's glosses, as written
         lookup = lambda key: _parts(glosses.get(key, ""))  # noqa: E731
     else:  # the sentence is in the source language: the course's words it translates to
-        reverse = _reverse(glosses, source)
-        lookup = lambda key: reverse.get(key, [])  # noqa: E731
+        words = reverse if reverse is not None else reverse_glosses(glosses, source)
+        lookup = lambda key: words.get(key, [])  # noqa: E731
     answers = {
         normalized_answer(sentence, answer_language)
         for solution in payload.get("solutions", [])

@@ -1,3 +1,4 @@
+import time
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -6,7 +7,7 @@ from django.db.models import QuerySet
 from media_assets.models import AssetVariant
 
 from .answers import Lexicon
-from .hints import HINTED_TYPES, prompt_hints
+from .hints import HINTED_TYPES, prompt_hints, reverse_glosses
 from .models import Course, Token
 
 #: how long a course's lexicon stays cached; a change of the course (an import) starts a new one at once
@@ -46,7 +47,7 @@ def lexicon_glosses(*, course: Course, language_code: str) -> dict[str, str]:
 
     Cached (Django's cache) under the course's id and ``updated_at`` for ``LEXICON_CACHE_SECONDS``:
     one query on a miss, none on a hit."""
-    key = f"answers:lexicon:v1:{course.pk}:{language_code}:{course.updated_at.timestamp() if course.updated_at else 0}"
+    key = _lexicon_key(course, language_code)
     glosses = cache.get(key)
     if glosses is None:
         tokens = (
@@ -58,6 +59,31 @@ def lexicon_glosses(*, course: Course, language_code: str) -> dict[str, str]:
         glosses = Lexicon.from_tokens(tokens, language_code)
         cache.set(key, glosses, LEXICON_CACHE_SECONDS)
     return glosses
+
+
+def _lexicon_key(course: Course, language_code: str) -> str:
+    return f"answers:lexicon:v1:{course.pk}:{language_code}:{course.updated_at.timestamp() if course.updated_at else 0}"
+
+
+#: Each lexicon's reverse index (source word → course words) by the lexicon's cache key: kept in the
+#: process for as long as the cached lexicon lives (it costs a normalisation of every gloss to build,
+#: and every word-hinted exercise served needs it). Bounded: the oldest goes first.
+_REVERSES: dict[tuple[str, str], tuple[float, dict[str, list[str]]]] = {}
+MAX_REVERSES = 64
+
+
+def _reverse_of(course: Course, *, target: str, source: str) -> dict[str, list[str]]:
+    key = (_lexicon_key(course, target), source)
+    kept = _REVERSES.get(key)
+    now = time.monotonic()
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    reverse = reverse_glosses(lexicon_glosses(course=course, language_code=target), source)
+    _REVERSES.pop(key, None)
+    if len(_REVERSES) >= MAX_REVERSES:
+        _REVERSES.pop(next(iter(_REVERSES)), None)
+    _REVERSES[key] = (now + LEXICON_CACHE_SECONDS, reverse)
+    return reverse
 
 
 def answer_lexicon(*, course: Course, language_code: str) -> Lexicon:
@@ -75,5 +101,11 @@ def exercise_hints(*, course: Course, exercise_type: str, payload: dict) -> list
     if exercise_type not in HINTED_TYPES:
         return None
     target, source = course.to_language.code, course.from_language.code
-    glosses = lexicon_glosses(course=course, language_code=target)
-    return prompt_hints(exercise_type=exercise_type, payload=payload, target=target, source=source, glosses=glosses)
+    to_source = exercise_type == "translate" and payload.get("direction", "to_target") == "to_source"
+    if to_source:  # the lexicon's glosses as written
+        glosses = lexicon_glosses(course=course, language_code=target)
+        return prompt_hints(exercise_type=exercise_type, payload=payload, target=target, source=source, glosses=glosses)
+    reverse = _reverse_of(course, target=target, source=source)
+    return prompt_hints(
+        exercise_type=exercise_type, payload=payload, target=target, source=source, glosses={}, reverse=reverse
+    )

@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from courses.selectors import answer_lexicon, lexicon_glosses
+from courses.selectors import answer_lexicon, exercise_hints, lexicon_glosses
 from courses.tests.factories import CourseFactory, ExerciseFactory, LanguageFactory, TokenFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +58,25 @@ def test_answer_lexicon_reads_nothing_until_the_checker_asks(django_assert_num_q
         assert lexicon.gloss("pero") == "but"
         assert lexicon.knows("perro")
         assert not lexicon.knows("gato")
+
+
+def _hint_of(course, word, exercise=None):
+    exercise = exercise or course.exercises.get()
+    hints = exercise_hints(course=course, exercise_type=exercise.type, payload=exercise.payload)
+    return next(h["translations"] for h in hints if h["text"] == word)
+
+
+def test_the_word_hints_index_is_kept_per_lexicon_and_follows_a_change_of_the_course(django_assert_num_queries):
+    """The reverse index of the glosses (source word → course words) is built once per lexicon and
+    process; a change of the course (its ``updated_at``) names a new lexicon, so the hints follow it."""
+    course = _spanish_course()
+    assert _hint_of(course, "dog") == ["perro"]
+    cache.clear()
+    exercise = course.exercises.get()
+    with django_assert_num_queries(0):  # the index is kept: not even the cached lexicon is read again
+        assert _hint_of(course, "dog", exercise) == ["perro"]
+    exercise.payload = {"text": "I have a cat", "solutions": ["Tengo un gato"]}
+    exercise.save()
+    exercise.tokens.add(TokenFactory(language=course.to_language, text="gato", translation="cat"))
+    course.save()
+    assert _hint_of(course, "cat") == ["gato"]
