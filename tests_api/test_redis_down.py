@@ -102,3 +102,44 @@ def test_redis_down_log_in_token_and_answers_fail_open_and_nothing_is_lost(own_r
     health = client.get(reverse("healthz"))
     assert health.status_code == 503
     assert health.json()["checks"]["cache"]["ok"] is False
+
+
+def test_one_redis_client_is_kept_and_it_reconnects_when_redis_is_back(own_redis, settings, tmp_path):
+    """The cache keeps one ``redis.Redis`` per connection pool (``ReusedClientRedisCacheClient``) rather
+    than making one per operation; the kept client fails open while Redis is down and works again,
+    through its pool's new connections, once Redis is back."""
+    client = cache._cache.get_client(write=True)
+    assert cache._cache.get_client() is client and cache._cache.get_client("any key") is client
+    cache.set("probe", "here")
+    assert cache.get("probe") == "here"
+    port = int(settings.CACHES["default"]["LOCATION"].rsplit(":", 1)[1].split("/")[0])
+    stop(own_redis)
+    assert cache.get("probe", "gone") == "gone"  # failing open
+    binary = shutil.which("redis-server")
+    again = subprocess.Popen(  # noqa: S603 - a fixed command line
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        for line in again.stdout:
+            if "Ready to accept connections" in line:
+                break
+        cache.set("probe", "back")
+        assert cache.get("probe") == "back"
+        assert cache._cache.get_client() is client
+    finally:
+        stop(again)
