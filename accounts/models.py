@@ -4,9 +4,12 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import connection, models, router
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from core.reads import CompiledRead
 
 from .validators import validate_time_zone
 
@@ -20,6 +23,21 @@ def avatar_upload_to(instance, filename: str) -> str:
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
+
+    def get(self, *args, **kwargs):
+        """``User.objects.get(pk=…)`` — what Django's authentication backends run on every signed-in
+        request to load the session's user — by a statement built once per process (``core.reads``);
+        any other look-up, a related manager's or another database's, as the ORM builds it."""
+        if args or kwargs.keys() != {"pk"} or type(self) is not UserManager or self._db is not None:
+            return super().get(*args, **kwargs)
+        try:
+            pk = User._meta.pk.to_python(kwargs["pk"])
+        except ValidationError:
+            raise ValueError(f"Field 'id' expected a number but got {kwargs['pk']!r}.") from None
+        found = _USER_BY_PK.objects(router.db_for_read(User), pk=pk) if _ID_MIN <= pk <= _ID_MAX else []
+        if not found:
+            raise User.DoesNotExist("User matching query does not exist.")
+        return found[0]
 
     def _create_user(self, email, password, **extra_fields):
         if not email:
@@ -177,3 +195,8 @@ class ActivityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+#: ``User.objects.get(pk=…)``'s statement, built once per process (``core.reads``).
+_USER_BY_PK = CompiledRead(lambda pk: User.objects.filter(pk=pk), pk=-2_000_000_001)
+_ID_MIN, _ID_MAX = connection.ops.integer_field_range(User._meta.pk.get_internal_type())
