@@ -19,15 +19,22 @@ the id.
 Rows are grouped in the order they were added: consecutive rows of one model form one INSERT, and a
 row another row refers to is inserted on its own (so its INSERT returns exactly one id). Rows are
 written as ``bulk_create`` writes them: no ``save()``, no signals; ``pre_save`` fills ``auto_now`` fields.
+
+An ``UPDATE`` nothing reads before the batch is written may join it too (``update``): on PostgreSQL
+it is one more part of the same ``WITH`` (an answer's run row: its queue and counters), saving its
+round trip; elsewhere it runs at once, as ``QuerySet.update`` does. Two parts of one statement must
+not change the same row (PostgreSQL would apply only one of them): ``update`` refuses a second
+update of a model's row already updated in the batch.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, ForeignKey, JSONField, Model
+from django.db.models.sql import UpdateQuery
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,6 +56,8 @@ class InsertBatch:
 
     def __init__(self) -> None:
         self._rows: list[Model] = []
+        self._updates: list[tuple[str, str, list[Any]]] = []  # (database, SQL, parameters)
+        self._updated: set[tuple[type[Model], Any]] = set()
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -60,17 +69,50 @@ class InsertBatch:
                 raise ValueError(f"InsertBatch inserts new rows; this {type(row).__name__} has a primary key.")
         self._rows.extend(rows)
 
+    def update(self, model: type[Model], pk: Any, *, using: str | None = None, **changes: Any) -> None:
+        """``model.objects.filter(pk=pk).update(**changes)``: with the batch's statement on PostgreSQL
+        (the caller must not read the row again before ``write()``), at once elsewhere."""
+        alias = using or router.db_for_write(model)
+        queryset = model._base_manager.using(alias).filter(pk=pk)
+        if connections[alias].vendor != "postgresql":
+            queryset.update(**changes)
+            return
+        query = cast(UpdateQuery, queryset.query.chain(UpdateQuery))
+        query.add_update_values(changes)
+        sql, params = query.get_compiler(alias).as_sql()
+        self.update_sql(model, pk, sql, list(params), using=alias)
+
+    def updates(self, model: type[Model], pk: Any) -> bool:
+        """Whether the batch already holds an update of ``model``'s row ``pk``."""
+        return (model, pk) in self._updated
+
+    def update_sql(self, model: type[Model], pk: Any, sql: str, params: list[Any], *, using: str) -> None:
+        """``update`` with the ``UPDATE`` of ``model``'s row ``pk`` built by the caller (e.g. a
+        ``core.reads.CompiledUpdate``'s ``statement``). PostgreSQL only."""
+        if connections[using].vendor != "postgresql":
+            raise ValueError("InsertBatch.update_sql: only PostgreSQL sends updates with the batch.")
+        if (model, pk) in self._updated:
+            raise ValueError(f"InsertBatch: this {model.__name__} row is already updated in the batch.")
+        self._updated.add((model, pk))
+        self._updates.append((using, sql, params))
+
     def write(self, *, using: str | None = None) -> None:
         """Insert every row added (and empty the batch): one statement on PostgreSQL, one
         ``bulk_create`` per group elsewhere. No query when the batch is empty."""
         rows, self._rows = self._rows, []
+        updates, self._updates, self._updated = self._updates, [], set()
+        alias = using or (router.db_for_write(type(rows[0])) if rows else updates[0][0] if updates else "default")
+        if any(database != alias for database, _, _ in updates):
+            raise ValueError("InsertBatch: an update of another database than the rows'.")
         if not rows:
+            for _, sql, params in updates:  # (kept only on PostgreSQL: one statement each, no rows to add)
+                with connections[alias].cursor() as cursor:
+                    cursor.execute(sql, params)
             return
-        alias = using or router.db_for_write(type(rows[0]))
         connection = connections[alias]
         groups = _groups(rows)
         if connection.vendor == "postgresql":
-            _insert_in_one_statement(groups, connection)
+            _insert_in_one_statement(groups, connection, [(sql, params) for _, sql, params in updates])
         else:
             for group in groups:
                 for row in group.rows:
@@ -133,7 +175,9 @@ def _json_with_ids(field: Field, value: Any) -> bool:
     return isinstance(field, JSONField) and isinstance(value, dict) and any(isinstance(v, IdOf) for v in value.values())
 
 
-def _insert_in_one_statement(groups: list[_Group], connection: BaseDatabaseWrapper) -> None:
+def _insert_in_one_statement(
+    groups: list[_Group], connection: BaseDatabaseWrapper, updates: Sequence[tuple[str, list[Any]]] = ()
+) -> None:
     """``WITH w0 AS (INSERT … RETURNING id), w1 AS (INSERT … VALUES (…, (SELECT id FROM w0))) …
     SELECT ARRAY(SELECT id FROM w0), ARRAY(SELECT id FROM w1), …``: the new ids, group by group, in
     the order of the rows (as ``bulk_create`` reads them back). Table and column names come from the
@@ -146,6 +190,9 @@ def _insert_in_one_statement(groups: list[_Group], connection: BaseDatabaseWrapp
 
     ctes: list[str] = []
     params: list[Any] = []
+    for i, (sql, update_params) in enumerate(updates):
+        ctes.append(f"u{i} AS ({sql})")
+        params.extend(update_params)
     for i, group in enumerate(groups):
         fields = _fields(group.model)
         values = []

@@ -88,20 +88,28 @@ class _CompiledStatement:
             fetch_mode=fetch_mode,
         )
 
-    def _execute(self, using: str, values: dict[str, Any], fetch: bool) -> tuple[_Compiled, Any]:
+    def _prepared(self, using: str, values: dict[str, Any]) -> _Compiled:
         if set(values) != set(self.stand_ins):
             raise TypeError(f"give exactly the values {sorted(self.stand_ins)}")
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using)
-        connection = connections[using]
-        if compiled.locks and connection.features.has_select_for_update and connection.get_autocommit():
-            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+        return compiled
+
+    def _params(self, using: str, compiled: _Compiled, values: dict[str, Any]) -> list[Any]:
         params = list(compiled.params)
         for i, name in compiled.slots.items():
             value = _adapt(using, values[name])
             wrapper = compiled.wrappers.get(i)
             params[i] = value if wrapper is None or value is None else wrapper(value)
+        return params
+
+    def _execute(self, using: str, values: dict[str, Any], fetch: bool) -> tuple[_Compiled, Any]:
+        compiled = self._prepared(using, values)
+        connection = connections[using]
+        if compiled.locks and connection.features.has_select_for_update and connection.get_autocommit():
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+        params = self._params(using, compiled, values)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             return compiled, (cursor.fetchall() if fetch else cursor.rowcount)
@@ -151,6 +159,12 @@ class CompiledUpdate(_CompiledStatement):
 
     def execute(self, using: str = "default", **values: Any) -> int:
         return self._execute(using, values, fetch=False)[1]
+
+    def statement(self, using: str = "default", **values: Any) -> tuple[str, list[Any]]:
+        """The ``UPDATE``'s SQL and parameters with these values, for a caller that sends it inside a
+        larger statement (a data-modifying ``WITH`` on PostgreSQL)."""
+        compiled = self._prepared(using, values)
+        return compiled.sql, self._params(using, compiled, values)
 
 
 def _adapt(using: str, value: Any) -> Any:

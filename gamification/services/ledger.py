@@ -89,15 +89,19 @@ def credit(
         LedgerEntry.objects.bulk_create(entries)
     xp = sum(e.amount for e in entries if e.currency == LedgerEntry.Currency.XP)
     gems = sum(e.amount for e in entries if e.currency == LedgerEntry.Currency.GEMS)
-    _update_wallet(wallet, xp=xp, gems=gems, clock=hearts)
+    _update_wallet(wallet, xp=xp, gems=gems, clock=hearts, batch=batch)
     if xp:
         xp_entries = [e for e in entries if e.currency == LedgerEntry.Currency.XP]
         record_league_xp(user=xp_entries[0].user, xp=xp, now=max(e.created_at for e in xp_entries))
 
 
-def _update_wallet(wallet: Wallet, *, xp: int, gems: int, clock: HeartClock | None) -> None:
+def _update_wallet(
+    wallet: Wallet, *, xp: int, gems: int, clock: HeartClock | None, batch: InsertBatch | None = None
+) -> None:
     """One UPDATE: XP and gems by F() deltas; hearts to ``clock`` as a delta too. Keeps the Python
-    object in step. No query when nothing changes."""
+    object in step. No query when nothing changes. With ``batch``, on PostgreSQL, the UPDATE goes with
+    the batch's statement (the caller reads the wallet's totals from ``wallet``, never from its row,
+    until the batch is written; a second change of the wallet before then is a statement of its own)."""
     values: dict = {}
     if xp:
         values["xp"] = xp
@@ -116,7 +120,11 @@ def _update_wallet(wallet: Wallet, *, xp: int, gems: int, clock: HeartClock | No
         update = _WALLET_UPDATES[shape] = CompiledUpdate(
             _wallet_update, pk=stand_ins["pk"], **{name: stand_ins[name] for name in shape}
         )
-    update.execute(connection.alias, pk=wallet.pk, **values)
+    if batch is not None and connection.vendor == "postgresql" and not batch.updates(Wallet, wallet.pk):
+        sql, params = update.statement(connection.alias, pk=wallet.pk, **values)
+        batch.update_sql(Wallet, wallet.pk, sql, params, using=connection.alias)
+    else:
+        update.execute(connection.alias, pk=wallet.pk, **values)
     wallet.xp_total += xp
     wallet.gems += gems
     if clock is not None:

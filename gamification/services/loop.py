@@ -357,6 +357,7 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
         out_of_hearts=hearts.out_of_hearts,
         now=now,
         excused=verdict.excused,
+        batch=batch,  # the run's UPDATE goes with the answer's new rows (one statement on PostgreSQL)
     )
     gems = gems_for_pass(after.xp_earned) if after.passed and not run.ahead else 0  # ahead: no gems
     rewards: list[LedgerEntry] = []

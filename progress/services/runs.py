@@ -414,9 +414,12 @@ def apply_answer(
     out_of_hearts: bool,
     now: datetime,
     excused: bool = False,
+    batch: InsertBatch | None = None,
 ) -> RunAfterAnswer:
     """Move the queue and the run's counters for one answer. ``run`` must be locked (select_for_update)
-    by the caller, so the values computed here from it are exact. One UPDATE.
+    by the caller, so the values computed here from it are exact. One UPDATE — sent with the caller's
+    ``batch`` on PostgreSQL when one is given (``core.inserts``: the answer's new rows' statement),
+    so the caller must not read the run's row again before writing the batch.
 
     The run passes when the queue empties; it fails when ``out_of_hearts`` (a wrong answer left the
     learner with 0 hearts in a lesson run). An ``excused`` answer ("I could not say it") comes back
@@ -460,7 +463,10 @@ def apply_answer(
     if str(exercise_id) in run.pair_checks:  # a match's pair checks end with its answer (same UPDATE)
         run.pair_checks = {k: v for k, v in run.pair_checks.items() if k != str(exercise_id)}
         fields["pair_checks"] = run.pair_checks
-    LessonRun.objects.filter(pk=run.pk).update(**fields)
+    if batch is not None:
+        batch.update(LessonRun, run.pk, **fields)
+    else:
+        LessonRun.objects.filter(pk=run.pk).update(**fields)
     run.queue, run.missed_ids, run.status, run.xp_earned, run.mistakes = queue, missed, status, xp_earned, mistakes
     run.answers_count += 1
     run.last_answer_at = now

@@ -7,13 +7,14 @@ from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 
 from accounts.models import ActivityEvent
 from accounts.tests.factories import UserFactory
 from core.inserts import IdOf, InsertBatch
 from courses.tests.factories import TokenFactory
 from courses.tests.sample_courses import make_course
-from progress.models import ExerciseAttempt, ReviewLog, TokenMastery
+from progress.models import ExerciseAttempt, LessonRun, ReviewLog, TokenMastery
 from progress.services import lock_run
 
 from .factories import T0, LessonRunFactory
@@ -136,3 +137,45 @@ def test_word_rows_ride_on_the_run_lock_with_their_exact_values(run, django_asse
     # No row of those words: an empty list.
     with transaction.atomic():
         assert lock_run(user=run.user, run_id=run.pk, client_id=uuid.uuid4(), token_ids=[tokens[2].pk]).word_rows == []
+
+
+def test_an_update_rides_on_the_batchs_statement_on_postgresql(run, django_assert_num_queries):
+    """``InsertBatch.update``: on PostgreSQL one more part of the same statement, nothing sent before
+    ``write()``; elsewhere at once, as ``QuerySet.update``."""
+    attempt = _attempt(run)
+    batch = InsertBatch()
+    with django_assert_num_queries(0 if POSTGRESQL else 1):
+        batch.update(LessonRun, run.pk, xp_earned=F("xp_earned") + 10, queue=[7, 8])
+    assert batch.updates(LessonRun, run.pk) is POSTGRESQL
+    batch.add(attempt)
+    with django_assert_num_queries(1):
+        batch.write()
+    run.refresh_from_db()
+    assert (run.xp_earned, run.queue) == (10, [7, 8])
+    assert ExerciseAttempt.objects.filter(pk=attempt.pk).exists()
+    assert not batch.updates(LessonRun, run.pk)  # written: the batch is empty again
+
+
+@pytest.mark.postgresql_only
+def test_a_second_update_of_a_row_in_one_batch_is_refused_and_updates_alone_are_written(run):
+    """PostgreSQL applies only one of two parts of a statement that change the same row: refused."""
+    batch = InsertBatch()
+    batch.update(LessonRun, run.pk, xp_earned=F("xp_earned") + 1)
+    with pytest.raises(ValueError, match="already updated"):
+        batch.update(LessonRun, run.pk, mistakes=F("mistakes") + 1)
+    batch.write()  # no rows to add: the update on its own
+    run.refresh_from_db()
+    assert (run.xp_earned, run.mistakes) == (1, 0)
+
+
+@pytest.mark.postgresql_only
+def test_an_update_in_a_failed_batch_is_rolled_back_with_its_rows(run):
+    first = _attempt(run)
+    first.save()
+    batch = InsertBatch()
+    batch.update(LessonRun, run.pk, xp_earned=F("xp_earned") + 5)
+    batch.add(_attempt(run, client_id=first.client_id))  # a duplicate client id: the statement fails
+    with pytest.raises(IntegrityError), transaction.atomic():
+        batch.write()
+    run.refresh_from_db()
+    assert run.xp_earned == 0
