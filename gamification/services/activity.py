@@ -100,14 +100,39 @@ def record_activity(*, user: User, now: datetime, xp: int = 0, activities: int =
     """Add to today's DailyActivity row (upsert, one query) and, when ``xp > 0``, extend the streak
     (one UPDATE). Returns the day's XP after the change. Caller holds the wallet lock."""
     day = local_day(user, now)
+    if xp > 0 and connection.vendor == "postgresql":
+        return _upsert_day_and_extend_streak(user=user, day=day, now=now, xp=xp, activities=activities, seconds=seconds)
     day_xp = _upsert_day(user=user, day=day, xp=xp, activities=activities, seconds=seconds)
     if xp > 0:
         _extend_streak(user=user, day=day, now=now)
     return day_xp
 
 
+def _upsert_day_and_extend_streak(*, user: User, day: date, now: datetime, xp: int, activities: int, seconds: int):
+    """PostgreSQL: the day's upsert and the streak's UPDATE in one statement (a data-modifying
+    ``WITH``: they write different tables, so neither needs to see the other). The streak row is
+    created on its own when the UPDATE found none (a learner's first XP)."""
+    day_sql, day_params = _day_upsert(user=user, day=day, xp=xp, activities=activities, seconds=seconds)
+    streak_sql, streak_params = STREAK_UPDATE.statement(connection.alias, **_streak_values(user, day=day, now=now))
+    sql = f"WITH d AS ({day_sql}), s AS ({streak_sql} RETURNING 1) SELECT (SELECT xp FROM d), (SELECT COUNT(*) FROM s)"  # noqa: S608 — our own statements
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*day_params, *streak_params])
+        day_xp, streaks = cursor.fetchone()
+    if not streaks:
+        _create_streak(user=user, day=day, now=now)
+    return day_xp
+
+
 def _upsert_day(*, user: User, day: date, xp: int, activities: int, seconds: int) -> int:
-    """INSERT … ON CONFLICT DO UPDATE adding to the counters (works on PostgreSQL and SQLite ≥ 3.35).
+    sql, params = _day_upsert(user=user, day=day, xp=xp, activities=activities, seconds=seconds)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def _day_upsert(*, user: User, day: date, xp: int, activities: int, seconds: int) -> tuple[str, list]:
+    """INSERT … ON CONFLICT DO UPDATE adding to the counters (works on PostgreSQL and SQLite ≥ 3.35),
+    returning the day's XP after it.
 
     ``goal`` is the learner's goal at the latest activity of the day; ``goal_met`` once true stays true.
     """
@@ -124,9 +149,7 @@ def _upsert_day(*, user: User, day: date, xp: int, activities: int, seconds: int
         f"goal_met = ({table}.goal_met OR {table}.xp + EXCLUDED.xp >= EXCLUDED.goal) "
         "RETURNING xp"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, day, xp, activities, seconds, goal, xp >= goal])
-        return cursor.fetchone()[0]
+    return sql, [user.pk, day, xp, activities, seconds, goal, xp >= goal]
 
 
 def _streak_update(*, user_id, day, yesterday, day_began, yesterday_began, now, deadline):
@@ -167,18 +190,24 @@ STREAK_UPDATE = CompiledUpdate(
 )
 
 
-def _extend_streak(*, user: User, day: date, now: datetime) -> None:
+def _streak_values(user: User, *, day: date, now: datetime) -> dict:
     yesterday = day - timedelta(days=1)
+    return {
+        "user_id": user.pk,
+        "day": day,
+        "yesterday": yesterday,
+        "day_began": local_midnight(user, day),
+        "yesterday_began": local_midnight(user, yesterday),
+        "now": now,
+        "deadline": streak_deadline(user, day),
+    }
+
+
+def _extend_streak(*, user: User, day: date, now: datetime) -> None:
+    if not STREAK_UPDATE.execute(connection.alias, **_streak_values(user, day=day, now=now)):
+        _create_streak(user=user, day=day, now=now)
+
+
+def _create_streak(*, user: User, day: date, now: datetime) -> None:
     deadline = streak_deadline(user, day)
-    updated = STREAK_UPDATE.execute(
-        connection.alias,
-        user_id=user.pk,
-        day=day,
-        yesterday=yesterday,
-        day_began=local_midnight(user, day),
-        yesterday_began=local_midnight(user, yesterday),
-        now=now,
-        deadline=deadline,
-    )
-    if not updated:
-        Streak.objects.create(user=user, current=1, longest=1, last_day=day, last_activity_at=now, alive_until=deadline)
+    Streak.objects.create(user=user, current=1, longest=1, last_day=day, last_activity_at=now, alive_until=deadline)
