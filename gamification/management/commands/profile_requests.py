@@ -191,8 +191,29 @@ class Command(BaseCommand):
                 self.stdout.write(f"   {len(queries)} statements:")
                 for query in queries:
                     self.stdout.write(f"     {query['sql'][:300]}")
+                self.statement_times(send, kind)
         for kind, stats in profiles.items():
             self.report(kind, stats, options["profile"], options["runs"])
+
+    def statement_times(self, send: Callable[[], float], kind: str, runs: int = 50) -> None:
+        """Each statement's median milliseconds over ``runs`` requests (round trip included), by its
+        first words: where a request's database time goes."""
+        times: dict[str, list[float]] = {}
+
+        def timed(execute, sql, params, many, context):
+            began = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                head = " ".join(sql.split()[:4])[:70]
+                times.setdefault(head, []).append((time.perf_counter() - began) * 1000)
+
+        with connections["default"].execute_wrapper(timed):
+            for _ in range(runs):
+                send()
+        self.stdout.write(f"   {kind}: median ms per statement ({runs} requests; count per request)")
+        for head, values in sorted(times.items(), key=lambda item: -statistics.median(item[1]) * len(item[1])):
+            self.stdout.write(f"     {statistics.median(values):7.3f}  {len(values) / runs:4.1f}x  {head}")
 
     @staticmethod
     def profile(send: Callable[[], float], runs: int) -> pstats.Stats:
