@@ -37,8 +37,11 @@ SQLITE_RUN = [
     # authors' tools on the laptop default: audio made inline (eager task), the playable preview
     "courses/tests/test_admin_audio.py",
     "gamification/tests/test_preview.py",
-    # hot reads built once per process (core.reads): dates and times as SQLite takes them
+    # hot reads built once per process (core.reads): dates and times as SQLite takes them, and the
+    # session and the session's user read that way on every signed-in request
     "core/tests/test_reads.py",
+    "accounts/tests/test_sessions.py",
+    "accounts/tests/test_user_read.py",
 ]
 
 
