@@ -40,6 +40,7 @@ SQLITE_RUN = [
     # hot reads built once per process (core.reads): dates and times as SQLite takes them, and the
     # session and the session's user read that way on every signed-in request
     "core/tests/test_reads.py",
+    "gamification/tests/test_compiled_statements.py",
     "accounts/tests/test_sessions.py",
     "accounts/tests/test_user_read.py",
 ]
