@@ -5,11 +5,11 @@ from pathlib import PurePath
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
-from django.db import connection, models, router
+from django.db import models, router
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.reads import CompiledRead
+from core.reads import CompiledRead, fits_id
 
 from .validators import validate_time_zone
 
@@ -34,7 +34,7 @@ class UserManager(BaseUserManager):
             pk = User._meta.pk.to_python(kwargs["pk"])
         except ValidationError:
             raise ValueError(f"Field 'id' expected a number but got {kwargs['pk']!r}.") from None
-        found = _USER_BY_PK.objects(router.db_for_read(User), pk=pk) if _ID_MIN <= pk <= _ID_MAX else []
+        found = _USER_BY_PK.objects(router.db_for_read(User), pk=pk) if fits_id(User, pk) else []
         if not found:
             raise User.DoesNotExist("User matching query does not exist.")
         return found[0]
@@ -199,4 +199,3 @@ class ActivityEvent(models.Model):
 
 #: ``User.objects.get(pk=…)``'s statement, built once per process (``core.reads``).
 _USER_BY_PK = CompiledRead(lambda pk: User.objects.filter(pk=pk), pk=-2_000_000_001)
-_ID_MIN, _ID_MAX = connection.ops.integer_field_range(User._meta.pk.get_internal_type())

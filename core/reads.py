@@ -32,8 +32,8 @@ from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any, cast
 
-from django.db import connections
-from django.db.models import QuerySet
+from django.db import connection, connections
+from django.db.models import Field, Model, QuerySet
 from django.db.models.query import ModelIterable
 from django.db.models.sql import UpdateQuery
 from django.db.models.sql.compiler import SQLCompiler
@@ -165,6 +165,14 @@ class CompiledUpdate(_CompiledStatement):
         larger statement (a data-modifying ``WITH`` on PostgreSQL)."""
         compiled = self._prepared(using, values)
         return compiled.sql, self._params(using, compiled, values)
+
+
+def fits_id(model: type[Model], value: int) -> bool:
+    """Whether ``value`` fits ``model``'s primary key column. The ORM answers a look-up by an id out
+    of the column's range with an empty result; a compiled statement would send it to the database
+    and fail, so callers check first (no row has such an id)."""
+    low, high = connection.ops.integer_field_range(cast(Field, model._meta.pk).get_internal_type())
+    return (low is None or value >= low) and (high is None or value <= high)
 
 
 def _adapt(using: str, value: Any) -> Any:

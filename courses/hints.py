@@ -38,6 +38,12 @@ def reverse_glosses(glosses: Mapping[str, str], language: str) -> dict[str, list
     return reverse
 
 
+def prompt_in_target(exercise_type: str, payload: dict) -> bool:
+    """Whether the prompt sentence is in the course's target language (a translate exercise "to the
+    source"): its words are then looked up in the lexicon as written, not through the reverse index."""
+    return exercise_type == "translate" and payload.get("direction", "to_target") == "to_source"
+
+
 def prompt_hints(
     *,
     exercise_type: str,
@@ -53,7 +59,7 @@ def prompt_hints(
     ``reverse_glosses(glosses, source)`` when the caller keeps it (it is computed here otherwise)."""
     if exercise_type not in HINTED_TYPES or not isinstance(payload.get("text"), str):
         return None
-    to_source = exercise_type == "translate" and payload.get("direction", "to_target") == "to_source"
+    to_source = prompt_in_target(exercise_type, payload)
     prompt_language, answer_language = (target, source) if to_source else (source, target)
     lookup: Callable[[str], list[str]]
     if to_source:  # the sentence is in the target language: the lexicon's glosses, as written

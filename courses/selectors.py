@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from media_assets.models import AssetVariant
 
 from .answers import Lexicon
-from .hints import HINTED_TYPES, prompt_hints, reverse_glosses
+from .hints import HINTED_TYPES, prompt_hints, prompt_in_target, reverse_glosses
 from .models import Course, Token
 
 #: how long a course's lexicon stays cached; a change of the course (an import) starts a new one at once
@@ -101,8 +101,7 @@ def exercise_hints(*, course: Course, exercise_type: str, payload: dict) -> list
     if exercise_type not in HINTED_TYPES:
         return None
     target, source = course.to_language.code, course.from_language.code
-    to_source = exercise_type == "translate" and payload.get("direction", "to_target") == "to_source"
-    if to_source:  # the lexicon's glosses as written
+    if prompt_in_target(exercise_type, payload):  # the lexicon's glosses as written
         glosses = lexicon_glosses(course=course, language_code=target)
         return prompt_hints(exercise_type=exercise_type, payload=payload, target=target, source=source, glosses=glosses)
     reverse = _reverse_of(course, target=target, source=source)

@@ -5,14 +5,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.errors import NotFound
-from core.reads import CompiledRead
+from core.reads import CompiledRead, fits_id
 from courses.content_languages import text_columns
 from courses.exercise_types import get_type, served_payload
 from courses.models import Checkpoint, Course, Exercise, Lesson, visible_q
@@ -531,7 +530,7 @@ def learner_run(*, user: User, run_id) -> LessonRun:
         run_pk = int(run_id)
     except (TypeError, ValueError):
         raise NotFound(_("No such run.")) from None
-    found = _LEARNER_RUN.objects(run_pk=run_pk, user_id=user.pk) if _RUN_ID_MIN <= run_pk <= _RUN_ID_MAX else []
+    found = _LEARNER_RUN.objects(run_pk=run_pk, user_id=user.pk) if fits_id(LessonRun, run_pk) else []
     if not found:
         raise NotFound(_("No such run."))
     return found[0]
@@ -545,7 +544,6 @@ _LEARNER_RUN = CompiledRead(
     run_pk=-2_000_000_001,
     user_id=-2_000_000_002,
 )
-_RUN_ID_MIN, _RUN_ID_MAX = connection.ops.integer_field_range(LessonRun._meta.pk.get_internal_type())
 
 
 def _current_exercise(run: LessonRun, exercises: Mapping[int, Exercise] | None) -> Exercise | None:
@@ -554,7 +552,6 @@ def _current_exercise(run: LessonRun, exercises: Mapping[int, Exercise] | None) 
     of the queue that is (any exercise waiting may be answered); if none is, the head, with "Can't
     listen now". From ``exercises`` (the run's, read by the caller) or one query (two when the head
     is not servable)."""
-    rows = Exercise.objects.select_related("audio", "image")
     if exercises is None:
         head = next(iter(_EXERCISE_READ.objects(pk=run.queue[0])), None)
     else:
@@ -562,7 +559,7 @@ def _current_exercise(run: LessonRun, exercises: Mapping[int, Exercise] | None) 
     if head is None or is_servable(exercise_type=head.type, audio_id=head.audio_id):
         return head
     if exercises is None:
-        exercises = rows.filter(servable_q(), pk__in=run.queue).in_bulk()
+        exercises = Exercise.objects.select_related("audio", "image").filter(servable_q(), pk__in=run.queue).in_bulk()
     waiting = (exercises[pk] for pk in run.queue if pk in exercises)
     return next((e for e in waiting if is_servable(exercise_type=e.type, audio_id=e.audio_id)), head)
 

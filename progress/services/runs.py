@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from core.errors import NotFound
 from core.inserts import InsertBatch
-from core.reads import CompiledRead
+from core.reads import CompiledRead, fits_id
 from courses.models import Course, Exercise, Lesson, LessonExercise, visible_q
 from courses.publishing import servable_q
 from courses.structure import course_structure
@@ -54,7 +54,7 @@ def visible_lesson(*, lesson_id: int | None = None, slug: str | None = None, use
     whether the course is the learner's current enrolment (then ``enroll`` has nothing to do)."""
     with_user = user is not None and user.pk is not None
     by_slug = slug is not None
-    if not by_slug and (lesson_id is None or not _ID_MIN <= lesson_id <= _ID_MAX):
+    if not by_slug and (lesson_id is None or not fits_id(Lesson, lesson_id)):
         raise NotFound(gettext_lazy("No such lesson."))
     read = _VISIBLE_LESSON.get((with_user, by_slug))
     if read is None:
@@ -349,7 +349,7 @@ def lock_run(
     every earlier answer of the learner (the lock is what serialises them) — which is why these reads
     ride on this statement and not on the wallet lock's.
     """
-    if not _ID_MIN <= run_id <= _ID_MAX:  # no row has it (and the statement would not take it)
+    if not fits_id(LessonRun, run_id):  # no row has it (and the statement would not take it)
         raise NotFound(gettext_lazy("No such run."))
     token_ids = list(dict.fromkeys(token_ids)) if connection.vendor == "postgresql" else []  # (see word_rows)
     key = (client_id is not None, len(token_ids))
@@ -389,7 +389,6 @@ def _lock_run_query(*, run_id: int, user_id: int, client_id: uuid.UUID | None = 
     return query.filter(pk=run_id, user_id=user_id)
 
 
-_ID_MIN, _ID_MAX = connection.ops.integer_field_range(LessonRun._meta.pk.get_internal_type())
 #: ``lock_run``'s statement for each shape (with a client id or not; how many words), built once
 #: per process (``core.reads``).
 _LOCK_RUN: dict[tuple[bool, int], CompiledRead] = {}
