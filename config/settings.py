@@ -141,9 +141,21 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", d
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("DJANGO_CONN_HEALTH_CHECKS", default=True))
 # Behind PgBouncer in transaction mode (docs/deploy.md) a server connection changes between
 # transactions, so nothing may outlive one: no WITH HOLD cursors (``QuerySet.iterator()`` outside a
-# transaction). Django already sends no server-side prepared statements (psycopg's prepare_threshold
-# is None unless OPTIONS sets it), and Mallard takes no advisory locks and runs no session-level SET.
-DATABASES["default"].setdefault("DISABLE_SERVER_SIDE_CURSORS", env.bool("DJANGO_DB_TRANSACTION_POOLING", default=False))
+# transaction) and no prepared statements (below). Mallard takes no advisory locks and runs no
+# session-level SET.
+TRANSACTION_POOLING = env.bool("DJANGO_DB_TRANSACTION_POOLING", default=False)
+DATABASES["default"].setdefault("DISABLE_SERVER_SIDE_CURSORS", TRANSACTION_POOLING)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DJANGO_DB_PREPARED_STATEMENTS", default=not TRANSACTION_POOLING
+):
+    # Prepared statements (docs/operations.md, "Database connections"): psycopg prepares a statement
+    # on a connection once it has run 5 times there, and PostgreSQL then skips parsing and planning
+    # it, which was a third of an answer's time. Preparing needs server-side parameter binding.
+    # Off by default behind PgBouncer in transaction mode: before PgBouncer 1.21 a statement prepared
+    # on one server connection is unknown on the next.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
+    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has no deferrable unique constraints; PostgreSQL uses them so that siblings can swap
     # ordinals inside one transaction. The service layer reorders in two steps either way.

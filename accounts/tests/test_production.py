@@ -119,3 +119,21 @@ def test_production_keeps_database_connections_and_checks_them():
     assert run([sys.executable, "-c", show], production_env()).stdout.split() == ["60", "True", "False"]
     pooled = production_env(DJANGO_CONN_MAX_AGE="0", DJANGO_DB_TRANSACTION_POOLING="true")
     assert run([sys.executable, "-c", show], pooled).stdout.split() == ["0", "True", "True"]
+
+
+def test_prepared_statements_on_postgresql_unless_behind_a_transaction_pooler():
+    """Server-side binding with psycopg's prepare threshold on PostgreSQL; off (Django's client-side
+    binding, nothing prepared) with transaction pooling unless asked for, and never on SQLite."""
+    show = (
+        "import django; django.setup(); from django.conf import settings; o = settings.DATABASES['default'].get("
+        "'OPTIONS', {}); print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    assert run([sys.executable, "-c", show], production_env()).stdout.split() == ["True", "5"]
+    pooled = production_env(DJANGO_DB_TRANSACTION_POOLING="true")
+    assert run([sys.executable, "-c", show], pooled).stdout.split() == ["None", "None"]
+    newer_bouncer = production_env(DJANGO_DB_TRANSACTION_POOLING="true", DJANGO_DB_PREPARED_STATEMENTS="true")
+    assert run([sys.executable, "-c", show], newer_bouncer).stdout.split() == ["True", "5"]
+    turned_off = production_env(DJANGO_DB_PREPARED_STATEMENTS="false")
+    assert run([sys.executable, "-c", show], turned_off).stdout.split() == ["None", "None"]
+    sqlite = production_env(DATABASE_URL="sqlite:////tmp/mallard-settings-check.sqlite3")
+    assert run([sys.executable, "-c", show], sqlite).stdout.split() == ["None", "None"]
