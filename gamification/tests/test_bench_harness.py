@@ -4,6 +4,8 @@ each; the page answers it posts are what the lesson page's form sends (bench/ans
 
 from pathlib import Path
 
+import pytest
+
 from bench import courses
 from bench.answers import form_fields
 from courses.course_files.parse import parse_course_file
@@ -39,3 +41,11 @@ def test_page_answer_form_fields_are_the_forms():
         "answer_is_list": "1",
     }
     assert form_fields("speak", {"self_assessed": True}, {}) == {"answer": "self:yes"}
+
+
+def test_profile_requests_refuses_a_malformed_env_before_making_anything():
+    from django.core.management import CommandError, call_command
+
+    for bad in ("DJANGO_DB_PREPARED_STATEMENTS", "=false"):
+        with pytest.raises(CommandError, match="NAME=VALUE"):
+            call_command("profile_requests", env=[bad], requests="me")

@@ -21,6 +21,8 @@ unmeasured ones, then (with ``--profile N``) the N functions with the most own t
 (a separate pass of the same requests, whose times cProfile inflates) and the share of the profiled
 time by area (ORM, database driver, templates, DRF, middleware …). A run that ends is replaced by a
 new one outside the measured time. The database is dropped at the end (``--keep`` keeps it).
+``--env NAME=VALUE`` sets a variable of the measured run, to compare settings (e.g.
+``DJANGO_DB_PREPARED_STATEMENTS=false``).
 """
 
 import cProfile
@@ -100,6 +102,13 @@ class Command(BaseCommand):
         parser.add_argument("--learners", type=int, default=40, help="learners, each with a lesson run (default 40)")
         parser.add_argument("--sql", action="store_true", help="print the statements of one request of each kind")
         parser.add_argument("--save", help="write each request's cProfile data to DIR/<request>.prof (for pstats)")
+        parser.add_argument(
+            "--env",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="an environment variable of the measured run (repeatable), e.g. DJANGO_DB_PREPARED_STATEMENTS=false",
+        )
         parser.add_argument("--keep", action="store_true", help="keep the database")
         parser.add_argument("--measure", help="(internal) measure with the learners in this JSON file")
 
@@ -109,6 +118,9 @@ class Command(BaseCommand):
             raise CommandError(f"unknown requests: {', '.join(sorted(unknown))}")
         if options["measure"]:
             return self.measure(Path(options["measure"]), kinds, options)
+        if bad := [item for item in options["env"] if not item.partition("=")[0] or "=" not in item]:
+            raise CommandError(f"--env takes NAME=VALUE, not {bad[0]!r}")
+        extra_env = dict(item.split("=", 1) for item in options["env"])
         if connections["default"].vendor != "postgresql" or not os.environ.get("REDIS_URL"):
             raise CommandError("profile_requests needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL).")
         # Named after the configured database, so people sharing a PostgreSQL server do not drop each other's.
@@ -141,6 +153,7 @@ class Command(BaseCommand):
                 "DJANGO_STATIC_ROOT": str(work / "static"),
                 "CACHE_KEY_PREFIX": f"profile-{os.getpid()}",
                 "THROTTLE_ANSWERS": "1000000/min",
+                **extra_env,
             }
             bench.step("collecting static files", [*manage, "collectstatic", "--no-input", "-v", "0"], prod)
             args = [*manage, "profile_requests", "--measure", str(data_file), "--requests", ",".join(kinds)]
