@@ -1,9 +1,9 @@
-import time
 from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db.models import QuerySet
 
+from core.memo import ProcessMemo
 from media_assets.models import AssetVariant
 
 from .answers import Lexicon
@@ -67,23 +67,15 @@ def _lexicon_key(course: Course, language_code: str) -> str:
 
 #: Each lexicon's reverse index (source word → course words) by the lexicon's cache key: kept in the
 #: process for as long as the cached lexicon lives (it costs a normalisation of every gloss to build,
-#: and every word-hinted exercise served needs it). Bounded: the oldest goes first.
-_REVERSES: dict[tuple[str, str], tuple[float, dict[str, list[str]]]] = {}
-MAX_REVERSES = 64
+#: and every word-hinted exercise served needs it).
+_REVERSES: ProcessMemo[dict[str, list[str]]] = ProcessMemo(size=64, seconds=LEXICON_CACHE_SECONDS)
 
 
 def _reverse_of(course: Course, *, target: str, source: str) -> dict[str, list[str]]:
-    key = (_lexicon_key(course, target), source)
-    kept = _REVERSES.get(key)
-    now = time.monotonic()
-    if kept is not None and kept[0] > now:
-        return kept[1]
-    reverse = reverse_glosses(lexicon_glosses(course=course, language_code=target), source)
-    _REVERSES.pop(key, None)
-    if len(_REVERSES) >= MAX_REVERSES:
-        _REVERSES.pop(next(iter(_REVERSES)), None)
-    _REVERSES[key] = (now + LEXICON_CACHE_SECONDS, reverse)
-    return reverse
+    return _REVERSES.get_or_make(
+        (_lexicon_key(course, target), source),
+        lambda: reverse_glosses(lexicon_glosses(course=course, language_code=target), source),
+    )
 
 
 def answer_lexicon(*, course: Course, language_code: str) -> Lexicon:

@@ -31,6 +31,8 @@ from django.db import connection
 from django.db.models import Count, F, Q, signals
 from django.utils.translation import get_language
 
+from core.memo import ProcessMemo
+
 from .content_version import FORMAT, TIMEOUT, content_changed, current_version
 from .models import Checkpoint, Course, Exercise, Lesson, LessonExercise, LessonPrerequisite, Token, Unit, visible_q
 from .publishing import servable_q
@@ -50,6 +52,17 @@ class CheckpointInfo:
     items: int  # how many items a run serves (at most: the fixed list or the number drawn)
 
 
+@dataclass(frozen=True)
+class DisplayTexts:
+    """A structure's translated texts in its interface language, read once per structure: the path
+    lists every lesson of the course, and reading each text through its translated field (with the
+    language fallback) on every view was most of a 200-lesson course's path work."""
+
+    section_titles: dict[int, str]
+    units: dict[int, tuple[str, str]]  # unit id → (title, description)
+    lessons: dict[int, tuple[str, str]]  # lesson id → (title, notes)
+
+
 @dataclass
 class CourseStructure:
     """A course's content as every learner sees it (model instances are detached copies)."""
@@ -64,6 +77,7 @@ class CourseStructure:
     token_ids: frozenset[int] = field(default_factory=frozenset)  # the words the course teaches
     checkpoints: list[CheckpointInfo] = field(default_factory=list)  # visible, ending a unit or a section
     version: str = ""  # the content version it was read under (set on every read: see course_structure)
+    texts: DisplayTexts | None = None  # set on every read, after the cache (see course_structure)
 
     @property
     def lessons(self) -> dict[int, Lesson]:
@@ -83,18 +97,44 @@ def visible_course(slug: str) -> Course | None:
     return course
 
 
+#: The structures this process has read, by their cache key (content version, course, language), so
+#: that a request does not fetch and unpickle one again (hundreds of model instances for a long course).
+#: Shared between requests: callers only read them.
+_STRUCTURES: ProcessMemo[CourseStructure] = ProcessMemo(size=32, seconds=TIMEOUT)
+
+
 def course_structure(course_id: int) -> CourseStructure:
-    """The course's structure: from the cache, or six queries (then cached under the content version)."""
+    """The course's structure: kept in the process, else from the cache, else six queries (then cached
+    under the content version). The version is read from the cache on every call, so a content change
+    anywhere is seen at once: it names a new key."""
     version = current_version()
     key = f"courses:structure:{FORMAT}:{version}:{course_id}:{get_language() or ''}"
-    structure = cache.get(key)
-    if structure is None:
-        structure = _build(course_id)
-        cache.set(key, structure, TIMEOUT)
-    # What is derived from it (the path page's fragments: progress.fragments) is keyed by this version,
-    # never by a newer one read later: content read under one version is never stored under the next.
-    structure.version = version
-    return structure
+
+    def load() -> CourseStructure:
+        structure = cache.get(key)
+        if structure is None:
+            structure = _build(course_id)
+            cache.set(key, structure, TIMEOUT)
+        # What is derived from it (the path page's fragments: progress.fragments) is keyed by this version,
+        # never by a newer one read later: content read under one version is never stored under the next.
+        structure.version = version
+        structure.texts = display_texts(structure)  # in the key's language (the active one)
+        return structure
+
+    return _STRUCTURES.get_or_make(key, load)
+
+
+def display_texts(structure: CourseStructure) -> DisplayTexts:
+    """The structure's texts in the active language (``course_structure`` sets them on each structure)."""
+    return DisplayTexts(
+        section_titles={unit.section_id: unit.section.title for unit in structure.units},
+        units={unit.pk: (unit.title, unit.description) for unit in structure.units},
+        lessons={
+            lesson.pk: (lesson.title, lesson.notes)
+            for lessons in structure.lessons_by_unit.values()
+            for lesson in lessons
+        },
+    )
 
 
 def unit_words(course_id: int) -> dict[int, list[Token]]:

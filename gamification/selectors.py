@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.errors import NotFound
+from core.lookups import id_in
 from core.reads import CompiledRead, fits_id
 from courses.content_languages import text_columns
 from courses.exercise_types import get_type, served_payload
@@ -330,13 +331,15 @@ def _course_progress(*, user: User, enrollments: list[Enrollment]) -> list[Cours
     lessons = {course_id: len(s.ordered_lesson_ids) for course_id, s in structures.items()}
     passed: dict[int, int] = {}
     for lesson_id in LessonProgress.objects.filter(
-        user=user, passes__gte=1, lesson_id__in=sorted(course_of)
+        id_in("lesson_id", sorted(course_of)), user=user, passes__gte=1
     ).values_list("lesson_id", flat=True):
         passed[course_of[lesson_id]] = passed.get(course_of[lesson_id], 0) + 1
     tokens = {course_id: s.token_ids for course_id, s in structures.items()}
     all_tokens = sorted(set().union(*tokens.values())) if tokens else []
     mastered = set(
-        TokenMastery.objects.filter(mastered_q(), user=user, token_id__in=all_tokens).values_list("token_id", flat=True)
+        TokenMastery.objects.filter(mastered_q(), id_in("token_id", all_tokens), user=user).values_list(
+            "token_id", flat=True
+        )
     )
     result = []
     for e in enrollments:

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db import connection
 from django.db.models import (
     Count,
     ExpressionWrapper,
@@ -21,14 +20,14 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Least
-from django.db.models.lookups import Lookup
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.errors import NotFound
+from core.lookups import id_in
 from courses.models import Course, Token, Unit
-from courses.structure import CheckpointInfo, CourseStructure, course_structure, unit_words
+from courses.structure import CheckpointInfo, CourseStructure, course_structure, display_texts, unit_words
 from media_assets.models import AssetVariant
 
 from .models import ExerciseAttempt, LessonProgress, LessonRun, ProblemReport, TokenMastery
@@ -182,35 +181,17 @@ def mastery_counts(
     """(course tokens, mastered by the learner, due now) in one query: the course's words come from
     its cached structure (``courses.structure``; pass ``token_ids`` when it is at hand), the learner's
     rows are read through the ``token_mastery_unique`` index (learner, word), never a scan of other
-    learners' rows; the words are one array parameter on PostgreSQL (``_token_in``)."""
+    learners' rows; the words are one array parameter on PostgreSQL (``core.lookups.id_in``)."""
     now = now or timezone.now()
     if token_ids is None:
         token_ids = course_structure(course_id).token_ids
     if not token_ids:
         return 0, 0, 0
-    row = TokenMastery.objects.filter(_token_in(sorted(token_ids)), user=user).aggregate(
+    row = TokenMastery.objects.filter(id_in("token_id", sorted(token_ids)), user=user).aggregate(
         mastered=Count("pk", filter=mastered_q()),
         due=Count("pk", filter=Q(due_at__lte=now)),
     )
     return len(token_ids), row["mastered"], row["due"]
-
-
-class _EqualsAny(Lookup):
-    """``<column> = ANY(%s)`` with the values as one array parameter (PostgreSQL)."""
-
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
-
-
-def _token_in(token_ids: list[int]) -> Q | Lookup:
-    """``token_id`` is one of ``token_ids``: one array parameter on PostgreSQL (a thousand words cost
-    what ten do), ``IN (…)`` elsewhere."""
-    if connection.vendor == "postgresql":
-        return _EqualsAny(F("token_id"), token_ids)
-    return Q(token_id__in=token_ids)
 
 
 def course_path(*, user: User, course: Course, now: datetime | None = None, words: bool = True) -> CoursePath:
@@ -225,7 +206,9 @@ def course_path(*, user: User, course: Course, now: datetime | None = None, word
     units = structure.units
     by_unit = structure.lessons_by_unit
     ordered_ids = structure.ordered_lesson_ids
-    progress = {p.lesson_id: p for p in LessonProgress.objects.filter(user=user, lesson_id__in=ordered_ids)}
+    texts = structure.texts or display_texts(structure)
+    tier_labels = {tier: str(label) for tier, label in LessonProgress.Tier.choices}  # translated once
+    progress = {p.lesson_id: p for p in LessonProgress.objects.filter(id_in("lesson_id", ordered_ids), user=user)}
     passed = {lid for lid, p in progress.items() if p.passes >= 1}
     states = lesson_states(ordered_lesson_ids=ordered_ids, prerequisites=structure.prerequisites, passed_ids=passed)
     next_id = next_lesson_id(ordered_ids, states)
@@ -236,13 +219,14 @@ def course_path(*, user: User, course: Course, now: datetime | None = None, word
     for unit in units:
         if not sections or sections[-1].id != unit.section_id:
             s = unit.section
-            sections.append(PathSection(s.pk, s.slug, s.ordinal, s.title, s.cefr_level))
+            sections.append(PathSection(s.pk, s.slug, s.ordinal, texts.section_titles[s.pk], s.cefr_level))
+        unit_title, unit_description = texts.units[unit.pk]
         path_unit = PathUnit(
             unit.pk,
             unit.slug,
             unit.ordinal,
-            unit.title,
-            unit.description,
+            unit_title,
+            unit_description,
             unit.icon,
             unit.color,
             tokens=unit_tokens.get(unit.pk, []),
@@ -250,20 +234,21 @@ def course_path(*, user: User, course: Course, now: datetime | None = None, word
         for lesson in by_unit.get(unit.pk, []):
             p = progress.get(lesson.pk)
             tier = p.tier if p else 0
+            title, tips = texts.lessons[lesson.pk]
             item = PathLesson(
                 id=lesson.pk,
                 slug=lesson.slug,
-                title=lesson.title,
+                title=title,
                 ordinal=lesson.ordinal,
                 kind=lesson.kind,
                 difficulty=lesson.difficulty,
                 estimated_minutes=lesson.estimated_minutes,
                 state=states[lesson.pk],
                 tier=tier,
-                tier_label=str(LessonProgress.Tier(tier).label),
+                tier_label=tier_labels[tier],
                 passes=p.passes if p else 0,
                 is_next=lesson.pk == next_id,
-                tips=lesson.notes,
+                tips=tips,
             )
             if item.is_next:
                 next_lesson = item

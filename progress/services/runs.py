@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from core.errors import NotFound
 from core.inserts import InsertBatch
+from core.lookups import id_in
 from core.reads import CompiledRead, fits_id
 from courses.models import Course, Exercise, Lesson, LessonExercise, visible_q
 from courses.publishing import servable_q
@@ -157,7 +158,9 @@ def _passed_and_seen(*, user: User, lesson_ids, token_ids) -> tuple[set[int], di
     learner's own index, sent as one statement (``UNION ALL``; a lesson's row has no count)."""
     no_count = Value(None, output_field=IntegerField())
     passed = passed_lessons(user=user, lesson_ids=lesson_ids).values_list("lesson_id", no_count)
-    seen = TokenMastery.objects.filter(user=user, token_id__in=list(token_ids)).values_list("token_id", "seen_count")
+    seen = TokenMastery.objects.filter(id_in("token_id", list(token_ids)), user=user).values_list(
+        "token_id", "seen_count"
+    )
     if not lesson_ids:
         return set(), dict(seen)
     if not token_ids:

@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from accounts.models import User
+from core.lookups import id_in
 from courses.models import Course
 from courses.structure import course_structure
 
@@ -13,7 +14,7 @@ from ..rules import lesson_states
 def passed_lessons(*, user: User, lesson_ids) -> QuerySet[LessonProgress]:
     """The learner's progress rows of the passed lessons among ``lesson_ids`` (a look-up by the learner's
     own index), not run yet: a caller may send it together with another look-up."""
-    return LessonProgress.objects.filter(user=user, lesson_id__in=list(lesson_ids), passes__gte=1)
+    return LessonProgress.objects.filter(id_in("lesson_id", list(lesson_ids)), user=user, passes__gte=1)
 
 
 def passed_lesson_ids(*, user: User, lesson_ids) -> set[int]:

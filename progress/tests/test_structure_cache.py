@@ -2,9 +2,10 @@
 import and a publish each show on the next page view, and no learner sees another's state through it."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.tests.factories import UserFactory
 from courses.content_version import content_changed
@@ -49,6 +50,31 @@ def test_the_structure_is_read_once_then_served_from_the_cache(django_assert_num
     with django_assert_num_queries(0):
         cached = course_structure(course.pk)
     assert cached.ordered_lesson_ids == built.ordered_lesson_ids and len(built.ordered_lesson_ids) == 4
+
+
+def test_a_process_keeps_the_structure_it_read_until_the_content_changes(django_assert_num_queries):
+    """Kept in the process by its cache key: no cache read (its entry may even be gone) and no query,
+    with its texts read once in the key's language; a content change names a new key."""
+    course, lessons = make_course(units=1, lessons_per_unit=2)
+    Lesson.objects.filter(pk=lessons[0].pk).update(title_en="Greetings", title_es="Saludos")
+    content_changed()
+    first = course_structure(course.pk)
+    cache.delete_many(_structure_keys(course.pk))
+    with django_assert_num_queries(0):
+        assert course_structure(course.pk) is first
+    assert first.texts is not None and first.texts.lessons[lessons[0].pk][0] == "Greetings"
+    with translation.override("es"):
+        spanish = course_structure(course.pk)
+    assert spanish is not first and spanish.texts is not None
+    assert spanish.texts.lessons[lessons[0].pk][0] == "Saludos"
+    content_changed()
+    assert course_structure(course.pk) is not first
+
+
+def _structure_keys(course_id: int) -> list[str]:
+    from courses.content_version import FORMAT, current_version
+
+    return [f"courses:structure:{FORMAT}:{current_version()}:{course_id}:{language}" for language in ("en", "es")]
 
 
 def test_an_admin_edit_shows_on_the_next_page_view(client, learner, editor_client):
