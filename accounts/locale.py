@@ -4,10 +4,16 @@ LocaleMiddleware picks a visitor's language from the language cookie or Accept-L
 learner is signed in, their ``locale`` setting chooses instead, on every device: for a session
 (the pages, the admin) ``UserLocaleMiddleware`` applies it; for an API request with a token, which
 DRF authenticates only after the middleware ran, ``accounts.api.authentication`` does.
+
+An API request that names a token is that token's learner's, whatever session cookie it also carries
+(the token is the API's first authentication class, and a bad token is refused, never passed on to
+the session): ``UserLocaleMiddleware`` leaves it alone, so its session is never read.
 """
 
 from django.conf import settings
 from django.utils import translation
+
+from core.api import API_PREFIX
 
 SUPPORTED = frozenset(code for code, _name in settings.LANGUAGES)
 
@@ -35,14 +41,25 @@ def activate_user_language(request, user) -> None:
         request.LANGUAGE_CODE = language
 
 
+def names_a_token(request) -> bool:
+    """An API request with ``Authorization: Token …``: DRF's token authentication decides its learner
+    (``rest_framework.authentication.TokenAuthentication``'s own test of the header's keyword, on the
+    header's bytes)."""
+    if not request.path_info.startswith(API_PREFIX):
+        return False
+    words = request.META.get("HTTP_AUTHORIZATION", "").encode("iso-8859-1", "replace").split()
+    return bool(words) and words[0].lower() == b"token"
+
+
 class UserLocaleMiddleware:
-    """Activate the signed-in learner's ``locale`` (after AuthenticationMiddleware and LocaleMiddleware)."""
+    """Activate the signed-in learner's ``locale`` (after AuthenticationMiddleware and LocaleMiddleware);
+    a token's API request is left to its authentication (no session read)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
+        user = None if names_a_token(request) else getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             activate_user_language(request, user)
         return self.get_response(request)

@@ -6,6 +6,8 @@ follow it; error codes and field names never change."""
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -91,3 +93,25 @@ def test_a_request_without_a_learner_gets_the_language_of_accept_language():
     assert response["Content-Language"] == "es"
     english = APIClient(HTTP_ACCEPT_LANGUAGE="en").get(f"{API}me/")
     assert assert_error(english, 401)["detail"] == "Authentication credentials were not provided."
+
+
+def test_a_token_request_with_a_session_cookie_is_the_tokens_learner_and_never_reads_the_session():
+    """A client that sends both (a browser's session cookie beside an app's token): the token decides the
+    learner and the language; the session is not read (no session or session-user statement)."""
+    token_owner = UserFactory(locale="es")
+    other = UserFactory(locale="en")
+    api = client_with(token_owner, accept_language="en")
+    api.force_login(other)  # a valid session cookie of another learner
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get(f"{API}me/")
+    assert response.status_code == 200 and response["Content-Language"] == "es"
+    assert response.json()["email"] == token_owner.email
+    assert not [q for q in queries if "django_session" in q["sql"]]
+    # Without the token, the same cookie is the session's learner (read from the session).
+    api.credentials(HTTP_ACCEPT_LANGUAGE="es")
+    response = api.get(f"{API}me/")
+    assert response.status_code == 200 and response.json()["email"] == other.email
+    assert response["Content-Language"] == "en"
+    # A bad token is refused: never passed on to the session.
+    api.credentials(HTTP_AUTHORIZATION="Token not-a-key")
+    assert_error(api.get(f"{API}me/"), 401, "authentication_failed")

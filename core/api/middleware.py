@@ -21,11 +21,10 @@ from django.http import JsonResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import API_PREFIX
 from .errors import error_body
 
 logger = logging.getLogger("django.request")
-
-API_PREFIX = "/api/"
 
 _GENERIC = {
     400: ("bad_request", _("The request could not be understood.")),
