@@ -15,7 +15,10 @@ cache. ``content_changed()`` replaces it — any save, delete or link change of 
 linking) call it — so the next read misses and rebuilds. It replaces the token at once (reads later in
 the same transaction, and tests, see the change) and again when the transaction commits (a reader that
 rebuilt from the rows before the commit stored them under the version it read, never under the new
-one). Entries also expire after ``TIMEOUT`` seconds, which bounds what a version lost with a cache
+one). The small entries read on every request — a course by its slug, an exercise as an answer is
+judged — are kept instead as one key each holding ``(version, value)``, read together with the version
+in one round trip (``content_version.versioned_get``); one stored under another version is stale in the
+same way. Entries also expire after ``TIMEOUT`` seconds, which bounds what a version lost with a cache
 outage could leave behind. When the cache is unreachable (``config.cache.FailOpenRedisCache``) every
 read misses and the structure is read from the database: slower, never wrong.
 
@@ -33,7 +36,7 @@ from django.utils.translation import get_language
 
 from core.memo import ProcessMemo
 
-from .content_version import FORMAT, TIMEOUT, content_changed, current_version
+from .content_version import FORMAT, TIMEOUT, content_changed, current_version, versioned_get, versioned_set
 from .models import Checkpoint, Course, Exercise, Lesson, LessonExercise, LessonPrerequisite, Token, Unit, visible_q
 from .publishing import servable_q
 
@@ -85,15 +88,16 @@ class CourseStructure:
 
 
 def visible_course(slug: str) -> Course | None:
-    """The visible course with this slug (its languages selected), or None: from the cache, or one query
-    (then cached under the content version: publishing, an edit or an import replaces it)."""
-    key = f"courses:course:{FORMAT}:{current_version()}:{slug}"
-    course = cache.get(key)
+    """The visible course with this slug (its languages selected), or None: from the cache (read with
+    the content version, one round trip), or one query (then cached under the content version:
+    publishing, an edit or an import replaces it)."""
+    name = f"course:{slug}"
+    version, course = versioned_get(name)
     if course is None:
         course = Course.objects.visible().select_related("to_language", "from_language").filter(slug=slug).first()
         if course is None:
             return None
-        cache.set(key, course, TIMEOUT)
+        versioned_set(name, version, course)
     return course
 
 
@@ -232,10 +236,11 @@ def _checkpoints(course_id: int) -> list[CheckpointInfo]:
 
 
 def exercise_for_answer(exercise_id: int) -> Exercise | None:
-    """The exercise as the answer path judges it (type, payload, course) with ``token_ids`` (the words
-    it teaches): from the cache, or one query on PostgreSQL (two on SQLite). None if there is none."""
-    key = f"courses:exercise:{FORMAT}:{current_version()}:{exercise_id}"
-    exercise = cache.get(key)
+    """The exercise as the answer path judges it (type, payload, course, explanation) with ``token_ids``
+    (the words it teaches): from the cache (read with the content version, one round trip), or one query
+    on PostgreSQL (two on SQLite). None if there is none."""
+    name = f"exercise:{exercise_id}"
+    version, exercise = versioned_get(name)
     if exercise is None:
         query = Exercise.objects.filter(pk=exercise_id)
         if connection.vendor == "postgresql":
@@ -248,7 +253,7 @@ def exercise_for_answer(exercise_id: int) -> Exercise | None:
                 setattr(exercise, "token_ids", list(exercise.tokens.values_list("pk", flat=True)))  # noqa: B010
         if exercise is None:
             return None
-        cache.set(key, exercise, TIMEOUT)
+        versioned_set(name, version, exercise)
     return exercise
 
 

@@ -25,7 +25,8 @@ from django.views.decorators.http import require_GET, require_POST
 from core.errors import ServiceError
 from core.pages import service_errors
 from courses.fragments import audio_template, exercise_template
-from courses.models import Checkpoint, Course, Exercise
+from courses.models import Checkpoint, Course
+from courses.structure import exercise_for_answer
 from progress.errors import NothingToReview
 from progress.models import Enrollment, ExerciseAttempt, LessonProgress
 
@@ -228,10 +229,10 @@ def answer(request, run_id: int):
     )
     if _wants_fragment(request):
         context = _feedback_context(run_id, outcome.as_dict())
-        # Shown after the answer only (it may give the solution away). One query, fixed.
-        context["explanation"] = (
-            Exercise.objects.filter(pk=outcome.exercise_id).values_list("explanation", flat=True).first()
-        )
+        # Shown after the answer only (it may give the solution away). The exercise as the answer was
+        # judged: from the content cache (no query).
+        exercise = exercise_for_answer(outcome.exercise_id)
+        context["explanation"] = exercise.explanation if exercise is not None else ""
         return render(request, "gamification/player.html#feedback", context)
     return redirect("answer_feedback", run_id=run_id, attempt_id=outcome.attempt_id)
 
