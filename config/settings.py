@@ -132,6 +132,10 @@ if PRODUCTION and not env.str("DATABASE_URL", default="").strip():
     raise environ.ImproperlyConfigured("Set the DATABASE_URL environment variable (it is missing or empty)")
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a health check that asks the connection's socket before any SELECT 1
+    # (core/postgresql/base.py; docs/operations.md, "Database connections").
+    DATABASES["default"]["ENGINE"] = "core.postgresql"
 # Persistent connections (docs/operations.md, "Database connections"): in production each worker
 # thread keeps its connection for DJANGO_CONN_MAX_AGE seconds instead of opening one per request
 # (about 14 ms of a 25 ms request), and checks it before reusing it after an idle spell, so a
@@ -145,7 +149,7 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("DJANGO_CONN_HEAL
 # session-level SET.
 TRANSACTION_POOLING = env.bool("DJANGO_DB_TRANSACTION_POOLING", default=False)
 DATABASES["default"].setdefault("DISABLE_SERVER_SIDE_CURSORS", TRANSACTION_POOLING)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+if DATABASES["default"]["ENGINE"] == "core.postgresql" and env.bool(
     "DJANGO_DB_PREPARED_STATEMENTS", default=not TRANSACTION_POOLING
 ):
     # Prepared statements (docs/operations.md, "Database connections"): psycopg prepares a statement
