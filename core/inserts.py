@@ -24,7 +24,8 @@ An ``UPDATE`` nothing reads before the batch is written may join it too (``updat
 it is one more part of the same ``WITH`` (an answer's run row: its queue and counters), saving its
 round trip; elsewhere it runs at once, as ``QuerySet.update`` does. Two parts of one statement must
 not change the same row (PostgreSQL would apply only one of them): ``update`` refuses a second
-update of a model's row already updated in the batch.
+update of a model's row already updated in the batch. Likewise an upsert (``upsert``: ``bulk_create``
+with ``update_conflicts``) of rows nothing reads before the batch is written — one per model.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -34,7 +35,8 @@ from typing import Any, cast
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, ForeignKey, JSONField, Model
-from django.db.models.sql import UpdateQuery
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery, UpdateQuery
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,6 +97,40 @@ class InsertBatch:
             raise ValueError(f"InsertBatch: this {model.__name__} row is already updated in the batch.")
         self._updated.add((model, pk))
         self._updates.append((using, sql, params))
+
+    def upsert(
+        self,
+        rows: Sequence[Model],
+        *,
+        unique_fields: Sequence[str],
+        update_fields: Sequence[str],
+        using: str | None = None,
+    ) -> None:
+        """``bulk_create(rows, update_conflicts=True, unique_fields=…, update_fields=…)``: with the
+        batch's statement on PostgreSQL (the caller must not read those rows before ``write()``, and no
+        id is set on them), at once elsewhere. One upsert per model in a batch."""
+        if not rows:
+            return
+        model = type(rows[0])
+        alias = using or router.db_for_write(model)
+        if connections[alias].vendor != "postgresql":
+            model._base_manager.using(alias).bulk_create(
+                rows, update_conflicts=True, unique_fields=unique_fields, update_fields=update_fields
+            )
+            return
+        if (model, InsertQuery) in self._updated:
+            raise ValueError(f"InsertBatch: {model.__name__} rows are already upserted in the batch.")
+        meta = model._meta
+        query = InsertQuery(
+            model,
+            on_conflict=OnConflict.UPDATE,
+            update_fields=[meta.get_field(name) for name in update_fields],
+            unique_fields=[meta.get_field(name) for name in unique_fields],
+        )
+        query.insert_values(_fields(model), list(rows))
+        [(sql, params)] = query.get_compiler(alias).as_sql()
+        self._updated.add((model, InsertQuery))
+        self._updates.append((alias, sql, list(params)))
 
     def write(self, *, using: str | None = None) -> None:
         """Insert every row added (and empty the batch): one statement on PostgreSQL, one

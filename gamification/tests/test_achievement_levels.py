@@ -185,16 +185,51 @@ def test_two_answers_crossing_a_level_at_once_award_it_once():
     assert check_ledger() == []
 
 
+def test_the_answer_that_masters_a_word_earns_the_words_level_at_once(user):
+    """The answer's words are written with its other rows (core.inserts), after the achievements are
+    evaluated — except when one becomes mastered: then at once, so that the words-mastered level it
+    completes is earned by this answer, not a later one."""
+    course, (first, _) = make_course(exercises=2)
+    services.ensure_learner(user=user, now=T0)
+    run = services.start_lesson_run(user=user, lesson=first, now=T0)
+    taught = exercise_for_answer(run.queue[0]).token_ids
+    assert taught
+    others = [Token.objects.create(language=course.to_language, text=f"mastered{i}") for i in range(9)]
+    TokenMastery.objects.bulk_create(
+        TokenMastery(user=user, token=t, stability=30.0, due_at=T0 + timedelta(days=30)) for t in others
+    )
+    TokenMastery.objects.bulk_create(  # almost mastered, seen three weeks ago, due now
+        TokenMastery(
+            user=user,
+            token_id=token_id,
+            stability=20.0,
+            difficulty=5.0,
+            repetitions=3,
+            seen_count=3,
+            last_seen_at=T0 - timedelta(days=20),
+            due_at=T0,
+        )
+        for token_id in taught
+    )
+    services.submit_answer(
+        user=user, run_id=run.pk, exercise_id=run.queue[0], answer=RIGHT, client_id=uuid.uuid4(), now=T0
+    )
+    assert TokenMastery.objects.filter(user=user, token_id__in=taught, stability__gte=21, seen_count=4).count() == len(
+        taught
+    )
+    assert levels_held(user, "wordsmith") == [1]
+
+
 @pytest.mark.postgresql_only  # (SQLite writes the answer's new rows one model at a time: core.inserts)
 def test_a_right_answer_costs_the_same_with_every_level_still_to_earn(user, django_assert_num_queries):
-    """The achievements' look-up is one query whether or not levels are left to earn (9 in all, as
+    """The achievements' look-up is one query whether or not levels are left to earn (8 in all, as
     for a learner who holds them: gamification/tests/test_submit.py)."""
     _, (first, _) = make_course(exercises=4)
     run = services.start_lesson_run(user=user, lesson=first, now=T0)
     answer(user, run)  # the week's first XP joins a league cohort (a few more queries, once)
     run.refresh_from_db()
     exercise_for_answer(run.queue[0])  # warm the course cache, as test_submit's counts are
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         services.submit_answer(
             user=user, run_id=run.pk, exercise_id=run.queue[0], answer=RIGHT, client_id=uuid.uuid4(), now=T0
         )

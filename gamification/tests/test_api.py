@@ -4,8 +4,8 @@ import json
 import uuid
 
 import pytest
-from rest_framework.throttling import ScopedRateThrottle
 
+from core.api.throttling import ScopedRateThrottle
 from core.tests.api import API, assert_error, client_for
 from courses.exercise_types import REGISTRY, get_type, served_payload
 from courses.tests.sample_courses import every_type_course, new_course, right_answer

@@ -261,16 +261,16 @@ def test_submit_answer_query_count_is_fixed(django_assert_num_queries):
         # Open the big lesson by passing the small one first (outside the counted blocks).
         pass_lesson(u, small, now=T0 - timedelta(hours=1))
     # wrong: savepoint, wallet lock, run lock (with the client_id look-up, the learner's memory
-    #   parameters and their rows of the exercise's words in the same statement), word upsert, day
-    #   upsert, then one statement: the run's update, the wallet's update and the answer's new rows
-    #   (attempt, review log, hearts log, activity log: core.inserts), release = 7
+    #   parameters and their rows of the exercise's words in the same statement), day upsert, then one
+    #   statement: the run's update, the wallet's update, the words' upsert and the answer's new rows
+    #   (attempt, review log, hearts log, activity log: core.inserts), release = 6
     #   (the exercise comes from the course's cached content: courses.structure.exercise_for_answer)
     # right: … no hearts log, the ledger entry in the new rows; + league XP update, the day's upsert
-    #   and the streak's update in one statement, achievements look-up = 9 (the learner already has
+    #   and the streak's update in one statement, achievements look-up = 8 (the learner already has
     #   this league week's row: the first XP of a week costs a few more)
-    # last right: + lesson progress read/update, run tiers update = 12 (the answer and the lesson's
+    # last right: + lesson progress read/update, run tiers update = 11 (the answer and the lesson's
     #   end are two activity-log rows of the same statement)
-    expected = {"wrong": 7, "right": 9, "last": 12}
+    expected = {"wrong": 6, "right": 8, "last": 11}
     _queries_for_run(django_assert_num_queries, users[0], small, expected=expected)
     _queries_for_run(django_assert_num_queries, users[1], big, expected=expected)
     _queries_for_run(django_assert_num_queries, users[2], big, expected=expected)

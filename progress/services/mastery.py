@@ -112,7 +112,9 @@ def record_token_answers(
     defaults; leave it out, ``READ``, to have them read here), two when it also passes the tokens'
     ``rows`` (read under the wallet lock, e.g. with ``word_rows`` on the run lock), one when the
     review-log rows go into the caller's ``batch`` (``core.inserts``: written with the answer's other
-    new rows; ``attempt_id`` may then be ``IdOf(attempt)``, the attempt in the same batch). Caller
+    new rows; ``attempt_id`` may then be ``IdOf(attempt)``, the attempt in the same batch), none when
+    the upsert goes there too — unless a word became mastered: the words-mastered achievement,
+    evaluated before the batch is written, counts the rows, so they are written at once. Caller
     holds the learner's wallet lock (the per-learner mutex), so no two answers of the same learner
     interleave here.
     """
@@ -159,9 +161,12 @@ def record_token_answers(
                 attempt_id=attempt,
             )
         )
-    TokenMastery.objects.bulk_create(
-        upserts, update_conflicts=True, unique_fields=["user", "token"], update_fields=list(STATE_FIELDS)
-    )
+    if batch is not None and not newly_mastered:
+        batch.upsert(upserts, unique_fields=["user", "token"], update_fields=list(STATE_FIELDS))
+    else:  # (a word mastered now is counted at once: a words-mastered achievement reads the rows)
+        TokenMastery.objects.bulk_create(
+            upserts, update_conflicts=True, unique_fields=["user", "token"], update_fields=list(STATE_FIELDS)
+        )
     if batch is not None:
         batch.add(*logs)
     else:

@@ -179,3 +179,26 @@ def test_an_update_in_a_failed_batch_is_rolled_back_with_its_rows(run):
         batch.write()
     run.refresh_from_db()
     assert run.xp_earned == 0
+
+
+def test_an_upsert_rides_on_the_batchs_statement_on_postgresql(run, django_assert_num_queries):
+    """``InsertBatch.upsert``: ``bulk_create(update_conflicts=True)`` as one more part of the statement
+    on PostgreSQL (a second one of the model refused), at once elsewhere; new rows and rows updated."""
+    known, new = TokenFactory(), TokenFactory()
+    TokenMastery.objects.create(user_id=run.user_id, token=known, seen_count=2, due_at=T0)
+    rows = [
+        TokenMastery(user_id=run.user_id, token=token, seen_count=seen, due_at=T0 + timedelta(days=1))
+        for token, seen in ((known, 3), (new, 1))
+    ]
+    batch = InsertBatch()
+    with django_assert_num_queries(0 if POSTGRESQL else 1):
+        batch.upsert(rows, unique_fields=["user", "token"], update_fields=["seen_count", "due_at"])
+    if POSTGRESQL:
+        with pytest.raises(ValueError, match="already upserted"):
+            batch.upsert(rows[:1], unique_fields=["user", "token"], update_fields=["seen_count"])
+    batch.add(_attempt(run))
+    with django_assert_num_queries(1):
+        batch.write()
+    assert sorted(
+        TokenMastery.objects.filter(user_id=run.user_id).values_list("token_id", "seen_count", "due_at")
+    ) == sorted([(known.pk, 3, T0 + timedelta(days=1)), (new.pk, 1, T0 + timedelta(days=1))])
