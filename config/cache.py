@@ -1,6 +1,7 @@
 """The Redis cache, failing open: when Redis is down, the site keeps working without it.
 
-The cache holds only what can be lost: DRF's throttle histories and allauth's rate-limit histories
+The cache holds only what can be lost: the API's throttle histories (``core.api.throttling``, which
+fails open the same way), allauth's rate-limit histories, the cached course content
 (sessions live in the database, lockouts in axes' tables). So when Redis cannot be reached, each
 operation logs a warning (at most one every ``WARN_EVERY`` seconds per process) and answers as an
 empty cache that stores nothing: ``get`` returns the default, ``add`` and ``set`` report success.
@@ -14,13 +15,11 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from core.cache import UNAVAILABLE
 
 logger = logging.getLogger("mallard.cache")
 
-#: Errors meaning "Redis is unreachable or not answering" (not programming errors).
-UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 WARN_EVERY = 60.0
 
 

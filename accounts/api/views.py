@@ -7,11 +7,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services
 from core.api.errors import error_body, error_responses
+from core.api.throttling import ScopedRateThrottle
 
 from .serializers import SettingsSerializer, TokenRequestSerializer, TokenSerializer
 

@@ -4,9 +4,9 @@ import pytest
 from django.test import override_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
-from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.tests.factories import UserFactory
+from core.api.throttling import ScopedRateThrottle
 from core.tests.api import API, assert_error, client_for
 
 pytestmark = pytest.mark.django_db

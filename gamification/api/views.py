@@ -9,12 +9,12 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.api.errors import error_responses
 from core.api.pagination import StrictPageNumberPagination
 from core.api.params import check_slug, parse_query, slug_parameter
+from core.api.throttling import ScopedRateThrottle
 from courses.api.views import published_course
 from gamification import history_selectors, selectors, services
 
