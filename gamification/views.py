@@ -218,6 +218,10 @@ def answer(request, run_id: int):
         time_spent_ms = int(request.POST.get("time_spent_ms") or 0)  # the service clamps it
     except ValueError:
         time_spent_ms = 0
+    fragment = _wants_fragment(request)
+    # The exercise as the answer is judged (from the content cache), read here once for the feedback's
+    # explanation too.
+    exercise = exercise_for_answer(exercise_id) if fragment else None
     outcome = services.submit_answer(
         user=request.user,
         run_id=run_id,
@@ -226,12 +230,11 @@ def answer(request, run_id: int):
         client_id=client_id,
         now=timezone.now(),
         time_spent_ms=time_spent_ms,
+        exercise=exercise,
     )
-    if _wants_fragment(request):
+    if fragment:
         context = _feedback_context(run_id, outcome.as_dict())
-        # Shown after the answer only (it may give the solution away). The exercise as the answer was
-        # judged: from the content cache (no query).
-        exercise = exercise_for_answer(outcome.exercise_id)
+        # Shown after the answer only (it may give the solution away).
         context["explanation"] = exercise.explanation if exercise is not None else ""
         return render(request, "gamification/player.html#feedback", context)
     return redirect("answer_feedback", run_id=run_id, attempt_id=outcome.attempt_id)

@@ -178,8 +178,12 @@ def submit_answer(
     client_id: str | uuid.UUID,
     now: datetime,
     time_spent_ms: int = 0,
+    exercise: Exercise | None = None,
 ) -> AnswerOutcome:
     """Judge one answer in a run and apply every consequence, idempotently by (user, client_id).
+
+    ``exercise``: the exercise as ``courses.structure.exercise_for_answer`` returns it, when the caller
+    has read it already (the lesson page's answer shows its explanation); else it is read here.
 
     Locks: the learner's Wallet row, then the LessonRun row (``select_for_update(no_key=True)``).
     A repeated client_id returns the first stored outcome (``repeated=True``) and changes nothing;
@@ -208,6 +212,7 @@ def submit_answer(
                 client_uuid=client_uuid,
                 now=now,
                 time_spent_ms=time_spent_ms,
+                known=exercise if exercise is not None and exercise.pk == exercise_pk else None,
             )
         if outcome is None:  # the run's time was up: it has ended (committed), and the answer is refused
             raise TimeUp()
@@ -286,7 +291,9 @@ def _xp_for_answer(run: LessonRun, *, correct: bool) -> int:
     return xp_per_exercise(kind=run.lesson.kind, difficulty=run.lesson.difficulty)
 
 
-def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_spent_ms) -> AnswerOutcome | None:
+def _submit(
+    *, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_spent_ms, known: Exercise | None = None
+) -> AnswerOutcome | None:
     """The answer, step by step (docs/game-rules.md). Caller opened the transaction. None: the run's time
     was up, so it has been ended and the answer is not counted (the caller refuses it once committed).
 
@@ -295,7 +302,7 @@ def _submit(*, user: User, run_pk, exercise_pk, answer, client_uuid, now, time_s
     (``core.inserts``)."""
     # The exercise (with the words it teaches) comes from the course's cached content: no query, and
     # its words are known before the run lock, which reads the learner's rows of them (step 2).
-    exercise = exercise_for_answer(exercise_pk)
+    exercise = known or exercise_for_answer(exercise_pk)
     # 1. Lock the learner (a repeated client_id replays the stored outcome: step 2 finds it).
     wallet = lock_wallet(user=user, now=now)
     # 2. Lock the run (progress), reading in the same statement whether this client_id was answered

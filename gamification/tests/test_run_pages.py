@@ -176,6 +176,25 @@ def test_fragment_answer_returns_feedback_html(client, learner, lesson):
     assert "<html" not in html  # a fragment, not a page
 
 
+def test_a_fragment_answer_reads_its_exercise_once(client, learner, lesson, monkeypatch):
+    """The feedback's explanation comes from the exercise the answer was judged with: one cache read."""
+    from courses import structure
+    from gamification import views
+    from gamification.services import loop
+
+    run = start_run(client, lesson)
+    reads = []
+
+    def counted(exercise_id):
+        reads.append(exercise_id)
+        return structure.exercise_for_answer(exercise_id)
+
+    monkeypatch.setattr(views, "exercise_for_answer", counted)
+    monkeypatch.setattr(loop, "exercise_for_answer", counted)
+    assert 'class="feedback correct"' in answer(client, run, run.queue[0], "hello", fragment=True).content.decode()
+    assert reads == [run.queue[0]]
+
+
 def test_double_submit_is_counted_once(client, learner, lesson):
     run = start_run(client, lesson)
     client_id = uuid.uuid4()
