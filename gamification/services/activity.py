@@ -36,6 +36,7 @@ from core.reads import CompiledUpdate
 from progress import rules
 
 from ..models import DailyActivity, Streak
+from . import leagues
 
 #: The time an answer reports (``time_spent_ms``) is kept between 0 and one hour on the attempt.
 MAX_TIME_SPENT_MS = 3_600_000
@@ -96,30 +97,52 @@ def streak_alive(
     return last_activity_at is not None and last_activity_at >= began
 
 
-def record_activity(*, user: User, now: datetime, xp: int = 0, activities: int = 0, seconds: int = 0) -> int:
+def record_activity(
+    *, user: User, now: datetime, xp: int = 0, activities: int = 0, seconds: int = 0, league_xp: int = 0
+) -> int:
     """Add to today's DailyActivity row (upsert, one query) and, when ``xp > 0``, extend the streak
-    (one UPDATE). Returns the day's XP after the change. Caller holds the wallet lock."""
+    (one UPDATE). ``league_xp``: XP to add to the learner's league week as well, for a caller that
+    credited it with ``ledger.credit(league=False)`` (``leagues.record_league_xp``). On PostgreSQL the
+    three go in one statement. Returns the day's XP after the change. Caller holds the wallet lock."""
     day = local_day(user, now)
     if xp > 0 and connection.vendor == "postgresql":
-        return _upsert_day_and_extend_streak(user=user, day=day, now=now, xp=xp, activities=activities, seconds=seconds)
+        return _upsert_day_and_extend_streak(
+            user=user, day=day, now=now, xp=xp, activities=activities, seconds=seconds, league_xp=league_xp
+        )
     day_xp = _upsert_day(user=user, day=day, xp=xp, activities=activities, seconds=seconds)
     if xp > 0:
         _extend_streak(user=user, day=day, now=now)
+    if league_xp:
+        leagues.record_league_xp(user=user, xp=league_xp, now=now)
     return day_xp
 
 
-def _upsert_day_and_extend_streak(*, user: User, day: date, now: datetime, xp: int, activities: int, seconds: int):
-    """PostgreSQL: the day's upsert and the streak's UPDATE in one statement (a data-modifying
-    ``WITH``: they write different tables, so neither needs to see the other). The streak row is
-    created on its own when the UPDATE found none (a learner's first XP)."""
+def _upsert_day_and_extend_streak(
+    *, user: User, day: date, now: datetime, xp: int, activities: int, seconds: int, league_xp: int
+) -> int:
+    """PostgreSQL: the day's upsert, the streak's UPDATE and the league week's UPDATE in one statement
+    (a data-modifying ``WITH``: they write different tables, so none needs to see another). The streak
+    row is created on its own when the UPDATE found none (a learner's first XP), and the league's rest
+    (``leagues.settle_league_xp``: the week's first XP joins a cohort) follows from the row returned."""
     day_sql, day_params = _day_upsert(user=user, day=day, xp=xp, activities=activities, seconds=seconds)
     streak_sql, streak_params = STREAK_UPDATE.statement(connection.alias, **_streak_values(user, day=day, now=now))
-    sql = f"WITH d AS ({day_sql}), s AS ({streak_sql} RETURNING 1) SELECT (SELECT xp FROM d), (SELECT COUNT(*) FROM s)"  # noqa: S608 — our own statements
+    ctes = [f"d AS ({day_sql})", f"s AS ({streak_sql} RETURNING 1)"]
+    params = [*day_params, *streak_params]
+    league = "NULL, NULL, NULL"
+    if league_xp:
+        league_sql, league_params = leagues.league_xp_update(user=user, xp=league_xp, now=now)
+        ctes.append(f"l AS ({league_sql})")
+        params.extend(league_params)
+        league = "(SELECT id FROM l), (SELECT cohort_id FROM l), (SELECT division FROM l)"
+    sql = f"WITH {', '.join(ctes)} SELECT (SELECT xp FROM d), (SELECT COUNT(*) FROM s), {league}"  # noqa: S608 — our own statements
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*day_params, *streak_params])
-        day_xp, streaks = cursor.fetchone()
+        cursor.execute(sql, params)
+        day_xp, streaks, *membership = cursor.fetchone()
     if not streaks:
         _create_streak(user=user, day=day, now=now)
+    if league_xp:
+        row = tuple(membership) if membership[0] is not None else None
+        leagues.settle_league_xp(user=user, xp=league_xp, now=now, row=row)
     return day_xp
 
 

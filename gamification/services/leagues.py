@@ -119,9 +119,34 @@ def record_league_xp(*, user: User, xp: int, now: datetime) -> None:
     only happen to an answer still in flight when the close starts), so it is counted exactly once."""
     if not xp:
         return
+    settle_league_xp(user=user, xp=xp, now=now, row=_add_to_row(user=user, week=week_start(now), xp=xp, now=now))
+
+
+def league_xp_update(*, user: User, xp: int, now: datetime) -> tuple[str, list]:
+    """``record_league_xp``'s first statement (the fast path: this week's row, if it exists and is not
+    closed, gets the XP), for a caller that sends it inside a statement of its own (the answer's day
+    upsert, ``activity.record_activity``) and then calls ``settle_league_xp`` with the row it returned.
+    It returns ``(id, cohort_id, division)`` of the row, or nothing. The XP never goes below 0;
+    ``reached_at`` moves only when it rises."""
+    table = connection.ops.quote_name(LeagueMembership._meta.db_table)
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    reached = "%s" if xp > 0 else "reached_at"
+    params: list = [xp, _dt(now)] if xp > 0 else [xp]
+    sql = (
+        f"UPDATE {table} SET xp = {greatest}(xp + %s, 0), reached_at = {reached} "  # noqa: S608 — names only
+        "WHERE user_id = %s AND week_start = %s AND closed_at IS NULL RETURNING id, cohort_id, division"
+    )
+    return sql, [*params, user.pk, _d(week_start(now))]
+
+
+def settle_league_xp(*, user: User, xp: int, now: datetime, row: tuple | None) -> None:
+    """The rest of ``record_league_xp`` once the fast path's UPDATE returned ``row`` (None: the learner
+    has no open row this week): a seat for a learner who became visible, else the week's first XP
+    joins a cohort (or the next week's, when this one has started closing)."""
     week = week_start(now)
-    for _ in range(_MAX_LATE_WEEKS):
-        row = _add_to_row(user=user, week=week, xp=xp, now=now)
+    for attempt in range(_MAX_LATE_WEEKS):
+        if attempt:
+            row = _add_to_row(user=user, week=week, xp=xp, now=now)
         if row is not None:
             row_id, cohort_id, division = row
             if cohort_id is None and division is not None and xp > 0 and not user.hide_from_leaderboards:
@@ -137,18 +162,11 @@ def record_league_xp(*, user: User, xp: int, now: datetime) -> None:
 
 
 def _add_to_row(*, user: User, week: date, xp: int, now: datetime):
-    """The fast path: this week's row, if it exists and is not closed, gets the XP. ``(id, cohort_id,
-    division)`` of the row, or None. The XP never goes below 0; ``reached_at`` moves only when it rises."""
-    table = connection.ops.quote_name(LeagueMembership._meta.db_table)
-    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
-    reached = "%s" if xp > 0 else "reached_at"
-    params: list = [xp, _dt(now)] if xp > 0 else [xp]
+    """``league_xp_update`` for ``week`` (a late answer's XP may go to the next week), run."""
+    sql, params = league_xp_update(user=user, xp=xp, now=now)
+    params[-1] = _d(week)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET xp = {greatest}(xp + %s, 0), reached_at = {reached} "  # noqa: S608 — names only
-            "WHERE user_id = %s AND week_start = %s AND closed_at IS NULL RETURNING id, cohort_id, division",
-            [*params, user.pk, _d(week)],
-        )
+        cursor.execute(sql, params)
         return cursor.fetchone()
 
 

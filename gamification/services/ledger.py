@@ -68,7 +68,8 @@ def credit(
     entries: Sequence[LedgerEntry],
     hearts: HeartClock | None = None,
     batch: InsertBatch | None = None,
-) -> None:
+    league: bool = True,
+) -> int:
     """Write ledger ``entries`` (unsaved rows, as ``xp_entry``/``gems_entry`` build them; zero amounts
     are skipped) and move ``wallet``'s cached XP and gems totals by their sums, in the caller's
     transaction, with ``wallet`` locked by the caller (``lock_wallet``).
@@ -80,7 +81,9 @@ def credit(
     ``hearts``, when given, is the learner's new hearts clock (computed under the same lock), stored in
     the same UPDATE. Two queries: one INSERT of the entries, one UPDATE of the wallet; XP also moves the
     learner's league XP of the week (``leagues.record_league_xp``: one more UPDATE, a few on the first
-    XP of a week), so a leaderboard never sums the ledger.
+    XP of a week), so a leaderboard never sums the ledger. ``league=False``: the caller moves it
+    instead (an answer: ``activity.record_activity(league_xp=…)``, in the day's statement). Returns the
+    XP credited.
     """
     entries = [e for e in entries if e.amount]
     if entries and batch is not None:
@@ -90,9 +93,10 @@ def credit(
     xp = sum(e.amount for e in entries if e.currency == LedgerEntry.Currency.XP)
     gems = sum(e.amount for e in entries if e.currency == LedgerEntry.Currency.GEMS)
     _update_wallet(wallet, xp=xp, gems=gems, clock=hearts, batch=batch)
-    if xp:
+    if xp and league:
         xp_entries = [e for e in entries if e.currency == LedgerEntry.Currency.XP]
         record_league_xp(user=xp_entries[0].user, xp=xp, now=max(e.created_at for e in xp_entries))
+    return xp
 
 
 def _update_wallet(

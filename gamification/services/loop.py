@@ -427,7 +427,7 @@ def _submit(
     )
     # 7. Gamification credits the ledger (XP, gems; the entries join the batch) and stores the hearts
     # (one UPDATE).
-    ledger.credit(
+    xp_today = ledger.credit(
         wallet=wallet,
         entries=[
             ledger.xp_entry(
@@ -450,17 +450,18 @@ def _submit(
         ],
         hearts=hearts.clock,
         batch=batch,
+        league=False,  # the league week's XP goes with the day's statement (step 8)
     )
-    xp_today = xp + sum(e.amount for e in rewards if e.currency == LedgerEntry.Currency.XP)
     if hearts.steps:
         batch.add(*hearts_logs(user=user, steps=hearts.steps, run=run, now=now))
-    # 8. The day: XP, a finished activity, study time; the streak.
+    # 8. The day: XP, a finished activity, study time; the streak; the league week's XP.
     record_activity(
         user=user,
         now=now,
         xp=xp_today,
         activities=1 if after.status != LessonRun.Status.ACTIVE else 0,
         seconds=seconds_counted(time_spent_ms),
+        league_xp=xp_today,
     )
     # 9. Achievements the answer earned: only the conditions it can have changed.
     conditions = (

@@ -222,14 +222,14 @@ def test_the_answer_that_masters_a_word_earns_the_words_level_at_once(user):
 
 @pytest.mark.postgresql_only  # (SQLite writes the answer's new rows one model at a time: core.inserts)
 def test_a_right_answer_costs_the_same_with_every_level_still_to_earn(user, django_assert_num_queries):
-    """The achievements' look-up is one query whether or not levels are left to earn (8 in all, as
+    """The achievements' look-up is one query whether or not levels are left to earn (7 in all, as
     for a learner who holds them: gamification/tests/test_submit.py)."""
     _, (first, _) = make_course(exercises=4)
     run = services.start_lesson_run(user=user, lesson=first, now=T0)
     answer(user, run)  # the week's first XP joins a league cohort (a few more queries, once)
     run.refresh_from_db()
     exercise_for_answer(run.queue[0])  # warm the course cache, as test_submit's counts are
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         services.submit_answer(
             user=user, run_id=run.pk, exercise_id=run.queue[0], answer=RIGHT, client_id=uuid.uuid4(), now=T0
         )
