@@ -95,3 +95,25 @@ class Gunicorn(LoggedProcess):
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the server's processes: the master and its
+        workers (Linux ``/proc``; 0.0 elsewhere). Workers restarted meanwhile are not counted."""
+        return sum(_cpu_seconds(pid) for pid in (self.process.pid, *_children(self.process.pid)))
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _cpu_seconds(pid: int) -> float:
+    """``utime + stime`` of ``pid`` in seconds (fields 14 and 15 of ``/proc/<pid>/stat``, after the
+    command name in parentheses, which may hold spaces)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -49,3 +49,23 @@ def test_profile_requests_refuses_a_malformed_env_before_making_anything():
     for bad in ("DJANGO_DB_PREPARED_STATEMENTS", "=false"):
         with pytest.raises(CommandError, match="NAME=VALUE"):
             call_command("profile_requests", env=[bad], requests="me")
+
+
+def test_the_cpu_time_of_a_process_and_its_children_is_read_from_proc():
+    """What ``bench_learners`` reports as the app servers' CPU per request: user + system time of the
+    gunicorn master and its workers (``appserver.Gunicorn.cpu_seconds``)."""
+    import os
+    import subprocess
+    import sys
+
+    from gamification.management.appserver import _children, _cpu_seconds
+
+    before = _cpu_seconds(os.getpid())
+    sum(i * i for i in range(2_000_000))  # some CPU work of this process
+    assert _cpu_seconds(os.getpid()) > before > 0
+    child = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        assert child.pid in _children(os.getpid())
+    finally:
+        child.communicate(b"")
+    assert _cpu_seconds(2**22 + 12345) == 0.0 and _children(2**22 + 12345) == []  # no such process

@@ -364,14 +364,14 @@ class Command(BaseCommand):
     def header(self, targets: list[Target]) -> str:
         head = f"{'round':>5} {'scenario':<18}"
         for target in targets:
-            head += f" | {target.name[:9]:>9} /s {'p50':>5} {'p90':>5} {'p99':>5}"
+            head += f" | {target.name[:9]:>9} /s {'p50':>5} {'p90':>5} {'p99':>5} {'cpu':>5}"
         return head + f" | {'ratio':>6}" + ("".join(f" {t.name[:6] + ' ratio':>13}" for t in targets[1:-1])) + " fail"
 
     def line(self, round_: str, name: str, targets: list[Target], row: dict[str, dict]) -> str:
         text = f"{round_:>5} {name:<18}"
         for target in targets:
             r = row[target.name]
-            text += f" | {r['rps']:>12.1f} {r['p50']:>5.0f} {r['p90']:>5.0f} {r['p99']:>5.0f}"
+            text += f" | {r['rps']:>12.1f} {r['p50']:>5.0f} {r['p90']:>5.0f} {r['p99']:>5.0f} {r['cpu_ms']:>5.1f}"
         base = row[targets[-1].name]["rps"]
         ratios = [row[t.name]["rps"] / base if base else 0.0 for t in targets[:-1]]
         text += f" | {ratios[0]:>6.3f}" + "".join(f" {r:>13.3f}" for r in ratios[1:])
@@ -403,6 +403,17 @@ class Command(BaseCommand):
                 old = medians[(name, before)]
                 row += f" {old['rps']:.1f} | {_ms(old)} | {_ratio(old, theirs):.3f} |"
             lines.append(row)
+        lines += [
+            "",
+            "App servers' CPU time per request served (ms: the gunicorn master and workers, user + system, "
+            "over every request of the measurement):",
+            "",
+            "| request | " + " | ".join(t.name for t in targets) + " |",
+            "| --- |" + " ---: |" * len(targets),
+        ]
+        for name in scenarios:
+            cells = " | ".join(f"{medians[(name, t.name)]['cpu_ms']:.2f}" for t in targets)
+            lines.append(f"| {SCENARIOS[name].label} | {cells} |")
         return "\n".join(lines)
 
     def targets(self, scenarios: list[str], targets: list[Target], medians: dict, options) -> str:
@@ -450,15 +461,22 @@ class Command(BaseCommand):
             "BENCH_SLICE": str(learners_slice),
             "BENCH_COURSE": scenario.course,
         }
+        cpu_before = server.cpu_seconds()
         done = subprocess.run(args, cwd=BASE_DIR, env=env, capture_output=True, text=True)  # noqa: S603
+        cpu = server.cpu_seconds() - cpu_before
         stats = Path(f"{prefix}_stats.csv")
         if done.returncode != 0 or not stats.exists():
             raise CommandError(f"locust failed ({scenario.label}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
         with stats.open() as f:
-            row = next((r for r in csv.DictReader(f) if r["Name"] == request), None)
+            rows = list(csv.DictReader(f))
+        row = next((r for r in rows if r["Name"] == request), None)
+        # Every request the server answered in the time (a run's start and a refill too, not only the
+        # measured ones): the app servers' CPU time is spread over them all.
+        served = sum(float(r["Request Count"]) for r in rows if r["Name"] != "Aggregated")
         if row is None:  # nothing answered in the time (an overloaded machine): shown as 0
             row = {"Requests/s": 0, "50%": 0, "90%": 0, "99%": 0, "Failure Count": 0, "Average Content Size": 0}
         return {
+            "cpu_ms": cpu * 1000 / served if served else 0.0,
             "rps": float(row["Requests/s"]),
             "p50": float(row["50%"]),
             "p90": float(row["90%"]),
