@@ -97,9 +97,10 @@ class Gunicorn(LoggedProcess):
         return f"http://127.0.0.1:{self.port}"
 
     def cpu_seconds(self) -> float:
-        """CPU time (user + system) used so far by the server's processes: the master and its
-        workers (Linux ``/proc``; 0.0 elsewhere). Workers restarted meanwhile are not counted."""
-        return sum(_cpu_seconds(pid) for pid in (self.process.pid, *_children(self.process.pid)))
+        """CPU time (user + system) used so far by the server's processes: the master, its workers,
+        and the workers it has replaced (``max_requests``) and reaped (Linux ``/proc``; 0.0 elsewhere)."""
+        pid = self.process.pid
+        return _cpu_seconds(pid, reaped=True) + sum(_cpu_seconds(child) for child in _children(pid))
 
 
 def _children(pid: int) -> list[int]:
@@ -109,11 +110,13 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _cpu_seconds(pid: int) -> float:
-    """``utime + stime`` of ``pid`` in seconds (fields 14 and 15 of ``/proc/<pid>/stat``, after the
-    command name in parentheses, which may hold spaces)."""
+def _cpu_seconds(pid: int, *, reaped: bool = False) -> float:
+    """``utime + stime`` of ``pid`` in seconds, plus ``cutime + cstime`` (its children that have exited
+    and been waited for) with ``reaped``: fields 14 to 17 of ``/proc/<pid>/stat``, after the command
+    name in parentheses, which may hold spaces."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = sum(int(fields[i]) for i in ((11, 12, 13, 14) if reaped else (11, 12)))
+    return ticks / os.sysconf("SC_CLK_TCK")

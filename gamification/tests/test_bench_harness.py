@@ -68,4 +68,8 @@ def test_the_cpu_time_of_a_process_and_its_children_is_read_from_proc():
         assert child.pid in _children(os.getpid())
     finally:
         child.communicate(b"")
+    # A child that did CPU work, exited and was waited for is in the parent's reaped time.
+    reaped = _cpu_seconds(os.getpid(), reaped=True) - _cpu_seconds(os.getpid())
+    subprocess.run([sys.executable, "-c", "sum(i * i for i in range(3_000_000))"], check=True)
+    assert _cpu_seconds(os.getpid(), reaped=True) - _cpu_seconds(os.getpid()) > reaped
     assert _cpu_seconds(2**22 + 12345) == 0.0 and _children(2**22 + 12345) == []  # no such process
