@@ -102,6 +102,20 @@ def test_unpublished_achievements_and_levels_added_later(user):
     assert levels_held(user, "sage") == [1]
 
 
+def almost_mastered(user, token_id: int) -> TokenMastery:
+    """A word seen three weeks ago, almost mastered, due now: answered right, it becomes mastered."""
+    return TokenMastery(
+        user=user,
+        token_id=token_id,
+        stability=20.0,
+        difficulty=5.0,
+        repetitions=3,
+        seen_count=3,
+        last_seen_at=T0 - timedelta(days=20),
+        due_at=T0,
+    )
+
+
 def test_words_mastered_by_answers(user):
     tokens = [Token.objects.create(language=make_course()[0].to_language, text=f"w{i}") for i in range(10)]
     TokenMastery.objects.bulk_create(
@@ -112,16 +126,7 @@ def test_words_mastered_by_answers(user):
     assert levels_held(user, "wordsmith") == []  # nine mastered words
     TokenMastery.objects.filter(user=user, token=tokens[0]).update(stability=None)
     # A word seen three weeks ago, almost mastered, answered right when due: it becomes mastered.
-    TokenMastery.objects.create(
-        user=user,
-        token=tokens[9],
-        stability=20.0,
-        difficulty=5.0,
-        repetitions=3,
-        seen_count=3,
-        last_seen_at=T0 - timedelta(days=20),
-        due_at=T0,
-    )
+    almost_mastered(user, tokens[9].pk).save()
     TokenMastery.objects.filter(user=user, token=tokens[0]).update(stability=30.0)
     with transaction.atomic():
         lock_wallet(user=user, now=T0)
@@ -198,19 +203,7 @@ def test_the_answer_that_masters_a_word_earns_the_words_level_at_once(user):
     TokenMastery.objects.bulk_create(
         TokenMastery(user=user, token=t, stability=30.0, due_at=T0 + timedelta(days=30)) for t in others
     )
-    TokenMastery.objects.bulk_create(  # almost mastered, seen three weeks ago, due now
-        TokenMastery(
-            user=user,
-            token_id=token_id,
-            stability=20.0,
-            difficulty=5.0,
-            repetitions=3,
-            seen_count=3,
-            last_seen_at=T0 - timedelta(days=20),
-            due_at=T0,
-        )
-        for token_id in taught
-    )
+    TokenMastery.objects.bulk_create(almost_mastered(user, token_id) for token_id in taught)
     services.submit_answer(
         user=user, run_id=run.pk, exercise_id=run.queue[0], answer=RIGHT, client_id=uuid.uuid4(), now=T0
     )
