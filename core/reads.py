@@ -104,6 +104,12 @@ class _CompiledStatement:
             params[i] = value if wrapper is None or value is None else wrapper(value)
         return params
 
+    def statement(self, using: str = "default", **values: Any) -> tuple[str, list[Any]]:
+        """The statement's SQL and parameters with these values, for a caller that sends it inside a
+        larger statement (an ``UPDATE`` in a data-modifying ``WITH``, a read as a subquery)."""
+        compiled = self._prepared(using, values)
+        return compiled.sql, self._params(using, compiled, values)
+
     def _execute(self, using: str, values: dict[str, Any], fetch: bool) -> tuple[_Compiled, Any]:
         compiled = self._prepared(using, values)
         connection = connections[using]
@@ -159,12 +165,6 @@ class CompiledUpdate(_CompiledStatement):
 
     def execute(self, using: str = "default", **values: Any) -> int:
         return self._execute(using, values, fetch=False)[1]
-
-    def statement(self, using: str = "default", **values: Any) -> tuple[str, list[Any]]:
-        """The ``UPDATE``'s SQL and parameters with these values, for a caller that sends it inside a
-        larger statement (a data-modifying ``WITH`` on PostgreSQL)."""
-        compiled = self._prepared(using, values)
-        return compiled.sql, self._params(using, compiled, values)
 
 
 def fits_id(model: type[Model], value: int) -> bool:

@@ -26,8 +26,9 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
@@ -61,10 +62,13 @@ def measure_expressions(user: User, wallet: Wallet | None) -> dict[str, object]:
     return _measures(user_id=user.pk, xp=wallet.xp_total if wallet else 0)
 
 
-def _measures(*, user_id: int, xp: int) -> dict[str, object]:
+def _measures(*, user_id: int, xp: int, longest=None) -> dict[str, object]:
+    """``longest``: the streak's measure as an expression, when the caller has it (else its row's)."""
     return {
         Condition.XP_TOTAL: Value(xp),
-        Condition.STREAK_DAYS: Subquery(Streak.objects.filter(user_id=user_id).values("longest")[:1]),
+        Condition.STREAK_DAYS: longest
+        if longest is not None
+        else Subquery(Streak.objects.filter(user_id=user_id).values("longest")[:1]),
         Condition.LESSON_COUNT: _sum_of_progress(user_id, "passes"),
         Condition.PERFECT_LESSONS: _sum_of_progress(user_id, "perfect_passes"),
         Condition.WORDS_MASTERED: Subquery(
@@ -107,8 +111,8 @@ def _units_completed_query(user_id: int):
 _UNITS_COMPLETED = CompiledRead(_units_completed_query, user_id=-2_000_000_001)
 
 
-def _met_levels_query(conditions: frozenset[str], *, user_id: int, xp: int = 0):
-    measures = _measures(user_id=user_id, xp=xp)
+def _met_levels_query(conditions: frozenset[str], *, user_id: int, xp: int = 0, longest=None):
+    measures = _measures(user_id=user_id, xp=xp, longest=longest)
     met = Q()
     for condition in sorted(conditions):
         if condition == Condition.UNITS_COMPLETED:
@@ -150,6 +154,35 @@ def _met_levels(*, user: User, wallet: Wallet, conditions: Iterable[str]) -> lis
     return levels
 
 
+#: The levels an answer's XP can earn (``ON_XP``) that are met and not held, as an array of their ids,
+#: with the streak's longest read from ``s``: the streak row the day's statement has just updated
+#: (``activity.record_day(read=…)``), so the read joins that statement (built once per process).
+_XP_LEVELS_IN_DAY = CompiledRead(
+    lambda user_id, xp: _met_levels_query(
+        frozenset(ON_XP), user_id=user_id, xp=xp, longest=RawSQL("(SELECT longest FROM s)", [])
+    ).values_list("pk"),
+    user_id=-2_000_000_001,
+    xp=-2_000_000_002,
+)
+
+
+def xp_levels_read(*, user: User, wallet: Wallet) -> tuple[str, list]:
+    """``ON_XP``'s read for ``activity.record_day(read=…)``: an SQL expression (an array of the ids of
+    the levels met and not held) that reads the streak's new row as ``s``; its result goes to
+    ``evaluate_locked(met_ids=…)``."""
+    sql, params = _XP_LEVELS_IN_DAY.statement(connection.alias, user_id=user.pk, xp=wallet.xp_total)
+    return f"ARRAY({sql})", params
+
+
+def _levels(ids: list[int]) -> list[AchievementLevel]:
+    """The levels of these ids, as ``_met_levels`` returns them (no query for none)."""
+    if not ids:
+        return []
+    return list(
+        AchievementLevel.objects.filter(pk__in=ids).select_related("achievement").order_by("achievement_id", "level")
+    )
+
+
 def award_key(*, achievement_id: int, user_id: int, level: int) -> str:
     """The ledger key of a level's reward (level 1 keeps the key awards had before levels existed)."""
     key = f"achievement:{achievement_id}:user:{user_id}"
@@ -169,16 +202,28 @@ def evaluate(
 
 
 def evaluate_locked(
-    *, user: User, wallet: Wallet, now: datetime, run=None, conditions: Iterable[str] = ALL_CONDITIONS
+    *,
+    user: User,
+    wallet: Wallet,
+    now: datetime,
+    run=None,
+    conditions: Iterable[str] = ALL_CONDITIONS,
+    met_ids: list[int] | None = None,
 ) -> list[UserAchievement]:
     """``evaluate`` for a caller that already holds the wallet lock (``wallet`` is that locked row).
 
     One query when nothing is met (two on a pass while a units level is left to earn); otherwise
-    six per round of awards (awards, ledger, wallet, league XP, day, streak) and one to look again."""
+    six per round of awards (awards, ledger, wallet, league XP, day, streak) and one to look again.
+    ``met_ids``: the first round's levels, already read by the caller (``xp_levels_read``): no query
+    when there are none."""
     earned: list[UserAchievement] = []
     conditions = tuple(conditions)
     while conditions:
-        met = _met_levels(user=user, wallet=wallet, conditions=conditions)
+        if met_ids is not None:
+            met = _levels(met_ids)
+            met_ids = None
+        else:
+            met = _met_levels(user=user, wallet=wallet, conditions=conditions)
         if not met:
             break
         awards = UserAchievement.objects.bulk_create(

@@ -26,6 +26,7 @@ and just after midnight). ``longest = max(longest, current)``; ``last_day = max(
 """
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from django.db import connection
 from django.db.models import Case, F, Q, Value, When
@@ -104,29 +105,56 @@ def record_activity(
     (one UPDATE). ``league_xp``: XP to add to the learner's league week as well, for a caller that
     credited it with ``ledger.credit(league=False)`` (``leagues.record_league_xp``). On PostgreSQL the
     three go in one statement. Returns the day's XP after the change. Caller holds the wallet lock."""
+    return record_day(user=user, now=now, xp=xp, activities=activities, seconds=seconds, league_xp=league_xp)[0]
+
+
+def record_day(
+    *,
+    user: User,
+    now: datetime,
+    xp: int = 0,
+    activities: int = 0,
+    seconds: int = 0,
+    league_xp: int = 0,
+    read: tuple[str, list] | None = None,
+) -> tuple[int, Any]:
+    """``record_activity``, and on PostgreSQL, when it earns XP, ``read`` too: an SQL expression (and
+    its parameters) the caller wants evaluated in the same statement, after the streak's update,
+    which it may read as ``s`` (``longest``: the streak's new longest). ``(the day's XP, read's
+    value)``; the value is None when ``read`` did not run (no XP, SQLite, or a learner's first streak,
+    whose row is created after the statement): the caller reads it the usual way then."""
     day = local_day(user, now)
     if xp > 0 and connection.vendor == "postgresql":
         return _upsert_day_and_extend_streak(
-            user=user, day=day, now=now, xp=xp, activities=activities, seconds=seconds, league_xp=league_xp
+            user=user, day=day, now=now, xp=xp, activities=activities, seconds=seconds, league_xp=league_xp, read=read
         )
     day_xp = _upsert_day(user=user, day=day, xp=xp, activities=activities, seconds=seconds)
     if xp > 0:
         _extend_streak(user=user, day=day, now=now)
     if league_xp:
         leagues.record_league_xp(user=user, xp=league_xp, now=now)
-    return day_xp
+    return day_xp, None
 
 
 def _upsert_day_and_extend_streak(
-    *, user: User, day: date, now: datetime, xp: int, activities: int, seconds: int, league_xp: int
-) -> int:
+    *,
+    user: User,
+    day: date,
+    now: datetime,
+    xp: int,
+    activities: int,
+    seconds: int,
+    league_xp: int,
+    read: tuple[str, list] | None,
+) -> tuple[int, Any]:
     """PostgreSQL: the day's upsert, the streak's UPDATE and the league week's UPDATE in one statement
-    (a data-modifying ``WITH``: they write different tables, so none needs to see another). The streak
-    row is created on its own when the UPDATE found none (a learner's first XP), and the league's rest
-    (``leagues.settle_league_xp``: the week's first XP joins a cohort) follows from the row returned."""
+    (a data-modifying ``WITH``: they write different tables, so none needs to see another), and the
+    caller's ``read``. The streak row is created on its own when the UPDATE found none (a learner's
+    first XP), and the league's rest (``leagues.settle_league_xp``: the week's first XP joins a cohort)
+    follows from the row returned."""
     day_sql, day_params = _day_upsert(user=user, day=day, xp=xp, activities=activities, seconds=seconds)
     streak_sql, streak_params = STREAK_UPDATE.statement(connection.alias, **_streak_values(user, day=day, now=now))
-    ctes = [f"d AS ({day_sql})", f"s AS ({streak_sql} RETURNING 1)"]
+    ctes = [f"d AS ({day_sql})", f"s AS ({streak_sql} RETURNING longest)"]
     params = [*day_params, *streak_params]
     league = "NULL, NULL, NULL"
     if league_xp:
@@ -134,16 +162,21 @@ def _upsert_day_and_extend_streak(
         ctes.append(f"l AS ({league_sql})")
         params.extend(league_params)
         league = "(SELECT id FROM l), (SELECT cohort_id FROM l), (SELECT division FROM l)"
-    sql = f"WITH {', '.join(ctes)} SELECT (SELECT xp FROM d), (SELECT COUNT(*) FROM s), {league}"  # noqa: S608 — our own statements
+    extra = "NULL"
+    if read is not None:
+        extra, read_params = read
+        params.extend(read_params)
+    sql = f"WITH {', '.join(ctes)} SELECT (SELECT xp FROM d), (SELECT COUNT(*) FROM s), {league}, {extra}"  # noqa: S608 — our own statements
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        day_xp, streaks, *membership = cursor.fetchone()
+        day_xp, streaks, *membership, value = cursor.fetchone()
     if not streaks:
         _create_streak(user=user, day=day, now=now)
+        value = None  # ``read`` saw no streak row: the caller reads again
     if league_xp:
         row = tuple(membership) if membership[0] is not None else None
         leagues.settle_league_xp(user=user, xp=league_xp, now=now, row=row)
-    return day_xp
+    return day_xp, value
 
 
 def _upsert_day(*, user: User, day: date, xp: int, activities: int, seconds: int) -> int:

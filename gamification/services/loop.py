@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext_lazy
 
 from accounts import activity as activity_log
@@ -51,7 +51,7 @@ from ..errors import (
 from ..models import LedgerEntry
 from . import achievements, checkpoints, ledger
 from . import hearts as hearts_rules
-from .activity import clamp_time_spent_ms, record_activity, seconds_counted
+from .activity import clamp_time_spent_ms, record_activity, record_day, seconds_counted
 from .types import AnswerOutcome, PairCheck, SkipOutcome
 from .wallet import hearts_logs, lock_wallet
 
@@ -454,23 +454,31 @@ def _submit(
     )
     if hearts.steps:
         batch.add(*hearts_logs(user=user, steps=hearts.steps, run=run, now=now))
-    # 8. The day: XP, a finished activity, study time; the streak; the league week's XP.
-    record_activity(
+    # The achievement conditions the answer can have changed (step 9 evaluates only those).
+    conditions = (
+        (achievements.ON_XP if xp_today else ())
+        + (achievements.ON_PASS if after.passed else ())
+        + (achievements.ON_MASTERY if words.newly_mastered else ())
+    )
+    # 8. The day: XP, a finished activity, study time; the streak; the league week's XP — and, when XP
+    # is all the answer can have changed for achievements (most right answers), step 9's read in the
+    # same statement (it reads the streak's new longest there).
+    only_xp = conditions == achievements.ON_XP
+    in_day = only_xp and connection.vendor == "postgresql"
+    _, met_ids = record_day(
         user=user,
         now=now,
         xp=xp_today,
         activities=1 if after.status != LessonRun.Status.ACTIVE else 0,
         seconds=seconds_counted(time_spent_ms),
         league_xp=xp_today,
+        read=achievements.xp_levels_read(user=user, wallet=wallet) if in_day else None,
     )
-    # 9. Achievements the answer earned: only the conditions it can have changed.
-    conditions = (
-        (achievements.ON_XP if xp_today else ())
-        + (achievements.ON_PASS if after.passed else ())
-        + (achievements.ON_MASTERY if words.newly_mastered else ())
-    )
+    # 9. Achievements the answer earned (from the levels read with the day, when they were).
     if conditions:
-        achievements.evaluate_locked(user=user, wallet=wallet, now=now, run=run, conditions=conditions)
+        achievements.evaluate_locked(
+            user=user, wallet=wallet, now=now, run=run, conditions=conditions, met_ids=met_ids if in_day else None
+        )
     # 10. The activity log: the answer, and the end of the run if it ended it.
     activity_log.record_all(
         user=user,

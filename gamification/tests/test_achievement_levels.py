@@ -12,7 +12,7 @@ from courses.models import Token
 from courses.structure import exercise_for_answer
 from courses.tests.sample_courses import make_course
 from gamification import selectors, services
-from gamification.models import Achievement, LedgerEntry, UserAchievement, Wallet
+from gamification.models import Achievement, LedgerEntry, Streak, UserAchievement, Wallet
 from gamification.services import achievements, ledger
 from gamification.services.ledger import check_ledger
 from gamification.services.wallet import lock_wallet
@@ -213,16 +213,50 @@ def test_the_answer_that_masters_a_word_earns_the_words_level_at_once(user):
     assert levels_held(user, "wordsmith") == [1]
 
 
+@pytest.mark.parametrize("first_streak", [False, True])
+def test_the_answer_that_reaches_a_streak_or_xp_level_earns_it_at_once(user, first_streak):
+    """A right answer's levels are read with its day (PostgreSQL: in the day's statement, after the
+    streak's update): the 14th day of a streak and the 1000th XP are earned by the answer that reaches
+    them, with their rewards. A learner's first streak row is made after that statement: read again."""
+    Achievement.objects.filter(code="sage").update(is_active=True)
+    _, (first, _) = make_course(exercises=3)
+    give_xp(user, 995, now=T0 - timedelta(days=1))
+    if first_streak:
+        Streak.objects.filter(user=user).delete()
+    else:
+        Streak.objects.filter(user=user).update(
+            current=13,
+            longest=13,
+            last_day=(T0 - timedelta(days=1)).date(),
+            last_activity_at=T0 - timedelta(days=1),
+            alive_until=T0 + timedelta(days=1),
+        )
+    run = services.start_lesson_run(user=user, lesson=first, now=T0)
+    services.submit_answer(
+        user=user, run_id=run.pk, exercise_id=run.queue[0], answer=RIGHT, client_id=uuid.uuid4(), now=T0
+    )
+    assert levels_held(user, "sage") == [1]
+    assert levels_held(user, "wildfire") == ([] if first_streak else [1])
+    assert Streak.objects.get(user=user).longest == (1 if first_streak else 14)
+    earned = {"sage"} if first_streak else {"sage", "wildfire"}
+    for code in ("sage", "wildfire"):
+        key = achievements.award_key(achievement_id=Achievement.objects.get(code=code).pk, user_id=user.pk, level=1)
+        rewards = LedgerEntry.objects.filter(user=user, key=key).values_list("amount", flat=True)
+        assert list(rewards) == ([50] if code in earned else [])  # level 1 of each: 50 XP
+    check_ledger()
+
+
 @pytest.mark.postgresql_only  # (SQLite writes the answer's new rows one model at a time: core.inserts)
 def test_a_right_answer_costs_the_same_with_every_level_still_to_earn(user, django_assert_num_queries):
-    """The achievements' look-up is one query whether or not levels are left to earn (7 in all, as
-    for a learner who holds them: gamification/tests/test_submit.py)."""
+    """The achievements' look-up costs the same whether or not levels are left to earn (on PostgreSQL it
+    rides on the day's statement: 6 in all, as for a learner who holds them:
+    gamification/tests/test_submit.py)."""
     _, (first, _) = make_course(exercises=4)
     run = services.start_lesson_run(user=user, lesson=first, now=T0)
     answer(user, run)  # the week's first XP joins a league cohort (a few more queries, once)
     run.refresh_from_db()
     exercise_for_answer(run.queue[0])  # warm the course cache, as test_submit's counts are
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         services.submit_answer(
             user=user, run_id=run.pk, exercise_id=run.queue[0], answer=RIGHT, client_id=uuid.uuid4(), now=T0
         )
