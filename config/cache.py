@@ -3,24 +3,17 @@
 The cache holds only what can be lost: the API's throttle histories (``core.api.throttling``, which
 fails open the same way), allauth's rate-limit histories, the cached course content
 (sessions live in the database, lockouts in axes' tables). So when Redis cannot be reached, each
-operation logs a warning (at most one every ``WARN_EVERY`` seconds per process) and answers as an
+operation logs a warning (at most one every ``core.cache.WARN_EVERY`` seconds per process) and answers as an
 empty cache that stores nothing: ``get`` returns the default, ``add`` and ``set`` report success.
 Throttles and rate limits therefore let requests through ("fail open") instead of turning log-in,
 the token endpoint and answers into 500s. ``/healthz`` still reports the outage: it calls
 ``check()``, which raises.
 """
 
-import logging
-import time
-
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
-from core.cache import UNAVAILABLE
-
-logger = logging.getLogger("mallard.cache")
-
-WARN_EVERY = 60.0
+from core.cache import UNAVAILABLE, warn_unavailable
 
 
 class ReusedClientRedisCacheClient(RedisCacheClient):
@@ -42,17 +35,12 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
 
 
 class FailOpenRedisCache(RedisCache):
-    _last_warning = 0.0
-
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
 
     def _unavailable(self, operation: str, exc: Exception) -> None:
-        now = time.monotonic()
-        if now - FailOpenRedisCache._last_warning >= WARN_EVERY:
-            FailOpenRedisCache._last_warning = now
-            logger.warning("cache unavailable, %s skipped (failing open): %s: %s", operation, type(exc).__name__, exc)
+        warn_unavailable(operation, exc)
 
     def check(self) -> None:
         """Write and read a value through Redis itself; raise if it is unreachable (for /healthz)."""

@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from config.cache import FailOpenRedisCache
+from core.cache import reset_warnings
 from core.tests.api import API, client_for
 from courses.tests.sample_courses import new_course
 from progress.models import ExerciseAttempt
@@ -50,7 +50,7 @@ def own_redis(settings, tmp_path):
                 break
         else:
             pytest.fail("redis-server exited before it was ready")
-        FailOpenRedisCache._last_warning = 0.0
+        reset_warnings()
         settings.CACHES = {
             "default": {"BACKEND": "config.cache.FailOpenRedisCache", "LOCATION": f"redis://127.0.0.1:{port}/0"}
         }

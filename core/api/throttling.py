@@ -12,14 +12,11 @@ other cache (files on the embedded default, local memory) DRF's own code runs. R
 request is let through, as ``config.cache.FailOpenRedisCache`` does for every other cache operation.
 """
 
-import logging
 import uuid
 
 from rest_framework import throttling
 
-from core.cache import UNAVAILABLE, redis_client
-
-logger = logging.getLogger("mallard.cache")
+from core.cache import UNAVAILABLE, redis_client, warn_unavailable
 
 
 class _WindowInRedis(throttling.SimpleRateThrottle):
@@ -53,7 +50,7 @@ class _WindowInRedis(throttling.SimpleRateThrottle):
                 return True
             client.zrem(key, this)  # refused: not counted
         except UNAVAILABLE as exc:
-            logger.warning("cache unavailable, throttle skipped (failing open): %s: %s", type(exc).__name__, exc)
+            warn_unavailable("throttle", exc)
             return True
         return self.throttle_failure()
 

@@ -13,7 +13,8 @@ Only the conditions an event can change are evaluated (``ON_XP``: XP, and the st
 extends; ``ON_PASS``: lessons passed, perfect lessons, units; ``ON_MASTERY``: words mastered), in one
 query that returns the published levels met and not held (the measures are read inside it from the
 locked wallet, the streak row and indexed per-learner rows). Units are counted only when a units
-level is still to earn.
+level is still to earn. A right answer that can change only XP and the streak sends that query inside
+its day's statement instead (``xp_levels_read``), where the streak's new longest is known.
 
 An award is a UserAchievement (unique per learner, achievement and level) plus, for a reward, an XP
 LedgerEntry keyed ``achievement:<id>:user:<id>`` (level 1) or ``achievement:<id>:user:<id>:level:<n>``.

@@ -98,14 +98,10 @@ def streak_alive(
     return last_activity_at is not None and last_activity_at >= began
 
 
-def record_activity(
-    *, user: User, now: datetime, xp: int = 0, activities: int = 0, seconds: int = 0, league_xp: int = 0
-) -> int:
+def record_activity(*, user: User, now: datetime, xp: int = 0, activities: int = 0, seconds: int = 0) -> int:
     """Add to today's DailyActivity row (upsert, one query) and, when ``xp > 0``, extend the streak
-    (one UPDATE). ``league_xp``: XP to add to the learner's league week as well, for a caller that
-    credited it with ``ledger.credit(league=False)`` (``leagues.record_league_xp``). On PostgreSQL the
-    three go in one statement. Returns the day's XP after the change. Caller holds the wallet lock."""
-    return record_day(user=user, now=now, xp=xp, activities=activities, seconds=seconds, league_xp=league_xp)[0]
+    (one UPDATE). Returns the day's XP after the change. Caller holds the wallet lock."""
+    return record_day(user=user, now=now, xp=xp, activities=activities, seconds=seconds)[0]
 
 
 def record_day(
@@ -118,7 +114,9 @@ def record_day(
     league_xp: int = 0,
     read: tuple[str, list] | None = None,
 ) -> tuple[int, Any]:
-    """``record_activity``, and on PostgreSQL, when it earns XP, ``read`` too: an SQL expression (and
+    """``record_activity``, plus ``league_xp``: XP to add to the learner's league week as well, for a
+    caller that credited it with ``ledger.credit(league=False)`` (``leagues.record_league_xp``); on
+    PostgreSQL, when it earns XP, all in one statement, with ``read`` too: an SQL expression (and
     its parameters) the caller wants evaluated in the same statement, after the streak's update,
     which it may read as ``s`` (``longest``: the streak's new longest). ``(the day's XP, read's
     value)``; the value is None when ``read`` did not run (no XP, SQLite, or a learner's first streak,

@@ -125,7 +125,7 @@ def record_league_xp(*, user: User, xp: int, now: datetime) -> None:
 def league_xp_update(*, user: User, xp: int, now: datetime) -> tuple[str, list]:
     """``record_league_xp``'s first statement (the fast path: this week's row, if it exists and is not
     closed, gets the XP), for a caller that sends it inside a statement of its own (the answer's day
-    upsert, ``activity.record_activity``) and then calls ``settle_league_xp`` with the row it returned.
+    upsert, ``activity.record_day``) and then calls ``settle_league_xp`` with the row it returned.
     It returns ``(id, cohort_id, division)`` of the row, or nothing. The XP never goes below 0;
     ``reached_at`` moves only when it rises."""
     table = connection.ops.quote_name(LeagueMembership._meta.db_table)

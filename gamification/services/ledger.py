@@ -82,7 +82,7 @@ def credit(
     the same UPDATE. Two queries: one INSERT of the entries, one UPDATE of the wallet; XP also moves the
     learner's league XP of the week (``leagues.record_league_xp``: one more UPDATE, a few on the first
     XP of a week), so a leaderboard never sums the ledger. ``league=False``: the caller moves it
-    instead (an answer: ``activity.record_activity(league_xp=…)``, in the day's statement). Returns the
+    instead (an answer: ``activity.record_day(league_xp=…)``, in the day's statement). Returns the
     XP credited.
     """
     entries = [e for e in entries if e.amount]

@@ -463,8 +463,7 @@ def _submit(
     # 8. The day: XP, a finished activity, study time; the streak; the league week's XP — and, when XP
     # is all the answer can have changed for achievements (most right answers), step 9's read in the
     # same statement (it reads the streak's new longest there).
-    only_xp = conditions == achievements.ON_XP
-    in_day = only_xp and connection.vendor == "postgresql"
+    in_day = conditions == achievements.ON_XP and connection.vendor == "postgresql"
     _, met_ids = record_day(
         user=user,
         now=now,
@@ -476,9 +475,7 @@ def _submit(
     )
     # 9. Achievements the answer earned (from the levels read with the day, when they were).
     if conditions:
-        achievements.evaluate_locked(
-            user=user, wallet=wallet, now=now, run=run, conditions=conditions, met_ids=met_ids if in_day else None
-        )
+        achievements.evaluate_locked(user=user, wallet=wallet, now=now, run=run, conditions=conditions, met_ids=met_ids)
     # 10. The activity log: the answer, and the end of the run if it ended it.
     activity_log.record_all(
         user=user,
