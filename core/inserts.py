@@ -120,17 +120,9 @@ class InsertBatch:
             return
         if (model, InsertQuery) in self._updated:
             raise ValueError(f"InsertBatch: {model.__name__} rows are already upserted in the batch.")
-        meta = model._meta
-        query = InsertQuery(
-            model,
-            on_conflict=OnConflict.UPDATE,
-            update_fields=[meta.get_field(name) for name in update_fields],
-            unique_fields=[meta.get_field(name) for name in unique_fields],
-        )
-        query.insert_values(_fields(model), list(rows))
-        [(sql, params)] = query.get_compiler(alias).as_sql()
+        sql, params = _upsert_statement(rows, tuple(unique_fields), tuple(update_fields), alias)
         self._updated.add((model, InsertQuery))
-        self._updates.append((alias, sql, list(params)))
+        self._updates.append((alias, sql, params))
 
     def write(self, *, using: str | None = None) -> None:
         """Insert every row added (and empty the batch): one statement on PostgreSQL, one
@@ -160,6 +152,48 @@ class InsertBatch:
             _resolve_ids(row)
             row._state.adding = False
             row._state.db = alias
+
+
+# The SQL of an upsert, by (database, model, conflict and update fields, one row or more): the ORM
+# compiles it once per process. On PostgreSQL its text does not depend on the number of rows beyond
+# one (each column's values go as one array: ``UNNEST``), nor on the values.
+_UPSERT_SQL: dict[tuple[Any, ...], str] = {}
+
+
+def _upsert_statement(
+    rows: Sequence[Model], unique_fields: tuple[str, ...], update_fields: tuple[str, ...], alias: str
+) -> tuple[str, list[Any]]:
+    """The ``INSERT … ON CONFLICT … DO UPDATE`` of ``rows`` as ``bulk_create(update_conflicts=True)``
+    sends it: its SQL compiled once per shape, its parameters each value prepared as the ORM prepares
+    it (one per column of each row for one row, one array per column for several: the statement the
+    ORM builds). The first statement of a shape is the ORM's own, and it is kept only if the
+    parameters built here are the ORM's too; otherwise (a Django that builds it differently) every
+    statement of that shape is the ORM's."""
+    model = type(rows[0])
+    fields = _fields(model)
+    connection = connections[alias]
+    values = []
+    for row in rows:
+        row_values = [field.pre_save(row, add=True) for field in fields]
+        if any(hasattr(value, "resolve_expression") for value in row_values):
+            raise TypeError("InsertBatch.upsert writes plain values, not expressions.")
+        values.append([f.get_db_prep_save(value, connection) for f, value in zip(fields, row_values, strict=True)])
+    params = values[0] if len(values) == 1 else [list(column) for column in zip(*values, strict=True)]
+    key = (alias, model, unique_fields, update_fields, len(rows) == 1)
+    if (sql := _UPSERT_SQL.get(key)) is not None:
+        return sql, params
+    meta = model._meta
+    query = InsertQuery(
+        model,
+        on_conflict=OnConflict.UPDATE,
+        update_fields=[meta.get_field(name) for name in update_fields],
+        unique_fields=[meta.get_field(name) for name in unique_fields],
+    )
+    query.insert_values(fields, list(rows))
+    [(sql, orm_params)] = query.get_compiler(alias).as_sql()
+    if list(orm_params) == params:
+        _UPSERT_SQL[key] = sql
+    return sql, list(orm_params)
 
 
 def _fields(model: type[Model]) -> list[Field]:

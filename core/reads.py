@@ -22,9 +22,12 @@ depends on the values (which fields change, which conditions apply) is one compi
 shape: keep them in a dict keyed by the shape.
 
 Stand-in values must not otherwise appear among the query's parameters (each is checked to be found,
-and found only where the caller's values go); use values no real row or filter uses.
+and found only where the caller's values go); use values no real row or filter uses. A JSON field's
+value may be a slot too: its stand-in a list or dict (the real value is wrapped as the backend wraps
+the stand-in: with the field's encoder on PostgreSQL, ``json.dumps`` elsewhere).
 """
 
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +41,7 @@ from django.db.models.query import ModelIterable
 from django.db.models.sql import UpdateQuery
 from django.db.models.sql.compiler import SQLCompiler
 from django.db.transaction import TransactionManagementError
+from psycopg.types.json import Json, Jsonb
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ class _Compiled:
     sql: str
     params: tuple[Any, ...]
     slots: dict[int, str]  # parameter position → name of the value that goes there
-    wrappers: dict[int, type]  # parameter position → the type the backend gives that value
+    wrappers: dict[int, Callable[[Any], Any]]  # parameter position → what the backend makes of that value
     compiler: SQLCompiler
     locks: bool  # SELECT … FOR UPDATE: only inside a transaction
     fetch_mode: Any = None
@@ -64,7 +68,7 @@ class _CompiledStatement:
         compiler, fetch_mode = self._compiler(using)
         sql, params = compiler.as_sql()
         slots: dict[int, str] = {}
-        wrappers: dict[int, type] = {}
+        wrappers: dict[int, Callable[[Any], Any]] = {}
         for position, param in enumerate(params):
             for name, stand_in in self.stand_ins.items():
                 adapted = _adapt(using, stand_in)
@@ -74,6 +78,9 @@ class _CompiledStatement:
                     # The backend typed the value (psycopg's Int4 for a Value() on PostgreSQL): so is the real one.
                     slots[position] = name
                     wrappers[position] = type(param)
+                elif isinstance(stand_in, list | dict) and (json_wrapper := _json_wrapper(param, stand_in)):
+                    slots[position] = name  # a JSON field's value, which the backend wraps or dumps
+                    wrappers[position] = json_wrapper
         missing = set(self.stand_ins) - set(slots.values())
         if missing:
             raise ValueError(f"stand-in values not found among the query's parameters: {sorted(missing)}")
@@ -173,6 +180,21 @@ def fits_id(model: type[Model], value: int) -> bool:
     and fail, so callers check first (no row has such an id)."""
     low, high = connection.ops.integer_field_range(cast(Field, model._meta.pk).get_internal_type())
     return (low is None or value >= low) and (high is None or value <= high)
+
+
+def _json_wrapper(param: Any, stand_in: list | dict) -> Callable[[Any], Any] | None:
+    """How the backend passed a JSON field's value ``stand_in`` as ``param`` (psycopg's ``Jsonb`` on
+    PostgreSQL, with the field's encoder; its text elsewhere), as a function of the real value; None
+    when ``param`` is not ``stand_in``."""
+    if isinstance(param, Json | Jsonb) and param.obj == stand_in:
+        return lambda value: type(param)(value, dumps=param.dumps)
+    if isinstance(param, str) and param.startswith(("[", "{")):
+        try:
+            if json.loads(param) == stand_in:
+                return json.dumps  # (SQLite: the default encoder, as the fields read here use)
+        except ValueError:
+            return None
+    return None
 
 
 def _adapt(using: str, value: Any) -> Any:

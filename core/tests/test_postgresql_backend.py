@@ -1,11 +1,15 @@
-"""The health check of a kept PostgreSQL connection (core/postgresql/base.py): no ``SELECT 1`` while
-the server has said nothing, Django's check as soon as it has (a closed connection is replaced)."""
+"""The PostgreSQL backend (core/postgresql/base.py). The health check of a kept connection: no
+``SELECT 1`` while the server has said nothing, Django's check as soon as it has (a closed connection
+is replaced). Long statements' placeholders converted once per process."""
 
 import select
 
 import psycopg
 import pytest
 from django.db import close_old_connections, connection
+from psycopg import _queries
+
+from core.postgresql import base as backend
 
 pytestmark = [pytest.mark.postgresql_only, pytest.mark.django_db(transaction=True)]
 
@@ -66,3 +70,40 @@ def test_a_connection_the_server_closed_is_checked_and_replaced(kept_connection)
     second = a_request()  # no error: Django's check found it closed, and a new connection answered
     assert kept_connection == [False] and second != first
     assert a_request() == second and kept_connection == [False]  # kept again, unchecked
+
+
+def long_statement(values: int, padding: int = 0) -> str:
+    """A statement with ``values`` parameters (beyond psycopg's own cache from 51), and a comment
+    making it ``padding`` characters longer."""
+    return f"SELECT ARRAY[{', '.join(['%s::int'] * values)}] /* {'x' * padding} */"
+
+
+@pytest.mark.parametrize(
+    ("values", "padding"),
+    [(_queries.MAX_CACHED_STATEMENT_PARAMS + 30, 0), (3, _queries.MAX_CACHED_STATEMENT_LENGTH)],
+    ids=["many parameters", "long text"],
+)
+def test_a_long_statements_placeholders_are_converted_once(values, padding):
+    connection.ensure_connection()
+    assert connection.connection.cursor_factory is backend.ServerBindingCursor
+    sql = long_statement(values, padding)
+    before = backend._long_query2pg.cache_info()
+    with connection.cursor() as cursor:
+        for first in (1, 100):
+            cursor.execute(sql, list(range(first, first + values)))
+            assert cursor.fetchone()[0] == list(range(first, first + values))  # each run its own values
+    after = backend._long_query2pg.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 1)
+
+
+def test_short_and_very_long_statements_are_left_to_psycopg():
+    before = backend._long_query2pg.cache_info()
+    with connection.cursor() as cursor:
+        cursor.execute(long_statement(3), [1, 2, 3])  # psycopg's own cache
+        assert cursor.fetchone()[0] == [1, 2, 3]
+        cursor.execute(long_statement(3, backend.LONG_STATEMENT_LENGTH), [4, 5, 6])  # no cache at all
+        assert cursor.fetchone()[0] == [4, 5, 6]
+        cursor.execute("SELECT 100 % 7")  # no parameters: sent as it is
+        assert cursor.fetchone()[0] == 2
+    after = backend._long_query2pg.cache_info()
+    assert (after.misses, after.hits) == (before.misses, before.hits)

@@ -1,7 +1,7 @@
 """``core.reads`` with Mallard's models: model instances with their related rows and annotations
 (``CompiledRead.objects``), values the backend types itself, UUIDs, locking reads and compiled
-``UPDATE``s (``CompiledUpdate``), on PostgreSQL and in the SQLite run. (Here, not in core's tests: core
-sits below the apps whose models they use.)"""
+``UPDATE``s (``CompiledUpdate``, JSON values included), on PostgreSQL and in the SQLite run. (Here,
+not in core's tests: core sits below the apps whose models they use.)"""
 
 import uuid
 from contextlib import contextmanager
@@ -20,7 +20,7 @@ from courses.tests.sample_courses import make_course
 from gamification import services
 from gamification.models import Wallet
 from gamification.tests.helpers import T0, answer
-from progress.models import ExerciseAttempt
+from progress.models import ExerciseAttempt, LessonRun
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +104,26 @@ def test_an_update_changes_the_rows_the_queryset_update_would(django_assert_num_
     assert (wallets[1].xp_total, wallets[1].hearts_anchor_at) == (5, now)  # the other row is untouched
 
 
+def _set_queue(pk: int, queue: list, checks: dict):
+    return LessonRun.objects.filter(pk=pk), {"queue": queue, "pair_checks": checks}
+
+
+def test_a_json_fields_value_is_a_slot_of_an_update(user):
+    """A JSON value goes as the backend sends the field's values (psycopg's ``Jsonb`` on PostgreSQL,
+    its text on SQLite): each run of the update stores its own list and dict."""
+    _, (first, _) = make_course()
+    run = services.start_lesson_run(user=user, lesson=first, now=T0)
+    update = CompiledUpdate(_set_queue, pk=-2_000_000_001, queue=[-2_000_000_002], checks={"x": [-2_000_000_003]})
+    for queue, checks in [([3, 1, 2], {}), ([], {"7": ["a", "b"], "8": []}), (["é", None], {"k": {"n": 1}})]:
+        assert update.execute(pk=run.pk, queue=queue, checks=checks) == 1
+        run.refresh_from_db()
+        assert (run.queue, run.pair_checks) == (queue, checks)
+    with pytest.raises(ValueError, match="checks"):  # a JSON stand-in must be a parameter too
+        CompiledUpdate(lambda pk, queue, checks: _set_queue(pk, queue, {}), pk=-1, queue=[-2], checks={"y": 1}).execute(
+            pk=run.pk, queue=[], checks={}
+        )
+
+
 @pytest.mark.sqlite_only
 def test_instances_typed_values_and_updates_on_sqlite():
     """On SQLite the dates go as text and the UUIDs as hex: the same results."""
@@ -111,6 +131,7 @@ def test_instances_typed_values_and_updates_on_sqlite():
     test_a_value_the_backend_types_takes_the_real_value_in_the_same_type()
     test_a_uuid_value_is_passed_as_the_backend_stores_it(UserFactory())
     test_an_update_changes_the_rows_the_queryset_update_would(_no_count)
+    test_a_json_fields_value_is_a_slot_of_an_update(UserFactory())
 
 
 @contextmanager

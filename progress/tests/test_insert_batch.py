@@ -11,6 +11,7 @@ from django.db.models import F
 
 from accounts.models import ActivityEvent
 from accounts.tests.factories import UserFactory
+from core import inserts
 from core.inserts import IdOf, InsertBatch
 from courses.tests.factories import TokenFactory
 from courses.tests.sample_courses import make_course
@@ -202,3 +203,41 @@ def test_an_upsert_rides_on_the_batchs_statement_on_postgresql(run, django_asser
     assert sorted(
         TokenMastery.objects.filter(user_id=run.user_id).values_list("token_id", "seen_count", "due_at")
     ) == sorted([(known.pk, 3, T0 + timedelta(days=1)), (new.pk, 1, T0 + timedelta(days=1))])
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.parametrize("count", [1, 3], ids=["one row", "several rows"])
+def test_an_upserts_sql_is_compiled_once_and_its_parameters_are_the_orms(run, count, monkeypatch):
+    """The upsert's SQL is the ORM's, compiled for the first rows of a shape only (one row, or several:
+    an array per column); later rows of that shape get the parameters the ORM would give them."""
+    monkeypatch.setattr(inserts, "_UPSERT_SQL", {})
+    compiled = []
+    original = inserts.InsertQuery.get_compiler
+
+    def counted(self, *args, **kwargs):
+        compiled.extend([self.model] if self.model is TokenMastery else [])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(inserts.InsertQuery, "get_compiler", counted)
+    fields = {"unique_fields": ["user", "token"], "update_fields": ["seen_count", "due_at", "stability"]}
+    for round_ in range(3):
+        rows = [
+            TokenMastery(user_id=run.user_id, token=TokenFactory(), seen_count=round_ + i, due_at=T0, stability=0.5 * i)
+            for i in range(count)
+        ]
+        batch = InsertBatch()
+        batch.upsert(rows, **fields)
+        [(_, sql, params)] = batch._updates
+        query = inserts.InsertQuery(
+            TokenMastery,
+            on_conflict=inserts.OnConflict.UPDATE,
+            update_fields=[TokenMastery._meta.get_field(f) for f in fields["update_fields"]],
+            unique_fields=[TokenMastery._meta.get_field(f) for f in fields["unique_fields"]],
+        )
+        query.insert_values(inserts._fields(TokenMastery), rows)
+        [(orm_sql, orm_params)] = original(query, "default").as_sql()
+        assert (sql, params) == (orm_sql, list(orm_params))
+        batch.add(_attempt(run))
+        batch.write()
+    assert len(compiled) == 1  # the first round's; the checks above compiled their own
+    assert TokenMastery.objects.filter(user_id=run.user_id).count() == 3 * count
