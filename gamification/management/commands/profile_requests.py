@@ -17,10 +17,14 @@ whole middleware stack with Django's test ``Client`` (CSRF checks enforced), one
 - ``path_page``: ``GET /courses/<slug>/``, by session.
 
 For each it prints the median, p90 and mean milliseconds of ``--runs`` requests after ``--warmup``
-unmeasured ones, then (with ``--profile N``) the N functions with the most own time under cProfile
-(a separate pass of the same requests, whose times cProfile inflates) and the share of the profiled
-time by area (ORM, database driver, templates, DRF, middleware …). A run that ends is replaced by a
-new one outside the measured time. The database is dropped at the end (``--keep`` keeps it).
+unmeasured ones and this process's CPU time per request (``cpu ms``: Python's work, without the
+waits for PostgreSQL and Redis — steadier than the times on a busy machine, so the figure to compare
+two commits by; it includes the test client's share and, for answers, the runs started in between),
+then (with ``--profile N``) the Python function calls per request (a count that does not drift
+with the machine's speed: the steadiest figure of Python work), the N functions with the most own
+time under cProfile (a separate pass of the same requests, whose times cProfile inflates) and the
+share of the profiled time by area (ORM, database driver, templates, DRF, middleware …). A run that
+ends is replaced by a new one outside the measured time. The database is dropped at the end (``--keep`` keeps it).
 ``--env NAME=VALUE`` sets a variable of the measured run, to compare settings (e.g.
 ``DJANGO_DB_PREPARED_STATEMENTS=false``).
 """
@@ -179,19 +183,21 @@ class Command(BaseCommand):
             f"{options['runs']} requests of each kind after {options['warmup']} unmeasured, one at a time "
             "(test client, production settings)\n"
         )
-        self.stdout.write(f"{'request':<12} {'median ms':>9} {'p90 ms':>7} {'mean ms':>7}")
+        self.stdout.write(f"{'request':<12} {'median ms':>9} {'p90 ms':>7} {'mean ms':>7} {'cpu ms':>7}")
         profiles: dict[str, pstats.Stats] = {}
         for kind in kinds:
             send = getattr(driver, kind)
             for _ in range(options["warmup"]):
                 send()
             times = []
+            cpu_began = time.process_time()
             for _ in range(options["runs"]):
                 times.append(send())
+            cpu = (time.process_time() - cpu_began) * 1000 / options["runs"]
             times.sort()
             p90 = times[int(len(times) * 0.9) - 1]
             self.stdout.write(
-                f"{kind:<12} {statistics.median(times):>9.2f} {p90:>7.2f} {statistics.fmean(times):>7.2f}"
+                f"{kind:<12} {statistics.median(times):>9.2f} {p90:>7.2f} {statistics.fmean(times):>7.2f} {cpu:>7.2f}"
             )
             if options["profile"]:
                 profiles[kind] = self.profile(send, options["runs"])
@@ -240,7 +246,11 @@ class Command(BaseCommand):
     def report(self, kind: str, stats: pstats.Stats, top: int, runs: int) -> None:
         rows = stats.stats  # type: ignore[attr-defined]
         total = sum(tt for (_cc, _nc, tt, _ct, _callers) in rows.values())
-        self.stdout.write(f"\n== {kind}: {total / runs * 1000:.2f} ms of profiled time per request, by area")
+        calls = stats.total_calls // runs  # type: ignore[attr-defined]
+        self.stdout.write(
+            f"\n== {kind}: {total / runs * 1000:.2f} ms of profiled time and {calls} Python function calls per "
+            "request, by area"
+        )
         areas: dict[str, float] = {}
         for (filename, _line, name), (_cc, _nc, tt, _ct, _callers) in rows.items():
             where = f"{filename} {name}"
