@@ -37,6 +37,7 @@ from .serializers import (
     SkipInputSerializer,
     SkipSerializer,
     StartReviewQuerySerializer,
+    answer_outcome_data,
 )
 
 RUN_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The run's id (yours only).", required=True)
@@ -171,7 +172,7 @@ class AnswerView(APIView):
             time_spent_ms=data.validated_data["time_spent_ms"],
             now=timezone.now(),
         )
-        return Response(AnswerOutcomeSerializer(outcome).data)
+        return Response(answer_outcome_data(outcome))  # what AnswerOutcomeSerializer documents
 
 
 @extend_schema(

@@ -386,3 +386,57 @@ def test_run_detail_runs_a_fixed_number_of_queries(user, api, django_assert_num_
     # there is audio), the hearts
     with django_assert_num_queries(4):
         assert api.get(f"{API}runs/{run['id']}/").status_code == 200
+
+
+def test_an_answer_responds_exactly_what_its_serializer_documents(api, lesson):
+    """An answer's response is built as plain data (``answer_outcome_data``, no serializer per
+    request): the same JSON as ``AnswerOutcomeSerializer`` for outcomes of every shape — right, wrong
+    with a word diff and a note, a replay, a time in another zone, lazy text — and through the API."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from django.utils.translation import gettext_lazy
+    from rest_framework.renderers import JSONRenderer
+
+    from gamification.api.serializers import AnswerOutcomeSerializer, answer_outcome_data
+    from gamification.services.types import AnswerOutcome
+
+    def rendered(data) -> dict:
+        return json.loads(JSONRenderer().render(data))
+
+    base = AnswerOutcome(
+        attempt_id=7, exercise_id=3, correct=True, note=None, solution="Hola", best_match=None, xp_awarded=10,
+        run_xp=20, hearts=5, next_heart_at=None, run_status="active", remaining=4, total=8,
+    )  # fmt: skip
+    paris = timezone(timedelta(hours=1))
+    outcomes = [
+        base,
+        base.__class__(**{**base.__dict__, "run_status": "passed", "remaining": 0, "repeated": True}),
+        base.__class__(
+            **{
+                **base.__dict__,
+                "correct": False,
+                "note": gettext_lazy("Mind the accent."),
+                "best_match": "Tengo un perro",
+                "hearts": 4,
+                "next_heart_at": datetime(2026, 3, 2, 13, 30, 15, 123456, tzinfo=paris),
+                "your_answer": "tengo un pero <b>",
+                "diff": {"answer": [("tengo", True), ("pero", False)], "solution": [("Tengo", True), ("perro", False)]},
+                "excused": True,
+                "run_kind": "review",
+            }
+        ),
+        base.__class__(**{**base.__dict__, "next_heart_at": datetime(2026, 3, 2, 12, 0, tzinfo=UTC), "diff": None}),
+    ]
+    for outcome in outcomes:
+        assert rendered(answer_outcome_data(outcome)) == rendered(AnswerOutcomeSerializer(outcome).data)
+    assert rendered(answer_outcome_data(outcomes[2]))["next_heart_at"] == "2026-03-02T12:30:15.123456Z"
+
+    run = start(api, lesson)
+    body = {"exercise": run["current_exercise"]["id"], "answer": "Hallo there", "client_id": str(uuid.uuid4())}
+    wrong = api.post(f"{API}runs/{run['id']}/answers/", body, format="json").json()
+    again = api.post(f"{API}runs/{run['id']}/answers/", body, format="json").json()
+    stored = ExerciseAttempt.objects.get(client_id=body["client_id"])
+    expected = AnswerOutcome.from_stored(attempt_id=stored.pk, result=stored.result, repeated=False)
+    assert wrong == rendered(AnswerOutcomeSerializer(expected).data)
+    assert wrong["correct"] is False and wrong["diff"] is not None and wrong["next_heart_at"].endswith("Z")
+    assert again == {**wrong, "repeated": True}
