@@ -42,6 +42,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -378,5 +379,11 @@ class Driver:
         }
         post |= form_fields(self.exercises[str(exercise)]["type"], answer, run["public"][exercise])
         return self._timed(
-            lambda: page.post(f"/runs/{run['id']}/answer/", post, headers={"X-Mallard-Fragment": "1"}), 200
+            lambda: page.post(
+                f"/runs/{run['id']}/answer/",
+                urlencode(post, doseq=True),  # as the player sends it (static/js/player.js)
+                content_type="application/x-www-form-urlencoded",
+                headers={"X-Mallard-Fragment": "1"},
+            ),
+            200,
         )
