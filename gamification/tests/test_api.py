@@ -394,7 +394,7 @@ def test_an_answer_responds_exactly_what_its_serializer_documents(api, lesson):
     with a word diff and a note, a replay, a time in another zone, lazy text — and through the API."""
     from datetime import UTC, datetime, timedelta, timezone
 
-    from django.utils.translation import gettext_lazy
+    from django.utils.functional import lazystr
     from rest_framework.renderers import JSONRenderer
 
     from gamification.api.serializers import AnswerOutcomeSerializer, answer_outcome_data
@@ -415,7 +415,7 @@ def test_an_answer_responds_exactly_what_its_serializer_documents(api, lesson):
             **{
                 **base.__dict__,
                 "correct": False,
-                "note": gettext_lazy("Mind the accent."),
+                "note": lazystr("Mind the accent."),  # lazy text, as a translated note is
                 "best_match": "Tengo un perro",
                 "hearts": 4,
                 "next_heart_at": datetime(2026, 3, 2, 13, 30, 15, 123456, tzinfo=paris),
