@@ -14,7 +14,8 @@ values:
   annotations, made by the ORM's own model iterable;
 - ``CompiledUpdate(build, …).execute(…)``: an ``UPDATE`` (``build`` returns the queryset and the
   changes as ``QuerySet.update`` takes them: values, ``F()`` and ``Case`` expressions); returns the
-  number of rows changed.
+  number of rows changed. ``CompiledUpdates`` keeps one per set of values given, for an ``UPDATE``
+  whose columns depend on what changed.
 
 The statement is the ORM's own, so it is the same on PostgreSQL and SQLite, shows in the query log
 and in ``assertNumQueries``, and follows the models when they change. A statement whose shape
@@ -172,6 +173,37 @@ class CompiledUpdate(_CompiledStatement):
 
     def execute(self, using: str = "default", **values: Any) -> int:
         return self._execute(using, values, fetch=False)[1]
+
+
+class CompiledUpdates:
+    """``CompiledUpdate``s of one ``build``, one per set of values given (which optional columns the
+    ``UPDATE`` sets), each compiled the first time its set comes. ``stand_ins`` names a stand-in for
+    every value ``build`` may take; ``build`` gets only those of the set.
+
+    ``CompiledUpdates(build, pk=-1, xp=-2, gems=-3).execute(pk=5, xp=10)`` runs ``build(pk=…, xp=…)``'s
+    statement, compiled with ``pk=-1, xp=-2``."""
+
+    def __init__(self, build: Callable[..., Any], **stand_ins: Any) -> None:
+        self.build = build
+        self.stand_ins = stand_ins
+        self._by_shape: dict[frozenset[str], CompiledUpdate] = {}
+
+    def _for(self, values: dict[str, Any]) -> CompiledUpdate:
+        shape = frozenset(values)
+        update = self._by_shape.get(shape)
+        if update is None:
+            unknown = shape - set(self.stand_ins)
+            if unknown:
+                raise TypeError(f"no stand-in for {sorted(unknown)}")
+            stand_ins = {name: self.stand_ins[name] for name in shape}
+            update = self._by_shape[shape] = CompiledUpdate(self.build, **stand_ins)
+        return update
+
+    def statement(self, using: str = "default", **values: Any) -> tuple[str, list[Any]]:
+        return self._for(values).statement(using, **values)
+
+    def execute(self, using: str = "default", **values: Any) -> int:
+        return self._for(values).execute(using, **values)
 
 
 def fits_id(model: type[Model], value: int) -> bool:

@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from core.inserts import IdOf, InsertBatch
-from core.reads import CompiledUpdate
+from core.reads import CompiledUpdates
 
 from ..models import LedgerEntry, Wallet
 from .hearts import HeartClock
@@ -116,19 +116,11 @@ def _update_wallet(
         values["anchor"] = clock.anchor
     if not values:
         return
-    shape = frozenset(values)
-    update = _WALLET_UPDATES.get(shape)
-    if update is None:
-        stand_ins: dict[str, Any] = {"pk": -2_000_000_001, "xp": -2_000_000_002, "gems": -2_000_000_003}
-        stand_ins |= {"hearts": -2_000_000_004, "anchor": datetime(1901, 1, 1, tzinfo=UTC)}
-        update = _WALLET_UPDATES[shape] = CompiledUpdate(
-            _wallet_update, pk=stand_ins["pk"], **{name: stand_ins[name] for name in shape}
-        )
     if batch is not None and connection.vendor == "postgresql" and not batch.updates(Wallet, wallet.pk):
-        sql, params = update.statement(connection.alias, pk=wallet.pk, **values)
+        sql, params = _WALLET_UPDATE.statement(connection.alias, pk=wallet.pk, **values)
         batch.update_sql(Wallet, wallet.pk, sql, params, using=connection.alias)
     else:
-        update.execute(connection.alias, pk=wallet.pk, **values)
+        _WALLET_UPDATE.execute(connection.alias, pk=wallet.pk, **values)
     wallet.xp_total += xp
     wallet.gems += gems
     if clock is not None:
@@ -148,7 +140,14 @@ def _wallet_update(*, pk: int, xp=None, gems=None, hearts=None, anchor=None):
 
 
 #: ``_update_wallet``'s UPDATE for each set of changed totals, built once per process (``core.reads``).
-_WALLET_UPDATES: dict[frozenset[str], CompiledUpdate] = {}
+_WALLET_UPDATE = CompiledUpdates(
+    _wallet_update,
+    pk=-2_000_000_001,
+    xp=-2_000_000_002,
+    gems=-2_000_000_003,
+    hearts=-2_000_000_004,
+    anchor=datetime(1901, 1, 1, tzinfo=UTC),
+)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.tests.factories import UserFactory
-from core.reads import CompiledRead, CompiledUpdate
+from core.reads import CompiledRead, CompiledUpdate, CompiledUpdates
 from courses.tests.sample_courses import make_course
 from gamification import services
 from gamification.models import Wallet
@@ -124,6 +124,25 @@ def test_a_json_fields_value_is_a_slot_of_an_update(user):
         )
 
 
+def _bump_some(pk: int, xp=None, at=None):
+    changes = {"xp_total": F("xp_total") + xp} if xp is not None else {}
+    return Wallet.objects.filter(pk=pk), changes | ({"hearts_anchor_at": at} if at is not None else {})
+
+
+def test_updates_of_several_shapes_compile_one_statement_each():
+    now = timezone.now()
+    wallet = Wallet.objects.create(user=UserFactory(), xp_total=5, hearts_anchor_at=now)
+    updates = CompiledUpdates(_bump_some, pk=-2_000_000_001, xp=-2_000_000_002, at=now - timedelta(days=9999))
+    assert updates.execute(pk=wallet.pk, xp=3) == 1
+    assert updates.execute(pk=wallet.pk, at=now + timedelta(hours=1)) == 1
+    assert updates.execute(pk=wallet.pk, xp=4) == 1
+    assert len(updates._by_shape) == 2  # one per set of values given
+    wallet.refresh_from_db()
+    assert (wallet.xp_total, wallet.hearts_anchor_at) == (12, now + timedelta(hours=1))
+    with pytest.raises(TypeError, match="gems"):
+        updates.execute(pk=wallet.pk, gems=1)
+
+
 @pytest.mark.sqlite_only
 def test_instances_typed_values_and_updates_on_sqlite():
     """On SQLite the dates go as text and the UUIDs as hex: the same results."""
@@ -132,6 +151,7 @@ def test_instances_typed_values_and_updates_on_sqlite():
     test_a_uuid_value_is_passed_as_the_backend_stores_it(UserFactory())
     test_an_update_changes_the_rows_the_queryset_update_would(_no_count)
     test_a_json_fields_value_is_a_slot_of_an_update(UserFactory())
+    test_updates_of_several_shapes_compile_one_statement_each()
 
 
 @contextmanager

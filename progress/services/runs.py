@@ -19,7 +19,7 @@ from accounts.models import User
 from core.errors import NotFound
 from core.inserts import InsertBatch
 from core.lookups import id_in
-from core.reads import CompiledRead, CompiledUpdate, fits_id
+from core.reads import CompiledRead, CompiledUpdates, fits_id
 from courses.models import Course, Exercise, Lesson, LessonExercise, visible_q
 from courses.publishing import servable_q
 from courses.structure import course_structure
@@ -465,12 +465,11 @@ def apply_answer(
     if str(exercise_id) in run.pair_checks:  # a match's pair checks end with its answer (same UPDATE)
         run.pair_checks = {k: v for k, v in run.pair_checks.items() if k != str(exercise_id)}
         values["pair_checks"] = run.pair_checks
-    update = _run_update(frozenset(values))
     if batch is not None and connection.vendor == "postgresql":
-        sql, params = update.statement(connection.alias, **values)
+        sql, params = _RUN_UPDATE.statement(connection.alias, **values)
         batch.update_sql(LessonRun, run.pk, sql, params, using=connection.alias)
     else:
-        update.execute(connection.alias, **values)
+        _RUN_UPDATE.execute(connection.alias, **values)
     run.queue, run.missed_ids, run.status, run.xp_earned, run.mistakes = queue, missed, status, xp_earned, mistakes
     run.answers_count += 1
     run.last_answer_at = now
@@ -487,22 +486,6 @@ def apply_answer(
     )
 
 
-# The UPDATE of a run after an answer, compiled once per shape (which of the optional columns it sets).
-_RUN_UPDATES: dict[frozenset[str], CompiledUpdate] = {}
-_RUN_STAND_INS: dict[str, Any] = {
-    "pk": -2_000_000_001,
-    "queue": [-2_000_000_002],
-    "missed_ids": [-2_000_000_003],
-    "status": "(stand-in status)",
-    "xp": -2_000_000_004,
-    "mistake": -2_000_000_005,
-    "now": datetime(1901, 1, 1, tzinfo=UTC),
-    "score_percent": -2_000_000_006,
-    "finished_at": datetime(1902, 1, 1, tzinfo=UTC),
-    "pair_checks": {"(stand-in)": [-2_000_000_007]},
-}
-
-
 def _run_update_changes(pk, queue, missed_ids, status, xp, mistake, now, **optional):
     changes: dict[str, Any] = {
         "queue": queue,
@@ -516,12 +499,20 @@ def _run_update_changes(pk, queue, missed_ids, status, xp, mistake, now, **optio
     return LessonRun.objects.filter(pk=pk), changes | optional
 
 
-def _run_update(shape: frozenset[str]) -> CompiledUpdate:
-    update = _RUN_UPDATES.get(shape)
-    if update is None:
-        stand_ins = {name: _RUN_STAND_INS[name] for name in shape}
-        update = _RUN_UPDATES[shape] = CompiledUpdate(_run_update_changes, **stand_ins)
-    return update
+#: The UPDATE of a run after an answer, compiled once per shape (which of the optional columns it sets).
+_RUN_UPDATE = CompiledUpdates(
+    _run_update_changes,
+    pk=-2_000_000_001,
+    queue=[-2_000_000_002],
+    missed_ids=[-2_000_000_003],
+    status="(stand-in status)",
+    xp=-2_000_000_004,
+    mistake=-2_000_000_005,
+    now=datetime(1901, 1, 1, tzinfo=UTC),
+    score_percent=-2_000_000_006,
+    finished_at=datetime(1902, 1, 1, tzinfo=UTC),
+    pair_checks={"(stand-in)": [-2_000_000_007]},
+)
 
 
 def skip_exercises(*, run: LessonRun, exercise_ids: list[int], now: datetime) -> RunAfterAnswer:
